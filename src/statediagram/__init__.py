@@ -1,0 +1,3 @@
+"""statediagram: a desktop lab for stateless vs stateful web tiers."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,226 @@
+"""What the wiring means: where each server keeps its state, who reaches whom, and design findings.
+
+``state_homes`` is the one place that applies the contract's table of where a server keeps sessions,
+carts and uploads; the simulation, the editor's badges and the mission checks all call it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .catalog import CLIENT, KINDS, LOAD_BALANCER, OBJECT_STORAGE, POSTGRES, REDIS, SERVER, STORE_KINDS
+from .model import Diagram, Node
+
+RAM = "ram"
+DISK = "disk"
+TOKEN = "token"
+
+
+@dataclass(frozen=True)
+class Home:
+    """Where one kind of state lives: ``ram``/``disk`` of ``node`` (a server), a store node, or a token."""
+
+    place: str  # "ram", "disk", "token", or a store kind ("redis", "postgres", "object_storage")
+    node: str | None  # the server (for ram/disk) or the store node; None for a token
+
+    @property
+    def shared(self) -> bool:
+        return self.place in STORE_KINDS or self.place == TOKEN
+
+    def describe(self, labels: dict[str, str]) -> str:
+        if self.place == TOKEN:
+            return "a signed token (JWT) the client keeps"
+        if self.place == RAM:
+            return f"{labels.get(self.node or '', self.node)}'s own RAM"
+        if self.place == DISK:
+            return f"{labels.get(self.node or '', self.node)}'s local disk"
+        return labels.get(self.node or "", self.node or "")
+
+    def badge(self) -> str:
+        return {RAM: "RAM", DISK: "disk", TOKEN: "JWT"}.get(self.place, KINDS[self.place].label)
+
+
+@dataclass(frozen=True)
+class ServerHomes:
+    sessions: Home
+    cart: Home
+    uploads: Home
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str  # "error", "warning" or "info"
+    code: str
+    message: str
+    nodes: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict[str, object]:
+        return {"severity": self.severity, "code": self.code, "message": self.message, "nodes": list(self.nodes)}
+
+
+def linked_store(diagram: Diagram, server_id: str, store_kind: str, nodes: dict[str, Node] | None = None) -> str | None:
+    nodes = nodes or diagram.node_map()
+    for other in sorted(diagram.neighbours(server_id)):
+        if nodes[other].kind == store_kind:
+            return other
+    return None
+
+
+def state_homes(diagram: Diagram) -> dict[str, ServerHomes]:
+    """For every server: where it keeps login sessions, carts and uploaded files (the contract's table)."""
+    nodes = diagram.node_map()
+    stores: dict[str, dict[str, str]] = {n.id: {} for n in diagram.nodes if n.kind == SERVER}
+    for lk in diagram.links:
+        for a, b in ((lk.source, lk.target), (lk.target, lk.source)):
+            if a in stores and nodes[b].kind in STORE_KINDS:
+                stores[a].setdefault(nodes[b].kind, b)
+    homes: dict[str, ServerHomes] = {}
+    for sid, linked in stores.items():
+        redis, pg, bucket = linked.get(REDIS), linked.get(POSTGRES), linked.get(OBJECT_STORAGE)
+        if nodes[sid].props.get("auth") == "jwt":
+            sessions = Home(TOKEN, None)
+        elif redis:
+            sessions = Home(REDIS, redis)
+        else:
+            sessions = Home(RAM, sid)
+        if pg:
+            cart = Home(POSTGRES, pg)
+        elif redis:
+            cart = Home(REDIS, redis)
+        else:
+            cart = Home(RAM, sid)
+        uploads = Home(OBJECT_STORAGE, bucket) if bucket else Home(DISK, sid)
+        homes[sid] = ServerHomes(sessions, cart, uploads)
+    return homes
+
+
+def request_graph(diagram: Diagram):
+    """A directed networkx graph of the paths requests take: client -> load balancer -> server."""
+    import networkx as nx
+
+    nodes = diagram.node_map()
+    g = nx.DiGraph()
+    g.add_nodes_from(n.id for n in diagram.nodes if n.kind in (CLIENT, LOAD_BALANCER, SERVER))
+    order = {CLIENT: 0, LOAD_BALANCER: 1, SERVER: 2}
+    for lk in diagram.links:
+        a, b = lk.source, lk.target
+        if a in g and b in g:
+            if order[nodes[a].kind] > order[nodes[b].kind]:
+                a, b = b, a
+            g.add_edge(a, b)
+    return g
+
+
+def reachable_servers(diagram: Diagram, g=None) -> dict[str, list[str]]:
+    """For every client, the servers its requests can reach, in node id order."""
+    import networkx as nx
+
+    g = g if g is not None else request_graph(diagram)
+    nodes = diagram.node_map()
+    out: dict[str, list[str]] = {}
+    for cid in diagram.ids_of(CLIENT):
+        out[cid] = sorted(s for s in nx.descendants(g, cid) if nodes[s].kind == SERVER)
+    return out
+
+
+def served_servers(diagram: Diagram) -> list[str]:
+    """Servers that some client reaches, in node id order."""
+    return sorted({s for servers in reachable_servers(diagram).values() for s in servers})
+
+
+def design_findings(diagram: Diagram) -> list[Finding]:
+    """Problems visible from the drawing alone: no client, unreachable servers, single points of failure."""
+    nodes = diagram.node_map()
+    labels = {n.id: n.label for n in diagram.nodes}
+    g = request_graph(diagram)
+    reach = reachable_servers(diagram, g)
+    served = sorted({s for servers in reach.values() for s in servers})
+    findings: list[Finding] = []
+    clients = diagram.ids_of(CLIENT)
+    servers = diagram.ids_of(SERVER)
+    if not clients:
+        findings.append(
+            Finding("warning", "no_client", "No client: nobody sends requests. Add a client and link it to a "
+                    "load balancer or a server.")
+        )
+    for lb in diagram.ids_of(LOAD_BALANCER):
+        behind = [s for s in g.successors(lb)]
+        if not behind:
+            findings.append(
+                Finding("warning", "load_balancer_without_servers",
+                        f"{labels[lb]} has no server behind it: every request it gets fails. Link it to servers.",
+                        (lb,))
+            )
+        if not any(g.has_edge(c, lb) for c in clients):
+            findings.append(
+                Finding("warning", "unreachable_load_balancer",
+                        f"{labels[lb]} gets no traffic: no client is linked to it.", (lb,))
+            )
+    if clients:
+        for s in servers:
+            if s not in served:
+                findings.append(
+                    Finding("warning", "unreachable_server",
+                            f"{labels[s]} gets no traffic: no client or load balancer reaches it. "
+                            "Link it to a load balancer.", (s,))
+                )
+    for st in sorted(n.id for n in diagram.nodes if n.kind in STORE_KINDS):
+        if not any(nodes[o].kind == SERVER for o in diagram.neighbours(st)):
+            findings.append(
+                Finding("warning", "unused_store", f"{labels[st]} is not used by any server: link servers to it.",
+                        (st,))
+            )
+    findings.extend(_single_points_of_failure(diagram, g, reach, served, labels))
+    auths = {nodes[s].props["auth"] for s in served}
+    if len(auths) > 1:
+        findings.append(
+            Finding("warning", "mixed_auth",
+                    "Servers mix session cookies and JWTs: a user logged in on one kind is rejected by the "
+                    "other. Give every server the same auth.", tuple(served))
+        )
+    sticky = [lb for lb in diagram.ids_of(LOAD_BALANCER) if nodes[lb].props["policy"] == "sticky"]
+    for lb in sticky:
+        findings.append(
+            Finding("info", "sticky_sessions",
+                    f"{labels[lb]} uses sticky sessions: users are married to one server, so its crash still "
+                    "logs them out, and load can pile up on one server.", (lb,))
+        )
+    return findings
+
+
+def _single_points_of_failure(diagram, g, reach, served, labels) -> list[Finding]:
+    import networkx as nx
+
+    nodes = diagram.node_map()
+    out: list[Finding] = []
+    if not served:
+        return out
+    clients = [c for c in reach if reach[c]]
+    for v in sorted(n for n in g.nodes if nodes[n].kind != CLIENT):
+        h = g.copy()
+        h.remove_node(v)
+        if not any(nodes[x].kind == SERVER for c in clients for x in nx.descendants(h, c)):
+            what = "load balancer" if nodes[v].kind == LOAD_BALANCER else "server"
+            fix = ("Link the clients to a second load balancer as well." if what == "load balancer"
+                   else "Add a second server behind the load balancer.")
+            out.append(
+                Finding("warning", "single_point_of_failure",
+                        f"{labels[v]} is a single point of failure: if it goes down, no user reaches any "
+                        f"server. {fix}", (v,))
+            )
+    homes = state_homes(diagram)
+    for place, what, fix in (
+        (REDIS, "sessions", "Give it a replica (replicas 1 or more)."),
+        (POSTGRES, "carts", "Give it a replica (replicas 1 or more)."),
+    ):
+        attr = "sessions" if what == "sessions" else "cart"
+        used = {getattr(homes[s], attr) for s in served}
+        if len(used) == 1:
+            (home,) = used
+            if home.place == place and nodes[home.node].props.get("replicas", 0) == 0:
+                out.append(
+                    Finding("warning", "single_point_of_failure",
+                            f"{labels[home.node]} is a single point of failure for {what}: if it goes down, "
+                            f"no server can reach the {what}. {fix}", (home.node,))
+                )
+    return out

@@ -1,0 +1,1 @@
+"""Qt-free missions: starter diagrams, goals, hints and checks."""

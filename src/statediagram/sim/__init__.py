@@ -1,0 +1,1 @@
+"""Qt-free simulation: a deterministic discrete-event engine over real stores."""
