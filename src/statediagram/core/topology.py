@@ -53,9 +53,15 @@ class Finding:
     code: str
     message: str
     nodes: tuple[str, ...] = field(default=())
+    at: float | None = None  # simulated second of the first such loss, for findings of a run
 
     def to_json(self) -> dict[str, object]:
-        return {"severity": self.severity, "code": self.code, "message": self.message, "nodes": list(self.nodes)}
+        out: dict[str, object] = {
+            "severity": self.severity, "code": self.code, "message": self.message, "nodes": list(self.nodes)
+        }
+        if self.at is not None:
+            out["at"] = self.at
+        return out
 
 
 def linked_store(diagram: Diagram, server_id: str, store_kind: str, nodes: dict[str, Node] | None = None) -> str | None:
@@ -202,7 +208,7 @@ def _single_points_of_failure(diagram, g, reach, served, labels) -> list[Finding
         if not any(nodes[x].kind == SERVER for c in clients for x in nx.descendants(h, c)):
             what = "load balancer" if nodes[v].kind == LOAD_BALANCER else "server"
             fix = ("Link the clients to a second load balancer as well." if what == "load balancer"
-                   else "Add a second server behind the load balancer.")
+                   else "Add a second server, behind a load balancer.")
             out.append(
                 Finding("warning", "single_point_of_failure",
                         f"{labels[v]} is a single point of failure: if it goes down, no user reaches any "

@@ -1,0 +1,549 @@
+"""The deterministic discrete-event engine.
+
+Time is simulated, in integer microseconds. Every random choice comes from one ``random.Random(seed)``.
+Events at the same instant run in this order: health checks, then faults, then requests; within a
+class, in the order they were scheduled.
+
+Hop latencies (one way): client to load balancer or server 20 ms; load balancer to server 1 ms.
+A server spends 1 ms on a request, plus a round trip per store call: Redis 1 ms, PostgreSQL 3 ms,
+object storage 10 ms, its own local disk 2 ms.
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+from collections import Counter
+from collections.abc import Callable
+
+from ..core.catalog import CLIENT, LOAD_BALANCER, OBJECT_STORAGE, POSTGRES, REDIS, SERVER
+from ..core.model import Diagram
+from ..core.topology import DISK, RAM, state_homes
+from .nodes import (
+    ADD_TO_CART,
+    FAILOVER,
+    FULL_ROUND,
+    LOGIN,
+    LOST_DATA,
+    LOST_FILE,
+    LOST_SESSION,
+    OK,
+    OUTAGE,
+    PRODUCTS,
+    PROFILE,
+    UPLOAD,
+    VIEW_CART,
+    BalancerState,
+    ClientState,
+    Request,
+    ServerState,
+    StoreState,
+    User,
+)
+from .scenario import SECOND, Plan
+from .stores import Bucket, PostgresStore, RedisStore, TokenSigner
+
+CLIENT_HOP_US = 20_000
+LB_HOP_US = 1_000
+PROCESS_US = 1_000
+DISK_US = 2_000
+STORE_RTT_US = {REDIS: 1_000, POSTGRES: 3_000, OBJECT_STORAGE: 10_000}
+THINK_US = (750_000, 1_250_000)
+
+# Event kinds; the tuple index doubles as the priority at one instant.
+CHECK, FAULT, SEND, AT_LB, AT_SERVER = 0, 1, 2, 2, 2
+_CHECK, _FAULT, _SEND, _AT_LB, _AT_SERVER = "check", "fault", "send", "lb", "server"
+
+
+class Engine:
+    """One run of one diagram under one plan. Steerable: faults can be injected while it runs."""
+
+    def __init__(
+        self,
+        diagram: Diagram,
+        plan: Plan,
+        redis_url: str | None = None,
+        record_trace: bool = False,
+        on_request: Callable[[Request], None] | None = None,
+    ) -> None:
+        self.diagram = diagram
+        self.plan = plan
+        self.end = plan.duration_us
+        self.now = 0
+        self.rng = random.Random(plan.seed)
+        self.record = record_trace
+        self.on_request = on_request
+        self.requests: list[Request] = []  # kept only when recording a trace
+        self.events: list[tuple[int, str, str, str]] = []  # (t, what, node, detail): faults, health, failover
+        self.totals: Counter[str] = Counter()
+        self.causes: Counter[tuple] = Counter()
+        self.first_seen: dict[tuple, int] = {}
+        self._heap: list[tuple] = []
+        self._seq = 0
+        self._rid = 0
+        self.labels = {n.id: n.label for n in diagram.nodes}
+        self._build(redis_url)
+        for at, node, action in plan.faults:
+            self.inject(at, node, action)
+        for t in range(SECOND, self.end, SECOND):
+            self._push(t, CHECK, _CHECK, None)
+
+    # --- set-up ---------------------------------------------------------------------------------
+
+    def _build(self, redis_url: str | None) -> None:
+        d = self.diagram
+        nodes = d.node_map()
+        homes = state_homes(d)
+        self.stores: dict[str, StoreState] = {}
+        for sid in d.ids_of(REDIS):
+            p = nodes[sid].props
+            self.stores[sid] = StoreState(
+                sid, REDIS, RedisStore(sid, redis_url), STORE_RTT_US[REDIS], p["persistent"], p["replicas"]
+            )
+        for sid in d.ids_of(POSTGRES):
+            self.stores[sid] = StoreState(
+                sid, POSTGRES, PostgresStore(sid), STORE_RTT_US[POSTGRES], True, nodes[sid].props["replicas"]
+            )
+        for sid in d.ids_of(OBJECT_STORAGE):
+            self.stores[sid] = StoreState(sid, OBJECT_STORAGE, Bucket(), STORE_RTT_US[OBJECT_STORAGE], True, 1)
+        self.servers = {s: ServerState(s, nodes[s].props["auth"], homes[s]) for s in d.ids_of(SERVER)}
+        self.signer = TokenSigner(self.plan.seed) if any(s.auth == "jwt" for s in self.servers.values()) else None
+        self.balancers: dict[str, BalancerState] = {}
+        for lb in d.ids_of(LOAD_BALANCER):
+            behind = sorted(o for o in d.neighbours(lb) if nodes[o].kind == SERVER)
+            self.balancers[lb] = BalancerState(lb, nodes[lb].props["policy"], behind, dict.fromkeys(behind, True))
+        self.clients: dict[str, ClientState] = {}
+        for cid in d.ids_of(CLIENT):
+            entries = sorted(o for o in d.neighbours(cid) if nodes[o].kind in (LOAD_BALANCER, SERVER))
+            users = [User(f"{cid}-{i}", cid) for i in range(1, nodes[cid].props["users"] + 1)]
+            self.clients[cid] = ClientState(cid, entries, users)
+            for u in users:
+                self._push(0, SEND, _SEND, u)
+
+    def _push(self, t: int, prio: int, kind: str, payload: object) -> None:
+        self._seq += 1
+        heapq.heappush(self._heap, (t, prio, self._seq, kind, payload))
+
+    # --- steering -------------------------------------------------------------------------------
+
+    def inject(self, at_us: int, node: str, action: str) -> None:
+        """Schedule a fault (crash, restart or replace) at ``at_us``, no earlier than now."""
+        self._push(max(at_us, self.now), FAULT, _FAULT, (node, action))
+
+    def run_until(self, t_us: int) -> None:
+        heap = self._heap
+        pop = heapq.heappop
+        while heap and heap[0][0] <= t_us:
+            t, _prio, _seq, kind, payload = pop(heap)
+            self.now = t
+            if kind == _SEND:
+                self._send(payload, t)
+            elif kind == _AT_LB:
+                self._at_lb(payload, t)
+            elif kind == _AT_SERVER:
+                self._at_server(payload, t)
+            elif kind == _CHECK:
+                self._health_check(t)
+            else:
+                self._fault(t, *payload)
+        self.now = max(self.now, min(t_us, self.end))
+
+    def run(self) -> None:
+        self.run_until(2**62)
+
+    @property
+    def finished(self) -> bool:
+        return not self._heap
+
+    # --- users ----------------------------------------------------------------------------------
+
+    def _send(self, user: User, t: int) -> None:
+        if user.last is not None:
+            self._apply(user, user.last)
+            user.last = None
+        if t >= self.end:
+            return
+        if user.needs_login:
+            action = LOGIN
+        else:
+            action = PROFILE if self.plan.journey == "sessions" else FULL_ROUND[user.step]
+        self._rid += 1
+        req = Request(self._rid, user, action, t)
+        if self.record:
+            req.calls = []
+            self.requests.append(req)
+        user.last = req
+        client = self.clients[user.client]
+        entry = self._pick_entry(client)
+        if entry is None:
+            down = tuple(client.entries)
+            return self._finish(req, t, OUTAGE, 503, ("no_entry", client.id, down), t)
+        req.entry = entry
+        if entry in self.balancers:
+            req.lb = entry
+            self._push(t + CLIENT_HOP_US, AT_LB, _AT_LB, req)
+        else:
+            req.server = entry
+            self._push(t + CLIENT_HOP_US, AT_SERVER, _AT_SERVER, req)
+
+    def _pick_entry(self, client: ClientState) -> str | None:
+        n = len(client.entries)
+        for k in range(n):
+            i = (client.rr + k) % n
+            node = client.entries[i]
+            if self._entry_up(node):
+                client.rr = i + 1
+                return node
+        return None
+
+    def _entry_up(self, node: str) -> bool:
+        lb = self.balancers.get(node)
+        return lb.up if lb is not None else self.servers[node].up
+
+    def _think(self) -> int:
+        return self.rng.randint(*THINK_US)
+
+    def _finish(self, req: Request, t_done: int, outcome: str, status: int, cause: tuple | None,
+                t_reply: int) -> None:
+        req.t_done, req.t_reply = t_done, t_reply
+        req.outcome, req.status, req.cause = outcome, status, cause
+        self._push(t_reply + self._think(), SEND, _SEND, req.user)
+
+    def _apply(self, user: User, req: Request) -> None:
+        """The user reads the response: count it, and update what the user holds and where it is."""
+        outcome = req.outcome
+        self.totals[outcome] += 1
+        if req.cause is not None:
+            key = (outcome, *req.cause)
+            self.causes[key] += 1
+            self.first_seen.setdefault(key, req.t_reply)
+        if self.on_request is not None:
+            self.on_request(req)
+        action = req.action
+        if outcome == OK:
+            if action == LOGIN:
+                kind = req.grant[0]
+                if kind == "token":
+                    user.token, user.token_server = req.grant[1], req.server
+                else:
+                    _, user.cookie, user.cookie_home, user.cookie_server = req.grant
+                user.needs_login = False
+                return
+            if action == ADD_TO_CART:
+                product, home, server = req.grant
+                user.cart[product] = user.cart.get(product, 0) + 1
+                user.cart_where[product] = (home, server)
+            elif action == UPLOAD:
+                user.avatar, user.needs_upload = req.grant, False
+            self._advance(user)
+        elif outcome == LOST_SESSION:
+            if self.servers[req.server].auth == "jwt":
+                user.token = user.token_server = None
+            else:
+                user.cookie = user.cookie_home = user.cookie_server = None
+            user.needs_login = True
+        elif outcome == LOST_FILE:
+            user.avatar, user.needs_upload = None, True
+            self._advance(user)
+        elif outcome == LOST_DATA:
+            user.cart = dict(req.shown)
+            where = (self.servers[req.server].homes.cart, req.server)
+            user.cart_where = dict.fromkeys(user.cart, where)
+            self._advance(user)
+        # outage and failover error: the same step is tried again after the think time
+
+    def _advance(self, user: User) -> None:
+        if self.plan.journey == "sessions":
+            return
+        i = (user.step + 1) % len(FULL_ROUND)
+        if FULL_ROUND[i] == UPLOAD and not user.needs_upload:
+            i += 1
+        user.step = i
+
+    # --- load balancers -------------------------------------------------------------------------
+
+    def _health_check(self, t: int) -> None:
+        for lb in self.balancers.values():
+            for s in lb.servers:
+                healthy = self.servers[s].up
+                if lb.believed[s] != healthy:
+                    lb.believed[s] = healthy
+                    self.events.append((t, "health", lb.id, f"{s}:{'up' if healthy else 'down'}"))
+
+    def _at_lb(self, req: Request, t: int) -> None:
+        lb = self.balancers[req.lb]
+        req.t_lb = t
+        back = t + CLIENT_HOP_US
+        if not lb.up:
+            return self._finish(req, t, FAILOVER, 502, ("entry_crashed", lb.id), back)
+        server = self._choose(lb, req.user, t)
+        if server is None:
+            down = tuple(s for s in lb.servers if not lb.believed[s])
+            return self._finish(req, t, OUTAGE, 503, ("no_server", lb.id, down), back)
+        req.server = server
+        self.servers[server].open.append(req)
+        self._push(t + LB_HOP_US, AT_SERVER, _AT_SERVER, req)
+
+    def _choose(self, lb: BalancerState, user: User, t: int) -> str | None:
+        healthy = [s for s in lb.servers if lb.believed[s]]
+        if not healthy:
+            return None
+        n = len(lb.servers)
+        if lb.policy == "sticky":
+            pinned = lb.pins.get(user.id)
+            if pinned is not None and lb.believed[pinned]:
+                return pinned
+        candidates = healthy
+        if lb.policy == "least_connections":
+            load = {s: self._in_flight(s, t) for s in healthy}
+            least = min(load.values())
+            candidates = [s for s in healthy if load[s] == least]
+        for k in range(n):
+            i = (lb.rr + k) % n
+            if lb.servers[i] in candidates:
+                lb.rr = i + 1
+                chosen = lb.servers[i]
+                if lb.policy == "sticky":
+                    lb.pins[user.id] = chosen
+                return chosen
+        return None  # unreachable: candidates is a non-empty subset of lb.servers
+
+    def _in_flight(self, server: str, t: int) -> int:
+        srv = self.servers[server]
+        srv.open = [r for r in srv.open if r.t_done is None or r.t_done > t]
+        return len(srv.open)
+
+    # --- servers --------------------------------------------------------------------------------
+
+    def _at_server(self, req: Request, t: int) -> None:
+        srv = self.servers[req.server]
+        req.t_server = t
+        back = (LB_HOP_US if req.lb else 0) + CLIENT_HOP_US
+        if not srv.up:
+            cause = ("server_down_unnoticed", srv.id) if req.lb else ("entry_crashed", srv.id)
+            return self._finish(req, t, FAILOVER, 502, cause, t + back)
+        srv.requests += 1
+        if not req.lb:
+            srv.open.append(req)
+        if len(srv.open) > 64:
+            srv.open = [r for r in srv.open if r.t_done is None or r.t_done > t]
+        outcome, status, cause, cost = self._serve(req, srv, t)
+        self._finish(req, t + cost, outcome, status, cause, t + cost + back)
+
+    def _call(self, req: Request, t: int, node: str, text: str) -> None:
+        if req.calls is not None:
+            req.calls.append((t, node, text))
+
+    def _unavailable(self, store: StoreState) -> tuple[str, int, tuple] | None:
+        if store.up:
+            return None
+        if store.failing_over:
+            return FAILOVER, 503, ("store_failover", store.id)
+        return OUTAGE, 503, ("store_down", store.id)
+
+    def _serve(self, req: Request, srv: ServerState, t: int) -> tuple[str, int, tuple | None, int]:
+        """Run the request on a server that is up: its store calls, its status and its outcome."""
+        user = req.user
+        cost = PROCESS_US
+        homes = srv.homes
+        if req.action == LOGIN:
+            if srv.auth == "jwt":
+                req.grant = ("token", self.signer.issue(user.id, t / SECOND))
+                return OK, 200, None, cost
+            sid = f"{self.rng.getrandbits(64):016x}"
+            home = homes.sessions
+            if home.place == RAM:
+                srv.ram_sessions[sid] = user.id
+            else:
+                store = self.stores[home.node]
+                bad = self._unavailable(store)
+                if bad:
+                    return (*bad, cost)
+                store.store.set_session(sid, user.id)
+                if req.calls is not None:
+                    self._call(req, t, store.id, f"SET session:{sid} {user.id} EX 3600")
+                cost += store.rtt_us
+            req.grant = ("cookie", sid, home, srv.id)
+            return OK, 200, None, cost
+
+        # Every other step needs the login.
+        if srv.auth == "jwt":
+            req.credential = user.token
+            if user.token is None:
+                return LOST_SESSION, 401, ("auth_mismatch", user.cookie_server or "", srv.id, "cookie"), cost
+            if self.signer.verify(user.token, t / SECOND) is None:
+                return LOST_SESSION, 401, ("token_rejected", user.token_server or "", srv.id), cost
+        else:
+            req.credential = user.cookie
+            if user.cookie is None:
+                return LOST_SESSION, 401, ("auth_mismatch", user.token_server or "", srv.id, "token"), cost
+            home = homes.sessions
+            if home.place == RAM:
+                found = srv.ram_sessions.get(user.cookie)
+            else:
+                store = self.stores[home.node]
+                bad = self._unavailable(store)
+                if bad:
+                    return (*bad, cost)
+                found = store.store.get_session(user.cookie)
+                if req.calls is not None:
+                    self._call(req, t, store.id, f"GET session:{user.cookie}")
+                cost += store.rtt_us
+            if found is None:
+                return LOST_SESSION, 401, self._session_cause(user, srv), cost
+
+        action = req.action
+        if action == PROFILE:
+            return OK, 200, None, cost
+        if action in (ADD_TO_CART, VIEW_CART):
+            return self._cart(req, srv, t, cost)
+        return self._avatar(req, srv, t, cost)
+
+    def _session_cause(self, user: User, srv: ServerState) -> tuple:
+        home = srv.homes.sessions
+        if user.cookie_home != home:
+            return ("moved", user.cookie_server, srv.id, user.cookie_home.place, home.place)
+        if home.place == RAM:
+            return ("server_wiped", srv.id)
+        return ("store_wiped", home.node)
+
+    def _cart(self, req: Request, srv: ServerState, t: int, cost: int) -> tuple[str, int, tuple | None, int]:
+        user = req.user
+        home = srv.homes.cart
+        store = None
+        if home.place != RAM:
+            store = self.stores[home.node]
+            bad = self._unavailable(store)
+            if bad:
+                return (*bad, cost)
+            cost += store.rtt_us
+        if req.action == ADD_TO_CART:
+            product = PRODUCTS[user.items_added % len(PRODUCTS)]
+            user.items_added += 1
+            if store is None:
+                cart = srv.ram_carts.setdefault(user.id, {})
+                cart[product] = cart.get(product, 0) + 1
+            else:
+                store.store.add_to_cart(user.id, product)
+                if req.calls is not None:
+                    text = (f"INSERT INTO cart_items VALUES ('{user.id}', '{product}', 1) ON CONFLICT "
+                            "DO UPDATE SET quantity = quantity + 1" if home.place == POSTGRES
+                            else f"HINCRBY cart:{user.id} {product} 1")
+                    self._call(req, t, store.id, text)
+            req.grant = (product, home, srv.id)
+            return OK, 200, None, cost
+        if store is None:
+            shown = dict(srv.ram_carts.get(user.id, {}))
+        else:
+            shown = store.store.cart(user.id)
+            if req.calls is not None:
+                text = (f"SELECT product, quantity FROM cart_items WHERE user_id = '{user.id}'"
+                        if home.place == POSTGRES else f"HGETALL cart:{user.id}")
+                self._call(req, t, store.id, text)
+        missing = [p for p, qty in user.cart.items() if shown.get(p, 0) < qty]
+        if not missing:
+            return OK, 200, None, cost
+        req.shown = shown
+        was_home, was_server = user.cart_where[missing[0]]
+        if was_home != home:
+            cause = ("moved", was_server, srv.id, was_home.place, home.place)
+        elif home.place == RAM:
+            cause = ("server_wiped", srv.id)
+        else:
+            cause = ("store_wiped", home.node)
+        return LOST_DATA, 200, cause, cost
+
+    def _avatar(self, req: Request, srv: ServerState, t: int, cost: int) -> tuple[str, int, tuple | None, int]:
+        user = req.user
+        home = srv.homes.uploads
+        name = f"avatars/{user.id}.png"
+        if home.place == DISK:
+            bucket = srv.disk
+            cost += DISK_US
+            where, verb = srv.id, "disk"
+        else:
+            store = self.stores[home.node]
+            bad = self._unavailable(store)
+            if bad:
+                return (*bad, cost)
+            bucket = store.store
+            cost += store.rtt_us
+            where, verb = store.id, "bucket"
+        if req.action == UPLOAD:
+            bucket.put(name, b"\x89PNG avatar of " + user.id.encode())
+            self._call(req, t, where, f"PUT {name}" if verb == "bucket" else f"write /var/uploads/{name}")
+            req.grant = (home, srv.id)
+            return OK, 200, None, cost
+        self._call(req, t, where, f"GET {name}" if verb == "bucket" else f"read /var/uploads/{name}")
+        if bucket.get(name) is not None or user.avatar is None:
+            return OK, 200, None, cost
+        was_home, was_server = user.avatar
+        cause = ("moved", was_server, srv.id, was_home.place, home.place) if was_home != home \
+            else ("disk_wiped", srv.id)
+        return LOST_FILE, 404, cause, cost
+
+    # --- faults ---------------------------------------------------------------------------------
+
+    def _fault(self, t: int, node: str, action: str) -> None:
+        if action == "failover":
+            store = self.stores[node]
+            if store.failing_over:
+                store.up, store.failing_over = True, False
+                self.events.append((t, "failover", node, "a replica took over"))
+            return
+        self.events.append((t, action, node, ""))
+        if node in self.servers:
+            self._server_fault(t, self.servers[node], action)
+        elif node in self.balancers:
+            lb = self.balancers[node]
+            if action == "crash" and lb.up:
+                lb.up, lb.crashes = False, lb.crashes + 1
+            elif action != "crash":
+                lb.up = True
+        elif node in self.stores:
+            self._store_fault(t, self.stores[node], action)
+
+    def _server_fault(self, t: int, srv: ServerState, action: str) -> None:
+        if action == "crash":
+            if not srv.up:
+                return
+            srv.up = False
+            srv.crashes += 1
+            srv.ram_sessions.clear()
+            srv.ram_carts.clear()
+            for r in srv.open:
+                if r.t_done is not None and r.t_server <= t < r.t_done:
+                    r.outcome, r.status, r.cause = FAILOVER, 502, ("killed_in_flight", srv.id)
+            srv.open = [r for r in srv.open if r.t_done is None]
+            return
+        if action == "replace":
+            if srv.up:  # a running machine is taken down first: what was in flight is lost
+                self._server_fault(t, srv, "crash")
+            srv.disk = Bucket()
+        srv.up = True
+
+    def _store_fault(self, t: int, store: StoreState, action: str) -> None:
+        if action == "crash":
+            if not store.up:
+                return
+            store.up = False
+            store.crashes += 1
+            if store.replicas >= 1:
+                store.failing_over = True
+                next_second = (t // SECOND + 1) * SECOND
+                self._push(next_second, FAULT, _FAULT, (store.id, "failover"))
+            elif store.kind == REDIS and not store.persistent:
+                store.store.lose_keys()
+            return
+        if store.up:
+            return
+        store.failing_over = False
+        store.up = True
+        if action == "replace" and store.kind == REDIS and not store.persistent:
+            store.store.lose_keys()
+
+    def close(self) -> None:
+        for store in self.stores.values():
+            if isinstance(store.store, RedisStore | PostgresStore):
+                store.store.close()
+

@@ -1,0 +1,153 @@
+"""Run-time state of each node and user, and the request record the trace keeps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..core.topology import Home, ServerHomes
+from .stores import Bucket, PostgresStore, RedisStore
+
+# Outcomes of a request, in the words of the report.
+OK = "ok"
+LOST_SESSION = "lost_session"
+LOST_FILE = "lost_file"
+LOST_DATA = "lost_data"
+OUTAGE = "outage"
+FAILOVER = "failover_error"
+OUTCOMES = (OK, LOST_SESSION, LOST_FILE, LOST_DATA, OUTAGE, FAILOVER)
+TOTAL_KEYS = {
+    OK: "ok",
+    LOST_SESSION: "lost_sessions",
+    LOST_FILE: "lost_files",
+    LOST_DATA: "lost_data",
+    OUTAGE: "outages",
+    FAILOVER: "failover_errors",
+}
+
+LOGIN = "POST /login"
+PROFILE = "GET /profile"
+ADD_TO_CART = "POST /cart"
+UPLOAD = "POST /avatar"
+VIEW_AVATAR = "GET /avatar"
+VIEW_CART = "GET /cart"
+FULL_ROUND = (PROFILE, ADD_TO_CART, UPLOAD, VIEW_AVATAR, VIEW_CART)
+PRODUCTS = ("book", "mug", "lamp", "plant")  # POST /cart adds these in turn
+
+
+class Request:
+    """One request from one user, with the times of its hops, its outcome and the store calls it made."""
+
+    __slots__ = (
+        "id", "user", "action", "t_send", "entry", "lb", "server", "t_lb", "t_server", "t_done", "t_reply",
+        "outcome", "status", "cause", "calls", "grant", "shown", "credential",
+    )
+
+    def __init__(self, rid: int, user: User, action: str, t_send: int) -> None:
+        self.id = rid
+        self.user = user
+        self.action = action
+        self.t_send = t_send
+        self.entry: str | None = None
+        self.lb: str | None = None
+        self.server: str | None = None
+        self.t_lb: int | None = None
+        self.t_server: int | None = None
+        self.t_done: int | None = None
+        self.t_reply: int | None = None
+        self.outcome: str | None = None
+        self.status = 0
+        self.cause: tuple | None = None
+        self.calls: list[tuple[int, str, str]] | None = None
+        self.grant: Any = None  # what a successful request gives the user (a cookie, a token, an item...)
+        self.shown: dict[str, int] | None = None  # the cart a GET /cart showed: product -> quantity
+        self.credential: str | None = None  # the cookie or token the user sent
+
+    def hops(self) -> list[tuple[str, str, int, int]]:
+        """(from, to, start, end) of each hop there and back, in simulated microseconds."""
+        out: list[tuple[str, str, int, int]] = []
+        client = self.user.client
+        if self.entry is None or self.t_reply is None:
+            return out
+        first_end = self.t_lb if self.lb else self.t_server
+        if first_end is None:  # failed on the way to the entry
+            return [(client, self.entry, self.t_send, self.t_reply)]
+        out.append((client, self.entry, self.t_send, first_end))
+        if self.lb and self.server and self.t_server is not None:
+            out.append((self.lb, self.server, self.t_lb, self.t_server))  # type: ignore[arg-type]
+        back_start = self.t_done if self.t_done is not None else (self.t_server or first_end)
+        if self.lb and self.server and self.t_server is not None:
+            mid = back_start + (self.t_server - self.t_lb)  # type: ignore[operator]
+            out.append((self.server, self.lb, back_start, mid))
+            out.append((self.lb, client, mid, self.t_reply))
+        else:
+            out.append((self.entry, client, back_start, self.t_reply))
+        return out
+
+
+@dataclass(eq=False)
+class User:
+    id: str
+    client: str
+    cookie: str | None = None
+    cookie_home: Home | None = None
+    cookie_server: str | None = None
+    token: str | None = None
+    token_server: str | None = None
+    needs_login: bool = True
+    step: int = 0
+    needs_upload: bool = True
+    items_added: int = 0
+    # What the user believes is in the cart (product -> quantity), and where each product's latest
+    # acknowledged addition was kept, and by which server.
+    cart: dict[str, int] = field(default_factory=dict)
+    cart_where: dict[str, tuple[Home, str]] = field(default_factory=dict)
+    avatar: tuple[Home, str] | None = None  # where an acknowledged upload was kept, and by which server
+    last: Request | None = None
+
+
+@dataclass(eq=False)
+class ServerState:
+    id: str
+    auth: str
+    homes: ServerHomes
+    up: bool = True
+    ram_sessions: dict[str, str] = field(default_factory=dict)
+    ram_carts: dict[str, list[str]] = field(default_factory=dict)
+    disk: Bucket = field(default_factory=Bucket)
+    open: list[Request] = field(default_factory=list)
+    requests: int = 0
+    crashes: int = 0
+
+
+@dataclass(eq=False)
+class BalancerState:
+    id: str
+    policy: str
+    servers: list[str]
+    believed: dict[str, bool]
+    up: bool = True
+    rr: int = 0
+    pins: dict[str, str] = field(default_factory=dict)
+    crashes: int = 0
+
+
+@dataclass(eq=False)
+class StoreState:
+    id: str
+    kind: str
+    store: RedisStore | PostgresStore | Bucket
+    rtt_us: int
+    persistent: bool
+    replicas: int
+    up: bool = True
+    failing_over: bool = False
+    crashes: int = 0
+
+
+@dataclass(eq=False)
+class ClientState:
+    id: str
+    entries: list[str]
+    users: list[User]
+    rr: int = 0

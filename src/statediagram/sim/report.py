@@ -1,0 +1,269 @@
+"""The report of a run: totals, per-node figures, the verdict, and findings that explain every loss."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any
+
+from ..core.catalog import KINDS
+from ..core.topology import DISK, RAM, Finding, design_findings, state_homes
+from .nodes import FAILOVER, LOST_DATA, LOST_FILE, LOST_SESSION, OUTAGE, TOTAL_KEYS
+from .scenario import SECOND
+
+LOSS_KEYS = ("lost_sessions", "lost_files", "lost_data", "outages")
+_MAX_PAIRS = 4  # above this, moves between servers are told in one finding
+
+
+def build_report(engine) -> dict[str, Any]:
+    plan = engine.plan
+    totals = {"requests": sum(engine.totals.values())}
+    for outcome, key in TOTAL_KEYS.items():
+        totals[key] = engine.totals.get(outcome, 0)
+    survives = totals["ok"] >= 1 and all(totals[k] == 0 for k in LOSS_KEYS)
+    findings = _explain(engine) + design_findings(engine.diagram)
+    return {
+        "survives": survives,
+        "scenario": plan.name,
+        "journey": plan.journey,
+        "seed": plan.seed,
+        "duration_s": plan.duration_s,
+        "title": engine.diagram.title,
+        "labels": dict(engine.labels),
+        "totals": totals,
+        "servers": {
+            s.id: {"requests": s.requests, "crashes": s.crashes} for s in engine.servers.values()
+        },
+        "stores": {
+            st.id: {"kind": st.kind, "crashes": st.crashes, "commands": st.store.commands}
+            for st in engine.stores.values()
+        },
+        "faults": [{"at": at / SECOND, "node": node, "action": action} for at, node, action in plan.faults],
+        "findings": [f.to_json() for f in findings],
+    }
+
+
+def report_json(report: dict[str, Any]) -> str:
+    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+
+
+def format_report(report: dict[str, Any]) -> str:
+    """Readable text: a verdict line, the totals, load per server, and the findings."""
+    labels = report.get("labels", {})
+    t = report["totals"]
+    verdict = "SURVIVES" if report["survives"] else "DOES NOT SURVIVE"
+    lines = [
+        f"{verdict}: scenario {report['scenario']}, journey {report['journey']}, seed {report['seed']}, "
+        f"{report['duration_s']:g} s simulated",
+        f"  requests {t['requests']}, ok {t['ok']}, lost sessions {t['lost_sessions']}, lost files "
+        f"{t['lost_files']}, lost data {t['lost_data']}, outages {t['outages']}, failover errors "
+        f"{t['failover_errors']}",
+    ]
+    if report["servers"]:
+        parts = []
+        for sid, s in report["servers"].items():
+            name = labels.get(sid, sid)
+            crash = f", {s['crashes']} crash{'es' if s['crashes'] != 1 else ''}" if s["crashes"] else ""
+            parts.append(f"{name} {s['requests']}{crash}")
+        lines.append("  requests per server: " + "; ".join(parts))
+    if report["findings"]:
+        lines.append("Findings:")
+        for f in report["findings"]:
+            lines.append(f"  [{f['severity']}] {f['message']}")
+    return "\n".join(lines) + "\n"
+
+
+# --- explanations ---------------------------------------------------------------------------------
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _names(labels: dict[str, str], ids) -> str:
+    names = [labels.get(i, i) for i in ids]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+class _Explainer:
+    def __init__(self, engine) -> None:
+        self.e = engine
+        self.labels = engine.labels
+        self.homes = state_homes(engine.diagram)
+
+    def L(self, node_id: str) -> str:  # noqa: N802 - a label, read aloud
+        return self.labels.get(node_id, node_id)
+
+    def at(self, keys) -> float:
+        return min(self.e.first_seen[k] for k in keys) / SECOND
+
+    def where(self, server: str, what: str) -> str:
+        home = getattr(self.homes[server], what)
+        if home.place == RAM:
+            return "its own RAM"
+        if home.place == DISK:
+            return "its own local disk"
+        return self.L(home.node)
+
+
+def _explain(engine) -> list[Finding]:
+    x = _Explainer(engine)
+    by_outcome: dict[str, list[tuple[tuple, int]]] = defaultdict(list)
+    for key, n in engine.causes.items():
+        by_outcome[key[0]].append((key, n))
+    out: list[Finding] = []
+    for outcome, code, what, noun in (
+        (LOST_SESSION, "lost_sessions", "sessions", ("session lost", "sessions lost")),
+        (LOST_FILE, "lost_files", "uploads", ("file lost", "files lost")),
+        (LOST_DATA, "lost_data", "cart", ("cart came back missing items", "carts came back missing items")),
+    ):
+        out += _losses(x, sorted(by_outcome.get(outcome, []), key=_order), code, what, noun)
+    out += _outages(x, sorted(by_outcome.get(OUTAGE, []), key=_order))
+    out += _failovers(x, sorted(by_outcome.get(FAILOVER, []), key=_order))
+    return out
+
+
+def _order(item: tuple[tuple, int]) -> tuple:
+    key, n = item
+    return (-n, tuple(str(k) for k in key))
+
+
+_FIX = {
+    "sessions": ("Redis", "link both servers to one Redis", "link all servers to one shared Redis"),
+    "cart": ("PostgreSQL", "link both servers to one PostgreSQL", "link all servers to one PostgreSQL"),
+    "uploads": ("object storage", "link both servers to object storage", "link all servers to object storage"),
+}
+_SUBJECT = {
+    "sessions": ("users logged in on {a} were sent to {b}", "keeps sessions in"),
+    "cart": ("items added to carts on {a} were asked for on {b}", "keeps carts in"),
+    "uploads": ("avatars uploaded to {a} were asked for on {b}", "keeps uploads on"),
+}
+
+
+def _losses(x: _Explainer, items, code: str, what: str, noun: tuple[str, str]) -> list[Finding]:
+    def head(n: int) -> str:
+        return f"{n} {noun[0] if n == 1 else noun[1]}"
+
+    out: list[Finding] = []
+    moved = [(k, n) for k, n in items if k[1] == "moved"]
+    if moved and len(moved) <= _MAX_PAIRS:
+        for key, n in moved:
+            _, _cause, a, b, from_place, to_place = key
+            subject, keeps = _SUBJECT[what]
+            where_b = x.where(b, what)
+            text = f"{head(n)}: {subject.format(a=x.L(a), b=x.L(b))}, which {keeps} {where_b}"
+            if from_place not in (RAM, DISK):
+                text += f", not {x.where(a, what)}"
+            fix = _FIX[what][1]
+            if from_place not in (RAM, DISK) and to_place not in (RAM, DISK):
+                fix = fix.replace(" one ", " the same ").replace(" to object", " to the same object")
+            out.append(Finding("error", code, f"{text}; {fix}", (a, b), x.at([key])))
+    elif moved:
+        n = sum(c for _, c in moved)
+        pairs = ", ".join(f"{x.L(k[2])} → {x.L(k[3])}: {c}" for k, c in moved[:_MAX_PAIRS])
+        more = f", and {len(moved) - _MAX_PAIRS} more pairs" if len(moved) > _MAX_PAIRS else ""
+        subject = {"sessions": "users logged in on one server were sent to another that cannot see their session",
+                   "cart": "cart items added on one server were asked for on another that cannot see them",
+                   "uploads": "avatars uploaded to one server were asked for on another that cannot see them"}[what]
+        nodes = tuple(sorted({k[2] for k, _ in moved} | {k[3] for k, _ in moved}))
+        out.append(Finding("error", code, f"{head(n)}: {subject} ({pairs}{more}); {_FIX[what][2]}", nodes,
+                           x.at([k for k, _ in moved])))
+    for key, n in items:
+        cause = key[1]
+        if cause == "moved":
+            continue
+        if cause == "server_wiped":
+            s = key[2]
+            thing = {"sessions": "the sessions", "cart": "the carts"}[what]
+            fix = {"sessions": "keep sessions in Redis so a crash logs nobody out",
+                   "cart": "keep carts in PostgreSQL"}[what]
+            msg = f"{head(n)}: {x.L(s)} crashed and its RAM, with {thing} in it, was wiped; {fix}"
+            nodes = (s,)
+        elif cause == "store_wiped":
+            r = key[2]
+            if what == "sessions":
+                msg = f"{head(n)}: {x.L(r)} crashed and lost its keys; make it persistent or give it a replica"
+            else:
+                msg = (f"{head(n)}: {x.L(r)} crashed and the carts kept in it were lost; keep durable data "
+                       "in PostgreSQL")
+            nodes = (r,)
+        elif cause == "disk_wiped":
+            s = key[2]
+            msg = (f"{head(n)}: {x.L(s)} was replaced by a new blank machine and its local disk went with it; "
+                   "keep uploads in object storage")
+            nodes = (s,)
+        elif cause == "auth_mismatch":
+            _, _c, a, b, held = key
+            held_text = "a JWT" if held == "token" else "a session cookie"
+            wants = "a session cookie" if held == "token" else "a JWT"
+            origin = f" from {x.L(a)}" if a else ""
+            msg = (f"{head(n)}: users holding {held_text}{origin} were sent to {x.L(b)}, which expects {wants}; "
+                   "give all servers the same auth")
+            nodes = tuple(i for i in (a, b) if i)
+        else:  # token_rejected
+            b = key[3]
+            msg = f"{head(n)}: {x.L(b)} rejected tokens it could not verify; every server must share one key"
+            nodes = (b,)
+        out.append(Finding("error", code, msg, nodes, x.at([key])))
+    return out
+
+
+def _outages(x: _Explainer, items) -> list[Finding]:
+    out: list[Finding] = []
+    for key, n in items:
+        cause = key[1]
+        head = _plural(n, "request")
+        if cause == "no_entry":
+            client, entries = key[2], key[3]
+            if not entries:
+                msg = (f"{head} failed as outages: {x.L(client)} is linked to no load balancer or server; "
+                       "link it to a load balancer")
+            else:
+                msg = (f"{head} failed as outages: nothing that {x.L(client)} links to was running "
+                       f"({_names(x.labels, entries)} down); put a load balancer in front of two or more servers")
+            nodes = (client, *entries)
+        elif cause == "no_server":
+            lb, down = key[2], key[3]
+            if not x.e.balancers[lb].servers:
+                msg = f"{head} failed as outages: {x.L(lb)} has no server behind it; link servers to it"
+            else:
+                msg = (f"{head} failed as outages: {x.L(lb)} had no healthy server while "
+                       f"{_names(x.labels, down)} {'was' if len(down) == 1 else 'were'} down; "
+                       "add another server behind it")
+            nodes = (lb, *down)
+        else:  # store_down
+            st = key[2]
+            kind = KINDS[x.e.stores[st].kind].label
+            msg = (f"{head} failed as outages while {x.L(st)} was down: the requests that needed it could not "
+                   f"be served; give the {kind} a replica")
+            nodes = (st,)
+        out.append(Finding("error", "outages", msg, nodes, x.at([key])))
+    return out
+
+
+def _failovers(x: _Explainer, items) -> list[Finding]:
+    out: list[Finding] = []
+    per_server: dict[str, int] = defaultdict(int)
+    server_keys = []
+    for key, n in items:
+        if key[1] == "store_failover":
+            st = key[2]
+            out.append(Finding(
+                "info", "failover_errors",
+                f"{_plural(n, 'failover error')} while {x.L(st)} failed over to its replica; users retried, "
+                "nothing was lost", (st,), x.at([key])))
+        else:
+            per_server[key[2]] += n
+            server_keys.append(key)
+    if per_server:
+        total = sum(per_server.values())
+        order = sorted(per_server, key=lambda s: (-per_server[s], s))
+        detail = ", ".join(f"{x.L(s)}: {per_server[s]}" for s in order)
+        out.insert(0, Finding(
+            "info", "failover_errors",
+            f"{_plural(total, 'failover error')}: requests reached a node that had just crashed ({detail}), "
+            "before a health check took it out; users retried, nothing was lost", tuple(order),
+            x.at(server_keys)))
+    return out

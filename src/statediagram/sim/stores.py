@@ -1,0 +1,186 @@
+"""The real stores behind the nodes: Redis (fakeredis or a real server), PostgreSQL (sqlite3),
+object storage (a shared bucket), and signed tokens (PyJWT)."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import uuid
+from typing import Any
+
+SESSION_TTL_S = 3600
+# Simulated t = 0 is this Unix time, so a token's iat/exp are plausible dates yet never read the clock.
+EPOCH = 1_767_225_600  # 2026-01-01T00:00:00Z
+
+
+class RedisStore:
+    """A Redis node. Commands go through the real ``redis`` client API.
+
+    Without a URL each node gets its own in-process fakeredis server. With a URL, every key is put under
+    a per-run prefix, so a real server's other data is never touched, and the keys are removed at the end.
+    """
+
+    def __init__(self, node_id: str, url: str | None = None) -> None:
+        self.node_id = node_id
+        if url is None:
+            import fakeredis
+
+            self.client = fakeredis.FakeRedis(
+                server=fakeredis.FakeServer(), single_connection_client=True, connection_class=_direct_connection()
+            )
+            self.prefix = ""
+        else:
+            import redis
+
+            self.client = redis.Redis.from_url(url, single_connection_client=True, socket_timeout=5)
+            self.prefix = f"statediagram:{uuid.uuid4().hex}:{node_id}:"
+        self.commands = 0
+
+    def set_session(self, sid: str, user: str) -> None:
+        self.commands += 1
+        self.client.set(f"{self.prefix}session:{sid}", user, ex=SESSION_TTL_S)
+
+    def get_session(self, sid: str) -> str | None:
+        self.commands += 1
+        value = self.client.get(f"{self.prefix}session:{sid}")
+        return value.decode() if value is not None else None
+
+    def add_to_cart(self, user: str, product: str) -> None:
+        self.commands += 1
+        self.client.hincrby(f"{self.prefix}cart:{user}", product, 1)
+
+    def cart(self, user: str) -> dict[str, int]:
+        self.commands += 1
+        return {k.decode(): int(v) for k, v in self.client.hgetall(f"{self.prefix}cart:{user}").items()}
+
+    def lose_keys(self) -> None:
+        """What a crash without persistence does: every key is gone."""
+        if not self.prefix:
+            self.client.flushdb()
+            return
+        keys = list(self.client.scan_iter(match=f"{self.prefix}*", count=500))
+        for i in range(0, len(keys), 500):
+            self.client.delete(*keys[i : i + 500])
+
+    def keys(self) -> list[tuple[str, int]]:
+        """(key, ttl seconds) of every key, for inspectors."""
+        out = []
+        for key in sorted(self.client.scan_iter(match=f"{self.prefix}*", count=500)):
+            name = key.decode()[len(self.prefix) :]
+            out.append((name, int(self.client.ttl(key))))
+        return out
+
+    def key_count(self) -> int:
+        if not self.prefix:
+            return int(self.client.dbsize())
+        return sum(1 for _ in self.client.scan_iter(match=f"{self.prefix}*", count=500))
+
+    def close(self) -> None:
+        if self.prefix:
+            self.lose_keys()
+        self.client.close()
+
+
+def _direct_connection():
+    """A fakeredis connection that hands each command's fields straight to fakeredis's command engine.
+
+    The command still goes through the ``redis`` client API and fakeredis executes it as a real Redis
+    command; only the in-process RESP encoding and re-parsing is skipped, which halves the cost of a
+    command (measured: GET 62 -> 36 microseconds). Falls back to the plain connection if fakeredis changes.
+    """
+    from fakeredis._clients._sync import FakeRedisConnection
+
+    if not hasattr(FakeRedisConnection, "get_socket"):
+        return FakeRedisConnection
+
+    class DirectConnection(FakeRedisConnection):
+        def send_command(self, *args: Any, **kwargs: Any) -> None:
+            sock = self._sock or self.get_socket()
+            if not hasattr(sock, "_process_command"):
+                return super().send_command(*args, **kwargs)
+            encode = self.encoder.encode
+            sock._process_command([encode(a) for a in args])
+            return None
+
+    return DirectConnection
+
+
+class PostgresStore:
+    """A PostgreSQL node: real SQL on an in-memory sqlite3 database with a cart table."""
+
+    CREATE = (
+        "CREATE TABLE cart_items (user_id TEXT NOT NULL, product TEXT NOT NULL, "
+        "quantity INTEGER NOT NULL, PRIMARY KEY (user_id, product))"
+    )
+    ADD = (
+        "INSERT INTO cart_items (user_id, product, quantity) VALUES (?, ?, 1) "
+        "ON CONFLICT (user_id, product) DO UPDATE SET quantity = quantity + 1"
+    )
+    SELECT = "SELECT product, quantity FROM cart_items WHERE user_id = ?"
+
+    def __init__(self, node_id: str) -> None:
+        self.node_id = node_id
+        self.db = sqlite3.connect(":memory:", isolation_level=None)
+        self.db.execute(self.CREATE)
+        self.commands = 0
+
+    def add_to_cart(self, user: str, product: str) -> None:
+        self.commands += 1
+        self.db.execute(self.ADD, (user, product))
+
+    def cart(self, user: str) -> dict[str, int]:
+        self.commands += 1
+        return dict(self.db.execute(self.SELECT, (user,)).fetchall())
+
+    def rows(self) -> list[tuple[str, str, int]]:
+        return list(self.db.execute("SELECT user_id, product, quantity FROM cart_items ORDER BY user_id, product"))
+
+    def close(self) -> None:
+        self.db.close()
+
+
+class Bucket:
+    """Object storage, or a server's local disk: named files with their bytes."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+        self.commands = 0
+
+    def put(self, name: str, data: bytes) -> None:
+        self.commands += 1
+        self.files[name] = data
+
+    def get(self, name: str) -> bytes | None:
+        self.commands += 1
+        return self.files.get(name)
+
+
+class TokenSigner:
+    """Issues and verifies HS256 JWTs with a key every server shares, derived from the seed."""
+
+    ALGORITHMS = ["HS256"]  # pinned: a token claiming another algorithm (or "none") is rejected
+
+    def __init__(self, seed: int) -> None:
+        import jwt
+
+        self._jwt = jwt
+        self.key = hashlib.sha256(f"statediagram-jwt-key:{seed}".encode()).digest()
+
+    def issue(self, user: str, now_s: float) -> str:
+        iat = EPOCH + int(now_s)
+        return self._jwt.encode({"sub": user, "iat": iat, "exp": iat + SESSION_TTL_S}, self.key, algorithm="HS256")
+
+    def verify(self, token: str, now_s: float) -> dict[str, Any] | None:
+        """The token's claims when its signature and expiry hold at simulated time ``now_s``, else None."""
+        try:
+            claims = self._jwt.decode(
+                token,
+                self.key,
+                algorithms=self.ALGORITHMS,
+                options={"verify_exp": False, "verify_iat": False, "require": ["sub", "iat", "exp"]},
+            )
+        except self._jwt.PyJWTError:
+            return None
+        if not isinstance(claims.get("exp"), int | float) or EPOCH + now_s >= claims["exp"]:
+            return None
+        return claims
