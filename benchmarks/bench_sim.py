@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from statediagram.core import Diagram, Link, Node
+from statediagram.core import Diagram, Fault, Link, Node, ScenarioSpec
 from statediagram.sim import simulate
 
 
@@ -48,6 +48,14 @@ def main() -> None:
         secs, report = timed(big_diagram(40, users), scenario="standard", journey="full")
         n = report["totals"]["requests"]
         print(f"  {users:4d} users: {n:7d} requests, {secs:6.2f} s, {secs / n * 1e6:5.1f} us/request")
+    for seconds in (100, 200, 400):
+        d = big_diagram(40, 200)
+        d.scenario = ScenarioSpec(faults=[Fault(10, "s00", "crash"), Fault(15, "s00", "restart")],
+                                  duration_s=seconds)
+        secs, report = timed(d, journey="full")
+        n = report["totals"]["requests"]
+        print(f"  200 users, {seconds:3d} s simulated: {n:7d} requests, {secs:6.2f} s, "
+              f"{secs / n * 1e6:5.1f} us/request")
     starter = Path(__file__).resolve().parents[1] / "src/statediagram/assets/missions/stateless.statediagram.json"
     exe = Path(sys.executable).with_name("statediagram")
     if exe.exists():

@@ -285,28 +285,26 @@ class Engine:
         self._push(t + LB_HOP_US, AT_SERVER, _AT_SERVER, req)
 
     def _choose(self, lb: BalancerState, user: User, t: int) -> str | None:
-        healthy = [s for s in lb.servers if lb.believed[s]]
-        if not healthy:
-            return None
-        n = len(lb.servers)
+        believed = lb.believed
         if lb.policy == "sticky":
             pinned = lb.pins.get(user.id)
-            if pinned is not None and lb.believed[pinned]:
+            if pinned is not None and believed[pinned]:
                 return pinned
-        candidates = healthy
+        servers = lb.servers
+        n = len(servers)
+        least = None
         if lb.policy == "least_connections":
-            load = {s: self._in_flight(s, t) for s in healthy}
-            least = min(load.values())
-            candidates = [s for s in healthy if load[s] == least]
+            load = {s: self._in_flight(s, t) for s in servers if believed[s]}
+            least = min(load.values(), default=None)
         for k in range(n):
             i = (lb.rr + k) % n
-            if lb.servers[i] in candidates:
+            s = servers[i]
+            if believed[s] and (least is None or load[s] == least):
                 lb.rr = i + 1
-                chosen = lb.servers[i]
                 if lb.policy == "sticky":
-                    lb.pins[user.id] = chosen
-                return chosen
-        return None  # unreachable: candidates is a non-empty subset of lb.servers
+                    lb.pins[user.id] = s
+                return s
+        return None  # no server believed healthy
 
     def _in_flight(self, server: str, t: int) -> int:
         srv = self.servers[server]
