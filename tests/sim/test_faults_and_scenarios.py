@@ -131,3 +131,23 @@ def test_least_connections_and_round_robin_spread_load_sticky_piles_it_up():
         assert abs(a - b) <= 0.1 * (a + b)
     sticky = simulate(two_servers(policy="sticky", stores=(REDIS,), users=9), scenario="standard").report["servers"]
     assert sticky["a"]["requests"] != sticky["b"]["requests"]
+
+
+def test_reports_do_not_depend_on_the_process_hash_seed(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from statediagram.core import save_diagram
+
+    path = tmp_path / "d.statediagram.json"
+    save_diagram(two_servers(stores=(REDIS, POSTGRES), users=4), path)
+    code = ("import sys; from statediagram.core import load_diagram; from statediagram.sim import simulate, "
+            "report_json; sys.stdout.write(report_json(simulate(load_diagram(sys.argv[1]).diagram, "
+            "scenario='chaos').report))")
+    outs = [
+        subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2")
+    ]
+    assert outs[0] == outs[1] and '"survives"' in outs[0]
