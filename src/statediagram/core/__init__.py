@@ -1,7 +1,15 @@
 """Qt-free core: the diagram model, the kind catalog, files and topology analysis."""
 
 from .catalog import KINDS, STORE_KINDS, Kind, PropSpec, link_allowed, link_problem
-from .fileio import FILE_SUFFIX, DiagramError, Loaded, diagram_to_json, load_diagram, parse_diagram, save_diagram
+from .fileio import (
+    FILE_SUFFIX,
+    DiagramError,
+    Loaded,
+    diagram_to_json,
+    load_diagram,
+    parse_diagram,
+    save_diagram,
+)
 from .model import Diagram, Fault, Link, Node, ScenarioSpec
 from .topology import Finding, Home, ServerHomes, design_findings, state_homes
 
