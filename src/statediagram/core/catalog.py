@@ -35,16 +35,16 @@ class PropSpec:
         """Why ``value`` is not allowed for this prop, or None when it is."""
         if self.type == "bool":
             if not isinstance(value, bool):
-                return f"must be true or false, not {_show(value)}"
+                return f"must be true or false, not {show_value(value)}"
             return None
         if self.type == "int":
             if isinstance(value, bool) or not isinstance(value, int):
-                return f"must be a whole number from {self.minimum} to {self.maximum}, not {_show(value)}"
+                return f"must be a whole number from {self.minimum} to {self.maximum}, not {show_value(value)}"
             if not self.minimum <= value <= self.maximum:  # type: ignore[operator]
-                return f"must be from {self.minimum} to {self.maximum}, not {value}"
+                return f"must be from {self.minimum} to {self.maximum}, not {show_value(value)}"
             return None
         if not isinstance(value, str) or value not in self.choices:
-            return f"must be one of {', '.join(repr(c) for c in self.choices)}, not {_show(value)}"
+            return f"must be one of {', '.join(repr(c) for c in self.choices)}, not {show_value(value)}"
         return None
 
 
@@ -164,7 +164,7 @@ def link_problem(kind_a: str, kind_b: str) -> str | None:
     if kind_a == kind_b:
         if kind_a == SERVER:
             return "Servers don't share state by talking to each other: link both to a shared store instead."
-        return f"Two {a} nodes are never linked to each other."
+        return f"Two {kind_noun(kind_a)} nodes are never linked to each other."
     if CLIENT in pair and pair & set(STORE_KINDS):
         return f"Clients never talk to {b if kind_a == CLIENT else a} directly: the servers do."
     if LOAD_BALANCER in pair and pair & set(STORE_KINDS):
@@ -179,11 +179,18 @@ def readable_kind(kind: str) -> str:
     return KINDS[kind].label if kind in KINDS else kind
 
 
-def _show(value: Any) -> str:
-    if isinstance(value, str):
-        return repr(value)
+def kind_noun(kind: str) -> str:
+    """The kind as a noun in a sentence: "client" (its label "Users" names the people, not the kind)."""
+    return "client" if kind == CLIENT else readable_kind(kind)
+
+
+def show_value(value: Any) -> str:
+    """A JSON value as a learner wrote it, cut short so a message stays readable."""
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    return repr(value) if isinstance(value, int | float) else type(value).__name__
+    if isinstance(value, str | int | float):
+        text = repr(value) if not isinstance(value, int) or abs(value) < 10**40 else "a number with too many digits"
+        return text if len(text) <= 60 else text[:57] + "..."
+    return {list: "a list", dict: "an object"}.get(type(value), type(value).__name__)

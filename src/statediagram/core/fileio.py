@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .catalog import KINDS, SERVER, STORE_KINDS, link_allowed, link_problem, readable_kind
+from .catalog import KINDS, SERVER, STORE_KINDS, kind_noun, link_allowed, link_problem, readable_kind, show_value
 from .model import FAULT_ACTIONS, JOURNEYS, SCENARIO_NAMES, Diagram, Fault, Link, Node, ScenarioSpec
 
 FORMAT = "statediagram"
@@ -82,10 +83,15 @@ def parse_diagram(text: str) -> Loaded:
         raise DiagramError(
             f"line {exc.lineno}, column {exc.colno}", f"not valid JSON ({exc.msg})", "Fix the JSON syntax."
         ) from None
-    except ValueError as exc:
+    except _ConstantError as exc:
         raise DiagramError("file", str(exc), "Use plain numbers.") from None
+    except ValueError:
+        # Python refuses integers of more than 4300 digits; its own message names an internal setting.
+        raise DiagramError("file", "holds a number with too many digits", "Use plain numbers.") from None
     except RecursionError:
-        raise DiagramError("file", "nested too deeply to be a diagram", "") from None
+        raise DiagramError(
+            "file", "is nested too deeply to be a diagram", "Open a file saved by statediagram"
+        ) from None
     return build_diagram(record)
 
 
@@ -97,28 +103,64 @@ def build_diagram(record: Any) -> Loaded:
     links = _read_links(record, {n.id: n for n in nodes})
     scenario = _read_scenario(record.get("scenario"), {n.id: n for n in nodes})
     title = record.get("title", "")
-    if not isinstance(title, str):
+    if not _is_text(title):
         raise DiagramError("title", "must be text", 'Write it in quotes, e.g. "title": "My design"')
     return Loaded(Diagram(title=title, nodes=nodes, links=links, scenario=scenario), warnings)
 
 
+class _ConstantError(ValueError):
+    pass
+
+
 def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number a diagram may hold")
+    raise _ConstantError(f"{name} is not a number a diagram may hold")
+
+
+def _is_text(value: Any) -> bool:
+    """A str that can be written back as UTF-8 (JSON escapes can smuggle in lone surrogates)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _finite_number(value: Any) -> float | None:
+    """The value as a finite float, or None when it is not a plain number (bools, text, huge or infinite)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _check_header(record: Any) -> dict[str, Any]:
     if not isinstance(record, dict):
-        raise DiagramError("file", "is JSON but not a diagram (expected an object {...} at the top)", "")
+        raise DiagramError(
+            "file",
+            "is JSON but not a diagram (expected an object {...} at the top)",
+            f'A diagram file looks like {{"format": "{FORMAT}", "version": {VERSION}, "nodes": [...], "edges": [...]}}',
+        )
     fmt = record.get("format")
     if fmt != FORMAT:
         if fmt is None:
             raise DiagramError("file", 'has no "format" key', f'Add "format": "{FORMAT}" at the top')
-        raise DiagramError("format", f"is {fmt!r}, not {FORMAT!r}", "This is not a statediagram file")
+        raise DiagramError(
+            "format",
+            f"is {show_value(fmt)}, not {FORMAT!r}: this is not a statediagram file",
+            f'Open a file saved by statediagram, or set "format": "{FORMAT}"',
+        )
     version = record.get("version")
     if "version" not in record:
         raise DiagramError("file", 'has no "version" key', f'Add "version": {VERSION}')
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise DiagramError("version", f"must be a whole number from 1, not {version!r}", f'Use "version": {VERSION}')
+        raise DiagramError(
+            "version", f"must be a whole number from 1, not {show_value(version)}", f'Use "version": {VERSION}'
+        )
     if version > VERSION:
         raise DiagramError(
             "version",
@@ -152,29 +194,30 @@ def _read_nodes(record: dict[str, Any], warnings: list[str]) -> list[Node]:
         if not isinstance(raw, dict):
             raise DiagramError(where, "must be an object {...}", 'Write it like {"id": "a", "kind": "server"}')
         node_id = raw.get("id")
-        if not isinstance(node_id, str) or not node_id:
+        if not _is_text(node_id) or not node_id:
             raise DiagramError(where, "has no id (a non-empty text)", 'Give it one, e.g. "id": "server-a"')
         where = f'node "{node_id}"'
         if node_id in seen:
             raise DiagramError(where, "this id is used by two nodes", "Give each node its own id")
         seen.add(node_id)
         kind_name = raw.get("kind")
-        if kind_name not in KINDS:
+        if not isinstance(kind_name, str) or kind_name not in KINDS:
             raise DiagramError(
                 where,
-                f"unknown kind {kind_name!r}",
+                f"unknown kind {show_value(kind_name)}",
                 f"Use one of: {', '.join(KINDS)}",
             )
         kind = KINDS[kind_name]
         label = raw.get("label", kind.label)
-        if not isinstance(label, str):
+        if not _is_text(label):
             raise DiagramError(where, "label must be text", 'Write it in quotes, e.g. "label": "Server A"')
         xy = []
         for axis in ("x", "y"):
             v = raw.get(axis, 0)
-            if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
-                raise DiagramError(where, f"{axis} must be a number, not {v!r}", f'Write e.g. "{axis}": 120')
-            xy.append(float(v))
+            number = _finite_number(v)
+            if number is None:
+                raise DiagramError(where, f"{axis} must be a number, not {show_value(v)}", f'Write e.g. "{axis}": 120')
+            xy.append(number)
         raw_props = raw.get("props", {})
         if raw_props is None:
             raw_props = {}
@@ -184,7 +227,8 @@ def _read_nodes(record: dict[str, Any], warnings: list[str]) -> list[Node]:
         for name, value in raw_props.items():
             spec = kind.prop(name)
             if spec is None:
-                warnings.append(f'{where}: unknown prop "{name}" for a {kind.label.lower()} was ignored')
+                known = ", ".join(p.name for p in kind.props) or "none"
+                warnings.append(f'{where}: unknown prop "{name}" was ignored ({kind.name} props: {known})')
                 continue
             problem = spec.problem(value)
             if problem:
@@ -205,7 +249,7 @@ def _read_links(record: dict[str, Any], nodes: dict[str, Node]) -> list[Link]:
         if not isinstance(raw, dict):
             raise DiagramError(where, "must be an object {...}", 'Write it like {"source": "lb", "target": "a"}')
         link_id = raw.get("id")
-        if link_id is not None and not isinstance(link_id, str):
+        if link_id is not None and not _is_text(link_id):
             raise DiagramError(where, "id must be text", "Write it in quotes or leave it out")
         ends = []
         for key in ("source", "target"):
@@ -227,8 +271,8 @@ def _read_links(record: dict[str, Any], nodes: dict[str, Node]) -> list[Link]:
         ka, kb = nodes[a].kind, nodes[b].kind
         if not link_allowed(ka, kb):
             raise DiagramError(
-                where, f"{readable_kind(ka).lower()}–{readable_kind(kb).lower()} links are not allowed",
-                link_problem(ka, kb) or "",
+                where, f"{kind_noun(ka).lower()}–{kind_noun(kb).lower()} links are not allowed",
+                f"{link_problem(ka, kb)} Remove this edge",
             )
         if SERVER in (ka, kb) and (ka in STORE_KINDS or kb in STORE_KINDS):
             server, store = (a, b) if ka == SERVER else (b, a)
@@ -255,25 +299,29 @@ def _read_scenario(raw: Any, nodes: dict[str, Node]) -> ScenarioSpec | None:
     if "name" in raw:
         if raw["name"] not in SCENARIO_NAMES:
             raise DiagramError(
-                "scenario", f"unknown name {raw['name']!r}", f"Use one of: {', '.join(SCENARIO_NAMES)}"
+                "scenario", f"unknown name {show_value(raw['name'])}", f"Use one of: {', '.join(SCENARIO_NAMES)}"
             )
         spec.name = raw["name"]
     if "journey" in raw:
         if raw["journey"] not in JOURNEYS:
             raise DiagramError(
-                "scenario", f"unknown journey {raw['journey']!r}", f"Use one of: {', '.join(JOURNEYS)}"
+                "scenario", f"unknown journey {show_value(raw['journey'])}", f"Use one of: {', '.join(JOURNEYS)}"
             )
         spec.journey = raw["journey"]
     if "seed" in raw:
         seed = raw["seed"]
         if isinstance(seed, bool) or not isinstance(seed, int):
-            raise DiagramError("scenario", f"seed must be a whole number, not {seed!r}", 'Write e.g. "seed": 1')
+            raise DiagramError(
+                "scenario", f"seed must be a whole number, not {show_value(seed)}", 'Write e.g. "seed": 1'
+            )
         spec.seed = seed
     if "duration_s" in raw:
         d = raw["duration_s"]
         if isinstance(d, bool) or not isinstance(d, int | float) or not 0 < d <= 86400:
             raise DiagramError(
-                "scenario", f"duration_s must be a number of seconds above 0, not {d!r}", 'Write e.g. "duration_s": 40'
+                "scenario",
+                f"duration_s must be a number of seconds above 0, not {show_value(d)}",
+                'Write e.g. "duration_s": 40',
             )
         spec.duration_s = float(d)
     if "faults" in raw:
@@ -288,18 +336,20 @@ def _read_fault(i: int, raw: Any, nodes: dict[str, Node]) -> Fault:
     where = f"scenario fault #{i + 1}"
     if not isinstance(raw, dict):
         raise DiagramError(where, "must be an object", 'Write it like {"at": 12, "node": "a", "action": "crash"}')
-    at = raw.get("at")
-    if isinstance(at, bool) or not isinstance(at, int | float) or not math.isfinite(at) or at < 0:
-        raise DiagramError(where, f'"at" must be a time in seconds from 0, not {at!r}', 'Write e.g. "at": 12')
+    at = _finite_number(raw.get("at"))
+    if at is None or at < 0:
+        raise DiagramError(
+            where, f'"at" must be a time in seconds from 0, not {show_value(raw.get("at"))}', 'Write e.g. "at": 12'
+        )
     node = raw.get("node")
-    if node not in nodes:
-        raise DiagramError(where, f"names an unknown node {node!r}", "Use the id of a node in this file")
+    if not isinstance(node, str) or node not in nodes:
+        raise DiagramError(where, f"names an unknown node {show_value(node)}", "Use the id of a node in this file")
     if nodes[node].kind == "client":
         raise DiagramError(where, f'node "{node}" is a client; clients do not crash', "Name a server or store")
     action = raw.get("action")
     if action not in FAULT_ACTIONS:
-        raise DiagramError(where, f"unknown action {action!r}", f"Use one of: {', '.join(FAULT_ACTIONS)}")
-    return Fault(float(at), node, action)
+        raise DiagramError(where, f"unknown action {show_value(action)}", f"Use one of: {', '.join(FAULT_ACTIONS)}")
+    return Fault(at, node, action)
 
 
 # --- saving -------------------------------------------------------------------------------------
@@ -353,16 +403,29 @@ def save_diagram(diagram: Diagram, path: str | os.PathLike[str]) -> None:
 
 def atomic_write(path: Path, data: bytes) -> None:
     directory = path.parent if str(path.parent) else Path(".")
+    mode = _mode_for(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        # mkstemp makes the file private (0600); a saved diagram keeps the mode a plain write would give.
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _mode_for(path: Path) -> int:
+    """The permission bits the saved file should get: the old file's, else what the umask allows."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _num(v: float) -> int | float:

@@ -33,38 +33,52 @@ def _chunks(data: bytes):
     raise PngError("is a damaged PNG (no end chunk)")
 
 
+def _text_key(ctype: bytes, body: bytes) -> bytes | None:
+    """The keyword of a tEXt, zTXt or iTXt chunk; None for any other chunk."""
+    if ctype not in (b"tEXt", b"zTXt", b"iTXt"):
+        return None
+    return body.partition(b"\0")[0]
+
+
 def read_text_chunk(data: bytes, key: str) -> str | None:
     """The text stored under ``key``, or None when the PNG has no such chunk."""
     want = key.encode("latin-1")
-    for _pos, ctype, body in _chunks(data):
+    for pos, ctype, body in _chunks(data):
+        if _text_key(ctype, body) != want:
+            continue
+        # Only our own chunk's checksum is checked: a damaged picture elsewhere is the viewer's business.
+        (crc,) = struct.unpack(">I", data[pos + 8 + len(body) : pos + 12 + len(body)])
+        if crc != zlib.crc32(ctype + body) & 0xFFFFFFFF:
+            raise PngError(f"has a damaged '{key}' text chunk (checksum mismatch)")
         try:
+            rest = body.partition(b"\0")[2]
             if ctype == b"tEXt":
-                k, _, v = body.partition(b"\0")
-                if k == want:
-                    return v.decode("latin-1")
-            elif ctype == b"zTXt":
-                k, _, rest = body.partition(b"\0")
-                if k == want:
-                    return zlib.decompress(rest[1:]).decode("latin-1")
-            elif ctype == b"iTXt":
-                k, _, rest = body.partition(b"\0")
-                if k == want:
-                    flag, _method = rest[0], rest[1]
-                    rest = rest[2:]
-                    _lang, _, rest = rest.partition(b"\0")
-                    _tkey, _, text = rest.partition(b"\0")
-                    return (zlib.decompress(text) if flag else text).decode("utf-8")
+                return rest.decode("latin-1")
+            if ctype == b"zTXt":
+                return zlib.decompress(rest[1:]).decode("latin-1")
+            flag, _method = rest[0], rest[1]
+            rest = rest[2:]
+            _lang, _, rest = rest.partition(b"\0")
+            _tkey, _, text = rest.partition(b"\0")
+            return (zlib.decompress(text) if flag else text).decode("utf-8")
         except (zlib.error, UnicodeDecodeError, IndexError) as exc:
             raise PngError(f"has a damaged '{key}' text chunk ({exc})") from None
     return None
 
 
 def add_text_chunk(data: bytes, key: str, text: str) -> bytes:
-    """Return the PNG with a compressed ``iTXt`` chunk holding ``text`` under ``key``, before IEND."""
-    body = key.encode("latin-1") + b"\0" + b"\1\0" + b"\0" + b"\0" + zlib.compress(text.encode("utf-8"), 9)
+    """Return the PNG with a compressed ``iTXt`` chunk holding ``text`` under ``key``, before IEND.
+
+    Text chunks already stored under ``key`` are dropped, so the picture carries one diagram, the new one.
+    """
+    want = key.encode("latin-1")
+    body = want + b"\0" + b"\1\0" + b"\0" + b"\0" + zlib.compress(text.encode("utf-8"), 9)
     chunk = struct.pack(">I", len(body)) + b"iTXt" + body
     chunk += struct.pack(">I", zlib.crc32(b"iTXt" + body) & 0xFFFFFFFF)
-    for pos, ctype, _body in _chunks(data):
+    out = [data[: len(SIGNATURE)]]
+    for pos, ctype, old_body in _chunks(data):
         if ctype == b"IEND":
-            return data[:pos] + chunk + data[pos:]
-    raise PngError("is a damaged PNG (no end chunk)")
+            out.append(chunk)
+        if _text_key(ctype, old_body) != want:
+            out.append(data[pos : pos + 12 + len(old_body)])
+    return b"".join(out)
