@@ -108,12 +108,6 @@ def test_a_store_home_badge_is_the_store_kind() -> None:
     assert Home("object_storage", "s3").badge() == "Object storage"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=KeyError,
-    reason="topology.Home.badge evaluates KINDS[self.place] as the dict.get default eagerly, so RAM, disk and "
-    "JWT homes raise KeyError instead of giving 'RAM', 'disk', 'JWT'.",
-)
 @pytest.mark.parametrize(("home", "badge"), [(Home(RAM, "a"), "RAM"), (Home(DISK, "a"), "disk"),
                                              (Home(TOKEN, None), "JWT")])
 def test_a_server_side_home_badge_says_ram_disk_or_jwt(home: Home, badge: str) -> None:
@@ -197,23 +191,12 @@ def test_one_shared_postgres_without_replicas_is_a_single_point_of_failure_for_c
     assert ("single_point_of_failure", ("pg",)) not in codes(design_findings(d_replicated))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="topology._single_points_of_failure checks Redis only as the home of sessions: a shared Redis "
-    "(replicas 0) holding every server's carts, with JWT servers, is not reported.",
-)
 def test_one_shared_redis_holding_every_cart_is_a_single_point_of_failure_for_carts() -> None:
     jwt = ("server", {"auth": "jwt"})
     d = diagram(lesson_tier(a=jwt, b=jwt, redis="redis"), *BASE_LINKS, "a-redis", "b-redis")
     assert ("single_point_of_failure", ("redis",)) in codes(design_findings(d))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="topology._single_points_of_failure only reports a node whose loss cuts off every client; a load "
-    "balancer that is the only way in for one client's users is not reported while another client reaches a "
-    "server directly.",
-)
 def test_the_only_load_balancer_of_one_client_is_a_single_point_of_failure_for_its_users() -> None:
     d = diagram(lesson_tier(walkin="client"), *BASE_LINKS, "walkin-b")
     assert ("single_point_of_failure", ("lb",)) in codes(design_findings(d))

@@ -37,7 +37,8 @@ class Home:
         return labels.get(self.node or "", self.node or "")
 
     def badge(self) -> str:
-        return {RAM: "RAM", DISK: "disk", TOKEN: "JWT"}.get(self.place, KINDS[self.place].label)
+        own = {RAM: "RAM", DISK: "disk", TOKEN: "JWT"}
+        return own[self.place] if self.place in own else KINDS[self.place].label
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,13 @@ def design_findings(diagram: Diagram) -> list[Finding]:
             Finding("warning", "no_client", "No client: nobody sends requests. Add a client and link it to a "
                     "load balancer or a server.")
         )
+    for c in clients:
+        if not any(g.successors(c)):
+            findings.append(
+                Finding("warning", "client_not_linked",
+                        f"{labels[c]} is linked to no load balancer or server: its users send requests nowhere. "
+                        "Link it to a load balancer.", (c,))
+            )
     for lb in diagram.ids_of(LOAD_BALANCER):
         behind = [s for s in g.successors(lb)]
         if not behind:
@@ -205,28 +213,35 @@ def _single_points_of_failure(diagram, g, reach, served, labels) -> list[Finding
     for v in sorted(n for n in g.nodes if nodes[n].kind != CLIENT):
         h = g.copy()
         h.remove_node(v)
-        if not any(nodes[x].kind == SERVER for c in clients for x in nx.descendants(h, c)):
-            what = "load balancer" if nodes[v].kind == LOAD_BALANCER else "server"
-            fix = ("Link the clients to a second load balancer as well." if what == "load balancer"
-                   else "Add a second server, behind a load balancer.")
-            out.append(
-                Finding("warning", "single_point_of_failure",
-                        f"{labels[v]} is a single point of failure: if it goes down, no user reaches any "
-                        f"server. {fix}", (v,))
-            )
+        cut = [c for c in clients if not any(nodes[x].kind == SERVER for x in nx.descendants(h, c))]
+        if not cut:
+            continue
+        if len(cut) == len(clients):
+            who = "no user reaches any server"
+        else:
+            who = f"the users of {', '.join(labels[c] for c in cut)} reach no server"
+        if nodes[v].kind == LOAD_BALANCER:
+            fix = "Link the clients to a second load balancer as well."
+        else:
+            fix = "Add a second server, behind a load balancer."
+        out.append(
+            Finding("warning", "single_point_of_failure",
+                    f"{labels[v]} is a single point of failure: if it goes down, {who}. {fix}", (v,))
+        )
     homes = state_homes(diagram)
-    for place, what, fix in (
-        (REDIS, "sessions", "Give it a replica (replicas 1 or more)."),
-        (POSTGRES, "carts", "Give it a replica (replicas 1 or more)."),
-    ):
-        attr = "sessions" if what == "sessions" else "cart"
+    held: dict[str, list[str]] = {}
+    for attr, what in (("sessions", "sessions"), ("cart", "carts")):
         used = {getattr(homes[s], attr) for s in served}
-        if len(used) == 1:
-            (home,) = used
-            if home.place == place and nodes[home.node].props.get("replicas", 0) == 0:
-                out.append(
-                    Finding("warning", "single_point_of_failure",
-                            f"{labels[home.node]} is a single point of failure for {what}: if it goes down, "
-                            f"no server can reach the {what}. {fix}", (home.node,))
-                )
+        if len(used) != 1:
+            continue
+        (home,) = used
+        if home.place in (REDIS, POSTGRES) and nodes[home.node].props.get("replicas", 0) == 0:
+            held.setdefault(home.node, []).append(what)
+    for store, whats in held.items():
+        what = " and ".join(whats)
+        out.append(
+            Finding("warning", "single_point_of_failure",
+                    f"{labels[store]} is a single point of failure for {what}: if it goes down, no server can "
+                    f"reach the {what}. Give it a replica (replicas 1 or more).", (store,))
+        )
     return out
