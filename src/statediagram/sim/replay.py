@@ -1,0 +1,310 @@
+"""A replayable run: the engine works ahead in small chunks, and an index answers "what was true at t?".
+
+The desktop app shows any moment of a run without asking the engine to go back: counters come from the
+recorded requests (bisect on reply times), node up/down and load-balancer health from the engine's
+events, and the figures only the engine knows (sessions in a server's RAM, keys in Redis, rows, files,
+requests served) from snapshots taken on a fixed grid while the engine runs ahead.
+
+A fault injected by hand at time t rebuilds the run from scratch with the plan's faults plus every
+hand-made fault: the engine is deterministic, so everything before t is the same as before.
+
+Qt-free; all times are integer microseconds of simulated time.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from bisect import bisect_left, bisect_right, insort
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..core.catalog import LOAD_BALANCER, OBJECT_STORAGE, POSTGRES, REDIS, SERVER
+from ..core.model import Diagram
+from .engine import Engine
+from .nodes import OUTCOMES, TOTAL_KEYS, Request
+from .report import build_report
+from .scenario import SECOND, Plan, resolve
+
+SNAPSHOT_US = 100_000  # the grid of the engine-only figures: 10 a second
+SETTLE_US = 200_000  # a request sent this long before the engine's clock has its final outcome
+LOSS_OUTCOMES = ("lost_session", "lost_file", "lost_data", "outage")
+
+
+@dataclass(frozen=True)
+class NodeState:
+    """What one node shows at one moment."""
+
+    up: bool = True
+    failing_over: bool = False
+    count: int = 0  # sessions in RAM (server), keys (Redis), rows (PostgreSQL), files (object storage)
+    served: int = 0  # requests a server has handled so far
+    crashes: int = 0
+    health: tuple[tuple[str, bool], ...] = ()  # a load balancer's view: (server, believed healthy)
+
+
+@dataclass
+class Moment:
+    """Everything the screen needs at one time t."""
+
+    t: int
+    totals: dict[str, int]
+    nodes: dict[str, NodeState]
+
+
+def chaos_faults(diagram: Diagram, plan: Plan, seed: int) -> list[tuple[int, str, str]]:
+    """A seeded chaos monkey: every 6 to 12 s it crashes one random server, which restarts 3 to 6 s later."""
+    servers = diagram.ids_of(SERVER)
+    rng = random.Random(f"chaos-monkey:{seed}")
+    out: list[tuple[int, str, str]] = []
+    busy_until: dict[str, int] = {}
+    t = 5 * SECOND
+    while servers and t < plan.duration_us - 5 * SECOND:
+        free = [s for s in servers if busy_until.get(s, 0) < t]
+        if free:
+            victim = rng.choice(free)
+            back = t + rng.randint(3, 6) * SECOND
+            out += [(t, victim, "crash"), (back, victim, "restart")]
+            busy_until[victim] = back
+        t += rng.randint(6, 12) * SECOND
+    return out
+
+
+@dataclass
+class RunSetup:
+    """What a run is made of; two runs with equal setups are identical, event for event."""
+
+    diagram: Diagram
+    scenario: str | None = None
+    journey: str | None = None
+    seed: int | None = None
+    hand_faults: list[tuple[int, str, str]] = field(default_factory=list)
+    chaos_seed: int | None = None
+
+    def plan(self) -> Plan:
+        return resolve(self.diagram, self.scenario, self.journey, self.seed)
+
+
+class Replay:
+    """One run, worked ahead on demand, with an index of everything the player shows."""
+
+    def __init__(self, setup: RunSetup) -> None:
+        self.setup = setup
+        self.plan = setup.plan()
+        self.engine = Engine(setup.diagram, self.plan, record_trace=True)
+        self.extra_faults = list(setup.hand_faults)
+        if setup.chaos_seed is not None:
+            self.extra_faults += chaos_faults(setup.diagram, self.plan, setup.chaos_seed)
+        for at, node, action in self.extra_faults:
+            self.engine.inject(at, node, action)
+        self.faults = sorted([*self.plan.faults, *self.extra_faults])
+        self.end = self.plan.duration_us
+        self.labels = dict(self.engine.labels)
+        kinds = {n.id: n.kind for n in setup.diagram.nodes}
+        self.server_ids = setup.diagram.ids_of(SERVER)
+        self.balancer_ids = setup.diagram.ids_of(LOAD_BALANCER)
+        self.store_ids = sorted(self.engine.stores)
+        self.kinds = kinds
+        # Index of requests (in the order they were sent, which is time order).
+        self.requests: list[Request] = self.engine.requests
+        self.t_sends: list[int] = []
+        self.max_trip = 0
+        self._pending: list[Request] = []  # sent, outcome not final yet
+        self._seen = 0
+        self.replies: dict[str, list[int]] = {o: [] for o in OUTCOMES}
+        self.moments: list[int] = []  # every instant something happens, for Step and Step back
+        # Up/down and health, from the engine's events: node -> ([t], [value]).
+        self._events_seen = 0
+        self._up: dict[str, tuple[list[int], list[tuple[bool, bool]]]] = {}
+        self._health: dict[tuple[str, str], tuple[list[int], list[bool]]] = {}
+        self.snapshots: list[tuple[int, ...]] = []  # snapshots[k] is the state at k * SNAPSHOT_US
+        self._snap()
+        self.report: dict[str, Any] | None = None
+
+    # --- working ahead --------------------------------------------------------------------------
+
+    @property
+    def finished(self) -> bool:
+        return self.report is not None
+
+    @property
+    def horizon(self) -> int:
+        """Every moment up to here is final and indexed."""
+        if self.finished:
+            return self.end
+        return max(0, min(self.end, (len(self.snapshots) - 1) * SNAPSHOT_US - SETTLE_US))
+
+    def advance(self, until_us: int | None = None, budget_s: float = 0.015) -> bool:
+        """Run the engine ahead until the horizon passes ``until_us`` (or the end), within a wall-clock budget.
+
+        Returns True when the run is worked out as far as asked.
+        """
+        goal = self.end if until_us is None else min(until_us, self.end)
+        deadline = time.perf_counter() + budget_s
+        while not self._reached(goal):
+            t = len(self.snapshots) * SNAPSHOT_US
+            if t > self.end + SECOND:
+                self.engine.run()
+                self._index(self.engine.now + SECOND)
+                self.report = build_report(self.engine)
+                break
+            self.engine.run_until(t)
+            self._index(t)
+            self._snap()
+            if time.perf_counter() >= deadline:
+                break
+        return self._reached(goal)
+
+    def _reached(self, goal: int) -> bool:
+        return self.finished or (goal < self.end and self.horizon >= goal)
+
+    def run_to_end(self) -> None:
+        while not self.advance(budget_s=1.0):
+            pass
+
+    def _index(self, now: int) -> None:
+        reqs = self.requests
+        for r in reqs[self._seen :]:
+            self.t_sends.append(r.t_send)
+            self._pending.append(r)
+        self._seen = len(reqs)
+        still: list[Request] = []
+        for r in self._pending:
+            if r.t_done is None or r.t_done > now:
+                still.append(r)
+                continue
+            insort(self.replies[r.outcome], r.t_reply)
+            self.max_trip = max(self.max_trip, r.t_reply - r.t_send)
+            for x in (r.t_send, r.t_lb, r.t_server, r.t_done, r.t_reply):
+                if x is not None:
+                    insort(self.moments, x)
+        self._pending = still
+        events = self.engine.events
+        for t, what, node, detail in events[self._events_seen :]:
+            insort(self.moments, t)
+            if what == "health":
+                server, state = detail.split(":")
+                times, values = self._health.setdefault((node, server), ([], []))
+                times.append(t)
+                values.append(state == "up")
+                continue
+            times, states = self._up.setdefault(node, ([], []))
+            prev_up, _ = states[-1] if states else (True, False)
+            if what == "crash":
+                replicas = self.engine.stores[node].replicas if node in self.engine.stores else 0
+                state = (False, replicas >= 1 and prev_up) if prev_up else states[-1]
+            elif what in ("restart", "replace", "failover"):
+                state = (True, False)
+            else:
+                continue
+            times.append(t)
+            states.append(state)
+        self._events_seen = len(events)
+
+    def _snap(self) -> None:
+        e = self.engine
+        row: list[int] = []
+        for s in self.server_ids:
+            srv = e.servers[s]
+            row += (len(srv.ram_sessions), srv.requests, srv.crashes)
+        for sid in self.store_ids:
+            st = e.stores[sid]
+            row += (_store_count(st.kind, st.store), st.crashes)
+        self.snapshots.append(tuple(row))
+
+    # --- asking about a moment ------------------------------------------------------------------
+
+    def totals_at(self, t: int) -> dict[str, int]:
+        """The report's totals counting the requests whose reply reached the user by ``t``."""
+        out = {key: bisect_right(self.replies[o], t) for o, key in TOTAL_KEYS.items()}
+        out["requests"] = sum(out.values())
+        return {"requests": out.pop("requests"), **out}
+
+    def losses_per_second(self, t: int) -> list[int]:
+        """Losses (lost sessions, files, data, outages) in each simulated second up to ``t``."""
+        seconds = t // SECOND + 1
+        out = [0] * seconds
+        for o in LOSS_OUTCOMES:
+            replies = self.replies[o]
+            for x in replies[: bisect_right(replies, t)]:
+                out[x // SECOND] += 1
+        return out
+
+    def node_states_at(self, t: int) -> dict[str, NodeState]:
+        k = max(0, min(t // SNAPSHOT_US, len(self.snapshots) - 1))
+        row = self.snapshots[k]
+        out: dict[str, NodeState] = {}
+        i = 0
+        for s in self.server_ids:
+            up, _ = self._up_at(s, t)
+            sessions, served, _crashes = row[i : i + 3]
+            out[s] = NodeState(up, False, sessions if up else 0, served, self._crashes_until(s, t))
+            i += 3
+        for sid in self.store_ids:
+            up, failing = self._up_at(sid, t)
+            count, _crashes = row[i : i + 2]
+            st = self.engine.stores[sid]
+            if not up and st.kind == REDIS and not st.persistent and not failing:
+                count = 0
+            out[sid] = NodeState(up, failing, count, 0, self._crashes_until(sid, t))
+            i += 2
+        for lb in self.balancers():
+            up, _ = self._up_at(lb, t)
+            health = tuple((s, self._health_at(lb, s, t)) for s in self.engine.balancers[lb].servers)
+            out[lb] = NodeState(up, False, 0, 0, 0, health)
+        return out
+
+    def balancers(self) -> list[str]:
+        return self.balancer_ids
+
+    def _crashes_until(self, node: str, t: int) -> int:
+        """Crashes up to ``t`` exactly (the snapshots may be one grid step older): each up -> down counts."""
+        times, states = self._up.get(node, ([], []))
+        crashes, prev = 0, True
+        for up, _ in states[: bisect_right(times, t)]:
+            crashes += prev and not up
+            prev = up
+        return crashes
+
+    def _up_at(self, node: str, t: int) -> tuple[bool, bool]:
+        times, states = self._up.get(node, ([], []))
+        i = bisect_right(times, t)
+        return states[i - 1] if i else (True, False)
+
+    def _health_at(self, lb: str, server: str, t: int) -> bool:
+        times, values = self._health.get((lb, server), ([], []))
+        i = bisect_right(times, t)
+        return values[i - 1] if i else True
+
+    def moment(self, t: int) -> Moment:
+        return Moment(t, self.totals_at(t), self.node_states_at(t))
+
+    def sent_between(self, t0: int, t1: int) -> list[Request]:
+        """Requests sent in [t0, t1], in the order they were sent."""
+        return self.requests[bisect_left(self.t_sends, t0) : bisect_right(self.t_sends, t1)]
+
+    def next_moment(self, t: int) -> int:
+        """The next instant after ``t`` at which something happens (for Step)."""
+        i = bisect_right(self.moments, t)
+        return self.moments[i] if i < len(self.moments) else min(self.end, self.horizon)
+
+    def previous_moment(self, t: int) -> int:
+        i = bisect_left(self.moments, t)
+        return self.moments[i - 1] if i else 0
+
+
+def _store_count(kind: str, store: Any) -> int:
+    if kind == REDIS:
+        return store.key_count()
+    if kind == POSTGRES:
+        return store.db.execute("SELECT COUNT(*) FROM cart_items").fetchone()[0]
+    if kind == OBJECT_STORAGE:
+        return len(store.files)
+    return 0
+
+
+def engine_at(setup: RunSetup, t: int) -> Engine:
+    """A fresh engine of the same run, stopped at ``t``: its stores hold exactly what they held then."""
+    replay = Replay(setup)
+    replay.engine.run_until(t)
+    return replay.engine
