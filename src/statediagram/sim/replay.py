@@ -22,7 +22,7 @@ from typing import Any
 from ..core.catalog import LOAD_BALANCER, OBJECT_STORAGE, POSTGRES, REDIS, SERVER
 from ..core.model import Diagram
 from .engine import Engine
-from .nodes import OUTCOMES, TOTAL_KEYS, Request
+from .nodes import OK, OUTCOMES, TOTAL_KEYS, Request
 from .report import build_report
 from .scenario import SECOND, Plan, resolve
 
@@ -112,6 +112,8 @@ class Replay:
         self._pending: list[Request] = []  # sent, outcome not final yet
         self._seen = 0
         self.replies: dict[str, list[int]] = {o: [] for o in OUTCOMES}
+        self.fail_times: list[int] = []  # reply times of the requests that did not end ok, sorted
+        self.failures: list[Request] = []  # the same requests, in the same order
         self.moments: list[int] = []  # every instant something happens, for Step and Step back
         # Up/down and health, from the engine's events: node -> ([t], [value]).
         self._events_seen = 0
@@ -174,6 +176,10 @@ class Replay:
                 still.append(r)
                 continue
             insort(self.replies[r.outcome], r.t_reply)
+            if r.outcome != OK:
+                i = bisect_right(self.fail_times, r.t_reply)
+                self.fail_times.insert(i, r.t_reply)
+                self.failures.insert(i, r)
             self.max_trip = max(self.max_trip, r.t_reply - r.t_send)
             for x in (r.t_send, r.t_lb, r.t_server, r.t_done, r.t_reply):
                 if x is not None:
@@ -222,12 +228,29 @@ class Replay:
 
     def losses_per_second(self, t: int) -> list[int]:
         """Losses (lost sessions, files, data, outages) in each simulated second up to ``t``."""
-        seconds = t // SECOND + 1
-        out = [0] * seconds
-        for o in LOSS_OUTCOMES:
-            replies = self.replies[o]
-            for x in replies[: bisect_right(replies, t)]:
-                out[x // SECOND] += 1
+        lists = [self.replies[o] for o in LOSS_OUTCOMES]
+        out = []
+        for s in range(t // SECOND + 1):
+            lo, hi = s * SECOND, min((s + 1) * SECOND - 1, t)
+            out.append(sum(bisect_right(x, hi) - bisect_left(x, lo) for x in lists))
+        return out
+
+    def down_windows(self, t: int) -> list[tuple[float, float]]:
+        """(from, to) simulated seconds in which a server was down, up to ``t``."""
+        out = []
+        for s in self.server_ids:
+            times, states = self._up.get(s, ([], []))
+            since = None
+            for x, (up, _) in zip(times, states, strict=True):
+                if x > t:
+                    break
+                if not up and since is None:
+                    since = x
+                elif up and since is not None:
+                    out.append((since / SECOND, x / SECOND))
+                    since = None
+            if since is not None:
+                out.append((since / SECOND, t / SECOND))
         return out
 
     def node_states_at(self, t: int) -> dict[str, NodeState]:
@@ -278,6 +301,13 @@ class Replay:
 
     def moment(self, t: int) -> Moment:
         return Moment(t, self.totals_at(t), self.node_states_at(t))
+
+    def last_failure(self, t: int, within_us: int | None = None) -> Request | None:
+        """The latest request that did not end ok, answered by ``t`` (and no longer than ``within_us`` ago)."""
+        i = bisect_right(self.fail_times, t)
+        if not i or (within_us is not None and self.fail_times[i - 1] < t - within_us):
+            return None
+        return self.failures[i - 1]
 
     def sent_between(self, t0: int, t1: int) -> list[Request]:
         """Requests sent in [t0, t1], in the order they were sent."""

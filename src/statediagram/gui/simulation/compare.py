@@ -1,0 +1,103 @@
+"""Compare: the same seed, scenario, journey and hand-made faults on this diagram and on another one (a file,
+or the mission's starter), side by side with both verdicts."""
+
+from __future__ import annotations
+
+import html
+from importlib import resources
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.fileio import DiagramError, load_diagram, parse_diagram
+from ...core.model import Diagram
+from ...sim.replay import Replay, RunSetup
+
+TOTAL_NAMES = (("requests", "requests"), ("ok", "ok"), ("lost_sessions", "lost sessions"),
+               ("lost_files", "lost files"), ("lost_data", "lost data"), ("outages", "outages"),
+               ("failover_errors", "failover errors"))
+
+
+def starter_diagram() -> Diagram:
+    text = resources.files("statediagram").joinpath("assets/missions/stateless.statediagram.json").read_text("utf-8")
+    return parse_diagram(text).diagram
+
+
+def run_like(setup: RunSetup, diagram: Diagram) -> dict:
+    """The report of ``diagram`` under the same scenario, journey, seed and chaos, with the hand-made faults
+    that name nodes it has."""
+    ids = {n.id for n in diagram.nodes}
+    faults = [f for f in setup.hand_faults if f[1] in ids]
+    replay = Replay(RunSetup(diagram, setup.scenario, setup.journey, setup.seed, faults, setup.chaos_seed))
+    try:
+        replay.run_to_end()
+        return replay.report
+    finally:
+        replay.engine.close()
+
+
+def report_html(title: str, report: dict) -> str:
+    ok = report["survives"]
+    colour = "#0d652d" if ok else "#a50e0e"
+    head = "✓ Survives" if ok else "✗ Does not survive"
+    t = report["totals"]
+    rows = "".join(f"<tr><td>{name}</td><td align=right><b>{t[key]}</b></td></tr>" for key, name in TOTAL_NAMES)
+    findings = "".join(f"<li>{html.escape(f['message'])}</li>" for f in report["findings"])
+    return (f"<h3>{html.escape(title)}</h3><p style='color:{colour}; font-size:15pt'><b>{head}</b></p>"
+            f"<p>{report['scenario']} scenario, journey {report['journey']}, seed {report['seed']}</p>"
+            f"<table>{rows}</table><ul>{findings}</ul>")
+
+
+class CompareDialog(QDialog):
+    def __init__(self, controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Compare two designs")
+        self.resize(900, 560)
+        self.controller = controller
+        layout = QVBoxLayout(self)
+        buttons = QHBoxLayout()
+        self.starter = QPushButton("Compare with the mission's starter")
+        self.starter.clicked.connect(lambda: self.compare_with(starter_diagram(), "Mission starter"))
+        self.open = QPushButton("Compare with a file…")
+        self.open.clicked.connect(self._open)
+        buttons.addWidget(self.starter)
+        buttons.addWidget(self.open)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.note = QLabel("Same seed, scenario, journey and hand-made faults on both.")
+        layout.addWidget(self.note)
+        sides = QHBoxLayout()
+        self.left, self.right = QTextBrowser(), QTextBrowser()
+        sides.addWidget(self.left)
+        sides.addWidget(self.right)
+        layout.addLayout(sides, 1)
+        self.reports: tuple[dict, dict] | None = None
+
+    def _open(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Compare with", "", "Diagrams (*.json *.png)")
+        if not path:
+            return
+        try:
+            other = load_diagram(path).diagram
+        except DiagramError as exc:
+            self.right.setHtml(f"<p style='color:#a50e0e'>{html.escape(str(exc))}</p>")
+            return
+        self.compare_with(other, other.title or path)
+
+    def compare_with(self, other: Diagram, title: str) -> tuple[dict, dict]:
+        player = self.controller.player
+        setup = player.setup or RunSetup(self.controller.diagram().copy())
+        mine = run_like(setup, setup.diagram)
+        theirs = run_like(setup, other.copy())
+        self.left.setHtml(report_html(setup.diagram.title or "This diagram", mine))
+        self.right.setHtml(report_html(title, theirs))
+        self.reports = (mine, theirs)
+        return self.reports

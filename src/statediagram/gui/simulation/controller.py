@@ -1,0 +1,191 @@
+"""The simulation controller: glues the player, the canvas layer, the panels, and the scene's mouse.
+
+It takes a QGraphicsScene, a ``SceneGeometry`` for it, and a function returning the diagram to simulate,
+so it works over the editor's scene or over the stand-alone one. Clicks and context menus on the scene
+reach it through an event filter, so no editor item has to know about the simulation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneContextMenuEvent, QGraphicsSceneMouseEvent, QMenu
+
+from ...core.catalog import LOAD_BALANCER, SERVER, STORE_KINDS
+from ...core.model import Diagram
+from ...core.topology import RAM, TOKEN, state_homes
+from ...sim.replay import Replay, RunSetup
+from ...sim.scenario import SECOND
+from .geometry import SceneGeometry, node_at
+from .layer import SimulationLayer
+from .player import Player, copy_for_run
+from .tokens import TokenPlanner
+
+FAULTABLE = (SERVER, LOAD_BALANCER, *STORE_KINDS)
+
+
+class SimulationController(QObject):
+    """One simulation over one scene."""
+
+    inspect_request = Signal(int)  # a token was clicked: its request id
+    inspect_node = Signal(str)  # a store or server was clicked while a run is shown
+    menu_shown = Signal(QMenu)
+
+    def __init__(self, scene: QGraphicsScene, geometry: SceneGeometry, diagram: Callable[[], Diagram],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.scene = scene
+        self.geometry = geometry
+        self.diagram = diagram
+        self.player = Player(self)
+        self.planner = TokenPlanner(geometry)
+        self.layer = SimulationLayer(geometry)
+        self.layer.setVisible(False)
+        scene.addItem(self.layer)
+        self.last_menu: QMenu | None = None
+        self.scenario: str | None = None
+        self.journey: str | None = None
+        self.seed: int | None = None
+        self.player.run_changed.connect(self._run_changed)
+        self.player.frame_changed.connect(self._show)
+        scene.installEventFilter(self)
+
+    # --- runs -----------------------------------------------------------------------------------
+
+    @property
+    def replay(self) -> Replay | None:
+        return self.player.replay
+
+    @property
+    def active(self) -> bool:
+        return self.player.replay is not None
+
+    def simulate(self, scenario: str | None = None, journey: str | None = None, seed: int | None = None,
+                 chaos_seed: int | None = None, play: bool = True) -> None:
+        """Start a fresh run of the current diagram (hand-made faults of an earlier run are dropped)."""
+        self.scenario, self.journey, self.seed = scenario, journey, seed
+        setup = RunSetup(copy_for_run(self.diagram()), scenario, journey, seed, [], chaos_seed)
+        self.player.start(setup, play=play)
+
+    def stop(self) -> None:
+        self.player.stop()
+        self.layer.set_highlight(())
+
+    def inject(self, node: str, action: str) -> None:
+        self.player.inject(node, action)
+
+    def geometry_changed(self) -> None:
+        """Call when nodes moved on the canvas."""
+        self.planner.geometry_changed()
+        self.layer.geometry_changed()
+        self._show(self.player.t)
+
+    def _run_changed(self) -> None:
+        replay = self.player.replay
+        self.planner.set_replay(replay)
+        self.layer.setVisible(replay is not None)
+        if replay is None:
+            return
+        d = replay.setup.diagram
+        homes = {}
+        for sid, h in state_homes(d).items():
+            place = h.sessions.place
+            homes[sid] = RAM if place == RAM else TOKEN if place == TOKEN else h.sessions.node
+        self.layer.set_run({n.id: n.kind for n in d.nodes}, replay.labels, homes)
+
+    def _show(self, t: int) -> None:
+        replay = self.player.replay
+        if replay is None:
+            return
+        self.layer.show_frame(self.planner.frame(t, replay.node_states_at(t)))
+
+    def highlight(self, nodes: tuple[str, ...], at_s: float | None) -> None:
+        """Light up the nodes (and links between them) an explanation names; jump to its first loss."""
+        self.layer.set_highlight(nodes)
+        if at_s is not None:
+            self.player.set_playing(False)
+            self.player.seek(int(at_s * SECOND))
+
+    # --- the scene's mouse ----------------------------------------------------------------------
+
+    def node_ids(self) -> list[str]:
+        replay = self.player.replay
+        d = replay.setup.diagram if replay else self.diagram()
+        return [n.id for n in d.nodes]
+
+    def kind_of(self, node: str) -> str | None:
+        replay = self.player.replay
+        d = replay.setup.diagram if replay else self.diagram()
+        return next((n.kind for n in d.nodes if n.id == node), None)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if not self.active or watched is not self.scene:
+            return False
+        if event.type() == QEvent.Type.GraphicsSceneContextMenu:
+            return self._context_menu(event)
+        if event.type() == QEvent.Type.GraphicsSceneMousePress:
+            return self._press(event)
+        return False
+
+    def _press(self, event: QGraphicsSceneMouseEvent) -> bool:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return False
+        pos = event.scenePos()
+        rid = self.layer.token_at(pos)
+        if rid is not None:
+            self.player.set_playing(False)
+            self.inspect_request.emit(rid)
+            return True  # the click was on a token, not on the editor's items
+        node = node_at(self.scene, self.geometry, self.node_ids(), pos)
+        if node is not None and self.kind_of(node) in (SERVER, *STORE_KINDS):
+            self.inspect_node.emit(node)
+        return False
+
+    def _context_menu(self, event: QGraphicsSceneContextMenuEvent) -> bool:
+        node = node_at(self.scene, self.geometry, self.node_ids(), event.scenePos())
+        if node is None or self.kind_of(node) not in FAULTABLE:
+            return False
+        menu = self.node_menu(node)
+        self.last_menu = menu
+        self.menu_shown.emit(menu)
+        menu.popup(event.screenPos())
+        return True
+
+    def node_menu(self, node: str) -> QMenu:
+        """Crash / Restart / Replace (and Inspect) for one node, at the play head."""
+        replay = self.player.replay
+        label = replay.labels.get(node, node) if replay else node
+        up = replay.node_states_at(self.player.t)[node].up if replay else True
+        menu = QMenu()
+        menu.setTitle(label)
+        at = f" at {self.player.t / SECOND:.1f} s"
+        crash = QAction(f"Crash {label}{at}", menu)
+        crash.setEnabled(up)
+        crash.triggered.connect(lambda: self.inject(node, "crash"))
+        restart = QAction(f"Restart {label}{at}", menu)
+        restart.setEnabled(not up)
+        restart.triggered.connect(lambda: self.inject(node, "restart"))
+        menu.addAction(crash)
+        menu.addAction(restart)
+        if self.kind_of(node) == SERVER:
+            replace = QAction(f"Replace {label} with a new blank machine{at}", menu)
+            replace.setToolTip("Cattle, not pets: the new machine has an empty RAM and an empty local disk")
+            replace.triggered.connect(lambda: self.inject(node, "replace"))
+            menu.addAction(replace)
+        if self.kind_of(node) in (SERVER, *STORE_KINDS):
+            menu.addSeparator()
+            inspect = QAction(f"Inspect what {label} holds", menu)
+            inspect.triggered.connect(lambda: self.inspect_node.emit(node))
+            menu.addAction(inspect)
+        return menu
+
+    def action(self, menu: QMenu, verb: str) -> QAction | None:
+        """The menu's action starting with ``verb`` (Crash, Restart, Replace, Inspect)."""
+        return next((a for a in menu.actions() if a.text().startswith(verb)), None)
+
+
+def scene_pos_of(geometry: SceneGeometry, node: str) -> QPointF:
+    rect = geometry.node_rect(node)
+    return rect.center() if rect is not None else QPointF()

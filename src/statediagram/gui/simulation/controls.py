@@ -1,0 +1,148 @@
+"""The Simulate bar: scenario, journey, seed, Simulate, play/pause/step, speed, clock, faults by hand, chaos
+monkey, compare and export; with the timeline under it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...sim.scenario import SECOND
+from .player import SPEEDS
+from .timeline import Timeline
+
+SCENARIOS = (("As in the file", None), ("Calm (no faults)", "calm"), ("Crash drill", "standard"),
+             ("Chaos (servers, then stores)", "chaos"))
+JOURNEYS = (("As in the file", None), ("Sessions (GET /profile)", "sessions"),
+            ("Full (profile, cart, avatar)", "full"))
+
+
+def _button(text: str, tip: str, action: QAction | None = None) -> QToolButton:
+    b = QToolButton()
+    if action is not None:
+        b.setDefaultAction(action)
+    b.setText(text)
+    b.setToolTip(tip)
+    b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    return b
+
+
+class SimulationControls(QWidget):
+    """Buttons and choices; the panel wires them to the controller."""
+
+    simulate_clicked = Signal()
+    fault_clicked = Signal(str)  # crash, restart or replace the selected node
+    chaos_toggled = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(6, 4, 6, 4)
+        outer.setSpacing(2)
+        row = QHBoxLayout()
+        row.setSpacing(4)
+        self.scenario = QComboBox()
+        for text, value in SCENARIOS:
+            self.scenario.addItem(text, value)
+        self.scenario.setToolTip("Crash drill: every server crashes in turn for 5 s (the contract's standard)")
+        self.journey = QComboBox()
+        for text, value in JOURNEYS:
+            self.journey.addItem(text, value)
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 999_999)
+        self.seed.setSpecialValueText("seed: file")
+        self.seed.setPrefix("seed ")
+        self.seed.setToolTip("Same diagram, scenario and seed: the same run, event for event")
+        self.simulate = QToolButton()
+        self.simulate.setText("▶ Simulate")
+        self.simulate.setToolTip("Run the diagram as it is now")
+        self.simulate.setStyleSheet("QToolButton { font-weight: bold; padding: 3px 10px; }")
+        self.simulate.clicked.connect(self.simulate_clicked)
+
+        self.play_action = QAction("▶ Play", self)
+        self.play_action.setShortcut(QKeySequence(Qt.Key.Key_Space))
+        self.play_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.play = _button("▶ Play", "Play / pause (Space)", self.play_action)
+        self.back_action = QAction("◀ Step back", self)
+        self.back_action.setShortcut(QKeySequence("Shift+Left"))
+        self.step_action = QAction("Step ▶", self)
+        self.step_action.setShortcut(QKeySequence("Shift+Right"))
+        self.back = _button("◀ Step back", "Back to the previous event (Shift+Left)", self.back_action)
+        self.step = _button("Step ▶", "On to the next event (Shift+Right)", self.step_action)
+        self.restart_action = QAction("↺ Restart", self)
+        self.restart = _button("↺ Restart", "Play again from 0 s", self.restart_action)
+        self.speed = QComboBox()
+        for s in SPEEDS:
+            self.speed.addItem(f"{s:g}×", s)
+        self.speed.setCurrentIndex(SPEEDS.index(1.0))
+        self.speed.setToolTip("Playback speed (requests are drawn in slow motion at any speed)")
+        self.clock = QLabel("t = 0.0 s")
+        self.clock.setMinimumWidth(120)
+        self.clock.setStyleSheet("font-family: monospace; font-weight: bold;")
+
+        self.crash = _button("✗ Crash", "Crash the selected server or store now")
+        self.crash.clicked.connect(lambda: self.fault_clicked.emit("crash"))
+        self.restart_node = _button("Restart", "Restart the selected node now")
+        self.restart_node.clicked.connect(lambda: self.fault_clicked.emit("restart"))
+        self.replace = _button("Replace", "Replace the selected server with a new blank machine (cattle, not pets)")
+        self.replace.clicked.connect(lambda: self.fault_clicked.emit("replace"))
+        self.chaos = QCheckBox("Chaos monkey")
+        self.chaos.setToolTip("Crash random servers now and then (seeded: the same seed, the same monkey)")
+        self.chaos.toggled.connect(self.chaos_toggled)
+        self.compare_action = QAction("Compare…", self)
+        self.export_report_action = QAction("Export report…", self)
+        self.export_movie_action = QAction("Export animation…", self)
+        for w in (self.scenario, self.journey, self.seed, self.simulate, _sep(), self.back, self.play, self.step,
+                  self.restart, self.speed, self.clock):
+            row.addWidget(w)
+        row.addStretch(1)
+        outer.addLayout(row)
+        row = QHBoxLayout()
+        row.setSpacing(4)
+        row.addWidget(QLabel("Faults by hand, at the play head (or right-click a node):"))
+        compare = _button("Compare…", "Run another design with the same seed and faults, side by side",
+                          self.compare_action)
+        for w in (self.crash, self.restart_node, self.replace, self.chaos, _sep(), compare,
+                  _button("Export report…", "Save the report as JSON", self.export_report_action),
+                  _button("Export animation…", "Save the replay as an animated PNG", self.export_movie_action)):
+            row.addWidget(w)
+        row.addStretch(1)
+        outer.addLayout(row)
+        self.timeline = Timeline()
+        outer.addWidget(self.timeline)
+        self.set_running(False)
+        self.addActions([self.play_action, self.back_action, self.step_action])
+
+    def choices(self) -> tuple[str | None, str | None, int | None]:
+        seed = self.seed.value() or None
+        return self.scenario.currentData(), self.journey.currentData(), seed
+
+    def set_running(self, running: bool) -> None:
+        for w in (self.play, self.back, self.step, self.restart, self.speed, self.crash, self.restart_node,
+                  self.replace, self.chaos, self.timeline):
+            w.setEnabled(running)
+        for a in (self.play_action, self.back_action, self.step_action, self.restart_action,
+                  self.export_report_action, self.export_movie_action):
+            a.setEnabled(running)
+
+    def set_playing(self, playing: bool) -> None:
+        self.play_action.setText("❚❚ Pause" if playing else "▶ Play")
+
+    def set_clock(self, t: int, end: int, catching_up: bool) -> None:
+        note = " (working…)" if catching_up else ""
+        self.clock.setText(f"t = {t / SECOND:5.1f} s / {end / SECOND:g} s{note}")
+
+
+def _sep() -> QWidget:
+    line = QLabel("│")
+    line.setStyleSheet("color: #bbb;")
+    return line

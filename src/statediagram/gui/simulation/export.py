@@ -1,0 +1,116 @@
+"""Exporting a run: the report as JSON, and the replay as an animated PNG (APNG).
+
+Qt writes each frame as a PNG; an APNG is those frames' image data re-chunked (acTL, fcTL, fdAT) after the
+first frame's header, so no imaging library is needed. Browsers and most viewers play it; viewers that do
+not know APNG show the first frame.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
+
+from ...core.fileio import atomic_write
+from ...sim.report import report_json
+from ...sim.scenario import SECOND
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def save_report(report: dict, path: str | Path) -> None:
+    atomic_write(Path(path), report_json(report).encode("utf-8"))
+
+
+def _chunks(data: bytes):
+    pos = len(PNG_SIGNATURE)
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        ctype = data[pos + 4 : pos + 8]
+        yield ctype, data[pos + 8 : pos + 8 + length]
+        pos += 12 + length
+
+
+def _chunk(ctype: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + ctype + body + struct.pack(">I", zlib.crc32(ctype + body) & 0xFFFFFFFF)
+
+
+def png_bytes(image: QImage) -> bytes:
+    buf = QByteArray()
+    device = QBuffer(buf)
+    device.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(device, "PNG", 70)
+    device.close()
+    return bytes(buf.data())
+
+
+def assemble_apng(frames: list[bytes], delay_ms: int, loops: int = 0) -> bytes:
+    """An APNG from PNG files of equal size and colour type, each shown ``delay_ms``."""
+    if not frames:
+        raise ValueError("no frames to write")
+    first = dict((c, b) for c, b in _chunks(frames[0]) if c != b"IDAT")
+    ihdr = first[b"IHDR"]
+    width, height = struct.unpack(">II", ihdr[:8])
+    out = [PNG_SIGNATURE, _chunk(b"IHDR", ihdr), _chunk(b"acTL", struct.pack(">II", len(frames), loops))]
+    seq = 0
+    for i, frame in enumerate(frames):
+        chunks = list(_chunks(frame))
+        if chunks[0][1] != ihdr:
+            raise ValueError(f"frame {i} differs in size or colour type from the first")
+        out.append(_chunk(b"fcTL", struct.pack(">IIIIIHHBB", seq, width, height, 0, 0, delay_ms, 1000, 0, 0)))
+        seq += 1
+        for ctype, body in chunks:
+            if ctype != b"IDAT":
+                continue
+            if i == 0:
+                out.append(_chunk(b"IDAT", body))
+            else:
+                out.append(_chunk(b"fdAT", struct.pack(">I", seq) + body))
+                seq += 1
+    out.append(_chunk(b"IEND", b""))
+    return b"".join(out)
+
+
+def render_frame(controller, t: int, source: QRectF, width: int) -> QImage:
+    """The scene with the simulation at time ``t``, ``width`` pixels wide, on white."""
+    controller.player.seek(t)
+    height = max(1, round(width * source.height() / source.width()))
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    image.fill(QColor("#ffffff"))
+    p = QPainter(image)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+    controller.scene.render(p, QRectF(0, 0, width, height), source, Qt.AspectRatioMode.KeepAspectRatio)
+    _stamp_clock(p, t)
+    p.end()
+    return image
+
+
+def _stamp_clock(p: QPainter, t: int) -> None:
+    f = p.font()
+    f.setPointSizeF(11)
+    f.setBold(True)
+    p.setFont(f)
+    p.setPen(QColor("#202124"))
+    p.drawText(10, 20, f"t = {t / SECOND:.1f} s")
+
+
+def save_replay_apng(controller, path: str | Path, start_s: float = 0.0, end_s: float | None = None,
+                     fps: int = 10, speed: float = 2.0, width: int = 900) -> int:
+    """Render the run from ``start_s`` to ``end_s`` at ``speed`` times real time; returns the frame count."""
+    player = controller.player
+    replay = player.replay
+    if replay is None:
+        raise ValueError("nothing to export: press Simulate first")
+    player.work_out()
+    was = player.t
+    end = replay.end if end_s is None else min(replay.end, int(end_s * SECOND))
+    step = int(SECOND * speed / fps)
+    source = controller.layer.sceneBoundingRect().united(controller.scene.itemsBoundingRect())
+    frames = [png_bytes(render_frame(controller, t, source, width)) for t in range(int(start_s * SECOND), end, step)]
+    atomic_write(Path(path), assemble_apng(frames, round(1000 / fps)))
+    player.seek(was)
+    return len(frames)

@@ -1,0 +1,184 @@
+"""Inspectors: a request's trail (hops, status, the cookie or the decoded JWT and whether it verifies), and
+what a store holds at the play head (Redis keys with TTLs, PostgreSQL rows, object storage files).
+
+Stores are read from a fresh engine of the same run stopped at the play head: real fakeredis / sqlite data
+exactly as it was then.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+from PySide6.QtWidgets import QLabel, QStackedWidget, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget
+
+from ...core.catalog import OBJECT_STORAGE, POSTGRES, REDIS
+from ...sim.replay import Replay, engine_at
+from ...sim.scenario import SECOND
+from ...sim.stores import EPOCH, SESSION_TTL_S
+from .style import LOOKS, badge_text
+
+
+def _ms(t: int | None) -> str:
+    return "—" if t is None else f"{t / SECOND:.3f} s"
+
+
+def decode_jwt(token: str) -> tuple[dict, dict]:
+    """Header and payload of a JWT, decoded without trusting them."""
+    import jwt
+
+    return jwt.get_unverified_header(token), jwt.decode(token, options={"verify_signature": False})
+
+
+def request_html(replay: Replay, rid: int) -> str:
+    reqs = replay.requests
+    req = reqs[rid - 1] if 0 < rid <= len(reqs) and reqs[rid - 1].id == rid else None
+    if req is None or req.outcome is None:
+        return "<p>That request is not in this run.</p>"
+    L = replay.labels  # noqa: N806 - read aloud: the label of a node
+    look = LOOKS[req.outcome]
+    parts = [f"<h3>Request #{req.id}: {html.escape(req.action)}</h3>",
+             f"<p>User <b>{html.escape(req.user.id)}</b>, sent at {_ms(req.t_send)}<br>"
+             f"Outcome: <b style='color:{look.colour}'>{look.name}</b> ({look.shape}), status <b>{req.status}</b>"]
+    if req.outcome != "ok":
+        parts.append(f" — <b>{html.escape(badge_text(req.outcome, req.status, req.cause, L))}</b>")
+    parts.append("</p><table cellspacing=0 cellpadding=2><tr><th align=left>hop</th><th>start</th><th>end</th></tr>")
+    for a, b, st, en in req.hops():
+        parts.append(f"<tr><td>{html.escape(L.get(a, a))} → {html.escape(L.get(b, b))}</td>"
+                     f"<td>{_ms(st)}</td><td>{_ms(en)}</td></tr>")
+    parts.append("</table>")
+    if req.calls:
+        parts.append("<p><b>Store calls</b><br>" + "<br>".join(
+            f"{_ms(t)} {html.escape(L.get(n, n))}: <code>{html.escape(text)}</code>" for t, n, text in req.calls)
+            + "</p>")
+    parts.append(_credential_html(replay, req))
+    return "".join(parts)
+
+
+def _credential_html(replay: Replay, req) -> str:
+    cred = req.credential
+    if cred is None:
+        if req.action == "POST /login":
+            return "<p>Login request: no credential sent yet.</p>"
+        return "<p>No credential was sent (the user held none for this server's kind of login).</p>"
+    if cred.count(".") != 2:
+        home = replay.engine.servers[req.server].homes.sessions if req.server else None
+        where = home.describe(replay.labels) if home else "?"
+        server = html.escape(replay.labels.get(req.server, req.server or ""))
+        return (f"<p><b>Session cookie</b> <code>sid={html.escape(cred)}</code><br>"
+                f"{server} looks it up in {html.escape(where)}.</p>")
+    header, payload = decode_jwt(cred)
+    signer = replay.engine.signer
+    when = (req.t_server or req.t_send) / SECOND
+    ok = signer is not None and signer.verify(cred, when) is not None
+    verdict = ("<b style='color:#0d652d'>✓ signature verifies</b> with the key every server shares (HS256), "
+               "and the token has not expired") if ok else "<b style='color:#a50e0e'>✗ does not verify</b>"
+    sim = {k: f"{v} (t = {v - EPOCH} s simulated)" for k, v in payload.items() if k in ("iat", "exp")}
+    return (f"<p><b>JWT</b> <code style='font-size:8pt'>{html.escape(cred[:48])}…</code></p>"
+            f"<p>Header<br><code>{html.escape(json.dumps(header))}</code></p>"
+            f"<p>Payload<br><code>{html.escape(json.dumps(payload))}</code><br>"
+            + "<br>".join(f"{k}: {html.escape(v)}" for k, v in sim.items()) + "</p>"
+            f"<p>{verdict}. The server keeps nothing: the token itself proves the login.</p>")
+
+
+def store_table(replay: Replay, store_id: str, t: int) -> tuple[str, list[str], list[list[str]]]:
+    """(title, headers, rows) of what ``store_id`` held at ``t``."""
+    engine = engine_at(replay.setup, t)
+    try:
+        st = engine.stores[store_id]
+        label = replay.labels.get(store_id, store_id)
+        state = "" if st.up else " (DOWN)"
+        if st.kind == REDIS:
+            set_at = _session_set_times(replay, t)
+            rows = []
+            for key, _ttl in st.store.keys():  # noqa: SIM118 - RedisStore.keys() lists (key, ttl)
+                if key.startswith("session:"):
+                    left = SESSION_TTL_S - (t - set_at.get(key, t)) // SECOND
+                    rows.append([key, st.store.client.get(key).decode(), f"{left} s"])
+                else:
+                    rows.append([key, _hash_text(st.store.client.hgetall(key)), "no expiry"])
+            return f"{label}{state} at {t / SECOND:.2f} s: {len(rows)} keys", ["key", "value", "TTL"], rows
+        if st.kind == POSTGRES:
+            rows = [[u, p, str(q)] for u, p, q in st.store.rows()]
+            return (f"{label}{state} at {t / SECOND:.2f} s: table cart_items, {len(rows)} rows",
+                    ["user_id", "product", "quantity"], rows)
+        if st.kind == OBJECT_STORAGE:
+            rows = [[name, f"{len(data)} bytes"] for name, data in sorted(st.store.files.items())]
+            return f"{label}{state} at {t / SECOND:.2f} s: {len(rows)} files", ["object", "size"], rows
+        return label, [], []
+    finally:
+        engine.close()
+
+
+def server_table(replay: Replay, server_id: str, t: int) -> tuple[str, list[str], list[list[str]]]:
+    """What a server holds in its own RAM and on its disk at ``t``."""
+    engine = engine_at(replay.setup, t)
+    try:
+        srv = engine.servers[server_id]
+        rows = [["RAM", f"session:{sid}", user] for sid, user in sorted(srv.ram_sessions.items())]
+        rows += [["RAM", f"cart:{user}", _hash_text(cart)] for user, cart in sorted(srv.ram_carts.items())]
+        rows += [["disk", name, f"{len(data)} bytes"] for name, data in sorted(srv.disk.files.items())]
+        state = "up" if srv.up else "DOWN (RAM wiped)"
+        title = f"{replay.labels.get(server_id, server_id)} at {t / SECOND:.2f} s: {state}, {srv.requests} requests"
+        return title, ["where", "what", "value"], rows
+    finally:
+        engine.close()
+
+
+def _hash_text(mapping) -> str:
+    items = {(k.decode() if isinstance(k, bytes) else k): (v.decode() if isinstance(v, bytes) else v)
+             for k, v in mapping.items()}
+    return ", ".join(f"{k}×{v}" for k, v in sorted(items.items()))
+
+
+def _session_set_times(replay: Replay, t: int) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for r in replay.sent_between(0, t):
+        for tc, _node, text in r.calls or ():
+            if tc <= t and text.startswith("SET session:"):
+                out[text.split()[1]] = tc
+    return out
+
+
+class Inspector(QWidget):
+    """One panel that shows either a request's trail or a table of what a node holds."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.title = QLabel("<i>Click a token to see its request; click Redis, PostgreSQL, object storage or a "
+                            "server to see what it holds.</i>")
+        self.title.setWordWrap(True)
+        layout.addWidget(self.title)
+        self.stack = QStackedWidget()
+        self.text = QTextBrowser()
+        self.table = QTableWidget(0, 0)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.stack.addWidget(self.text)
+        self.stack.addWidget(self.table)
+        layout.addWidget(self.stack)
+
+    def show_request(self, replay: Replay, rid: int) -> None:
+        self.title.setText("<b>Request trail</b>")
+        self.text.setHtml(request_html(replay, rid))
+        self.stack.setCurrentWidget(self.text)
+
+    def show_node(self, replay: Replay, node: str, t: int) -> None:
+        if node in replay.engine.stores:
+            title, headers, rows = store_table(replay, node, t)
+        elif node in replay.engine.servers:
+            title, headers, rows = server_table(replay, node, t)
+        else:
+            return
+        self.title.setText(f"<b>{html.escape(title)}</b>")
+        self.table.clear()
+        self.table.setColumnCount(len(headers))
+        self.table.setHorizontalHeaderLabels(headers)
+        self.table.setRowCount(len(rows))
+        for i, row in enumerate(rows):
+            for j, cell in enumerate(row):
+                self.table.setItem(i, j, QTableWidgetItem(cell))
+        self.table.resizeColumnsToContents()
+        self.stack.setCurrentWidget(self.table)

@@ -1,0 +1,218 @@
+"""The side panel (verdict, metrics, inspector) and the wiring between controls, player and panels."""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QScrollArea, QSplitter, QVBoxLayout, QWidget
+
+from ...core.topology import state_homes
+from ...sim.scenario import SECOND
+from .controller import SimulationController
+from .controls import SimulationControls
+from .inspectors import Inspector
+from .metrics import MetricsPanel
+from .narrate import narrate
+from .style import LOOKS
+from .verdict import VerdictBanner
+
+METRICS_EVERY_S = 0.05  # while playing, the panels refresh 20 times a second; the canvas every frame
+
+
+class SimulationPanel(QWidget):
+    """Verdict on top, live metrics, then the inspector."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self.verdict = VerdictBanner()
+        self.happened = QLabel()
+        self.happened.setObjectName("happened")
+        self.happened.setWordWrap(True)
+        self.happened.setTextFormat(Qt.TextFormat.RichText)
+        self.happened.setMinimumHeight(64)
+        self.happened.setStyleSheet("QLabel#happened { background: #fff8e1; border: 1px solid #f9a825; "
+                                    "border-radius: 6px; padding: 6px; }")
+        self.metrics = MetricsPanel()
+        self.inspector = Inspector()
+        split = QSplitter(Qt.Orientation.Vertical)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.verdict)
+        top_layout.addWidget(self.happened)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.metrics)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        top_layout.addWidget(scroll, 1)
+        split.addWidget(top)
+        split.addWidget(self.inspector)
+        split.setSizes([640, 160])
+        layout.addWidget(split)
+        self.setMinimumWidth(370)
+
+
+class SimulationUI(QObject):
+    """Wires one controller to its controls and panel. ``selected`` tells which node is selected, if any."""
+
+    def __init__(self, controller: SimulationController, controls: SimulationControls, panel: SimulationPanel,
+                 selected: Callable[[], str | None] | None = None, host: QWidget | None = None) -> None:
+        super().__init__(controller)
+        self.controller, self.controls, self.panel = controller, controls, panel
+        self.selected = selected or (lambda: None)
+        self.host = host
+        self.player = controller.player
+        self._metrics_wall = 0.0
+        self.report: dict | None = None
+        self.homes: dict = {}
+        c, p = controls, self.player
+        c.simulate_clicked.connect(self.simulate)
+        c.play_action.triggered.connect(p.toggle)
+        c.back_action.triggered.connect(p.step_back)
+        c.step_action.triggered.connect(p.step)
+        c.restart_action.triggered.connect(p.restart)
+        c.speed.currentIndexChanged.connect(lambda _i: p.set_speed(c.speed.currentData()))
+        c.fault_clicked.connect(self.fault_on_selected)
+        c.chaos_toggled.connect(self.chaos)
+        c.timeline.seek_requested.connect(self.seek)
+        c.compare_action.triggered.connect(self.compare)
+        c.export_report_action.triggered.connect(self.export_report)
+        c.export_movie_action.triggered.connect(self.export_movie)
+        p.frame_changed.connect(self.show_time)
+        p.playing_changed.connect(c.set_playing)
+        p.run_changed.connect(self.run_changed)
+        p.progress_changed.connect(lambda h: c.timeline.set_time(p.t, h))
+        p.finished.connect(self.finished)
+        controller.inspect_request.connect(self.inspect_request)
+        controller.inspect_node.connect(self.inspect_node)
+        panel.verdict.finding_clicked.connect(controller.highlight)
+
+    # --- actions --------------------------------------------------------------------------------
+
+    def simulate(self) -> None:
+        scenario, journey, seed = self.controls.choices()
+        chaos = (seed or 1) if self.controls.chaos.isChecked() else None
+        self.report = None
+        self.panel.verdict.running()
+        self.controller.layer.set_highlight(())
+        self.controller.simulate(scenario, journey, seed, chaos_seed=chaos)
+        self.controls.set_running(True)
+
+    def seek(self, t: int) -> None:
+        self.player.set_playing(False)
+        self.player.seek(t)
+
+    def fault_on_selected(self, action: str) -> None:
+        node = self.selected()
+        if node is None or node not in self.controller.node_ids():
+            QMessageBox.information(self.host, "Select a node",
+                                    f"Select a server or store on the canvas first, then press {action.title()}.\n"
+                                    "(Or right-click it.)")
+            return
+        self.controller.inject(node, action)
+
+    def chaos(self, on: bool) -> None:
+        if self.player.replay is None:
+            return
+        seed = self.player.replay.plan.seed
+        self.player.set_chaos(seed if on else None)
+
+    def inspect_request(self, rid: int) -> None:
+        if self.player.replay is not None:
+            self.panel.inspector.show_request(self.player.replay, rid)
+
+    def inspect_node(self, node: str) -> None:
+        if self.player.replay is not None:
+            self.panel.inspector.show_node(self.player.replay, node, self.player.t)
+
+    # --- updates --------------------------------------------------------------------------------
+
+    def run_changed(self) -> None:
+        replay = self.player.replay
+        if replay is None:
+            self.controls.set_running(False)
+            return
+        self.controls.timeline.set_run(replay.end, replay.faults, replay.extra_faults, replay.labels)
+        self.panel.metrics.load.show_load([])
+        self.homes = state_homes(replay.setup.diagram)
+        self.show_time(self.player.t, force=True)
+
+    def show_time(self, t: int, force: bool = False) -> None:
+        replay = self.player.replay
+        if replay is None:
+            return
+        c = self.controls
+        c.set_clock(t, replay.end, self.player.catching_up)
+        c.timeline.set_time(t, replay.horizon)
+        now = time.perf_counter()
+        if not force and self.player.playing and now - self._metrics_wall < METRICS_EVERY_S:
+            return
+        self._metrics_wall = now
+        self.refresh_metrics(t)
+        self.narrate(t)
+        if self.report is not None and t >= replay.end:
+            self.panel.verdict.show_report(self.report)
+
+    def refresh_metrics(self, t: int) -> None:
+        replay = self.player.replay
+        m = self.panel.metrics
+        m.show_totals(replay.totals_at(t))
+        m.chart.show_losses(replay.losses_per_second(t), replay.end, replay.down_windows(t))
+        states = replay.node_states_at(t)
+        m.load.show_load([(replay.labels.get(s, s), states[s].served, states[s].up) for s in replay.server_ids])
+
+    def narrate(self, t: int) -> None:
+        replay = self.player.replay
+        req = replay.last_failure(t, within_us=4 * SECOND)
+        if req is None:
+            down = [replay.labels.get(n, n) for n, st in replay.node_states_at(t).items() if not st.up]
+            quiet = "nothing failed in the last 4 s"
+            if down:
+                quiet += f"; down now: {', '.join(down)}"
+            self.panel.happened.setText(f"<b>What just happened</b> (t = {t / SECOND:.1f} s)<br>{quiet}.")
+            return
+        look = LOOKS[req.outcome]
+        self.panel.happened.setText(
+            f"<b>What just happened</b> at {req.t_reply / SECOND:.1f} s: <b style='color:{look.colour}'>"
+            f"{look.name}</b> ({look.shape})<br>{html.escape(narrate(req, replay.labels, self.homes))}")
+
+    def finished(self, report: dict) -> None:
+        self.report = report
+        if self.player.t >= self.player.end:
+            self.panel.verdict.show_report(report)
+
+    # --- compare and export ---------------------------------------------------------------------
+
+    def compare(self) -> None:
+        from .compare import CompareDialog
+
+        dialog = CompareDialog(self.controller, self.host)
+        dialog.show()
+        self.compare_dialog = dialog
+
+    def export_report(self) -> None:
+        from .export import save_report
+
+        if self.player.replay is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self.host, "Export report", "report.json", "JSON (*.json)")
+        if path:
+            self.player.work_out()
+            save_report(self.player.replay.report, path)
+
+    def export_movie(self) -> None:
+        from .export import save_replay_apng
+
+        if self.player.replay is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self.host, "Export animation", "simulation.apng",
+                                              "Animated PNG (*.apng *.png)")
+        if path:
+            self.player.work_out()
+            save_replay_apng(self.controller, path)
+

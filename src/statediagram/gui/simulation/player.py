@@ -1,0 +1,218 @@
+"""The player: a play head over a replayable run, steered by hand.
+
+A timer ticks about 60 times a second. Each tick moves the play head by the wall time elapsed times the
+speed, and lets the engine work ahead for a small budget, so the GUI thread never blocks for long. The
+screen always shows the replay's index at the play head, so going back shows exactly what was seen going
+forward. A fault made by hand starts a fresh run with every fault so far (the old run keeps showing until
+the new one has caught up with the play head; before the fault they are the same).
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from ...core.model import Diagram
+from ...sim.replay import Replay, RunSetup
+from ...sim.scenario import SECOND
+
+SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
+TICK_MS = 16
+WORK_BUDGET_S = 0.018  # engine time per tick: with a frame of ~8 ms, a tick stays well under 50 ms
+
+
+class Player(QObject):
+    """Owns the run being shown and the play head (simulated microseconds)."""
+
+    frame_changed = Signal(int)  # the play head moved (or what is shown at it changed)
+    run_changed = Signal()  # a new run: new faults, new scenario, new diagram
+    playing_changed = Signal(bool)
+    progress_changed = Signal(int)  # how far the run is worked out (its horizon)
+    finished = Signal(dict)  # the run is worked out to its end: its report
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.replay: Replay | None = None
+        self._next: Replay | None = None  # a rebuilt run catching up with the play head
+        self.t = 0
+        self._wanted = 0  # where a seek asked to go; the play head follows as the run is worked out
+        self.playing = False
+        self.speed = 1.0
+        self._last_wall = 0.0
+        self._reported = False
+        self.timer = QTimer(self)
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self.tick)
+        self.longest_tick_s = 0.0
+
+    # --- runs -----------------------------------------------------------------------------------
+
+    def start(self, setup: RunSetup, play: bool = True) -> None:
+        """A fresh run from t = 0."""
+        if self.replay is not None:
+            self.replay.engine.close()
+        self.replay = Replay(setup)
+        self._next = None
+        self._reported = False
+        self.t = self._wanted = 0
+        self.replay.advance(SECOND, budget_s=WORK_BUDGET_S)
+        self.run_changed.emit()
+        self.frame_changed.emit(self.t)
+        self.timer.start()
+        self.set_playing(play)
+
+    @property
+    def setup(self) -> RunSetup | None:
+        return self.replay.setup if self.replay else None
+
+    def rebuild(self, **changes) -> None:
+        """The same run with some of its setup changed (hand faults, chaos), shown from the play head on."""
+        if self.replay is None:
+            return
+        old = self.replay.setup
+        setup = RunSetup(
+            changes.get("diagram", old.diagram), changes.get("scenario", old.scenario),
+            changes.get("journey", old.journey), changes.get("seed", old.seed),
+            changes.get("hand_faults", list(old.hand_faults)), changes.get("chaos_seed", old.chaos_seed),
+        )
+        self._next = Replay(setup)
+        self._reported = False
+        self._catch_up(WORK_BUDGET_S)
+        self.timer.start()
+
+    def inject(self, node: str, action: str) -> None:
+        """Crash, restart or replace ``node`` now (at the play head, to the millisecond)."""
+        if self.replay is None:
+            return
+        at = (self.t // 1000) * 1000
+        faults = [*self.setup.hand_faults, (at, node, action)]
+        self.rebuild(hand_faults=faults)
+
+    def set_chaos(self, seed: int | None) -> None:
+        self.rebuild(chaos_seed=seed)
+
+    def _catch_up(self, budget_s: float) -> None:
+        nxt = self._next
+        if nxt is None:
+            return
+        if nxt.advance(self.t + 1, budget_s=budget_s):
+            if self.replay is not None:
+                self.replay.engine.close()
+            self.replay, self._next = nxt, None
+            self.run_changed.emit()
+            self.frame_changed.emit(self.t)
+
+    @property
+    def catching_up(self) -> bool:
+        return self._next is not None
+
+    # --- play head ------------------------------------------------------------------------------
+
+    @property
+    def end(self) -> int:
+        return self.replay.end if self.replay else 0
+
+    @property
+    def horizon(self) -> int:
+        return self.replay.horizon if self.replay else 0
+
+    def set_playing(self, playing: bool) -> None:
+        if self.replay is None:
+            playing = False
+        if playing and self.t >= self.end:
+            self.seek(0)
+        self.playing = playing
+        self._last_wall = time.perf_counter()
+        self.playing_changed.emit(playing)
+
+    def toggle(self) -> None:
+        self.set_playing(not self.playing)
+
+    def set_speed(self, speed: float) -> None:
+        self.speed = speed
+
+    def seek(self, t: int) -> None:
+        """Show time ``t`` (clamped to what is worked out; the engine keeps working towards it)."""
+        if self.replay is None:
+            return
+        self._wanted = max(0, min(int(t), self.end))
+        self.t = min(self._wanted, self.horizon)
+        self.frame_changed.emit(self.t)
+
+    def step(self) -> None:
+        self.set_playing(False)
+        if self.replay is not None:
+            self.seek(self.replay.next_moment(self.t))
+
+    def step_back(self) -> None:
+        self.set_playing(False)
+        if self.replay is not None:
+            self.seek(self.replay.previous_moment(self.t))
+
+    def restart(self) -> None:
+        self.seek(0)
+        self.set_playing(True)
+
+    # --- the tick -------------------------------------------------------------------------------
+
+    def tick(self) -> None:
+        started = time.perf_counter()
+        replay = self.replay
+        if replay is None:
+            return
+        if self._next is not None:
+            self._catch_up(WORK_BUDGET_S)
+        elif not replay.finished:
+            replay.advance(budget_s=WORK_BUDGET_S)
+            self.progress_changed.emit(replay.horizon)
+        if replay.finished and not self._reported and self._next is None:
+            self._reported = True
+            self.progress_changed.emit(replay.horizon)
+            self.finished.emit(replay.report)
+        moved = False
+        if self.playing:
+            now = time.perf_counter()
+            step = int((now - self._last_wall) * self.speed * SECOND)
+            self._last_wall = now
+            target = min(self.t + step, self.end)
+            self.t = min(target, replay.horizon)
+            self._wanted = self.t
+            moved = True
+            if self.t >= self.end:
+                self.set_playing(False)
+        elif self._wanted > self.t:  # a seek beyond what was worked out
+            self.t = min(self._wanted, replay.horizon)
+            moved = True
+        if moved:
+            self.frame_changed.emit(self.t)
+        self.longest_tick_s = max(self.longest_tick_s, time.perf_counter() - started)
+
+    def work_out(self, until_us: int | None = None) -> None:
+        """Work the run out up to ``until_us`` (the end when None) at once: for tests, exports and benchmarks."""
+        while self._next is not None:
+            self._catch_up(1.0)
+        replay = self.replay
+        if replay is None:
+            return
+        goal = replay.end if until_us is None else until_us
+        while not replay.advance(goal, budget_s=1.0):
+            pass
+        self.progress_changed.emit(replay.horizon)
+        if replay.finished and not self._reported:
+            self._reported = True
+            self.finished.emit(replay.report)
+
+    def stop(self) -> None:
+        self.set_playing(False)
+        self.timer.stop()
+        for r in (self.replay, self._next):
+            if r is not None:
+                r.engine.close()
+        self.replay = self._next = None
+        self.run_changed.emit()
+
+
+def copy_for_run(diagram: Diagram) -> Diagram:
+    """The run works on its own copy: editing the diagram afterwards never changes a run in progress."""
+    return diagram.copy()

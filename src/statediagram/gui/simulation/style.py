@@ -1,0 +1,140 @@
+"""How outcomes look: a shape and a colour for each (never colour alone), badge texts, and z-order.
+
+The same painter draws the tokens on the canvas, the legend, and the icons of the metrics panel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap, QPolygonF, QTransform
+
+from ...sim.nodes import FAILOVER, LOST_DATA, LOST_FILE, LOST_SESSION, OK, OUTAGE
+
+REQUEST = "request"  # a request on its way out, outcome not known yet
+
+# z-values above the editor's items (its nodes and links stay well below 1000).
+Z_LAYER = 5000.0
+
+
+@dataclass(frozen=True)
+class Look:
+    name: str  # in the lesson's words
+    colour: str
+    shape: str  # circle, triangle, square, diamond, cross, ring, dot
+    meaning: str
+
+
+# Okabe-Ito colours (distinguishable with the common colour-vision deficiencies), each with its own shape.
+LOOKS: dict[str, Look] = {
+    REQUEST: Look("request on its way", "#7a8899", "dot", "sent by a user, not answered yet"),
+    OK: Look("ok", "#009E73", "circle", "answered 200, the user got what they asked for"),
+    LOST_SESSION: Look("lost session", "#D55E00", "triangle", "401: the server could not find the login"),
+    LOST_FILE: Look("lost file", "#E69F00", "square", "404: an uploaded image is not where it was kept"),
+    LOST_DATA: Look("lost data", "#CC79A7", "diamond", "the cart came back missing items"),
+    OUTAGE: Look("outage", "#222222", "cross", "503: nothing could serve the request"),
+    FAILOVER: Look("failover error", "#0072B2", "ring", "502/503 while a crash was being noticed; retried"),
+}
+LEGEND_ORDER = (REQUEST, OK, LOST_SESSION, LOST_FILE, LOST_DATA, OUTAGE, FAILOVER)
+
+
+def shape_path(shape: str, r: float) -> QPainterPath:
+    """The outline of a token shape of radius ``r`` around (0, 0)."""
+    path = QPainterPath()
+    if shape in ("circle", "dot", "ring"):
+        path.addEllipse(QPointF(0, 0), r, r)
+        if shape == "ring":
+            path.addEllipse(QPointF(0, 0), r * 0.45, r * 0.45)
+    elif shape == "triangle":
+        path.addPolygon(QPolygonF([QPointF(0, -r * 1.1), QPointF(r * 1.05, r * 0.8), QPointF(-r * 1.05, r * 0.8)]))
+        path.closeSubpath()
+    elif shape == "square":
+        path.addRect(QRectF(-r * 0.85, -r * 0.85, r * 1.7, r * 1.7))
+    elif shape == "diamond":
+        path.addPolygon(QPolygonF([QPointF(0, -r * 1.15), QPointF(r * 1.15, 0), QPointF(0, r * 1.15),
+                                   QPointF(-r * 1.15, 0)]))
+        path.closeSubpath()
+    else:  # cross
+        w = r * 0.38
+        for angle in (45, -45):
+            bar = QPainterPath()
+            bar.addRect(QRectF(-r * 1.1, -w, r * 2.2, 2 * w))
+            path = path.united(QTransform().rotate(angle).map(bar))
+    return path
+
+
+def paint_look(painter: QPainter, outcome: str, centre: QPointF, r: float) -> None:
+    look = LOOKS[outcome]
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.translate(centre)
+    painter.setPen(QPen(QColor("#ffffff"), max(1.0, r / 5)))
+    painter.setBrush(QColor(look.colour))
+    path = shape_path(look.shape, r)
+    path.setFillRule(Qt.FillRule.OddEvenFill)
+    painter.drawPath(path)
+    painter.restore()
+
+
+class Sprites:
+    """One small picture per outcome, drawn once, stamped for every token (fast: ~1 us a token)."""
+
+    def __init__(self, radius: float = 6.5, ratio: float = 1.0) -> None:
+        self.radius = radius
+        side = int(radius * 2 + 6)
+        self.half = side / 2
+        self.pixmaps: dict[str, QPixmap] = {}
+        for outcome in LOOKS:
+            pix = QPixmap(int(side * ratio), int(side * ratio))
+            pix.setDevicePixelRatio(ratio)
+            pix.fill(Qt.GlobalColor.transparent)
+            p = QPainter(pix)
+            r = radius * (0.75 if outcome == REQUEST else 1.0)
+            paint_look(p, outcome, QPointF(self.half, self.half), r)
+            p.end()
+            self.pixmaps[outcome] = pix
+
+
+def look_icon(outcome: str, size: int = 16) -> QIcon:
+    pix = QPixmap(size, size)
+    pix.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pix)
+    paint_look(p, outcome, QPointF(size / 2, size / 2), size * 0.36)
+    p.end()
+    return QIcon(pix)
+
+
+def badge_text(outcome: str, status: int, cause: tuple | None, labels: dict[str, str]) -> str:
+    """The short note a failed request leaves where it failed."""
+    kind = cause[0] if cause else ""
+    if outcome == LOST_SESSION:
+        if kind == "auth_mismatch":
+            return f"{status} wrong kind of login"
+        if kind == "token_rejected":
+            return f"{status} token not verified"
+        return f"{status} session not found"
+    if outcome == LOST_FILE:
+        return f"{status} image not found"
+    if outcome == LOST_DATA:
+        return "cart missing items"
+    if outcome == OUTAGE:
+        if kind == "store_down":
+            return f"{status} {labels.get(cause[1], cause[1])} down"
+        return f"{status} no server up"
+    if outcome == FAILOVER:
+        if kind == "store_failover":
+            return f"{status} failing over"
+        return f"{status} server just crashed"
+    return ""
+
+
+def badge_node(req) -> str | None:
+    """Where a failed request failed: the server for most, the load balancer or client when none was reached."""
+    cause = req.cause or ()
+    kind = cause[0] if cause else ""
+    if kind == "no_entry":
+        return req.user.client
+    if kind == "no_server" or (kind == "entry_crashed" and req.server is None):
+        return req.lb or req.entry
+    return req.server or req.lb or req.user.client

@@ -1,0 +1,76 @@
+"""The verdict banner: Survives / Does not survive, and the report's explanations, each clickable."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+SEVERITY_MARK = {"error": "✗", "warning": "!", "info": "i"}
+
+
+class VerdictBanner(QFrame):
+    """Shows the verdict once the play head reaches the end; a click on an explanation highlights its nodes."""
+
+    finding_clicked = Signal(tuple, object)  # nodes, simulated second of the first such loss (or None)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        self.headline = QLabel("Press Simulate")
+        self.headline.setObjectName("verdict")
+        self.headline.setWordWrap(True)
+        self.headline.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.headline)
+        self.findings = QListWidget()
+        self.findings.setWordWrap(True)
+        self.findings.setMinimumHeight(70)
+        self.findings.setToolTip("Click an explanation: its nodes light up and the timeline jumps to the first loss")
+        self.findings.itemClicked.connect(self._clicked)
+        layout.addWidget(self.findings)
+        self.report: dict | None = None
+        self._set_colour("#f1f3f4", "#202124")
+
+    @property
+    def survives(self) -> bool | None:
+        return None if self.report is None else bool(self.report["survives"])
+
+    def running(self, text: str = "Running…") -> None:
+        self.report = None
+        self.headline.setText(f"<b>{text}</b> the verdict shows when the run ends")
+        self.findings.clear()
+        self._set_colour("#f1f3f4", "#202124")
+
+    def show_report(self, report: dict) -> None:
+        self.report = report
+        t = report["totals"]
+        if report["survives"]:
+            self.headline.setText(
+                f"<span style='font-size:15pt'><b>✓ Survives</b></span><br>{report['scenario']} scenario, "
+                f"journey {report['journey']}: {t['ok']} of {t['requests']} requests ok, nobody lost anything")
+            self._set_colour("#e6f4ea", "#0d652d")
+        else:
+            losses = ", ".join(f"{t[k]} {name}" for k, name in (
+                ("lost_sessions", "lost sessions"), ("lost_files", "lost files"), ("lost_data", "lost data"),
+                ("outages", "outages")) if t[k])
+            self.headline.setText(
+                f"<span style='font-size:15pt'><b>✗ Does not survive</b></span><br>{report['scenario']} scenario, "
+                f"journey {report['journey']}: {losses}")
+            self._set_colour("#fce8e6", "#a50e0e")
+        self.findings.clear()
+        for f in report["findings"]:
+            mark = SEVERITY_MARK.get(f["severity"], "")
+            when = f"  (first at {f['at']:.1f} s)" if f.get("at") is not None else ""
+            item = QListWidgetItem(f"{mark} {f['message']}{when}")
+            item.setData(Qt.ItemDataRole.UserRole, (tuple(f.get("nodes", ())), f.get("at")))
+            item.setToolTip("Click: highlight " + ", ".join(report.get("labels", {}).get(n, n) for n in f["nodes"]))
+            self.findings.addItem(item)
+
+    def _clicked(self, item: QListWidgetItem) -> None:
+        nodes, at = item.data(Qt.ItemDataRole.UserRole)
+        self.finding_clicked.emit(tuple(nodes), at)
+
+    def _set_colour(self, bg: str, fg: str) -> None:
+        self.setStyleSheet(f"VerdictBanner {{ background: {bg}; border: 1px solid {fg}; border-radius: 6px; }}"
+                           f" QLabel#verdict {{ color: {fg}; }}")

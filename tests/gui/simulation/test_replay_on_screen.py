@@ -1,0 +1,193 @@
+"""Going back shows what was seen going forward; tokens look like their outcome; inspectors and the verdict."""
+
+from __future__ import annotations
+
+import json
+import struct
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
+from simgui import run_to, with_redis
+
+from statediagram.core import Diagram, Link, Node
+from statediagram.gui.simulation.export import PNG_SIGNATURE, save_replay_apng, save_report
+from statediagram.gui.simulation.style import LOOKS, REQUEST
+from statediagram.gui.simulation.window import SimulationWindow
+from statediagram.sim.scenario import SECOND
+
+
+def seen(window) -> tuple:
+    layer = window.sim.controller.layer
+    return (dict(window.sim.panel.metrics.shown), dict(layer.frame.states), list(layer.frame.tokens),
+            window.sim.controls.clock.text())
+
+
+def test_scrubbing_back_shows_what_was_seen_going_forward(window):
+    window.sim.ui.simulate()
+    player = window.sim.controller.player
+    player.set_playing(False)
+    forward = {}
+    t = 0
+    while t < 30 * SECOND:  # forward in small steps, the engine working ahead only as far as needed
+        player.tick()
+        player.seek(t)
+        if player.t == t:
+            window.sim.ui.show_time(t, force=True)
+            forward[t] = seen(window)
+            if t == 11 * SECOND + 200_000:
+                window.sim.controller.inject("b", "crash")  # a hand-made fault on the way
+                player.work_out(t + SECOND)
+                player.seek(t)
+                window.sim.ui.show_time(t, force=True)
+                forward[t] = seen(window)
+            t += 200_000
+    player.work_out()
+    assert len(forward) > 100
+    assert any(v[0]["lost_sessions"] for v in forward.values())
+    assert any(not s.up for v in forward.values() for s in v[1].values())
+    timeline = window.sim.controls.timeline
+    for t in sorted(forward, reverse=True)[::7]:
+        window.sim.ui.seek(t)
+        window.sim.ui.show_time(t, force=True)
+        assert seen(window) == forward[t], f"at {t / SECOND} s"
+    assert timeline.t == player.t
+
+
+def test_timeline_drag_moves_the_play_head(window, qtbot):
+    window.sim.ui.simulate()
+    run_to(window, 0)
+    timeline = window.sim.controls.timeline
+    qtbot.mousePress(timeline, Qt.MouseButton.LeftButton, pos=QPointF(timeline.x_of(20 * SECOND), 25).toPoint())
+    assert abs(window.sim.controller.player.t - 20 * SECOND) < SECOND / 2
+    assert window.sim.controller.player.playing is False
+
+
+def test_every_outcome_has_its_own_shape_and_colour():
+    shapes = [look.shape for look in LOOKS.values()]
+    colours = [look.colour for look in LOOKS.values()]
+    assert len(set(shapes)) == len(shapes)
+    assert len(set(colours)) == len(colours)
+
+
+def test_tokens_are_drawn_in_their_outcome_look(window):
+    window.sim.ui.simulate()
+    player = window.sim.controller.player
+    player.work_out()
+    replay = player.replay
+    layer = window.sim.controller.layer
+    looks_seen = set()
+    for t in range(0, replay.end, 50_000):
+        player.seek(t)
+        for _x, _y, look, rid in layer.frame.tokens:
+            req = replay.requests[rid - 1]
+            assert look in (REQUEST, req.outcome)
+            looks_seen.add(look)
+    assert {REQUEST, "ok", "lost_session"} <= looks_seen
+    # the pixel at a returning lost-session token is the lost-session colour
+    t = next(t for t in range(0, replay.end, 50_000)
+             if (player.seek(t) or any(lk == "lost_session" for *_, lk, _r in layer.frame.tokens)))
+    x, y, look, _ = next(tok for tok in layer.frame.tokens if tok[2] == "lost_session")
+    image = QImage(400, 400, QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    p = QPainter(image)
+    window.scene.render(p, QRectF(image.rect()), QRectF(x - 20, y - 20, 40, 40))
+    p.end()
+    centre = image.pixelColor(200, 200 + 20)  # lower half of the triangle, inside the shape
+    want = QColor(LOOKS["lost_session"].colour)
+    assert abs(centre.red() - want.red()) < 40 and abs(centre.green() - want.green()) < 40
+
+
+def _click_token(window, qtbot, look: str | None = None):
+    layer = window.sim.controller.layer
+    player = window.sim.controller.player
+    for t in range(2 * SECOND, player.end, 20_000):
+        player.seek(t)
+        toks = [tok for tok in layer.frame.tokens if look is None or tok[2] == look]
+        if toks:
+            x, y, _, rid = toks[0]
+            pos = window.view.mapFromScene(QPointF(x, y))
+            qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+            return rid
+    raise AssertionError("no token to click")
+
+
+def jwt_diagram() -> Diagram:
+    d = Diagram(title="JWT")
+    d.nodes += [Node("users", "client", "Users", 0, 120, {"users": 3}), Node("lb", "load_balancer", "LB", 220, 120),
+                Node("a", "server", "Server A", 440, 40, {"auth": "jwt"}),
+                Node("b", "server", "Server B", 440, 200, {"auth": "jwt"})]
+    d.links += [Link("users", "lb"), Link("lb", "a"), Link("lb", "b")]
+    return d
+
+
+def test_clicking_a_token_of_a_jwt_design_shows_the_decoded_token(qtbot):
+    window = SimulationWindow(jwt_diagram())
+    qtbot.addWidget(window)
+    window.resize(1400, 900)
+    window.show()
+    window.sim.ui.simulate()
+    window.sim.controller.player.work_out()
+    rid = _click_token(window, qtbot, "ok")
+    req = window.sim.controller.player.replay.requests[rid - 1]
+    text = window.sim.panel.inspector.text.toPlainText()
+    assert f"Request #{rid}" in text
+    if req.action == "POST /login":  # a login carries no token yet; the next request of that user does
+        rid = next(r.id for r in window.sim.controller.player.replay.requests[rid:] if r.credential)
+        window.sim.panel.inspector.show_request(window.sim.controller.player.replay, rid)
+        text = window.sim.panel.inspector.text.toPlainText()
+    assert '"alg": "HS256"' in text and '"typ": "JWT"' in text
+    assert '"sub": "users-' in text
+    assert "signature verifies" in text
+    window.sim.controller.stop()
+
+
+def test_redis_inspector_lists_real_session_keys_with_ttls(window, starter):
+    window.set_diagram(with_redis(starter))
+    window.sim.ui.simulate()
+    run_to(window, 8 * SECOND)
+    window.sim.ui.inspect_node("redis")
+    table = window.sim.panel.inspector.table
+    keys = [table.item(i, 0).text() for i in range(table.rowCount())]
+    assert keys and all(k.startswith("session:") for k in keys)
+    ttls = [int(table.item(i, 2).text().split()[0]) for i in range(table.rowCount())]
+    assert all(3590 <= ttl <= 3600 for ttl in ttls)  # set within the first seconds, simulated
+    assert len(keys) == window.sim.controller.layer.frame.states["redis"].count
+
+
+def test_clicking_an_explanation_highlights_its_nodes_and_jumps_to_the_first_loss(window):
+    window.sim.ui.simulate()
+    run_to(window, window.sim.controller.player.end)
+    findings = window.sim.panel.verdict.findings
+    item = findings.item(0)
+    findings.itemClicked.emit(item)
+    report = window.sim.controller.player.replay.report
+    first = report["findings"][0]
+    assert window.sim.controller.layer.highlighted == tuple(first["nodes"])
+    assert window.sim.controller.player.t == int(first["at"] * SECOND)
+    assert window.sim.controller.player.replay.totals_at(window.sim.controller.player.t)["lost_sessions"] >= 1
+
+
+def test_export_report_and_animated_png(window, tmp_path):
+    window.sim.ui.simulate()
+    player = window.sim.controller.player
+    player.work_out()
+    save_report(player.replay.report, tmp_path / "r.json")
+    assert json.loads((tmp_path / "r.json").read_text()) == json.loads(json.dumps(player.replay.report))
+    n = save_replay_apng(window.sim.controller, tmp_path / "run.apng", 9.0, 12.0, fps=5, speed=1.0, width=300)
+    data = (tmp_path / "run.apng").read_bytes()
+    assert data.startswith(PNG_SIGNATURE) and n == 15
+    i = data.index(b"acTL")
+    assert struct.unpack(">I", data[i + 4 : i + 8])[0] == n
+    assert data.count(b"fcTL") == n
+
+
+def test_compare_the_starter_with_a_redis_design(window, starter):
+    from statediagram.gui.simulation.compare import CompareDialog
+
+    window.set_diagram(with_redis(starter))
+    window.sim.ui.simulate()
+    dialog = CompareDialog(window.sim.controller, window)
+    mine, theirs = dialog.compare_with(starter, "Mission starter")
+    assert mine["survives"] and not theirs["survives"]
+    assert mine["seed"] == theirs["seed"] and mine["scenario"] == theirs["scenario"]
+    assert "Does not survive" in dialog.right.toPlainText() and "Survives" in dialog.left.toPlainText()
