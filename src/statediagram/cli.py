@@ -1,7 +1,9 @@
 """The command line: the desktop app by default, subcommands for headless work.
 
 Exit statuses follow the contract: simulate 0 survives / 1 does not / 2 unreadable; check 0 all pass /
-2 any unreadable / else 1 any fails; export 0 written / 2 unreadable. Errors are one line on stderr.
+2 any unreadable / else 1 any fails; export 0 written / 2 unreadable; missions 0. Errors are one line on
+stderr naming the file, never a traceback. Heavy modules (the simulation, networkx, fakeredis, Qt) are
+imported only by the command that needs them, so ``statediagram missions`` starts at once.
 """
 
 from __future__ import annotations
@@ -15,59 +17,82 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from . import __version__
+
 SUBCOMMANDS = ("simulate", "check", "export", "missions")
 SCENARIOS = ("calm", "standard", "chaos")
 JOURNEYS = ("sessions", "full")
+CSV_TOTALS = ("requests", "ok", "lost_sessions", "lost_files", "lost_data", "outages", "failover_errors")
+MIN_SCALE, MAX_SCALE = 0.1, 8.0
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but usage errors exit with status 2 after one clear line (argparse's own habit too)."""
+    """argparse whose usage errors print the usage and one clear line, then exit with status 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        self.exit(2, f"statediagram: {message}\n")
+        self.exit(2, f"{self.prog}: {message}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="statediagram", description="Stateless vs stateful web tiers: draw, simulate, grade.")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sim = sub.add_parser("simulate", help="run the simulation and print the report")
-    sim.add_argument("file")
-    sim.add_argument("--scenario", choices=SCENARIOS)
-    sim.add_argument("--journey", choices=JOURNEYS)
-    sim.add_argument("--seed", type=int)
+    parser = _Parser(
+        prog="statediagram",
+        description="Stateless vs stateful web tiers: draw, simulate, grade. Without a command, opens the "
+                    "desktop app (statediagram FILE opens FILE in it).",
+    )
+    parser.add_argument("--version", action="version", version=f"statediagram {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sim = sub.add_parser("simulate", help="run the simulation and print the report",
+                         description="Run the simulation and print the report. Exit status: 0 the design "
+                                     "survives, 1 it does not, 2 the file is unreadable.")
+    sim.add_argument("file", metavar="FILE", help="a diagram file (.statediagram.json) or an exported PNG")
+    sim.add_argument("--scenario", choices=SCENARIOS, help="overrides the file's scenario (default: the file's, "
+                                                           "else standard)")
+    sim.add_argument("--journey", choices=JOURNEYS, help="overrides the file's journey (default: full)")
+    sim.add_argument("--seed", type=int, metavar="N", help="overrides the file's seed (default: 1)")
     sim.add_argument("--json", action="store_true", help="print the report as JSON")
-    sim.add_argument("--redis-url", help="run the Redis nodes on a real server, e.g. redis://127.0.0.1:6379/0")
-    chk = sub.add_parser("check", help="grade diagram files (JSON or exported PNG) against a mission")
+    sim.add_argument("--redis-url", metavar="URL",
+                     help="run the Redis nodes on a real server, e.g. redis://127.0.0.1:6379/0")
+    chk = sub.add_parser("check", help="grade diagram files (JSON or exported PNG) against a mission",
+                         description="Grade one or many files against a mission. Exit status: 0 all pass, "
+                                     "2 any file is unreadable, else 1 any fails.")
     chk.add_argument("files", nargs="+", metavar="FILE")
-    chk.add_argument("--mission", required=True)
+    chk.add_argument("--mission", required=True, metavar="ID", help="a mission id (see: statediagram missions)")
     fmt = chk.add_mutually_exclusive_group()
-    fmt.add_argument("--json", action="store_true")
-    fmt.add_argument("--csv", action="store_true")
-    exp = sub.add_parser("export", help="render the diagram to PNG or SVG without a display")
-    exp.add_argument("file")
-    exp.add_argument("-o", "--output", required=True, metavar="OUT")
-    exp.add_argument("--scale", type=float, default=1.0)
+    fmt.add_argument("--json", action="store_true", help="one JSON list, an object per file")
+    fmt.add_argument("--csv", action="store_true", help="CSV with a header row, a row per file")
+    exp = sub.add_parser("export", help="render the diagram to PNG or SVG without a display",
+                         description="Render the diagram to a picture. A PNG carries the diagram, so it can be "
+                                     "handed in and graded. Exit status: 0 written, 2 unreadable.")
+    exp.add_argument("file", metavar="FILE")
+    exp.add_argument("-o", "--output", required=True, metavar="OUT", help="OUT.png or OUT.svg")
+    exp.add_argument("--scale", type=float, default=1.0, metavar="N",
+                     help=f"size factor, {MIN_SCALE:g} to {MAX_SCALE:g} (default 1)")
     exp.add_argument("--transparent", action="store_true", help="PNG with a transparent background")
-    sub.add_parser("missions", help="list the missions")
-    for p in (sim, chk, exp):
-        p.error = parser.error  # type: ignore[method-assign]
+    sub.add_parser("missions", help="list the missions", description="List the mission ids and titles.")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    if not argv or (argv[0] not in SUBCOMMANDS and not argv[0].startswith("-")):
+    if not argv:
+        return _open_app(None)
+    if argv[0] not in SUBCOMMANDS and not argv[0].startswith("-"):
         if len(argv) > 1:
             _error(f"unknown command {argv[0]!r}; use one of: {', '.join(SUBCOMMANDS)}, or give one FILE to open")
             return 2
-        return _open_app(argv[0] if argv else None)
-    args = build_parser().parse_args(argv)
+        return _open_file_in_app(argv[0])
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help, --version, usage errors: argparse has printed what to say
+        return exc.code if isinstance(exc.code, int) else 2
+    commands = {"simulate": _simulate, "check": _check, "export": _export, "missions": _missions}
     if args.command is None:
         return _open_app(None)
     try:
-        return {"simulate": _simulate, "check": _check, "export": _export, "missions": _missions}[args.command](args)
-    except BrokenPipeError:
+        return commands[args.command](args)
+    except BrokenPipeError:  # `statediagram check ... | head`: the reader left, nothing to report
+        sys.stderr.close()
         return 0
     except KeyboardInterrupt:
         return 130
@@ -77,8 +102,8 @@ def _error(message: str) -> None:
     print(f"statediagram: {message}", file=sys.stderr)
 
 
-def _load(path: str):
-    """(diagram, None), or (None, why it is unreadable) after printing why to stderr."""
+def _load(path: str) -> tuple[Any, str | None]:
+    """(diagram, None), or (None, why it is unreadable) after printing why to stderr. Warnings go to stderr."""
     from .core.fileio import DiagramError, load_diagram
 
     if Path(path).is_dir():
@@ -96,25 +121,35 @@ def _load(path: str):
     return loaded.diagram, None
 
 
+def _open_file_in_app(path: str) -> int:
+    if Path(path).is_dir():
+        _error(f"{path}: is a folder, not a diagram file")
+        return 2
+    if not Path(path).exists():
+        _error(f"{path}: no such file, and no such command (commands: {', '.join(SUBCOMMANDS)})")
+        return 2
+    return _open_app(path)
+
+
 def _open_app(path: str | None) -> int:
     try:
         from .gui.app import run_app
     except ImportError as exc:
-        _error(f"the desktop app cannot start ({exc}); the command line works: statediagram --help")
+        _error(f"the desktop app cannot start ({exc}); the command line still works: statediagram --help")
         return 1
     return run_app(path)
 
 
 def _simulate(args: argparse.Namespace) -> int:
-    from .sim import simulate
-    from .sim.report import format_report, report_json
-
     diagram, _ = _load(args.file)
     if diagram is None:
         return 2
+    from .sim import simulate
+    from .sim.report import format_report, report_json
+
     try:
         result = simulate(diagram, args.scenario, args.journey, args.seed, redis_url=args.redis_url)
-    except ValueError as exc:
+    except ValueError as exc:  # a Redis URL that cannot be used
         _error(str(exc))
         return 2
     sys.stdout.write(report_json(result.report) if args.json else format_report(result.report))
@@ -122,12 +157,12 @@ def _simulate(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .missions import check_mission, get_mission
+    from .missions import UnknownMission, check_mission, get_mission
 
     try:
         mission = get_mission(args.mission)
-    except KeyError as exc:
-        _error(exc.args[0])
+    except UnknownMission as exc:
+        _error(str(exc))
         return 2
     rows: list[dict[str, Any]] = []
     for path in args.files:
@@ -141,66 +176,68 @@ def _check(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
     elif args.csv:
-        sys.stdout.write(_csv(rows))
+        sys.stdout.write(check_csv(rows))
     else:
-        sys.stdout.write(_human(rows, mission.title))
+        sys.stdout.write(check_text(rows, mission.id, mission.title))
     if any("error" in r for r in rows):
         return 2
     return 0 if all(r["passed"] for r in rows) else 1
 
 
-CSV_TOTALS = ("requests", "ok", "lost_sessions", "lost_files", "lost_data", "outages", "failover_errors")
-
-
-def _csv(rows: list[dict[str, Any]]) -> str:
+def check_csv(rows: list[dict[str, Any]]) -> str:
+    """A header row, then one row per file: verdict, reasons joined by "; ", the run's totals, the error."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["file", "mission", "passed", "survives", *CSV_TOTALS, "reasons", "error"])
+    writer.writerow(["file", "mission", "passed", "reasons", "survives", *CSV_TOTALS, "error"])
     for r in rows:
         report = r.get("report") or {}
         totals = report.get("totals", {})
-        writer.writerow([r["file"], r["mission"], "yes" if r["passed"] else "no",
-                         "" if not report else ("yes" if report["survives"] else "no"),
-                         *[totals.get(k, "") for k in CSV_TOTALS], "; ".join(r["reasons"]), r.get("error", "")])
+        survives = "" if not report else ("yes" if report["survives"] else "no")
+        writer.writerow([r["file"], r["mission"], "yes" if r["passed"] else "no", "; ".join(r["reasons"]),
+                         survives, *[totals.get(k, "") for k in CSV_TOTALS], r.get("error", "")])
     return out.getvalue()
 
 
-def _human(rows: list[dict[str, Any]], title: str) -> str:
+def check_text(rows: list[dict[str, Any]], mission_id: str, title: str) -> str:
+    """A line per file (PASS, FAIL or UNREADABLE and the reason that matters most), then a summary line."""
     lines = []
     for r in rows:
         if "error" in r:
-            lines.append(f"UNREADABLE  {r['error']}")
-        elif r["passed"]:
-            lines.append(f"PASS  {r['file']}")
+            lines.append(f"UNREADABLE  {r['error']}")  # the message names the file
         else:
-            lines.append(f"FAIL  {r['file']}: {r['reasons'][0]}")
-            lines += [f"        {reason}" for reason in r["reasons"][1:]]
+            verdict = "PASS" if r["passed"] else "FAIL"
+            first = f": {r['reasons'][0]}" if r["reasons"] else ""
+            lines.append(f"{verdict:10s}  {r['file']}{first}")
     passed = sum(1 for r in rows if r["passed"])
     unreadable = sum(1 for r in rows if "error" in r)
-    summary = f"{passed} of {len(rows)} passed the mission \"{title}\""
-    if unreadable:
-        summary += f", {unreadable} unreadable"
-    return "\n".join([*lines, summary]) + "\n"
+    failed = len(rows) - passed - unreadable
+    files = "1 file" if len(rows) == 1 else f"{len(rows)} files"
+    lines.append(f"{files} checked against mission {mission_id} (\"{title}\"): {passed} passed, {failed} failed, "
+                 f"{unreadable} unreadable")
+    return "\n".join(lines) + "\n"
 
 
 def _export(args: argparse.Namespace) -> int:
     diagram, _ = _load(args.file)
     if diagram is None:
         return 2
-    if not 0.1 <= args.scale <= 8:
-        _error(f"--scale must be from 0.1 to 8, not {args.scale:g}")
+    if not MIN_SCALE <= args.scale <= MAX_SCALE:
+        _error(f"--scale must be from {MIN_SCALE:g} to {MAX_SCALE:g}, not {args.scale:g}")
+        return 2
+    if Path(args.output).suffix.lower() not in (".png", ".svg"):
+        _error(f"{args.output}: the picture must end in .png or .svg")
         return 2
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
         from .gui.export import export_diagram
     except ImportError as exc:
-        _error(f"export needs the desktop part of statediagram ({exc})")
+        _error(f"export needs the desktop part of statediagram (PySide6), which cannot load: {exc}")
         return 2
     try:
         export_diagram(diagram, Path(args.output), scale=args.scale, transparent=args.transparent)
     except (ValueError, OSError) as exc:
-        _error(f"{args.output}: {exc}")
+        _error(f"{args.output}: cannot write the picture ({exc})")
         return 2
     print(f"wrote {args.output}")
     return 0
@@ -209,8 +246,10 @@ def _export(args: argparse.Namespace) -> int:
 def _missions(args: argparse.Namespace) -> int:
     from .missions import list_missions
 
-    for m in list_missions():
-        print(f"{m.id:10s} {m.title}")
+    missions = list_missions()
+    width = max(len(m.id) for m in missions)
+    for m in missions:
+        print(f"{m.id:{width}s}  {m.title}")
     return 0
 
 
