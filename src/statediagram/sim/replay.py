@@ -117,6 +117,8 @@ class Replay:
         self.moments: list[int] = []  # every instant something happens, for Step and Step back
         # Up/down and health, from the engine's events: node -> ([t], [value]).
         self._events_seen = 0
+        self._event_times: list[int] = []  # every event's time, in order
+        self._states_cache: tuple[tuple[int, int, int], dict[str, NodeState]] | None = None
         self._up: dict[str, tuple[list[int], list[tuple[bool, bool]]]] = {}
         self._health: dict[tuple[str, str], tuple[list[int], list[bool]]] = {}
         self.snapshots: list[tuple[int, ...]] = []  # snapshots[k] is the state at k * SNAPSHOT_US
@@ -188,6 +190,7 @@ class Replay:
         events = self.engine.events
         for t, what, node, detail in events[self._events_seen :]:
             insort(self.moments, t)
+            self._event_times.append(t)
             if what == "health":
                 server, state = detail.split(":")
                 times, values = self._health.setdefault((node, server), ([], []))
@@ -254,7 +257,16 @@ class Replay:
         return out
 
     def node_states_at(self, t: int) -> dict[str, NodeState]:
+        """Every node's state at ``t``; the same dict object while nothing changes (cheap to ask every frame)."""
         k = max(0, min(t // SNAPSHOT_US, len(self.snapshots) - 1))
+        key = (k, bisect_right(self._event_times, t), len(self.snapshots))
+        if self._states_cache is not None and self._states_cache[0] == key:
+            return self._states_cache[1]
+        out = self._states(t, k)
+        self._states_cache = (key, out)
+        return out
+
+    def _states(self, t: int, k: int) -> dict[str, NodeState]:
         row = self.snapshots[k]
         out: dict[str, NodeState] = {}
         i = 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneContextMenuEvent, QGraphicsSceneMouseEvent, QMenu
@@ -41,9 +42,8 @@ class SimulationController(QObject):
         self.diagram = diagram
         self.player = Player(self)
         self.planner = TokenPlanner(geometry)
-        self.layer = SimulationLayer(geometry)
-        self.layer.setVisible(False)
-        scene.addItem(self.layer)
+        self._layer: SimulationLayer | None = None
+        self._run_args: tuple | None = None  # what the layer was told about the run, to tell a new one
         self.last_menu: QMenu | None = None
         self.scenario: str | None = None
         self.journey: str | None = None
@@ -51,6 +51,19 @@ class SimulationController(QObject):
         self.player.run_changed.connect(self._run_changed)
         self.player.frame_changed.connect(self._show)
         scene.installEventFilter(self)
+
+    @property
+    def layer(self) -> SimulationLayer:
+        """The canvas layer; made again if the scene was cleared under it (the editor rebuilds its scene on a
+        new or opened file)."""
+        layer = self._layer
+        if layer is None or not shiboken6.isValid(layer) or layer.scene() is not self.scene:
+            layer = self._layer = SimulationLayer(self.geometry)
+            layer.setVisible(self.player.replay is not None)
+            self.scene.addItem(layer)
+            if self._run_args is not None:
+                layer.set_run(*self._run_args)
+        return layer
 
     # --- runs -----------------------------------------------------------------------------------
 
@@ -93,7 +106,8 @@ class SimulationController(QObject):
         for sid, h in state_homes(d).items():
             place = h.sessions.place
             homes[sid] = RAM if place == RAM else TOKEN if place == TOKEN else h.sessions.node
-        self.layer.set_run({n.id: n.kind for n in d.nodes}, replay.labels, homes)
+        self._run_args = ({n.id: n.kind for n in d.nodes}, replay.labels, homes)
+        self.layer.set_run(*self._run_args)
 
     def _show(self, t: int) -> None:
         replay = self.player.replay

@@ -69,9 +69,7 @@ class SimulationControls(QWidget):
         self.simulate.clicked.connect(self.simulate_clicked)
 
         self.play_action = QAction("▶ Play", self)
-        self.play_action.setShortcut(QKeySequence(Qt.Key.Key_Space))
-        self.play_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self.play = _button("▶ Play", "Play / pause (Space)", self.play_action)
+        self.play = _button("▶ Play", "Play / pause (tap Space on the canvas)", self.play_action)
         self.back_action = QAction("◀ Step back", self)
         self.back_action.setShortcut(QKeySequence("Shift+Left"))
         self.step_action = QAction("Step ▶", self)
@@ -86,7 +84,7 @@ class SimulationControls(QWidget):
         self.speed.setCurrentIndex(SPEEDS.index(1.0))
         self.speed.setToolTip("Playback speed (requests are drawn in slow motion at any speed)")
         self.clock = QLabel("t = 0.0 s")
-        self.clock.setMinimumWidth(120)
+        self.clock.setFixedWidth(230)  # a fixed width: the text changes every frame, the layout must not
         self.clock.setStyleSheet("font-family: monospace; font-weight: bold;")
 
         self.crash = _button("✗ Crash", "Crash the selected server or store now")

@@ -80,6 +80,9 @@ class _BoxItem(QGraphicsItem):
         painter.setPen(pen)
         painter.setBrush(QBrush(QColor(self.COLOURS.get(self.kind, "#ffffff"))))
         painter.drawRoundedRect(self.rect, 9, 9)
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        if lod < 0.3:  # text under ~3 px high is unreadable; skipping it keeps large diagrams fast
+            return
         painter.setPen(QColor("#202124"))
         f = QFont(painter.font())
         f.setPointSizeF(10)
@@ -87,6 +90,8 @@ class _BoxItem(QGraphicsItem):
         painter.setFont(f)
         top = QRectF(self.rect.left(), self.rect.top() + 6, self.rect.width(), 22)
         painter.drawText(top, Qt.AlignmentFlag.AlignCenter, self.label)
+        if lod < 0.6:
+            return
         f.setBold(False)
         f.setPointSizeF(8)
         painter.setFont(f)

@@ -7,8 +7,8 @@ painting; the item takes no mouse buttons, so the editor's items underneath keep
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from ...core.catalog import LOAD_BALANCER, OBJECT_STORAGE, POSTGRES, REDIS, SERVER
@@ -18,6 +18,7 @@ from .style import LOOKS, Z_LAYER, Sprites
 from .tokens import Frame
 
 STORE_COLOURS = {REDIS: "#DC382D", POSTGRES: "#336791", OBJECT_STORAGE: "#7B42BC"}
+LABELS_LOD = 0.35  # below this zoom the live-state labels are too small to read and are left out
 COUNT_NOUNS = {REDIS: ("key", "keys"), POSTGRES: ("row", "rows"), OBJECT_STORAGE: ("file", "files")}
 
 
@@ -45,6 +46,10 @@ class SimulationLayer(QGraphicsItem):
         self.session_homes: dict[str, str] = {}  # server -> "ram", "redis" or "token"
         self.highlighted: tuple[str, ...] = ()
         self._rect = QRectF()
+        self._rects: dict[str, QRectF | None] = {}
+        self._links: dict[tuple[str, str], list[QPointF]] = {}
+        self._pills: dict[tuple, QPixmap] = {}  # text pictures, drawn once (text is the slow part of a frame)
+        self._lod = 1.0
         self._font = QFont()
         self._font.setPointSizeF(8.5)
         self._bold = QFont(self._font)
@@ -57,9 +62,10 @@ class SimulationLayer(QGraphicsItem):
         self.geometry_changed()
 
     def geometry_changed(self) -> None:
+        self._rects = {nid: self.geometry.node_rect(nid) for nid in self.kinds}
+        self._links.clear()
         rect = QRectF()
-        for nid in self.kinds:
-            r = self.geometry.node_rect(nid)
+        for r in self._rects.values():
             if r is not None:
                 rect = rect.united(r)
         self.prepareGeometryChange()
@@ -88,36 +94,65 @@ class SimulationLayer(QGraphicsItem):
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
         return self._rect
 
+    def node_rect(self, nid: str) -> QRectF | None:
+        if nid not in self._rects:
+            self._rects[nid] = self.geometry.node_rect(nid)
+        return self._rects[nid]
+
+    def link_points(self, a: str, b: str) -> list[QPointF]:
+        key = (a, b)
+        pts = self._links.get(key)
+        if pts is None:
+            pts = self._links[key] = self.geometry.link_points(a, b)
+        return pts
+
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        self._lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         frame = self.frame
         self._paint_flashes(painter, frame)
         self._paint_highlights(painter)
         self._paint_states(painter, frame)
+        self._paint_tokens(painter, frame)
+        self._paint_badges(painter, frame)
+
+    def _paint_tokens(self, painter: QPainter, frame: Frame) -> None:
+        """Tokens are stamped 1:1 in device pixels: the same size at any zoom, and a plain blit (fast)."""
         sprites = self.sprites
         half = int(sprites.half)
         pixmaps = sprites.pixmaps
         draw = painter.drawPixmap
+        tr = painter.worldTransform()
+        if tr.m12() or tr.m21():  # rotated or sheared: let the painter map each stamp
+            for x, y, look, _rid in frame.tokens:
+                draw(QPointF(x - half, y - half), pixmaps[look])
+            return
+        sx, sy, dx, dy = tr.m11(), tr.m22(), tr.dx(), tr.dy()
+        painter.save()
+        painter.resetTransform()
         for x, y, look, _rid in frame.tokens:
-            draw(int(x) - half, int(y) - half, pixmaps[look])
-        self._paint_badges(painter, frame)
+            draw(int(x * sx + dx) - half, int(y * sy + dy) - half, pixmaps[look])
+        painter.restore()
 
     def _paint_flashes(self, painter: QPainter, frame: Frame) -> None:
-        painter.setFont(self._font)
+        by_colour: dict[str, list[QLineF]] = {}
+        for server, store in frame.flashes:
+            pts = self.link_points(server, store)
+            segs = by_colour.setdefault(STORE_COLOURS.get(self.kinds.get(store, ""), "#888888"), [])
+            segs += [QLineF(p, q) for p, q in zip(pts, pts[1:], strict=False)]
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for name, segs in by_colour.items():
+            # Opaque, flat-capped: translucent or round-capped wide strokes cost ten times more to fill.
+            painter.setPen(QPen(QColor(name).lighter(135), 6, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
+            painter.drawLines(segs)
+        if self._lod < 0.5 or len(frame.flashes) > 16:
+            return  # the store commands are readable only when few and close enough
         for (server, store), text in frame.flashes.items():
-            pts = self.geometry.link_points(server, store)
-            if len(pts) < 2:
-                continue
-            colour = QColor(STORE_COLOURS.get(self.kinds.get(store, ""), "#888888"))
-            colour.setAlpha(150)
-            painter.setPen(QPen(colour, 7, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-            path = QPainterPath(pts[0])
-            for p in pts[1:]:
-                path.lineTo(p)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawPath(path)
-            mid = pts[len(pts) // 2 - 1] * 0.5 + pts[len(pts) // 2] * 0.5
-            self._pill(painter, mid + QPointF(0, -12), text[:34], QColor("#ffffff"), colour.darker(140))
+            pts = self.link_points(server, store)
+            if len(pts) >= 2:
+                colour = QColor(STORE_COLOURS.get(self.kinds.get(store, ""), "#888888"))
+                mid = pts[len(pts) // 2 - 1] * 0.5 + pts[len(pts) // 2] * 0.5
+                self._pill(painter, mid + QPointF(0, -12), text[:34], QColor("#ffffff"), colour.darker(115))
 
     def _paint_highlights(self, painter: QPainter) -> None:
         if not self.highlighted:
@@ -128,22 +163,25 @@ class SimulationLayer(QGraphicsItem):
         hl = self.highlighted
         for i, a in enumerate(hl):
             for b in hl[i + 1 :]:
-                pts = self.geometry.link_points(a, b)
+                pts = self.link_points(a, b)
                 for p, q in zip(pts, pts[1:], strict=False):
                     painter.drawLine(p, q)
         for nid in hl:
-            r = self.geometry.node_rect(nid)
+            r = self.node_rect(nid)
             if r is not None:
                 painter.drawRoundedRect(r.adjusted(-7, -7, 7, 7), 12, 12)
 
     def _paint_states(self, painter: QPainter, frame: Frame) -> None:
+        small = self._lod < LABELS_LOD
         for nid, st in frame.states.items():
-            rect = self.geometry.node_rect(nid)
+            rect = self.node_rect(nid)
             if rect is None:
                 continue
             kind = self.kinds.get(nid)
             if not st.up:
                 self._paint_down(painter, rect, "FAILING OVER" if st.failing_over else "DOWN")
+            if small:
+                continue  # labels would be a few pixels high: only the crosses are drawn
             if kind == SERVER:
                 home = self.session_homes.get(nid, RAM)
                 if home == RAM:
@@ -164,34 +202,37 @@ class SimulationLayer(QGraphicsItem):
 
     def _paint_down(self, painter: QPainter, rect: QRectF, word: str) -> None:
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(90, 90, 90, 150))
+        painter.setBrush(QColor(90, 90, 90, 120))
         painter.drawRoundedRect(rect, 9, 9)
-        painter.setPen(QPen(QColor("#C62828"), 5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        painter.setPen(QPen(QColor(198, 40, 40, 200), 4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
         inset = rect.adjusted(rect.width() * 0.3, 8, -rect.width() * 0.3, -8)
         painter.drawLine(inset.topLeft(), inset.bottomRight())
         painter.drawLine(inset.topRight(), inset.bottomLeft())
         self._pill(painter, QPointF(rect.center().x(), rect.top() - 11), word, QColor("#ffffff"), QColor("#C62828"))
 
     def _paint_health(self, painter: QPainter, rect: QRectF, health) -> None:
+        """The load balancer's view of each server: a green tick or a red cross per server, under it."""
         fm = QFontMetricsF(self._bold)
         chips = [(f"{short_name(self.labels.get(s, s))} {'✓' if ok else '✗'}", ok) for s, ok in health]
-        widths = [fm.horizontalAdvance(text) + 12 for text, _ in chips]
-        x = rect.center().x() - (sum(widths) + 4 * (len(chips) - 1)) / 2
-        y = rect.bottom() + 4
-        painter.setFont(self._bold)
+        widths = [fm.horizontalAdvance(text) + 14 for text, _ in chips]
+        x = rect.center().x() - (sum(widths) + 2 * (len(chips) - 1)) / 2
+        white = QColor("#ffffff")
         for (text, ok), w in zip(chips, widths, strict=True):
-            box = QRectF(x, y, w, fm.height() + 4)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor("#009E73") if ok else QColor("#C62828"))
-            painter.drawRoundedRect(box, 5, 5)
-            painter.setPen(QColor("#ffffff"))
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
-            x += w + 4
+            self._pill(painter, QPointF(x, rect.bottom() + 11), text, white,
+                       QColor("#009E73") if ok else QColor("#C62828"), left=True)
+            x += w + 2
 
     def _paint_badges(self, painter: QPainter, frame: Frame) -> None:
+        if self._lod < LABELS_LOD:  # zoomed far out: the outcome's shape beside the node, no text
+            pixmaps, half = self.sprites.pixmaps, self.sprites.half
+            for node, _text, outcome, _n in frame.badges:
+                rect = self.node_rect(node)
+                if rect is not None:
+                    painter.drawPixmap(QPointF(rect.right() + 4 - half, rect.top() - half), pixmaps[outcome])
+            return
         per_node: dict[str, int] = {}
         for node, text, outcome, n in frame.badges:
-            rect = self.geometry.node_rect(node)
+            rect = self.node_rect(node)
             if rect is None:
                 continue
             row = per_node.get(node, 0)
@@ -204,16 +245,36 @@ class SimulationLayer(QGraphicsItem):
 
     def _pill(self, painter: QPainter, at: QPointF, text: str, fg: QColor, bg: QColor, left: bool = False,
               icon: str | None = None) -> None:
+        """A rounded label; drawn once into a picture, then stamped (at 1x or 2x for crisp zooms)."""
+        ratio = 2.0 if self._lod > 1.2 else 1.0
+        key = (text, fg.rgba(), bg.rgba(), icon, ratio)
+        pix = self._pills.get(key)
+        if pix is None:
+            if len(self._pills) > 2000:
+                self._pills.clear()
+            pix = self._pills[key] = self._draw_pill(text, fg, bg, icon, ratio)
+        w = pix.width() / ratio
+        h = pix.height() / ratio
+        painter.drawPixmap(QPointF(at.x() if left else at.x() - w / 2, at.y() - h / 2), pix)
+
+    def _draw_pill(self, text: str, fg: QColor, bg: QColor, icon: str | None, ratio: float) -> QPixmap:
         fm = QFontMetricsF(self._bold)
         pad = 16 if icon else 0
         w, h = fm.horizontalAdvance(text) + 12 + pad, fm.height() + 4
-        box = QRectF(at.x() if left else at.x() - w / 2, at.y() - h / 2, w, h)
-        painter.setPen(QPen(bg.darker(130), 1))
-        painter.setBrush(bg)
-        painter.drawRoundedRect(box, 6, 6)
+        pix = QPixmap(int((w + 2) * ratio), int((h + 2) * ratio))
+        pix.setDevicePixelRatio(ratio)
+        pix.fill(Qt.GlobalColor.transparent)
+        p = QPainter(pix)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        box = QRectF(1, 1, w, h)
+        p.setPen(QPen(bg.darker(130), 1))
+        p.setBrush(bg)
+        p.drawRoundedRect(box, 6, 6)
         if icon:
-            pix = self.sprites.pixmaps[icon]
-            painter.drawPixmap(QPointF(box.left() + 2, box.center().y() - self.sprites.half), pix)
-        painter.setFont(self._bold)
-        painter.setPen(fg)
-        painter.drawText(box.adjusted(pad, 0, 0, 0), Qt.AlignmentFlag.AlignCenter, text)
+            p.drawPixmap(QPointF(box.left() + 2, box.center().y() - self.sprites.half), self.sprites.pixmaps[icon])
+        p.setFont(self._bold)
+        p.setPen(fg)
+        p.drawText(box.adjusted(pad, 0, 0, 0), Qt.AlignmentFlag.AlignCenter, text)
+        p.end()
+        return pix

@@ -103,6 +103,20 @@ class SimulationUI(QObject):
         self.controller.simulate(scenario, journey, seed, chaos_seed=chaos)
         self.controls.set_running(True)
 
+    def stop(self) -> None:
+        """Back to editing: no run shown."""
+        self.controller.stop()
+        self.report = None
+        self.panel.verdict.running("Press Simulate:")
+        self.controls.set_running(False)
+
+    def diagram_changed(self) -> None:
+        """The diagram was edited: the run shown is of the old design until Simulate is pressed again."""
+        if self.player.replay is not None:
+            self.panel.verdict.headline.setText(
+                "<b>The diagram changed.</b> This run shows the design as it was; press <b>▶ Simulate</b> to "
+                "run the new one.")
+
     def seek(self, t: int) -> None:
         self.player.set_playing(False)
         self.player.seek(t)

@@ -8,7 +8,7 @@ simulated time. The clock, the counters and the outcomes are the engine's own.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from math import hypot
@@ -33,9 +33,9 @@ class Frame:
 
 
 class _Path:
-    """A link's polyline with cumulative lengths, for 'the point at progress p'."""
+    """A link's polyline with cumulative lengths."""
 
-    __slots__ = ("xs", "ys", "cum", "total", "straight")
+    __slots__ = ("xs", "ys", "cum", "total")
 
     def __init__(self, points) -> None:
         self.xs = [p.x() for p in points]
@@ -44,20 +44,18 @@ class _Path:
         for i in range(1, len(points)):
             self.cum.append(self.cum[-1] + hypot(self.xs[i] - self.xs[i - 1], self.ys[i] - self.ys[i - 1]))
         self.total = self.cum[-1] or 1.0
-        self.straight = len(points) == 2
 
-    def at(self, p: float) -> tuple[float, float]:
-        xs, ys = self.xs, self.ys
-        if self.straight:
-            return xs[0] + (xs[1] - xs[0]) * p, ys[0] + (ys[1] - ys[0]) * p
-        d = p * self.total
-        i = min(max(bisect_right(self.cum, d), 1), len(xs) - 1)
-        seg = (self.cum[i] - self.cum[i - 1]) or 1.0
-        f = (d - self.cum[i - 1]) / seg
-        return xs[i - 1] + (xs[i] - xs[i - 1]) * f, ys[i - 1] + (ys[i] - ys[i - 1]) * f
-
-    def end(self) -> tuple[float, float]:
-        return self.xs[-1], self.ys[-1]
+    def pieces(self, vs: float, ve: float) -> list[tuple[float, float, float, float, float, float]]:
+        """The path travelled from time ``vs`` to ``ve`` as straight pieces (start, end, x, y, dx, dy), each
+        taking its share of the time by length, so a token's place is one multiply-add per frame."""
+        out = []
+        span = ve - vs
+        for i in range(1, len(self.xs)):
+            a = vs + span * self.cum[i - 1] / self.total
+            b = vs + span * self.cum[i] / self.total
+            out.append((a, max(b, a + 1e-6), self.xs[i - 1], self.ys[i - 1], self.xs[i] - self.xs[i - 1],
+                        self.ys[i] - self.ys[i - 1]))
+        return out
 
 
 class _Trip:
@@ -97,11 +95,12 @@ class TokenPlanner:
     def _trip(self, r) -> _Trip:
         t0 = r.t_send
         s = max(1.0, MIN_TRIP_US / max(1, r.t_reply - t0))
-        segs = []
+        segs: list[tuple[float, float, float, float, float, float]] = []
         for a, b, st, en in r.hops():
             path = self._path(a, b)
             if path is not None:
-                segs.append((t0 + (st - t0) * s, t0 + (en - t0) * s, path))
+                vs, ve = t0 + (st - t0) * s, t0 + (en - t0) * s
+                segs += path.pieces(vs, max(ve, vs + 1))
         v_done = t0 + ((r.t_done if r.t_done is not None else r.t_reply) - t0) * s
         badge = None
         if r.outcome != OK:
@@ -115,37 +114,49 @@ class TokenPlanner:
         out = Frame(t, states=states if states is not None else {})
         if replay is None:
             return out
+        now = min(t, replay.horizon)
         longest = max(MIN_TRIP_US, replay.max_trip)
-        window = replay.sent_between(t - longest - BADGE_US, min(t, replay.horizon))
         trips = self._trips
         kept: dict[int, _Trip] = {}
         tokens = out.tokens
-        badges: Counter[tuple[str, str, str]] = Counter()
         flashes = out.flashes
-        for r in window:
-            if r.t_reply is None or r.outcome is None:
-                continue
-            trip = trips.get(r.id)
+        make = self._trip
+        get = trips.get
+        for r in replay.sent_between(t - longest, now):
+            trip = get(r.id)
             if trip is None:
-                trip = self._trip(r)
+                if r.outcome is None or r.t_reply is None:
+                    continue
+                trip = make(r)
             kept[r.id] = trip
-            if trip.badge is not None and trip.v_done <= t < trip.v_done + BADGE_US:
-                badges[(*trip.badge, trip.outcome)] += 1
             if t >= trip.v_end:
                 continue
-            for vc, server, store, text in trip.calls:
-                if vc <= t < vc + FLASH_US:
-                    flashes[(server, store)] = text
-            pos = None
-            for vs, ve, path in trip.segs:
+            if trip.calls:
+                for vc, server, store, text in trip.calls:
+                    if vc <= t < vc + FLASH_US:
+                        flashes[(server, store)] = text
+            x = y = None
+            for vs, ve, x0, y0, dx, dy in trip.segs:
                 if t < vs:
                     break
                 if t < ve:
-                    pos = path.at((t - vs) / (ve - vs) if ve > vs else 1.0)
+                    f = (t - vs) / (ve - vs)
+                    x, y = x0 + dx * f, y0 + dy * f
                     break
-                pos = path.end()
-            if pos is not None:
-                tokens.append((pos[0], pos[1], REQUEST if t < trip.v_done else trip.outcome, trip.rid))
+                x, y = x0 + dx, y0 + dy
+            if x is not None:
+                tokens.append((x, y, REQUEST if t < trip.v_done else trip.outcome, trip.rid))
+        # Badges: failed requests whose failure is on screen; found through the index of failures.
+        badges: Counter[tuple[str, str, str]] = Counter()
+        lo = bisect_left(replay.fail_times, t - BADGE_US - longest)
+        hi = bisect_right(replay.fail_times, t + longest)
+        for r in replay.failures[lo:hi]:
+            if r.t_send > now:
+                continue
+            trip = kept.get(r.id) or trips.get(r.id) or make(r)
+            kept[r.id] = trip
+            if trip.badge is not None and trip.v_done <= t < trip.v_done + BADGE_US:
+                badges[(*trip.badge, trip.outcome)] += 1
         self._trips = kept
         out.badges = [(node, text, outcome, n) for (node, text, outcome), n in badges.items() if node]
         return out

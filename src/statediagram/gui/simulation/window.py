@@ -26,6 +26,7 @@ class InstalledSimulation:
     ui: SimulationUI
     bar: QDockWidget
     side: QDockWidget
+    space: object = None  # the Space-to-play filter, kept alive with the window
 
 
 def selected_in(scene: QGraphicsScene) -> Callable[[], str | None]:
@@ -78,14 +79,15 @@ class SimulationWindow(QMainWindow):
         self.view.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
         self.setCentralWidget(self.view)
         self.sim = install_simulation(self, self.scene, self.geometry, lambda: self.diagram)
+        from .editor_hook import SpaceToPlay
+
+        self.sim.space = SpaceToPlay(self.view, self.sim.controller.player)
 
     def set_diagram(self, diagram: Diagram) -> None:
         """Show another diagram (e.g. after adding Redis); the next Simulate runs it."""
         self.sim.controller.stop()
         self.diagram = diagram
-        self.scene.removeItem(self.sim.controller.layer)
-        self.scene.clear()
+        self.scene.clear()  # the simulation layer goes too; the controller makes a new one when needed
         build_model_scene(diagram, self.scene)
         self.geometry.diagram = diagram
-        self.scene.addItem(self.sim.controller.layer)
         self.sim.controller.geometry_changed()

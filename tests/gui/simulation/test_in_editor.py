@@ -1,0 +1,100 @@
+"""The simulation installed in the editor's main window with one call, driven through the editor's commands."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QContextMenuEvent
+from PySide6.QtWidgets import QApplication
+
+from statediagram.core import Link, Node
+from statediagram.sim.scenario import SECOND
+
+window_module = pytest.importorskip("statediagram.gui.window")
+commands = pytest.importorskip("statediagram.gui.commands")
+
+
+@pytest.fixture
+def main(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    from statediagram.gui.simulation import install_in_main_window
+
+    w = window_module.MainWindow()
+    monkeypatch.setattr(w.files, "maybe_save", lambda: True)  # no "save changes?" dialog when the test closes it
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    sim = install_in_main_window(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.open_mission()
+    yield w, sim
+    sim.controller.stop()
+
+
+def finish(sim) -> dict:
+    player = sim.controller.player
+    player.set_playing(False)
+    player.work_out()
+    sim.ui.seek(player.end)
+    return player.replay.report
+
+
+def test_the_starter_fails_then_redis_added_by_the_editor_survives(main):
+    w, sim = main
+    assert sim.bar.isVisible() and sim.side.isVisible()  # on the canvas page, beside the editor's docks
+    sim.controls.journey.setCurrentIndex(sim.controls.journey.findData("sessions"))
+    sim.ui.simulate()
+    report = finish(sim)
+    assert not report["survives"] and report["totals"]["lost_sessions"] > 0
+    assert "Does not survive" in sim.panel.verdict.headline.text()
+    redis = Node("redis", "redis", "Redis", x=660, y=120)
+    w.doc.undo_stack.push(commands.AddItems(w.doc, [redis], [Link("a", "redis"), Link("b", "redis")], "Add Redis"))
+    assert "diagram changed" in sim.panel.verdict.headline.text()
+    sim.ui.simulate()
+    report = finish(sim)
+    assert report["survives"] and report["totals"]["lost_sessions"] == 0
+    assert "Survives" in sim.panel.verdict.headline.text()
+    # tokens travel along the editor's own link items
+    link = w.scene.link_items[frozenset(("a", "redis"))].line()
+    assert sim.controller.geometry.link_points("redis", "a")[0] == link.p2() or \
+        sim.controller.geometry.link_points("redis", "a")[0] == link.p1()
+
+
+def test_crash_server_a_by_the_context_menu_on_the_editor_canvas(main):
+    w, sim = main
+    redis = Node("redis", "redis", "Redis", x=660, y=120)
+    w.doc.undo_stack.push(commands.AddItems(w.doc, [redis], [Link("a", "redis"), Link("b", "redis")], "Add Redis"))
+    sim.controls.scenario.setCurrentIndex(sim.controls.scenario.findData("calm"))
+    sim.ui.simulate()
+    player = sim.controller.player
+    player.set_playing(False)
+    player.work_out(8 * SECOND)
+    sim.ui.seek(7 * SECOND)
+    item = w.scene.node_items["a"]
+    pos = w.view.mapFromScene(item.sceneBoundingRect().center())
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, w.view.viewport().mapToGlobal(pos))
+    QApplication.sendEvent(w.view.viewport(), event)
+    menu = sim.controller.last_menu
+    sim.controller.action(menu, "Crash").trigger()
+    menu.close()
+    report = finish(sim)
+    sim.ui.seek(7 * SECOND + 200_000)
+    assert sim.controller.layer.frame.states["a"].up is False
+    assert report["servers"]["a"]["crashes"] == 1 and report["survives"]
+
+
+def test_a_space_tap_plays_and_space_drag_still_pans(main, qtbot):
+    w, sim = main
+    sim.ui.simulate()
+    player = sim.controller.player
+    player.set_playing(False)
+    w.view.setFocus()
+    qtbot.keyClick(w.view, Qt.Key.Key_Space)
+    assert player.playing
+    qtbot.keyPress(w.view, Qt.Key.Key_Space)
+    qtbot.mousePress(w.view.viewport(), Qt.MouseButton.LeftButton)
+    qtbot.mouseRelease(w.view.viewport(), Qt.MouseButton.LeftButton)
+    qtbot.keyRelease(w.view, Qt.Key.Key_Space)
+    assert player.playing  # the tap-with-drag was a pan, not a pause
