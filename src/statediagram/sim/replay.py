@@ -88,8 +88,11 @@ class RunSetup:
 class Replay:
     """One run, worked ahead on demand, with an index of everything the player shows."""
 
-    def __init__(self, setup: RunSetup) -> None:
+    def __init__(self, setup: RunSetup, shown_trip_us: int = 0) -> None:
+        """``shown_trip_us``: a player that draws each trip lasting at least this long counts a reply when the
+        drawn token is back with the user (t_send + this), not before; 0 counts at the engine's reply time."""
         self.setup = setup
+        self.shown_trip_us = shown_trip_us
         self.plan = setup.plan()
         self.engine = Engine(setup.diagram, self.plan, record_trace=True)
         self.extra_faults = list(setup.hand_faults)
@@ -177,10 +180,11 @@ class Replay:
             if r.t_done is None or r.t_done > now:
                 still.append(r)
                 continue
-            insort(self.replies[r.outcome], r.t_reply)
+            shown = self.shown_at(r)
+            insort(self.replies[r.outcome], shown)
             if r.outcome != OK:
-                i = bisect_right(self.fail_times, r.t_reply)
-                self.fail_times.insert(i, r.t_reply)
+                i = bisect_right(self.fail_times, shown)
+                self.fail_times.insert(i, shown)
                 self.failures.insert(i, r)
             self.max_trip = max(self.max_trip, r.t_reply - r.t_send)
             for x in (r.t_send, r.t_lb, r.t_server, r.t_done, r.t_reply):
@@ -313,6 +317,10 @@ class Replay:
 
     def moment(self, t: int) -> Moment:
         return Moment(t, self.totals_at(t), self.node_states_at(t))
+
+    def shown_at(self, r: Request) -> int:
+        """When the reply of ``r`` counts on screen (see ``shown_trip_us``)."""
+        return max(r.t_reply, r.t_send + self.shown_trip_us)
 
     def last_failure(self, t: int, within_us: int | None = None) -> Request | None:
         """The latest request that did not end ok, answered by ``t`` (and no longer than ``within_us`` ago)."""

@@ -12,6 +12,7 @@ from simgui import run_to, with_redis
 from statediagram.core import Diagram, Link, Node
 from statediagram.gui.simulation.export import PNG_SIGNATURE, save_replay_apng, save_report
 from statediagram.gui.simulation.style import LOOKS, REQUEST
+from statediagram.gui.simulation.tokens import MIN_TRIP_US
 from statediagram.gui.simulation.window import SimulationWindow
 from statediagram.sim.scenario import SECOND
 
@@ -163,7 +164,7 @@ def test_clicking_an_explanation_highlights_its_nodes_and_jumps_to_the_first_los
     report = window.sim.controller.player.replay.report
     first = report["findings"][0]
     assert window.sim.controller.layer.highlighted == tuple(first["nodes"])
-    assert window.sim.controller.player.t == int(first["at"] * SECOND)
+    assert window.sim.controller.player.t == int(first["at"] * SECOND) + MIN_TRIP_US
     assert window.sim.controller.player.replay.totals_at(window.sim.controller.player.t)["lost_sessions"] >= 1
 
 

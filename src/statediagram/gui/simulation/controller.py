@@ -22,7 +22,7 @@ from ...sim.scenario import SECOND
 from .geometry import SceneGeometry, node_at
 from .layer import SimulationLayer
 from .player import Player, copy_for_run
-from .tokens import TokenPlanner
+from .tokens import MIN_TRIP_US, TokenPlanner
 
 FAULTABLE = (SERVER, LOAD_BALANCER, *STORE_KINDS)
 
@@ -118,9 +118,9 @@ class SimulationController(QObject):
     def highlight(self, nodes: tuple[str, ...], at_s: float | None) -> None:
         """Light up the nodes (and links between them) an explanation names; jump to its first loss."""
         self.layer.set_highlight(nodes)
-        if at_s is not None:
+        if at_s is not None:  # when the first such token is back with its user, its badge still showing
             self.player.set_playing(False)
-            self.player.seek(int(at_s * SECOND))
+            self.player.seek(int(at_s * SECOND) + MIN_TRIP_US)
 
     # --- the scene's mouse ----------------------------------------------------------------------
 

@@ -87,6 +87,10 @@ def install_in_main_window(window) -> InstalledSimulation:
     if hasattr(window, "panels_menu"):
         window.panels_menu.addAction(sim.bar.toggleViewAction())
         window.panels_menu.addAction(sim.side.toggleViewAction())
+    properties = next((d for d in getattr(window, "docks", []) if d.objectName() == "Properties"), None)
+    if properties is not None:  # while simulating, the verdict and metrics matter more than the properties
+        window.tabifyDockWidget(properties, sim.side)
+        sim.controls.simulate.clicked.connect(sim.side.raise_)
     pages = getattr(window, "pages", None)
     if pages is not None:  # the start page shows no docks; the simulation's follow the editor's
         def follow(_index: int) -> None:

@@ -69,7 +69,7 @@ class SimulationLayer(QGraphicsItem):
             if r is not None:
                 rect = rect.united(r)
         self.prepareGeometryChange()
-        self._rect = rect.adjusted(-140, -90, 140, 110)
+        self._rect = rect.adjusted(-140, -90, 140, 160)
         self.update()
 
     def show_frame(self, frame: Frame) -> None:
@@ -238,10 +238,9 @@ class SimulationLayer(QGraphicsItem):
             row = per_node.get(node, 0)
             per_node[node] = row + 1
             label = f"{text}  ×{n}" if n > 1 else text
-            anchor = QPointF(rect.right() + 6, rect.top() + 2 + row * 21)
-            look = LOOKS[outcome]
-            colour = QColor(look.colour)
-            self._pill(painter, anchor, label, QColor("#ffffff"), colour, left=True, icon=outcome)
+            # stamped on the node itself: plainly its own, and never cut off at the edge of the view
+            anchor = QPointF(rect.center().x(), rect.center().y() + 8 + row * 21)
+            self._pill(painter, anchor, label, QColor("#ffffff"), QColor(LOOKS[outcome].colour), icon=outcome)
 
     def _pill(self, painter: QPainter, at: QPointF, text: str, fg: QColor, bg: QColor, left: bool = False,
               icon: str | None = None) -> None:

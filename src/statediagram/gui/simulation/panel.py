@@ -192,7 +192,7 @@ class SimulationUI(QObject):
             return
         look = LOOKS[req.outcome]
         self.panel.happened.setText(
-            f"<b>What just happened</b> at {req.t_reply / SECOND:.1f} s: <b style='color:{look.colour}'>"
+            f"<b>What just happened</b> at {replay.shown_at(req) / SECOND:.1f} s: <b style='color:{look.colour}'>"
             f"{look.name}</b> ({look.shape})<br>{html.escape(narrate(req, replay.labels, self.homes))}")
 
     def finished(self, report: dict) -> None:

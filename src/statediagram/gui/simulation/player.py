@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from ...core.model import Diagram
 from ...sim.replay import Replay, RunSetup
 from ...sim.scenario import SECOND
+from .tokens import MIN_TRIP_US as SHOWN_TRIP_US
 
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 TICK_MS = 16
@@ -93,7 +94,7 @@ class Player(QObject):
         """A fresh run from t = 0."""
         dispose(self.replay)
         dispose(self._next)
-        self.replay = Replay(setup)
+        self.replay = Replay(setup, SHOWN_TRIP_US)
         self._next = None
         self._reported = False
         self.t = self._wanted = 0
@@ -118,7 +119,7 @@ class Player(QObject):
             changes.get("hand_faults", list(old.hand_faults)), changes.get("chaos_seed", old.chaos_seed),
         )
         dispose(self._next)
-        self._next = Replay(setup)  # worked out by the ticks, a budget at a time
+        self._next = Replay(setup, SHOWN_TRIP_US)  # worked out by the ticks, a budget at a time
         self._reported = False
         self.timer.start()
 

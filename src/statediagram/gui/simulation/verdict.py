@@ -40,6 +40,7 @@ class VerdictBanner(QFrame):
         self.report = None
         self.headline.setText(f"<b>{text}</b> the verdict shows when the run ends")
         self.findings.clear()
+        self.findings.hide()  # nothing to explain yet: leave the room to the live figures
         self._set_colour("#f1f3f4", "#202124")
 
     def show_report(self, report: dict) -> None:
@@ -59,6 +60,7 @@ class VerdictBanner(QFrame):
                 f"journey {report['journey']}: {losses}")
             self._set_colour("#fce8e6", "#a50e0e")
         self.findings.clear()
+        self.findings.show()
         for f in report["findings"]:
             mark = SEVERITY_MARK.get(f["severity"], "")
             when = f"  (first at {f['at']:.1f} s)" if f.get("at") is not None else ""
