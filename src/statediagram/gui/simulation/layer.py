@@ -141,10 +141,12 @@ class SimulationLayer(QGraphicsItem):
             segs = by_colour.setdefault(STORE_COLOURS.get(self.kinds.get(store, ""), "#888888"), [])
             segs += [QLineF(p, q) for p, q in zip(pts, pts[1:], strict=False)]
         painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, self._lod >= LABELS_LOD)  # far out: plain lines
         for name, segs in by_colour.items():
             # Opaque, flat-capped: translucent or round-capped wide strokes cost ten times more to fill.
             painter.setPen(QPen(QColor(name).lighter(135), 6, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
             painter.drawLines(segs)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if self._lod < 0.5 or len(frame.flashes) > 16:
             return  # the store commands are readable only when few and close enough
         for (server, store), text in frame.flashes.items():
