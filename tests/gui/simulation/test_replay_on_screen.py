@@ -192,3 +192,39 @@ def test_compare_the_starter_with_a_redis_design(window, starter):
     assert mine["survives"] and not theirs["survives"]
     assert mine["seed"] == theirs["seed"] and mine["scenario"] == theirs["scenario"]
     assert "Does not survive" in dialog.right.toPlainText() and "Survives" in dialog.left.toPlainText()
+
+
+def test_postgres_and_object_storage_inspectors_show_rows_and_files(qtbot, starter):
+    d = with_redis(starter)
+    d.nodes += [Node("pg", "postgres", "PostgreSQL", 660, 260), Node("s3", "object_storage", "Files", 660, 380)]
+    d.links += [Link(s, store) for s in ("a", "b") for store in ("pg", "s3")]
+    window = SimulationWindow(d)
+    qtbot.addWidget(window)
+    window.sim.controls.journey.setCurrentIndex(window.sim.controls.journey.findData("full"))
+    window.sim.ui.simulate()
+    run_to(window, 12 * SECOND)
+    window.sim.ui.inspect_node("pg")
+    table = window.sim.panel.inspector.table
+    rows = [[table.item(i, j).text() for j in range(3)] for i in range(table.rowCount())]
+    assert rows and {r[1] for r in rows} <= {"book", "mug", "lamp", "plant"}
+    assert all(r[0].startswith("users-") and int(r[2]) >= 1 for r in rows)
+    window.sim.ui.inspect_node("s3")
+    files = [table.item(i, 0).text() for i in range(table.rowCount())]
+    assert files == sorted(f"avatars/users-{i}.png" for i in range(1, 4))
+    assert window.sim.controller.player.replay.report is None or window.sim.controller.player.replay.report["survives"]
+    window.sim.controller.stop()
+
+
+def test_what_just_happened_tells_the_lost_session_in_the_lessons_words(window):
+    from statediagram.core.topology import state_homes
+    from statediagram.gui.simulation.narrate import narrate
+
+    window.sim.ui.simulate()
+    run_to(window, window.sim.controller.player.end)
+    replay = window.sim.controller.player.replay
+    moved = next(r for r in replay.failures if r.outcome == "lost_session" and r.cause[0] == "moved")
+    text = narrate(moved, replay.labels, state_homes(replay.setup.diagram))
+    a, b = replay.labels[moved.cause[1]], replay.labels[moved.cause[2]]
+    assert f"kept in {a}'s own RAM" in text and f"sent the next request to {b}" in text and "logged out" in text
+    window.sim.ui.seek(replay.shown_at(moved))
+    assert "lost session" in window.sim.panel.happened.text()
