@@ -23,7 +23,7 @@ from .tokens import MIN_TRIP_US as SHOWN_TRIP_US
 
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 TICK_MS = 16
-WORK_BUDGET_S = 0.018  # engine time per tick: with a frame of ~8 ms, a tick stays well under 50 ms
+WORK_BUDGET_S = 0.012  # engine time per tick: with a frame and the panels, a tick stays well under 50 ms
 
 
 _warmed = False
