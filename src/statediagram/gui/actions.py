@@ -1,0 +1,117 @@
+"""The window's actions and menus: standard shortcuts, tooltips, and the Edit menu's undo text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+
+from . import clipboard
+
+if TYPE_CHECKING:
+    from .window import MainWindow
+
+Key = QKeySequence.StandardKey
+
+
+def _action(window: MainWindow, text: str, slot: Callable, shortcuts=(), tip: str = "") -> QAction:
+    action = QAction(text, window)
+    keys = []
+    for s in shortcuts:
+        keys += QKeySequence.keyBindings(s) if isinstance(s, QKeySequence.StandardKey) else [QKeySequence(s)]
+    if keys:
+        action.setShortcuts(keys)
+    tip = tip or text.replace("&", "").replace("…", "")
+    if keys:
+        tip += f" ({keys[0].toString(QKeySequence.SequenceFormat.NativeText)})"
+    action.setToolTip(tip)
+    action.setStatusTip(tip)
+    action.triggered.connect(lambda _checked=False: slot())
+    return action
+
+
+def build_actions(w: MainWindow) -> SimpleNamespace:
+    ed = w.editor
+    a = SimpleNamespace()
+    a.new = _action(w, "&New", w.new_diagram, [Key.New], "Start a new, empty diagram")
+    a.open = _action(w, "&Open…", w.open_diagram, [Key.Open], "Open a diagram file or an exported PNG")
+    a.mission = _action(w, "Start the &Mission “Make it stateless”", w.open_mission, [],
+                        "Open the starter diagram of the stateless mission")
+    a.save = _action(w, "&Save", w.files.save, [Key.Save], "Save the diagram")
+    a.save_as = _action(w, "Save &As…", w.files.save_as, [Key.SaveAs], "Save the diagram under a new name")
+    a.export_png = _action(w, "Export &PNG…", lambda: w.export_picture(".png", 1.0, False), ["Ctrl+E"],
+                           "Export a picture that also carries the diagram (hand it in for grading)")
+    a.export_png2 = _action(w, "Export PNG at &2×…", lambda: w.export_picture(".png", 2.0, False), [],
+                            "Export a sharp, double-size PNG")
+    a.export_png_clear = _action(w, "Export PNG with &Transparent Background…",
+                                 lambda: w.export_picture(".png", 2.0, True), [],
+                                 "Export a double-size PNG without the white background")
+    a.export_svg = _action(w, "Export S&VG…", lambda: w.export_picture(".svg", 1.0, False), [],
+                           "Export a vector picture")
+    a.quit = _action(w, "&Quit", w.close, [Key.Quit], "Close statediagram")
+
+    stack = w.doc.undo_stack
+    a.undo = stack.createUndoAction(w, "&Undo")
+    a.undo.setShortcuts(QKeySequence.keyBindings(Key.Undo))
+    a.redo = stack.createRedoAction(w, "&Redo")
+    a.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+    a.cut = _action(w, "Cu&t", lambda: clipboard.cut_selection(ed), [Key.Cut])
+    a.copy = _action(w, "&Copy", lambda: clipboard.copy_selection(ed), [Key.Copy])
+    a.paste = _action(w, "&Paste", lambda: clipboard.paste(ed), [Key.Paste])
+    a.duplicate = _action(w, "&Duplicate", lambda: clipboard.duplicate(ed), ["Ctrl+D"])
+    a.delete = _action(w, "De&lete", ed.delete_selection, [Key.Delete, "Backspace"],
+                       "Delete the selected nodes and links")
+    a.select_all = _action(w, "Select &All", ed.select_all, [Key.SelectAll])
+    a.rename = _action(w, "&Rename…", w.rename_selected, ["F2"], "Edit the selected node's label")
+    a.link = _action(w, "&Link Selected Nodes", ed.link_selected, ["Ctrl+L"],
+                     "Link the two selected nodes (the keyboard way to wire)")
+    a.tidy = _action(w, "&Tidy Up in Tiers", ed.tidy_up, ["Ctrl+T"],
+                     "Arrange clients, load balancers, servers and stores in columns")
+
+    v = w.view
+    a.zoom_in = _action(w, "Zoom &In", v.zoom_in, [Key.ZoomIn, "Ctrl+="])
+    a.zoom_out = _action(w, "Zoom &Out", v.zoom_out, [Key.ZoomOut])
+    a.zoom_reset = _action(w, "&Actual Size", lambda: v.set_zoom(1.0), ["Ctrl+0"])
+    a.zoom_fit = _action(w, "&Fit Diagram", v.zoom_to_fit, ["F"], "Zoom to show the whole diagram")
+    a.snap = _action(w, "&Snap to Grid", w.toggle_snap, ["Ctrl+G"], "Round node positions to the grid")
+    a.snap.setCheckable(True)
+    a.snap.setChecked(True)
+
+    a.about = _action(w, "&About statediagram", w.show_about, [])
+    a.howto = _action(w, "&How to Draw", w.show_help, [Key.HelpContents])
+
+    menu = w.menuBar().addMenu("&File")
+    for item in (a.new, a.open, a.mission):
+        menu.addAction(item)
+    w.recent_menu = menu.addMenu("Open &Recent")
+    menu.addSeparator()
+    for item in (a.save, a.save_as):
+        menu.addAction(item)
+    menu.addSeparator()
+    for item in (a.export_png, a.export_png2, a.export_png_clear, a.export_svg):
+        menu.addAction(item)
+    menu.addSeparator()
+    menu.addAction(a.quit)
+
+    menu = w.menuBar().addMenu("&Edit")
+    for item in (a.undo, a.redo, None, a.cut, a.copy, a.paste, a.duplicate, a.delete, a.select_all, None,
+                 a.rename, a.link, a.tidy):
+        menu.addSeparator() if item is None else menu.addAction(item)
+
+    menu = w.menuBar().addMenu("&View")
+    for item in (a.zoom_in, a.zoom_out, a.zoom_reset, a.zoom_fit, None, a.snap):
+        menu.addSeparator() if item is None else menu.addAction(item)
+    menu.addSeparator()
+    w.panels_menu = menu
+
+    menu = w.menuBar().addMenu("&Help")
+    menu.addAction(a.howto)
+    menu.addAction(a.about)
+
+    bar = w.addToolBar("Main")
+    bar.setObjectName("mainToolBar")
+    for item in (a.new, a.open, a.save, None, a.undo, a.redo, None, a.tidy, a.zoom_fit, None, a.export_png):
+        bar.addSeparator() if item is None else bar.addAction(item)
+    return a

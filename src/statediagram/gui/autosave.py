@@ -1,0 +1,125 @@
+"""No work lost: while the diagram has unsaved changes it is written every few seconds to the user's data
+folder; a copy whose program is no longer running (it crashed or was killed) is offered back at start."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer
+
+from ..core.fileio import DiagramError, atomic_write, load_diagram
+from ..core.model import Diagram
+from .document import Document
+
+AUTOSAVE_MS = 3000
+
+
+def autosave_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("statediagram", appauthor=False)) / "autosave"
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """An autosaved diagram left behind by a program that did not close cleanly."""
+
+    diagram_file: Path
+    meta_file: Path
+    original_path: str | None
+    saved_at: float
+
+    def load(self) -> Diagram:
+        return load_diagram(self.diagram_file).diagram
+
+    def discard(self) -> None:
+        self.diagram_file.unlink(missing_ok=True)
+        self.meta_file.unlink(missing_ok=True)
+
+    def describe(self) -> str:
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(self.saved_at))
+        name = Path(self.original_path).name if self.original_path else "an untitled diagram"
+        return f"{name}, autosaved at {when}"
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def find_recoveries(directory: Path | None = None) -> list[Recovery]:
+    """Autosaves whose program is gone, newest first. Damaged ones are skipped, never deleted silently."""
+    directory = directory or autosave_dir()
+    found: list[Recovery] = []
+    for meta_file in sorted(directory.glob("*.meta.json")):
+        try:
+            meta = json.loads(meta_file.read_text("utf-8"))
+            pid = int(meta["pid"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        diagram_file = meta_file.with_name(meta_file.name.replace(".meta.json", ".statediagram.json"))
+        if _alive(pid) or not diagram_file.exists():
+            continue
+        found.append(Recovery(diagram_file, meta_file, meta.get("path"), float(meta.get("saved_at", 0))))
+    return sorted(found, key=lambda r: -r.saved_at)
+
+
+class Autosaver(QObject):
+    """Writes the document a few seconds after it becomes dirty, again while it stays dirty."""
+
+    def __init__(self, doc: Document, interval_ms: int = AUTOSAVE_MS, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.doc = doc
+        self.original_path: str | None = None
+        self.error: str | None = None
+        stem = f"{os.getpid()}"
+        self.diagram_file = autosave_dir() / f"{stem}.statediagram.json"
+        self.meta_file = autosave_dir() / f"{stem}.meta.json"
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.save_now)
+        doc.undo_stack.indexChanged.connect(self._on_change)
+        doc.undo_stack.cleanChanged.connect(self._on_change)
+
+    def set_interval(self, ms: int) -> None:
+        self.timer.setInterval(ms)
+
+    def _on_change(self, *_args) -> None:
+        if self.doc.undo_stack.isClean():
+            self.timer.stop()
+            self.discard()
+        elif not self.timer.isActive():
+            self.timer.start()
+
+    def save_now(self) -> None:
+        if self.doc.undo_stack.isClean():
+            return
+        try:
+            self.diagram_file.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(self.diagram_file, self.doc.to_json().encode("utf-8"))
+            meta = {"pid": os.getpid(), "path": self.original_path, "saved_at": time.time()}
+            atomic_write(self.meta_file, json.dumps(meta).encode("utf-8"))
+            self.error = None
+        except OSError as exc:
+            self.error = f"Autosave failed: {exc}"
+
+    def discard(self) -> None:
+        self.diagram_file.unlink(missing_ok=True)
+        self.meta_file.unlink(missing_ok=True)
+
+
+__all__ = ["Autosaver", "DiagramError", "Recovery", "autosave_dir", "find_recoveries"]

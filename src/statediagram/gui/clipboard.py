@@ -1,0 +1,104 @@
+"""Copy, cut, paste and duplicate: the selection travels as diagram JSON under our own MIME type."""
+
+from __future__ import annotations
+
+import string
+
+from PySide6.QtCore import QMimeData
+from PySide6.QtGui import QGuiApplication
+
+from ..core.catalog import KINDS, SERVER
+from ..core.fileio import DiagramError, diagram_to_json, parse_diagram
+from ..core.model import Diagram, Link, Node
+from .editor import Editor
+
+MIME_TYPE = "application/x-statediagram"
+PASTE_OFFSET = 40.0
+
+
+def selection_json(editor: Editor) -> str | None:
+    """The selected nodes and the links between them, as a small diagram file."""
+    ids = set(editor.scene.selected_node_ids())
+    if not ids:
+        return None
+    part = Diagram(
+        nodes=[n for n in editor.doc.diagram.nodes if n.id in ids],
+        links=[lk for lk in editor.doc.diagram.links if lk.source in ids and lk.target in ids],
+    )
+    return diagram_to_json(part)
+
+
+def copy_selection(editor: Editor) -> bool:
+    text = selection_json(editor)
+    if text is None:
+        editor.message.emit("Select the nodes to copy first.")
+        return False
+    mime = QMimeData()
+    mime.setData(MIME_TYPE, text.encode("utf-8"))
+    mime.setText(text)
+    QGuiApplication.clipboard().setMimeData(mime)
+    return True
+
+
+def cut_selection(editor: Editor) -> None:
+    if copy_selection(editor):
+        editor.delete_selection("Cut")
+
+
+def paste(editor: Editor) -> None:
+    mime = QGuiApplication.clipboard().mimeData()
+    if mime is None or not mime.hasFormat(MIME_TYPE):
+        editor.message.emit("Nothing to paste: copy some nodes first.")
+        return
+    paste_text(editor, bytes(mime.data(MIME_TYPE).data()).decode("utf-8"), "Paste")
+
+
+def duplicate(editor: Editor) -> None:
+    text = selection_json(editor)
+    if text is None:
+        editor.message.emit("Select the nodes to duplicate first.")
+        return
+    paste_text(editor, text, "Duplicate")
+
+
+def paste_text(editor: Editor, text: str, verb: str) -> None:
+    try:
+        part = parse_diagram(text).diagram
+    except DiagramError as exc:
+        editor.message.emit(f"Cannot paste: {exc}")
+        return
+    taken_ids = {n.id for n in editor.doc.diagram.nodes}
+    taken_labels = {n.label for n in editor.doc.diagram.nodes}
+    new_ids: dict[str, str] = {}
+    nodes: list[Node] = []
+    for n in part.nodes:
+        new_id = _fresh(n.kind, taken_ids)
+        taken_ids.add(new_id)
+        label = n.label if n.label not in taken_labels else _fresh_label(n.kind, taken_labels)
+        taken_labels.add(label)
+        new_ids[n.id] = new_id
+        nodes.append(Node(new_id, n.kind, label, n.x + PASTE_OFFSET, n.y + PASTE_OFFSET, dict(n.props)))
+    links = [Link(new_ids[lk.source], new_ids[lk.target]) for lk in part.links]
+    count = len(nodes)
+    editor.add_items(nodes, links, f"{verb} {count} node{'' if count == 1 else 's'}")
+
+
+def _fresh(base: str, taken: set[str]) -> str:
+    if base not in taken:
+        return base
+    i = 2
+    while f"{base}-{i}" in taken:
+        i += 1
+    return f"{base}-{i}"
+
+
+def _fresh_label(kind: str, taken: set[str]) -> str:
+    base = KINDS[kind].label
+    if kind == SERVER:
+        for c in string.ascii_uppercase:
+            if f"{base} {c}" not in taken:
+                return f"{base} {c}"
+    i = 2
+    while f"{base} {i}" in taken:
+        i += 1
+    return f"{base} {i}"

@@ -1,0 +1,140 @@
+"""Edits the learner asks for, turned into undoable commands on the document."""
+
+from __future__ import annotations
+
+import string
+
+from PySide6.QtCore import QObject, QPointF, Signal
+
+from ..core.catalog import KINDS, SERVER
+from ..core.model import Link, Node
+from . import theme
+from .commands import AddItems, MoveNodes, RemoveItems, SetLabel, SetProp
+from .document import Document
+from .scene import DiagramScene
+
+TIER_GAP_X = 240.0
+ROW_GAP_Y = 40.0
+
+
+class Editor(QObject):
+    """The edit operations behind the menus, shortcuts and gestures."""
+
+    message = Signal(str)  # a sentence for the status bar
+
+    def __init__(self, doc: Document, scene: DiagramScene) -> None:
+        super().__init__(scene)
+        self.doc = doc
+        self.scene = scene
+        scene.link_requested.connect(self.link)
+        scene.nodes_dragged.connect(lambda moves: self.move_nodes(moves, "Move"))
+        scene.hint.connect(self.message)
+
+    @property
+    def stack(self):
+        return self.doc.undo_stack
+
+    # --- adding ------------------------------------------------------------------------------------
+
+    def new_node(self, kind: str, x: float, y: float) -> Node:
+        """A node of ``kind`` with a fresh id and a readable, not yet used label."""
+        if self.scene.snap_enabled:
+            p = self.scene.snapped(QPointF(x, y))
+            x, y = p.x(), p.y()
+        labels = {n.label for n in self.doc.diagram.nodes}
+        base = KINDS[kind].label
+        if kind == SERVER:
+            letters = [f"{base} {c}" for c in string.ascii_uppercase]
+            label = next((name for name in letters if name not in labels), base)
+        else:
+            label = base
+            i = 2
+            while label in labels:
+                label = f"{base} {i}"
+                i += 1
+        return Node(self.doc.diagram.new_id(kind), kind, label, x, y)
+
+    def add_node(self, kind: str, x: float, y: float) -> str:
+        node = self.new_node(kind, x, y)
+        self.stack.push(AddItems(self.doc, [node], [], f"Add {KINDS[kind].label}"))
+        self.scene.select_ids([node.id])
+        return node.id
+
+    def add_items(self, nodes: list[Node], links: list[Link], text: str) -> None:
+        self.stack.push(AddItems(self.doc, nodes, links, text))
+        self.scene.select_ids([n.id for n in nodes])
+
+    def link(self, a: str, b: str) -> str | None:
+        """Link two nodes; a forbidden link is refused with a sentence that teaches why (also returned)."""
+        problem = self.scene.link_problem(a, b)
+        if problem:
+            self.message.emit(problem)
+            return problem
+        na, nb = self.doc.node(a), self.doc.node(b)
+        self.stack.push(AddItems(self.doc, [], [Link(a, b)], f"Link {na.label} – {nb.label}"))
+        self.message.emit(f"Linked {na.label} and {nb.label}.")
+        return None
+
+    def link_selected(self) -> None:
+        """Keyboard wiring: link the two selected nodes."""
+        ids = self.scene.selected_node_ids()
+        if len(ids) != 2:
+            self.message.emit("Select exactly two nodes to link them.")
+            return
+        self.link(*ids)
+
+    # --- changing -----------------------------------------------------------------------------------
+
+    def move_nodes(self, moves: dict, text: str) -> None:
+        if moves:
+            self.stack.push(MoveNodes(self.doc, moves, text))
+
+    def nudge(self, dx: float, dy: float) -> None:
+        moves = {}
+        for node_id in self.scene.selected_node_ids():
+            n = self.doc.node(node_id)
+            moves[node_id] = ((n.x, n.y), (n.x + dx, n.y + dy))
+        self.move_nodes(moves, "Nudge")
+
+    def rename(self, node_id: str, label: str) -> None:
+        label = label.strip()
+        if label and self.doc.has_node(node_id) and label != self.doc.node(node_id).label:
+            self.stack.push(SetLabel(self.doc, node_id, label))
+
+    def set_prop(self, node_id: str, name: str, value) -> None:
+        if self.doc.node(node_id).props.get(name) != value:
+            self.stack.push(SetProp(self.doc, node_id, name, value))
+
+    def delete_selection(self, text: str = "") -> bool:
+        nodes, links = self.scene.selected_node_ids(), self.scene.selected_link_keys()
+        if nodes or links:
+            self.stack.push(RemoveItems(self.doc, nodes, links, text))
+            return True
+        return False
+
+    def select_all(self) -> None:
+        for item in self.scene.items():
+            if item.flags() & item.GraphicsItemFlag.ItemIsSelectable:
+                item.setSelected(True)
+
+    def tidy_up(self) -> None:
+        """Arrange the nodes in tiers, left to right: clients, load balancers, servers, stores."""
+        tiers: dict[int, list[Node]] = {}
+        for n in self.doc.diagram.nodes:
+            tiers.setdefault(KINDS[n.kind].tier, []).append(n)
+        moves = {}
+        for col, tier in enumerate(sorted(tiers)):
+            column = sorted(tiers[tier], key=lambda n: (n.y, n.x, n.id))
+            heights = [self.scene.node_items[n.id].card_rect().height() for n in column]
+            total = sum(heights) + ROW_GAP_Y * (len(column) - 1)
+            y = -total / 2
+            for n, h in zip(column, heights, strict=True):
+                cy = round((y + h / 2) / theme.GRID) * theme.GRID
+                new = (col * TIER_GAP_X, float(cy))
+                if new != (n.x, n.y):
+                    moves[n.id] = ((n.x, n.y), new)
+                y += h + ROW_GAP_Y
+        if moves:
+            self.move_nodes(moves, "Tidy up")
+        else:
+            self.message.emit("Already tidy.")

@@ -1,0 +1,329 @@
+"""Graphics items that mirror model nodes and links. They draw; they never change the model."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen
+from PySide6.QtWidgets import QGraphicsItem, QStyle, QStyleOptionGraphicsItem, QWidget
+
+from ..core.catalog import KINDS, SERVER
+from ..core.model import Node
+from ..core.topology import ServerHomes
+from . import theme
+from .painter import draw_kind_icon
+
+if TYPE_CHECKING:
+    from .scene import DiagramScene
+
+BADGE_ROWS = (("sessions", "sessions"), ("cart", "cart"), ("uploads", "uploads"))
+
+
+@cache
+def _fonts() -> tuple[QFont, QFont, QFont]:
+    label = QFont()
+    label.setPointSizeF(10.5)
+    label.setBold(True)
+    small = QFont()
+    small.setPointSizeF(8.5)
+    badge = QFont()
+    badge.setPointSizeF(8.0)
+    badge.setBold(True)
+    return label, small, badge
+
+
+def node_subtitle(node: Node) -> str:
+    """One line under the label that shows the node's key property."""
+    p = node.props
+    if node.kind == "client":
+        return f"{p['users']} user" + ("" if p["users"] == 1 else "s")
+    if node.kind == "load_balancer":
+        return str(p["policy"]).replace("_", " ")
+    if node.kind == "server":
+        return f"auth: {p['auth']}"
+    if node.kind == "redis":
+        extra = ", persistent" if p["persistent"] else ""
+        return f"{p['replicas']} replica{'' if p['replicas'] == 1 else 's'}{extra}"
+    if node.kind == "postgres":
+        return f"{p['replicas']} replica{'' if p['replicas'] == 1 else 's'}"
+    if node.kind == "object_storage":
+        return "shared files (S3)"
+    return node.kind
+
+
+class NodeItem(QGraphicsItem):
+    """A node card: icon, label, key property; servers add where they keep each kind of state."""
+
+    def __init__(self, node: Node, interactive: bool = True) -> None:
+        super().__init__()
+        self.node_id = node.id
+        self.kind = node.kind
+        self.interactive = interactive
+        self.label = node.label
+        self.subtitle = node_subtitle(node)
+        self.homes: ServerHomes | None = None
+        self.warnings: list[str] = []
+        self.hovered = False
+        self._rect = QRectF()
+        self._bounds = QRectF()
+        self._layout()
+        flags = QGraphicsItem.GraphicsItemFlag
+        if interactive:
+            self.setFlags(
+                flags.ItemIsSelectable | flags.ItemIsMovable | flags.ItemSendsGeometryChanges | flags.ItemIsFocusable
+            )
+            self.setAcceptHoverEvents(True)
+        self.setZValue(theme.Z_NODE)
+        self.setPos(node.x, node.y)
+        self._update_tooltip()
+
+    # --- state from the model ----------------------------------------------------------------------
+
+    def _layout(self) -> None:
+        height = theme.HEADER_HEIGHT
+        if self.kind == SERVER:
+            height += len(BADGE_ROWS) * theme.BADGE_HEIGHT + 6
+        rect = QRectF(-theme.NODE_WIDTH / 2, -height / 2, theme.NODE_WIDTH, height)
+        if rect != self._rect:
+            self.prepareGeometryChange()
+            self._rect = rect
+            self._bounds = rect.adjusted(-4, -12, theme.HANDLE_RADIUS + 4, 4)
+
+    def set_node(self, node: Node) -> None:
+        self.label = node.label
+        self.subtitle = node_subtitle(node)
+        self._update_tooltip()
+        self.update()
+
+    def set_homes(self, homes: ServerHomes | None) -> None:
+        if homes != self.homes:
+            self.homes = homes
+            self._update_tooltip()
+            self.update()
+
+    def set_warnings(self, warnings: list[str]) -> None:
+        if warnings != self.warnings:
+            self.warnings = warnings
+            self._update_tooltip()
+            self.update()
+
+    def badges(self) -> list[tuple[str, str, bool]]:
+        """(what, where, shared) for each kind of state a server keeps, e.g. ("sessions", "RAM", False)."""
+        if self.homes is None:
+            return []
+        return [(title, getattr(self.homes, attr).badge(), getattr(self.homes, attr).shared)
+                for title, attr in BADGE_ROWS]
+
+    def _update_tooltip(self) -> None:
+        kind = KINDS.get(self.kind)
+        lines = [f"<b>{self.label}</b> ({kind.label if kind else self.kind})"]
+        if kind:
+            lines.append(kind.description)
+        for title, where, shared in self.badges():
+            lines.append(f"{title}: {where}" + ("" if shared else " (lost if this server crashes)"))
+        lines += [f"⚠ {w}" for w in self.warnings]
+        if self.interactive:
+            lines.append("<i>Drag the round handle on the right to another node to link them.</i>")
+        self.setToolTip("<br>".join(lines))
+
+    # --- geometry ----------------------------------------------------------------------------------
+
+    def card_rect(self) -> QRectF:
+        return self._rect
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRoundedRect(self._rect, 8, 8)
+        if self.interactive:
+            path.addEllipse(self.handle_centre(), theme.HANDLE_RADIUS + 3, theme.HANDLE_RADIUS + 3)
+        return path
+
+    def handle_centre(self) -> QPointF:
+        return QPointF(self._rect.right(), 0.0)
+
+    def over_handle(self, local: QPointF) -> bool:
+        d = local - self.handle_centre()
+        return (d.x() ** 2 + d.y() ** 2) <= (theme.HANDLE_RADIUS + 4) ** 2
+
+    # --- painting ----------------------------------------------------------------------------------
+
+    def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        colour = theme.kind_colour(self.kind)
+        lod = option.levelOfDetailFromTransform(p.worldTransform())
+        if lod < 0.3:  # far out: a coloured block is all the eye can see, and it keeps big diagrams fluid
+            p.fillRect(self._rect, theme.SELECTION if selected else colour.lighter(150))
+            return
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setPen(QPen(theme.SELECTION if selected else theme.CARD_BORDER, 2.4 if selected else 1.0))
+        p.setBrush(theme.CARD)
+        p.drawRoundedRect(self._rect, 8, 8)
+        accent = QPainterPath()
+        accent.addRoundedRect(QRectF(self._rect.left(), self._rect.top(), 10, self._rect.height()), 8, 8)
+        clip = QPainterPath()
+        clip.addRect(QRectF(self._rect.left(), self._rect.top(), 5, self._rect.height()))
+        p.fillPath(accent.intersected(clip), colour)
+        icon = QRectF(self._rect.left() + 12, self._rect.top() + 9, 40, 40)
+        draw_kind_icon(p, self.kind, icon, colour)
+        if lod >= 0.5:
+            self._paint_text(p)
+        if self.homes is not None:
+            self._paint_badges(p, lod)
+        if self.warnings:
+            self._paint_warning(p)
+        if self.interactive and (self.hovered or selected):
+            self._paint_handle(p)
+
+    def _paint_text(self, p: QPainter) -> None:
+        label_font, small_font, _ = _fonts()
+        left = self._rect.left() + 60
+        width = self._rect.right() - left - 10
+        p.setFont(label_font)
+        p.setPen(theme.INK)
+        text = QFontMetricsF(label_font).elidedText(self.label, Qt.TextElideMode.ElideRight, width)
+        p.drawText(QRectF(left, self._rect.top() + 9, width, 22), Qt.AlignmentFlag.AlignVCenter, text)
+        p.setFont(small_font)
+        p.setPen(theme.MUTED_INK)
+        sub = QFontMetricsF(small_font).elidedText(self.subtitle, Qt.TextElideMode.ElideRight, width)
+        p.drawText(QRectF(left, self._rect.top() + 31, width, 18), Qt.AlignmentFlag.AlignVCenter, sub)
+
+    def _paint_badges(self, p: QPainter, lod: float) -> None:
+        _, small_font, badge_font = _fonts()
+        top = self._rect.top() + theme.HEADER_HEIGHT
+        p.setPen(QPen(theme.CARD_BORDER, 1.0))
+        p.drawLine(QPointF(self._rect.left() + 8, top - 2), QPointF(self._rect.right() - 8, top - 2))
+        for i, (title, where, shared) in enumerate(self.badges()):
+            y = top + 2 + i * theme.BADGE_HEIGHT
+            pill = QRectF(self._rect.left() + 70, y + 1, self._rect.width() - 80, theme.BADGE_HEIGHT - 4)
+            pen = QPen(theme.SHARED_BORDER if shared else theme.LOCAL_BORDER, 1.2)
+            if not shared:
+                pen.setStyle(Qt.PenStyle.DashLine)
+            p.setPen(pen)
+            p.setBrush(theme.SHARED_FILL if shared else theme.LOCAL_FILL)
+            p.drawRoundedRect(pill, pill.height() / 2, pill.height() / 2)
+            if lod < 0.5:
+                continue
+            p.setFont(small_font)
+            p.setPen(theme.MUTED_INK)
+            p.drawText(QRectF(self._rect.left() + 12, y, 56, theme.BADGE_HEIGHT - 2),
+                       Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, f"{title}:")
+            p.setFont(badge_font)
+            p.setPen(theme.SHARED_BORDER.darker(130) if shared else theme.LOCAL_BORDER.darker(140))
+            p.drawText(pill, Qt.AlignmentFlag.AlignCenter, where if shared else f"{where} (own)")
+
+    def _paint_warning(self, p: QPainter) -> None:
+        c = QPointF(self._rect.right() - 16, self._rect.top())
+        tri = QPainterPath(QPointF(c.x(), c.y() - 10))
+        tri.lineTo(c.x() + 10, c.y() + 8)
+        tri.lineTo(c.x() - 10, c.y() + 8)
+        tri.closeSubpath()
+        p.setPen(QPen(theme.WARNING_INK, 1.0))
+        p.setBrush(theme.WARNING_FILL)
+        p.drawPath(tri)
+        p.setFont(_fonts()[2])
+        p.drawText(QRectF(c.x() - 10, c.y() - 6, 20, 14), Qt.AlignmentFlag.AlignCenter, "!")
+
+    def _paint_handle(self, p: QPainter) -> None:
+        c = self.handle_centre()
+        r = theme.HANDLE_RADIUS
+        p.setPen(QPen(QColor("white"), 1.5))
+        p.setBrush(theme.WIRE_OK)
+        p.drawEllipse(c, r, r)
+        p.drawLine(QPointF(c.x() - r / 2, c.y()), QPointF(c.x() + r / 2, c.y()))
+        p.drawLine(QPointF(c.x(), c.y() - r / 2), QPointF(c.x(), c.y() + r / 2))
+
+    # --- Qt events -----------------------------------------------------------------------------------
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value):  # noqa: N802 - Qt's name
+        scene: DiagramScene | None = self.scene()  # type: ignore[assignment]
+        if scene is not None:
+            if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and scene.snap_enabled:
+                return scene.snapped(value)
+            if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+                scene.node_item_moved(self)
+        return super().itemChange(change, value)
+
+    def hoverEnterEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.hovered = True
+        self.update()
+
+    def hoverMoveEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        shape = Qt.CursorShape.CrossCursor if self.over_handle(event.pos()) else Qt.CursorShape.ArrowCursor
+        self.setCursor(shape)
+
+    def hoverLeaveEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.hovered = False
+        self.update()
+
+
+def clip_to_rect(centre: QPointF, rect: QRectF, towards: QPointF) -> QPointF:
+    """Where the segment from ``centre`` to ``towards`` leaves ``rect`` (given around the origin)."""
+    dx, dy = towards.x() - centre.x(), towards.y() - centre.y()
+    if dx == 0 and dy == 0:
+        return centre
+    tx = (rect.width() / 2) / abs(dx) if dx else float("inf")
+    ty = (rect.height() / 2) / abs(dy) if dy else float("inf")
+    t = min(tx, ty, 1.0)
+    return QPointF(centre.x() + dx * t, centre.y() + dy * t)
+
+
+class LinkItem(QGraphicsItem):
+    """A link between two node items, with a wide invisible hit area."""
+
+    def __init__(self, key: frozenset[str], a: NodeItem, b: NodeItem, interactive: bool = True) -> None:
+        super().__init__()
+        self.key = key
+        self.a, self.b = a, b
+        self._line = QLineF()
+        self._shape = QPainterPath()
+        self._bounds = QRectF()
+        if interactive:
+            self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+            self.setToolTip("Link (select it and press Delete to remove it)")
+        self.setZValue(theme.Z_LINK)
+        self.update_geometry()
+
+    def update_geometry(self) -> None:
+        pa, pb = self.a.pos(), self.b.pos()
+        start = clip_to_rect(pa, self.a.card_rect(), pb)
+        end = clip_to_rect(pb, self.b.card_rect(), pa)
+        line = QLineF(start, end)
+        if line == self._line and not self._bounds.isNull():
+            return
+        self.prepareGeometryChange()
+        self._line = line
+        path = QPainterPath(start)
+        path.lineTo(end)
+        stroker = QPainterPathStroker()
+        stroker.setWidth(theme.LINK_HIT_WIDTH)
+        self._shape = stroker.createStroke(path)
+        self._bounds = self._shape.boundingRect()
+
+    def line(self) -> QLineF:
+        return self._line
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        return self._shape
+
+    def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if selected:
+            halo = QPen(QBrush(theme.LINK_SELECTED.lighter(170)), 8.0)
+            halo.setCapStyle(Qt.PenCapStyle.RoundCap)
+            p.setPen(halo)
+            p.drawLine(self._line)
+        p.setPen(QPen(theme.LINK_SELECTED if selected else theme.LINK, 2.0, Qt.PenStyle.SolidLine,
+                      Qt.PenCapStyle.RoundCap))
+        p.drawLine(self._line)
+        p.setBrush(theme.LINK_SELECTED if selected else theme.LINK)
+        for end in (self._line.p1(), self._line.p2()):
+            p.drawEllipse(end, 3.0, 3.0)

@@ -1,0 +1,215 @@
+"""The scene mirrors the document's diagram through id -> item maps, and hosts the canvas gestures."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QTransform
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
+
+from ..core.catalog import KINDS, SERVER, STORE_KINDS, link_problem
+from ..core.topology import Finding, state_homes
+from . import theme
+from .document import Document, LinkKey
+from .gestures import MoveTracker, WiringGesture
+from .items import LinkItem, NodeItem
+
+
+class DiagramScene(QGraphicsScene):
+    """Graphics for one :class:`Document`. Reads the model; asks for changes through signals."""
+
+    link_requested = Signal(str, str)
+    nodes_dragged = Signal(object)  # {node_id: ((old x, old y), (new x, new y))}
+    label_edit_requested = Signal(str)
+    hint = Signal(str)
+
+    def __init__(self, doc: Document, interactive: bool = True) -> None:
+        super().__init__()
+        self.doc = doc
+        self.interactive = interactive
+        self.snap_enabled = True
+        self.node_items: dict[str, NodeItem] = {}
+        self.link_items: dict[LinkKey, LinkItem] = {}
+        self._links_at: dict[str, set[LinkKey]] = {}
+        self._warnings: dict[str, list[str]] = {}
+        self._gesture: WiringGesture | None = None
+        self._tracker: MoveTracker | None = None
+        # Nodes move often and there are few of them per view: a spatial index costs more than it saves.
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        doc.node_added.connect(self._on_node_added)
+        doc.node_removed.connect(self._on_node_removed)
+        doc.node_moved.connect(self._on_node_moved)
+        doc.node_changed.connect(self._on_node_changed)
+        doc.link_added.connect(self._on_link_added)
+        doc.link_removed.connect(self._on_link_removed)
+        doc.topology_changed.connect(self.refresh_homes)
+        doc.reset.connect(self.rebuild)
+        self.rebuild()
+        self.refresh_homes()
+
+    # --- mirroring the model -------------------------------------------------------------------------
+
+    def rebuild(self) -> None:
+        self.cancel_gesture()
+        self.clear()
+        self.node_items.clear()
+        self.link_items.clear()
+        self._links_at.clear()
+        for node in self.doc.diagram.nodes:
+            self._on_node_added(node.id)
+        for link in self.doc.diagram.links:
+            self._on_link_added(link.ends)
+
+    def _on_node_added(self, node_id: str) -> None:
+        item = NodeItem(self.doc.node(node_id), self.interactive)
+        item.set_warnings(self._warnings.get(node_id, []))
+        self.node_items[node_id] = item
+        self._links_at.setdefault(node_id, set())
+        self.addItem(item)
+
+    def _on_node_removed(self, node_id: str) -> None:
+        item = self.node_items.pop(node_id)
+        self._links_at.pop(node_id, None)
+        self.removeItem(item)
+
+    def _on_node_moved(self, node_id: str) -> None:
+        node = self.doc.node(node_id)
+        item = self.node_items[node_id]
+        if (item.x(), item.y()) != (node.x, node.y):
+            snap, self.snap_enabled = self.snap_enabled, False  # the model's position is the truth
+            item.setPos(node.x, node.y)
+            self.snap_enabled = snap
+
+    def _on_node_changed(self, node_id: str) -> None:
+        self.node_items[node_id].set_node(self.doc.node(node_id))
+
+    def _on_link_added(self, key: LinkKey) -> None:
+        a, b = sorted(key)
+        item = LinkItem(key, self.node_items[a], self.node_items[b], self.interactive)
+        self.link_items[key] = item
+        self._links_at[a].add(key)
+        self._links_at[b].add(key)
+        self.addItem(item)
+
+    def _on_link_removed(self, key: LinkKey) -> None:
+        item = self.link_items.pop(key)
+        for end in key:
+            self._links_at.get(end, set()).discard(key)
+        self.removeItem(item)
+
+    def node_item_moved(self, item: NodeItem) -> None:
+        for key in self._links_at.get(item.node_id, ()):
+            self.link_items[key].update_geometry()
+
+    # --- the lesson on the canvas ------------------------------------------------------------------
+
+    def refresh_homes(self) -> None:
+        """Badges: where each server keeps sessions, cart and uploads, from the core's one function."""
+        homes = state_homes(self.doc.diagram)
+        for node_id, item in self.node_items.items():
+            if item.kind == SERVER:
+                item.set_homes(homes.get(node_id))
+
+    def set_findings(self, findings: list[Finding]) -> None:
+        warnings: dict[str, list[str]] = {}
+        for f in findings:
+            for node_id in f.nodes:
+                warnings.setdefault(node_id, []).append(f.message)
+        self._warnings = warnings
+        for node_id, item in self.node_items.items():
+            item.set_warnings(warnings.get(node_id, []))
+
+    def link_problem(self, a: str, b: str) -> str | None:
+        """Why ``a`` and ``b`` may not be linked (a sentence for the learner), or None."""
+        if a == b:
+            return "A node is not linked to itself."
+        na, nb = self.doc.node(a), self.doc.node(b)
+        if self.doc.diagram.find_link(a, b) is not None:
+            return f"{na.label} and {nb.label} are already linked."
+        problem = link_problem(na.kind, nb.kind)
+        if problem:
+            return problem
+        for server, store in ((na, nb), (nb, na)):
+            if server.kind == SERVER and store.kind in STORE_KINDS:
+                for other in self.doc.diagram.neighbours(server.id):
+                    if self.doc.node(other).kind == store.kind:
+                        kind = KINDS[store.kind].label
+                        return (f"{server.label} already uses {self.doc.node(other).label}: a server keeps its "
+                                f"state in one {kind}. Remove that link first to switch.")
+        return None
+
+    # --- queries -----------------------------------------------------------------------------------
+
+    def selected_node_items(self) -> list[NodeItem]:
+        return [i for i in self.selectedItems() if isinstance(i, NodeItem)]
+
+    def selected_node_ids(self) -> list[str]:
+        chosen = {i.node_id for i in self.selected_node_items()}
+        return [n.id for n in self.doc.diagram.nodes if n.id in chosen]
+
+    def selected_link_keys(self) -> list[LinkKey]:
+        return [i.key for i in self.selectedItems() if isinstance(i, LinkItem)]
+
+    def select_ids(self, node_ids: list[str]) -> None:
+        self.clearSelection()
+        for node_id in node_ids:
+            if node_id in self.node_items:
+                self.node_items[node_id].setSelected(True)
+
+    def node_item_at(self, pos: QPointF, exclude: NodeItem | None = None) -> NodeItem | None:
+        for item in self.items(pos, Qt.ItemSelectionMode.IntersectsItemShape, Qt.SortOrder.DescendingOrder,
+                               QTransform()):
+            if isinstance(item, NodeItem) and item is not exclude:
+                return item
+        return None
+
+    def snapped(self, pos: QPointF) -> QPointF:
+        g = theme.GRID
+        return QPointF(round(pos.x() / g) * g, round(pos.y() / g) * g)
+
+    # --- gestures ------------------------------------------------------------------------------------
+
+    def start_wiring(self, source_id: str, at: QPointF) -> None:
+        self.cancel_gesture()
+        self._gesture = WiringGesture(self, self.node_items[source_id], at)
+
+    def cancel_gesture(self) -> None:
+        if self._gesture is not None:
+            self._gesture.cancel()
+            self._gesture = None
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802 - Qt's name
+        if self.interactive and event.button() == Qt.MouseButton.LeftButton:
+            node = self.node_item_at(event.scenePos())
+            if node is not None and node.over_handle(node.mapFromScene(event.scenePos())):
+                self.start_wiring(node.node_id, event.scenePos())
+                event.accept()
+                return
+        super().mousePressEvent(event)
+        if self.interactive and event.button() == Qt.MouseButton.LeftButton:
+            self._tracker = MoveTracker(self)
+
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802 - Qt's name
+        if self._gesture is not None:
+            self._gesture.move(event.scenePos())
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802 - Qt's name
+        if self._gesture is not None:
+            gesture, self._gesture = self._gesture, None
+            gesture.release(event.scenePos())
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+        if self._tracker is not None and event.button() == Qt.MouseButton.LeftButton:
+            tracker, self._tracker = self._tracker, None
+            tracker.finish()
+
+    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802 - Qt's name
+        node = self.node_item_at(event.scenePos()) if self.interactive else None
+        if node is not None and not node.over_handle(node.mapFromScene(event.scenePos())):
+            self.label_edit_requested.emit(node.node_id)
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)

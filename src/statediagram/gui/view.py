@@ -1,0 +1,264 @@
+"""The canvas widget: grid, zoom, pan, drops from the palette, in-place label editing, nudging."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QLineF, QPoint, QRectF, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPen, QWheelEvent
+from PySide6.QtWidgets import QGraphicsView, QLineEdit, QWidget
+
+from ..core.catalog import KINDS
+from . import theme
+from .editor import Editor
+from .scene import DiagramScene
+
+KIND_MIME = "application/x-statediagram-kind"
+MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
+SCENE_EXTENT = 50000.0
+
+
+class PanGesture:
+    """Drag the canvas with the middle button, or the left button while Space is held."""
+
+    def __init__(self, view: QGraphicsView, at: QPoint) -> None:
+        self.view = view
+        self.last = at
+        view.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+
+    def move(self, at: QPoint) -> None:
+        delta = at - self.last
+        self.last = at
+        h, v = self.view.horizontalScrollBar(), self.view.verticalScrollBar()
+        h.setValue(h.value() - delta.x())
+        v.setValue(v.value() - delta.y())
+
+    def finish(self) -> None:
+        self.view.viewport().unsetCursor()
+
+
+class DiagramView(QGraphicsView):
+    zoom_changed = Signal(float)
+
+    def __init__(self, scene: DiagramScene, editor: Editor, parent: QWidget | None = None) -> None:
+        super().__init__(scene, parent)
+        self.editor = editor
+        self._pan: PanGesture | None = None
+        self._space_held = False
+        self._label_editor: QLineEdit | None = None
+        scene.setSceneRect(QRectF(-SCENE_EXTENT, -SCENE_EXTENT, 2 * SCENE_EXTENT, 2 * SCENE_EXTENT))
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        # Many small dirty rectangles cost far more than repainting the viewport once (measured).
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
+        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        self.setRubberBandSelectionMode(Qt.ItemSelectionMode.IntersectsItemShape)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setAcceptDrops(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName("Diagram canvas")
+        self.setToolTip("")
+        scene.label_edit_requested.connect(self.start_label_edit)
+
+    # --- grid ----------------------------------------------------------------------------------------
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802 - Qt's name
+        painter.fillRect(rect, theme.CANVAS)
+        scale = self.transform().m11()
+        step = theme.GRID
+        while step * scale < 10:  # keep the grid subtle when zoomed out
+            step *= 5
+        for colour, spacing in ((theme.GRID_MINOR, step), (theme.GRID_MAJOR, step * 5)):
+            left = math.floor(rect.left() / spacing) * spacing
+            top = math.floor(rect.top() / spacing) * spacing
+            lines = [QLineF(x, rect.top(), x, rect.bottom()) for x in _frange(left, rect.right(), spacing)]
+            lines += [QLineF(rect.left(), y, rect.right(), y) for y in _frange(top, rect.bottom(), spacing)]
+            painter.setPen(QPen(colour, 0))
+            painter.drawLines(lines)
+
+    # --- zoom ----------------------------------------------------------------------------------------
+
+    def zoom(self) -> float:
+        return self.transform().m11()
+
+    def set_zoom(self, factor: float) -> None:
+        factor = max(MIN_ZOOM, min(MAX_ZOOM, factor))
+        self.scale(factor / self.zoom(), factor / self.zoom())
+        self.zoom_changed.emit(self.zoom())
+
+    def zoom_by(self, ratio: float) -> None:
+        self.set_zoom(self.zoom() * ratio)
+
+    def zoom_in(self) -> None:
+        anchor = self.transformationAnchor()
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.zoom_by(1.25)
+        self.setTransformationAnchor(anchor)
+
+    def zoom_out(self) -> None:
+        anchor = self.transformationAnchor()
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.zoom_by(0.8)
+        self.setTransformationAnchor(anchor)
+
+    def zoom_to_fit(self) -> None:
+        scene: DiagramScene = self.scene()  # type: ignore[assignment]
+        items = list(scene.node_items.values())
+        if not items:
+            self.resetTransform()
+            self.centerOn(0, 0)
+            self.zoom_changed.emit(1.0)
+            return
+        rect = QRectF()
+        for item in items:
+            rect = rect.united(item.sceneBoundingRect())
+        rect.adjust(-40, -40, 40, 40)
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        if self.zoom() > 1.5:
+            self.set_zoom(1.5)
+            self.centerOn(rect.center())
+        self.zoom_changed.emit(self.zoom())
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt's name
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.zoom_by(math.pow(1.0015, event.angleDelta().y()))
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    # --- pan -----------------------------------------------------------------------------------------
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
+        middle = event.button() == Qt.MouseButton.MiddleButton
+        if middle or (self._space_held and event.button() == Qt.MouseButton.LeftButton):
+            self._pan = PanGesture(self, event.position().toPoint())
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
+        if self._pan is not None:
+            self._pan.move(event.position().toPoint())
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
+        if self._pan is not None:
+            self._pan.finish()
+            self._pan = None
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        key = event.key()
+        if key == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space_held = True
+            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+            event.accept()
+            return
+        arrows = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, -1), Qt.Key.Key_Down: (0, 1)}
+        if key in arrows and self.editor.scene.selected_node_ids():
+            step = 1.0 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else float(theme.GRID)
+            dx, dy = arrows[key]
+            self.editor.nudge(dx * step, dy * step)
+            event.accept()
+            return
+        if key == Qt.Key.Key_Escape:
+            self.editor.scene.cancel_gesture()
+            self.editor.scene.clearSelection()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space_held = False
+            self.viewport().unsetCursor()
+            event.accept()
+            return
+        super().keyReleaseEvent(event)
+
+    # --- drops from the palette ------------------------------------------------------------------------
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.mimeData().hasFormat(KIND_MIME):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.mimeData().hasFormat(KIND_MIME):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        mime = event.mimeData()
+        if not mime.hasFormat(KIND_MIME):
+            super().dropEvent(event)
+            return
+        kind = bytes(mime.data(KIND_MIME).data()).decode("utf-8")
+        if kind not in KINDS:
+            event.ignore()
+            return
+        at = self.mapToScene(event.position().toPoint())
+        self.editor.add_node(kind, at.x(), at.y())
+        event.acceptProposedAction()
+        self.setFocus()
+
+    def add_at_centre(self, kind: str) -> str:
+        """Add a node in the middle of what the learner sees (palette double-click, keyboard)."""
+        centre = self.mapToScene(self.viewport().rect().center())
+        taken = {(n.x, n.y) for n in self.editor.doc.diagram.nodes}
+        x, y = centre.x(), centre.y()
+        while (round(x / theme.GRID) * theme.GRID, round(y / theme.GRID) * theme.GRID) in taken:
+            x, y = x + 2 * theme.GRID, y + 2 * theme.GRID  # don't hide a node under another
+        return self.editor.add_node(kind, x, y)
+
+    # --- label editing in place -------------------------------------------------------------------------
+
+    def start_label_edit(self, node_id: str) -> None:
+        scene: DiagramScene = self.scene()  # type: ignore[assignment]
+        item = scene.node_items.get(node_id)
+        if item is None:
+            return
+        self.finish_label_edit()
+        card = item.card_rect()
+        area = QRectF(card.left() + 56, card.top() + 8, card.width() - 62, 24)
+        poly = self.mapFromScene(item.mapToScene(area))
+        edit = QLineEdit(self.viewport())
+        edit.setObjectName("labelEditor")
+        edit.setAccessibleName("Node label")
+        edit.setText(item.label)
+        edit.selectAll()
+        edit.setGeometry(poly.boundingRect().adjusted(0, -2, 0, 2))
+        edit.setProperty("node_id", node_id)
+        edit.editingFinished.connect(self.finish_label_edit)
+        edit.installEventFilter(self)
+        edit.show()
+        edit.setFocus()
+        self._label_editor = edit
+
+    def finish_label_edit(self, commit: bool = True) -> None:
+        edit, self._label_editor = self._label_editor, None
+        if edit is None:
+            return
+        if commit:
+            self.editor.rename(edit.property("node_id"), edit.text())
+        edit.hide()
+        edit.deleteLater()
+        self.setFocus()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+        if obj is self._label_editor and event.type() == event.Type.KeyPress and event.key() == Qt.Key.Key_Escape:
+            self.finish_label_edit(commit=False)
+            return True
+        return super().eventFilter(obj, event)
+
+
+def _frange(start: float, stop: float, step: float):
+    x = start
+    while x <= stop:
+        yield x
+        x += step

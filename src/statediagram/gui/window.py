@@ -1,0 +1,263 @@
+"""The main window: start view or canvas in the middle; palette, properties and findings around it."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QStackedWidget, QWidget
+
+from ..core.fileio import parse_diagram
+from ..core.model import Diagram
+from ..core.topology import design_findings
+from .actions import build_actions
+from .autosave import Autosaver, Recovery, find_recoveries
+from .document import Document
+from .editor import Editor
+from .files import FileController, read_recent
+from .findings import FindingsList
+from .palette import Palette
+from .properties import PropertiesPanel
+from .scene import DiagramScene
+from .start import StartView
+from .view import DiagramView
+
+FINDINGS_DELAY_MS = 120
+MISSION_FILE = "stateless.statediagram.json"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, autosave_ms: int | None = None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.resize(1280, 800)
+        self.doc = Document(parent=self)
+        self.scene = DiagramScene(self.doc)
+        self.editor = Editor(self.doc, self.scene)
+        self.view = DiagramView(self.scene, self.editor)
+        self.files = FileController(self.doc, self, self.show_error)
+        self.autosaver = Autosaver(self.doc, parent=self)
+        if autosave_ms is not None:
+            self.autosaver.set_interval(autosave_ms)
+
+        self.start = StartView()
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.start)
+        self.pages.addWidget(self.view)
+        self.setCentralWidget(self.pages)
+
+        self.palette = Palette()
+        self.properties = PropertiesPanel(self.editor)
+        self.findings = FindingsList()
+        self.docks = [
+            self._dock("Components", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea),
+            self._dock("Properties", self.properties, Qt.DockWidgetArea.RightDockWidgetArea),
+            self._dock("Design findings", self.findings, Qt.DockWidgetArea.RightDockWidgetArea),
+        ]
+        self.zoom_label = QLabel("100%")
+        self.zoom_label.setToolTip("Zoom (Ctrl+wheel, Ctrl++ / Ctrl+-, F to fit)")
+        self.statusBar().addPermanentWidget(self.zoom_label)
+
+        self.actions = build_actions(self)
+        for dock in self.docks:
+            self.panels_menu.addAction(dock.toggleViewAction())
+        self._findings_timer = QTimer(self)
+        self._findings_timer.setSingleShot(True)
+        self._findings_timer.setInterval(FINDINGS_DELAY_MS)
+        self._findings_timer.timeout.connect(self.refresh_findings)
+
+        self.editor.message.connect(self.show_message)
+        self.files.message.connect(self.show_message)
+        self.files.path_changed.connect(self.update_title)
+        self.files.path_changed.connect(self._remember_path)
+        self.files.opened.connect(self.show_editor)
+        self.files.opened.connect(self.refresh_recent)
+        self.doc.undo_stack.cleanChanged.connect(lambda _clean: self.update_title())
+        self.doc.undo_stack.indexChanged.connect(lambda _i: self.show_editor())
+        self.doc.topology_changed.connect(self._findings_timer.start)
+        self.palette.add_requested.connect(self.view.add_at_centre)
+        self.findings.nodes_chosen.connect(self.select_nodes)
+        self.view.zoom_changed.connect(lambda z: self.zoom_label.setText(f"{round(z * 100)}%"))
+        self.start.new_requested.connect(self.new_diagram)
+        self.start.open_requested.connect(self.open_diagram)
+        self.start.mission_requested.connect(self.open_mission)
+        self.start.recent_requested.connect(self.open_path)
+        self.refresh_recent()
+        self.update_title()
+        self.show_start()
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(title.replace(" ", "_"))
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    # --- pages ---------------------------------------------------------------------------------------
+
+    def show_start(self) -> None:
+        self.pages.setCurrentWidget(self.start)
+        for dock in self.docks:
+            dock.hide()
+
+    def show_editor(self) -> None:
+        if self.pages.currentWidget() is self.view:
+            return
+        self.pages.setCurrentWidget(self.view)
+        for dock in self.docks:
+            dock.show()
+        self.view.setFocus()
+
+    def update_title(self) -> None:
+        self.setWindowTitle(f"{self.files.display_name()}[*] — statediagram")
+        self.setWindowModified(not self.doc.undo_stack.isClean())
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 10000 if text else 1)
+
+    def show_error(self, title: str, text: str) -> None:
+        QMessageBox.critical(self, title, text)
+
+    def refresh_findings(self) -> None:
+        self._findings_timer.stop()
+        found = design_findings(self.doc.diagram) if self.doc.diagram.nodes else []
+        self.scene.set_findings(found)
+        self.findings.set_findings(found)
+
+    def refresh_recent(self) -> None:
+        recent = read_recent()
+        self.start.set_recent(recent)
+        self.recent_menu.clear()
+        for path in recent:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.triggered.connect(lambda _c=False, p=path: self.open_path(p))
+        self.recent_menu.setEnabled(bool(recent))
+
+    def _remember_path(self) -> None:
+        self.autosaver.original_path = self.files.path
+
+    def select_nodes(self, node_ids: list[str]) -> None:
+        self.scene.select_ids(node_ids)
+        items = [self.scene.node_items[i] for i in node_ids if i in self.scene.node_items]
+        if items:
+            self.view.ensureVisible(items[0])
+
+    # --- file actions ----------------------------------------------------------------------------------
+
+    def new_diagram(self) -> None:
+        if self.files.new():
+            self.view.resetTransform()
+            self.view.centerOn(0, 0)
+            self.show_message("Drag components from the left onto the canvas, then wire them from the round handle.")
+
+    def open_diagram(self) -> None:
+        if self.files.open():
+            self.view.zoom_to_fit()
+
+    def open_path(self, path: str) -> bool:
+        if not self.files.maybe_save():
+            return False
+        if self.files.open_path(path):
+            self.view.zoom_to_fit()
+            return True
+        return False
+
+    def open_mission(self) -> None:
+        text = resources.files("statediagram.assets.missions").joinpath(MISSION_FILE).read_text("utf-8")
+        if self.files.new(parse_diagram(text).diagram):
+            self.view.zoom_to_fit()
+            self.show_message("Mission: link Servers A and B to one shared Redis, so a crash logs nobody out.")
+
+    def recover(self, recovery: Recovery) -> None:
+        """Show an autosaved diagram as unsaved work, so Save keeps it."""
+        diagram = recovery.load()
+        self.files.path = recovery.original_path
+        self.doc.replace(Diagram(title=diagram.title, scenario=diagram.scenario))
+        from .commands import AddItems
+
+        self.doc.undo_stack.push(AddItems(self.doc, diagram.nodes, diagram.links, "Recover autosaved work"))
+        self.autosaver.original_path = recovery.original_path
+        recovery.discard()
+        self.autosaver.save_now()
+        self.update_title()
+        self.show_editor()
+        self.view.zoom_to_fit()
+
+    def ask_recover(self, recovery: Recovery) -> bool:
+        answer = QMessageBox.question(
+            self, "Recover unsaved work?",
+            f"statediagram did not close properly last time. Recover {recovery.describe()}?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def offer_recovery(self) -> bool:
+        """After a crash, offer the newest autosave back; the learner may decline (it is then removed)."""
+        for recovery in find_recoveries():
+            if self.ask_recover(recovery):
+                try:
+                    self.recover(recovery)
+                except ValueError as exc:
+                    self.show_error("Cannot recover", str(exc))
+                    continue
+                return True
+            recovery.discard()
+        return False
+
+    def export_picture(self, suffix: str, scale: float, transparent: bool) -> None:
+        from .export import export_diagram
+
+        stem = self.files.display_name().removesuffix(".statediagram.json").removesuffix(".json")
+        folder = Path(self.files.path).parent if self.files.path else Path.home()
+        kind = "PNG pictures (*.png)" if suffix == ".png" else "SVG pictures (*.svg)"
+        path, _ = QFileDialog.getSaveFileName(self, "Export picture", str(folder / (stem + suffix)), kind)
+        if not path:
+            return
+        if not path.lower().endswith(suffix):
+            path += suffix
+        try:
+            export_diagram(self.doc.diagram, path, scale=scale, transparent=transparent)
+        except (OSError, ValueError) as exc:
+            self.show_error("Cannot export", str(exc))
+            return
+        self.show_message(f"Exported {Path(path).name}.")
+
+    # --- editing helpers --------------------------------------------------------------------------------
+
+    def rename_selected(self) -> None:
+        ids = self.scene.selected_node_ids()
+        if len(ids) == 1:
+            self.view.start_label_edit(ids[0])
+        else:
+            self.show_message("Select one node to rename it.")
+
+    def toggle_snap(self) -> None:
+        self.scene.snap_enabled = self.actions.snap.isChecked()
+        self.show_message("Snap to grid on." if self.scene.snap_enabled else "Snap to grid off.")
+
+    def show_help(self) -> None:
+        QMessageBox.information(self, "How to draw", (
+            "<p><b>Add</b>: drag a component from the left onto the canvas, or double-click it.</p>"
+            "<p><b>Link</b>: hover a node, drag its round handle onto another node (or select two nodes "
+            "and press Ctrl+L). A link that makes no sense is refused, with the reason below.</p>"
+            "<p><b>Read the badges</b>: each server shows where it keeps sessions, cart and uploads. "
+            "Dashed amber means on the server itself, lost when it crashes; solid blue means shared.</p>"
+            "<p><b>Move around</b>: Ctrl+wheel zooms, F fits, middle-drag or Space+drag pans, arrows nudge.</p>"
+        ))
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About statediagram",
+                          "statediagram: a lab for stateless versus stateful web tiers.")
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if not self.files.maybe_save():
+            event.ignore()
+            return
+        self.autosaver.timer.stop()
+        self.autosaver.discard()
+        event.accept()
