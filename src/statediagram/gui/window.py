@@ -35,9 +35,10 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.doc = Document(parent=self)
         self.scene = DiagramScene(self.doc)
+        self.scene.setParent(self)
         self.editor = Editor(self.doc, self.scene)
         self.view = DiagramView(self.scene, self.editor)
-        self.files = FileController(self.doc, self, self.show_error)
+        self.files = FileController(self.doc, self, lambda title, text: self.show_error(title, text))
         self.autosaver = Autosaver(self.doc, parent=self)
         if autosave_ms is not None:
             self.autosaver.set_interval(autosave_ms)
