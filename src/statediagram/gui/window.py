@@ -89,6 +89,10 @@ class MainWindow(QMainWindow):
         self.update_title()
         self.show_start()
 
+        from .simulation import install_in_main_window  # the simulation's toolbar, panel and canvas layer
+
+        self.simulation = install_in_main_window(self)
+
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(title.replace(" ", "_"))

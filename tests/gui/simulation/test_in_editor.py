@@ -19,13 +19,11 @@ def main(qtbot, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
-    from statediagram.gui.simulation import install_in_main_window
-
     w = window_module.MainWindow()
     monkeypatch.setattr(w.files, "maybe_save", lambda: True)  # no "save changes?" dialog when the test closes it
     qtbot.addWidget(w)
     w.resize(1400, 900)
-    sim = install_in_main_window(w)
+    sim = w.simulation  # the window installs the simulation itself
     w.show()
     qtbot.waitExposed(w)
     w.open_mission()
