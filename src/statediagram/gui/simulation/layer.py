@@ -80,6 +80,10 @@ class SimulationLayer(QGraphicsItem):
         self.highlighted = tuple(nodes)
         self.update()
 
+    @property
+    def token_count(self) -> int:
+        return len(self.frame.tokens)
+
     def token_at(self, pos: QPointF, radius: float = 9.0) -> int | None:
         """The request id of the token drawn nearest ``pos`` (within ``radius``), last drawn first."""
         best, best_d = None, radius * radius

@@ -181,6 +181,11 @@ class Player(QObject):
         self.t = min(self._wanted, self.horizon)
         self.frame_changed.emit(self.t)
 
+    def show_at(self, t: int) -> None:
+        """Move the play head to ``t`` as a playing tick does (no clamping to the horizon; for benchmarks)."""
+        self.t = self._wanted = t
+        self.frame_changed.emit(t)
+
     def step(self) -> None:
         self.set_playing(False)
         if self.replay is not None:
