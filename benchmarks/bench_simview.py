@@ -153,10 +153,10 @@ def frame_benchmark(shown: Shown, where: str) -> None:
     full = []
     for _ in range(30):
         start = time.perf_counter()
-        shown.view.viewport().update()
+        ctl.backdrop.invalidate()
         viewport.repaint()
         full.append(time.perf_counter() - start)
-    print(f"  a paint of the whole view (diagram and simulation, e.g. after a scroll): median "
+    print(f"  a paint that draws the diagram again (after an edit, a scroll or a zoom): median "
           f"{statistics.median(full) * 1000:.2f} ms")
     panel = []
     for _ in range(30):

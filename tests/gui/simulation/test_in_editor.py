@@ -10,25 +10,7 @@ from PySide6.QtWidgets import QApplication
 from statediagram.core import Link, Node
 from statediagram.sim.scenario import SECOND
 
-window_module = pytest.importorskip("statediagram.gui.window")
 commands = pytest.importorskip("statediagram.gui.commands")
-
-
-@pytest.fixture
-def main(qtbot, tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
-    w = window_module.MainWindow()
-    monkeypatch.setattr(w.files, "maybe_save", lambda: True)  # no "save changes?" dialog when the test closes it
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    sim = w.simulation  # the window installs the simulation itself
-    w.show()
-    qtbot.waitExposed(w)
-    w.open_mission()
-    yield w, sim
-    sim.controller.stop()
 
 
 def finish(sim) -> dict:

@@ -12,13 +12,20 @@ from collections.abc import Callable
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneContextMenuEvent, QGraphicsSceneMouseEvent, QMenu
+from PySide6.QtWidgets import (
+    QGraphicsScene,
+    QGraphicsSceneContextMenuEvent,
+    QGraphicsSceneMouseEvent,
+    QGraphicsView,
+    QMenu,
+)
 
 from ...core.catalog import LOAD_BALANCER, SERVER, STORE_KINDS
 from ...core.model import Diagram
 from ...core.topology import RAM, TOKEN, state_homes
 from ...sim.replay import Replay, RunSetup
 from ...sim.scenario import SECOND
+from .backdrop import Backdrop
 from .geometry import SceneGeometry, node_at
 from .layer import SimulationLayer
 from .player import Player, copy_for_run
@@ -43,6 +50,7 @@ class SimulationController(QObject):
         self.player = Player(self)
         self.planner = TokenPlanner(geometry)
         self._layer: SimulationLayer | None = None
+        self.backdrop: Backdrop | None = None
         self._run_args: tuple | None = None  # what the layer was told about the run, to tell a new one
         self.last_menu: QMenu | None = None
         self.scenario: str | None = None
@@ -56,14 +64,27 @@ class SimulationController(QObject):
     def layer(self) -> SimulationLayer:
         """The canvas layer; made again if the scene was cleared under it (the editor rebuilds its scene on a
         new or opened file)."""
-        layer = self._layer
-        if layer is None or not shiboken6.isValid(layer) or layer.scene() is not self.scene:
+        layer = self._current_layer()
+        if layer is None:
             layer = self._layer = SimulationLayer(self.geometry)
+            layer.backdrop = self.backdrop
             layer.setVisible(self.player.replay is not None)
             self.scene.addItem(layer)
             if self._run_args is not None:
                 layer.set_run(*self._run_args)
         return layer
+
+    def _current_layer(self) -> SimulationLayer | None:
+        layer = self._layer
+        if layer is None or not shiboken6.isValid(layer) or layer.scene() is not self.scene:
+            return None
+        return layer
+
+    def attach_view(self, view: QGraphicsView) -> Backdrop:
+        """Let ``view`` (of this scene) paint frames over a picture of the diagram drawn once (see Backdrop)."""
+        self.backdrop = Backdrop(view, self._current_layer, lambda: self.active)
+        self.layer.backdrop = self.backdrop
+        return self.backdrop
 
     # --- runs -----------------------------------------------------------------------------------
 

@@ -80,6 +80,7 @@ def install_in_main_window(window) -> InstalledSimulation:
 
     sim = install_simulation(window, scene, geometry, lambda: window.doc.diagram, selected)
     sim.space = SpaceToPlay(window.view, sim.controller.player)
+    sim.controller.attach_view(window.view)
     doc = window.doc
     doc.node_moved.connect(lambda _id: sim.controller.geometry_changed())
     doc.topology_changed.connect(sim.ui.diagram_changed)

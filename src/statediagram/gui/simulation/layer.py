@@ -50,6 +50,8 @@ class SimulationLayer(QGraphicsItem):
         self._links: dict[tuple[str, str], list[QPointF]] = {}
         self._pills: dict[tuple, QPixmap] = {}  # text pictures, drawn once (text is the slow part of a frame)
         self._lod = 1.0
+        self.left_out = False  # True while a Backdrop draws the diagram without this layer
+        self.backdrop = None  # a Backdrop repainting the view for each frame, or None: the scene updates it
         self._font = QFont()
         self._font.setPointSizeF(8.5)
         self._bold = QFont(self._font)
@@ -74,7 +76,10 @@ class SimulationLayer(QGraphicsItem):
 
     def show_frame(self, frame: Frame) -> None:
         self.frame = frame
-        self.update()
+        if self.backdrop is not None:
+            self.backdrop.frame_changed(self)
+        else:
+            self.update()
 
     def set_highlight(self, nodes: tuple[str, ...]) -> None:
         self.highlighted = tuple(nodes)
@@ -111,6 +116,11 @@ class SimulationLayer(QGraphicsItem):
         return pts
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        if not self.left_out:
+            self.paint_frame(painter, option)
+
+    def paint_frame(self, painter: QPainter, option: QStyleOptionGraphicsItem) -> None:
+        """Draw the frame with ``painter`` in scene coordinates (from the scene, or from a Backdrop)."""
         self._lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         frame = self.frame

@@ -82,6 +82,7 @@ class SimulationWindow(QMainWindow):
         from .editor_hook import SpaceToPlay
 
         self.sim.space = SpaceToPlay(self.view, self.sim.controller.player)
+        self.sim.controller.attach_view(self.view)
 
     def set_diagram(self, diagram: Diagram) -> None:
         """Show another diagram (e.g. after adding Redis); the next Simulate runs it."""

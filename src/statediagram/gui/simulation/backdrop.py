@@ -1,0 +1,145 @@
+"""The diagram under a run, drawn once: each frame repaints only the simulation over a picture of the view.
+
+While a run is shown, the diagram itself (grid, nodes, links, badges) rarely changes, but a view in full-update
+mode repaints all of it every frame: 20 ms for 200 nodes and 600 links, more than a 60 Hz frame has. A
+``Backdrop`` watches the view's viewport: it keeps a picture of what the view draws without the simulation
+layer, and paints a frame as that picture plus the layer. The picture is drawn again whenever the scene
+reports a change (an edit, a selection, a hover) or the view moves or zooms.
+
+While a mouse button is held on the canvas or a rubber band is drawn, the view paints as usual (the editor's
+gestures draw things the picture would not show).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtGui import QPainter, QPixmap, QRegion
+from PySide6.QtWidgets import QGraphicsView, QStyleOptionGraphicsItem, QWidget
+
+from .layer import SimulationLayer
+
+
+class Backdrop(QObject):
+    """Paints ``view``'s viewport from a cached picture of the diagram plus the live simulation layer."""
+
+    def __init__(self, view: QGraphicsView, layer: Callable[[], SimulationLayer | None],
+                 shown: Callable[[], bool]) -> None:
+        super().__init__(view)
+        self.view = view
+        self.viewport = view.viewport()
+        self.scene = view.scene()
+        self.layer = layer
+        self.shown = shown
+        self.enabled = True
+        self.pictures_drawn = 0  # how often the diagram was drawn into the picture (for tests and benchmarks)
+        self._picture: QPixmap | None = None
+        self._key: tuple | None = None
+        self._pressed = False
+        self._painted_last = False  # the last paint was the backdrop's: the view's own bookkeeping did not run
+        self._drawing = False  # the view is painting the picture
+        self._option = QStyleOptionGraphicsItem()
+        self.scene.changed.connect(self._scene_changed)
+        self.viewport.installEventFilter(self)
+
+    # --- when the picture can be used -----------------------------------------------------------
+
+    def active(self) -> bool:
+        """Frames are painted over the picture: a run is shown and no editor gesture is under way."""
+        return (self.enabled and not self._pressed and self.shown() and self.view.scene() is self.scene
+                and self.view.rubberBandRect().isNull())
+
+    def frame_changed(self, layer: SimulationLayer) -> None:
+        """The layer shows a new frame: repaint the viewport (the picture stays; only the layer is new)."""
+        if self.active():
+            if self._picture is None or self._key != self._view_key():
+                self._picture = self._draw_picture()  # drawn here: a widget cannot render itself while painting
+            self.viewport.update()
+        elif self._painted_last:
+            self.viewport.update()
+        else:
+            layer.update()
+
+    def invalidate(self) -> None:
+        """Draw the diagram again at the next frame (until then the view paints it as usual)."""
+        self._picture = None
+        self.viewport.update()
+
+    def _view_key(self) -> tuple:
+        t = self.view.viewportTransform()
+        viewport = self.viewport
+        return (viewport.width(), viewport.height(), viewport.devicePixelRatioF(), t.m11(), t.m12(), t.m21(),
+                t.m22(), t.dx(), t.dy())
+
+    def set_enabled(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.viewport.update()
+
+    def _scene_changed(self, _rects) -> None:
+        self._picture = None
+        if self._painted_last:
+            # The view's own bookkeeping of pending updates did not run for the paints taken over here; ask
+            # for the repaint directly rather than rely on it (ours, or the view's if a gesture began).
+            self.viewport.update()
+
+    # --- the viewport's events ------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is not self.viewport:
+            return False
+        kind = event.type()
+        if kind == QEvent.Type.Paint:
+            if self._drawing:
+                return False  # the view paints the picture
+            self._painted_last = self.active() and self._picture is not None and self._key == self._view_key()
+            if self._painted_last:
+                self._paint()
+                return True
+        elif kind == QEvent.Type.MouseButtonPress:
+            self._pressed = True
+            self.viewport.update()  # the view paints the gesture itself from now on
+        elif kind == QEvent.Type.MouseButtonRelease and not event.buttons():  # type: ignore[attr-defined]
+            self._pressed = False
+            self._picture = None  # the gesture may have changed what the view draws
+            self.viewport.update()
+        return False
+
+    def _paint(self) -> None:
+        view, viewport = self.view, self.viewport
+        transform = view.viewportTransform()
+        painter = QPainter(viewport)
+        painter.drawPixmap(0, 0, self._picture)
+        layer = self.layer()
+        if layer is not None and shiboken6.isValid(layer) and layer.isVisible():
+            painter.setRenderHints(view.renderHints())
+            painter.setWorldTransform(transform)
+            self._option.exposedRect = view.mapToScene(viewport.rect()).boundingRect()
+            layer.paint_frame(painter, self._option)
+        painter.end()
+
+    def _draw_picture(self) -> QPixmap:
+        """What the view draws without the simulation layer: its background and the editor's items.
+
+        The view paints it itself, redirected into the picture (``QWidget.render``): items that keep a cached
+        picture of themselves then use and refresh the same cache as on screen."""
+        viewport = self.viewport
+        self._key = self._view_key()
+        ratio = viewport.devicePixelRatioF()
+        picture = QPixmap(int(viewport.width() * ratio), int(viewport.height() * ratio))
+        picture.setDevicePixelRatio(ratio)
+        picture.fill(Qt.GlobalColor.white)
+        layer = self.layer()
+        left_out = layer is not None and shiboken6.isValid(layer)
+        self._drawing = True
+        if left_out:
+            layer.left_out = True
+        try:
+            viewport.render(picture, QPoint(), QRegion(), QWidget.RenderFlag.DrawWindowBackground)
+        finally:
+            self._drawing = False
+            if left_out:
+                layer.left_out = False
+        self.pictures_drawn += 1
+        return picture

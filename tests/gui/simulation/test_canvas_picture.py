@@ -1,0 +1,114 @@
+"""While a run is shown, the editor's diagram is drawn once and each frame paints only the simulation over it.
+What the user sees must be exactly what the view itself would draw, and edits must still show at once."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QImage
+
+from statediagram.sim.scenario import SECOND
+
+commands = pytest.importorskip("statediagram.gui.commands")
+
+
+class PaintCounter(QObject):
+    """Counts the paint events a widget receives (installed last, so it sees them before anyone else)."""
+
+    def __init__(self, widget) -> None:
+        super().__init__(widget)
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+def canvas(w) -> QImage:
+    return w.view.viewport().grab().toImage()
+
+
+def drawn_by_the_view(w, sim) -> QImage:
+    """The canvas as the editor's view paints it by itself (the picture switched off)."""
+    backdrop = sim.controller.backdrop
+    backdrop.set_enabled(False)
+    try:
+        return canvas(w)
+    finally:
+        backdrop.set_enabled(True)
+
+
+def differing_pixels(a: QImage, b: QImage) -> int:
+    assert a.size() == b.size()
+    a = a.convertToFormat(QImage.Format.Format_RGB32)
+    b = b.convertToFormat(QImage.Format.Format_RGB32)
+    return sum(a.pixel(x, y) != b.pixel(x, y) for y in range(0, a.height(), 3) for x in range(0, a.width(), 3))
+
+
+def shown_at(sim, t_us: int) -> int:
+    """Pause at the first moment from ``t_us`` on with tokens on their way; returns it."""
+    player = sim.controller.player
+    player.set_playing(False)
+    player.work_out(t_us + 3 * SECOND)
+    for t in range(t_us, t_us + 2 * SECOND, 50_000):
+        sim.ui.seek(t)
+        if sim.controller.layer.token_count:
+            return t
+    raise AssertionError("no token on its way")
+
+
+def test_tokens_over_the_picture_look_exactly_as_the_view_draws_them(main):
+    w, sim = main
+    sim.ui.simulate()
+    t = shown_at(sim, 3 * SECOND)
+    fast = canvas(w)
+    assert sim.controller.backdrop.pictures_drawn >= 1  # the frame came from the picture
+    assert differing_pixels(fast, drawn_by_the_view(w, sim)) == 0
+    sim.ui.seek(t + 100_000)  # tokens moved: the new frame differs, and still matches the view
+    moved = canvas(w)
+    assert differing_pixels(moved, fast) > 0
+    assert differing_pixels(moved, drawn_by_the_view(w, sim)) == 0
+
+
+def test_a_node_moved_while_a_run_is_shown_is_drawn_at_its_new_place(main, qtbot):
+    w, sim = main
+    sim.ui.simulate()
+    shown_at(sim, 3 * SECOND)
+    before = canvas(w)
+    node = w.doc.node("b")
+    w.doc.undo_stack.push(commands.MoveNodes(w.doc, {"b": ((node.x, node.y), (node.x + 120, node.y + 80))}, "Move"))
+    qtbot.wait(50)
+    after = canvas(w)
+    assert differing_pixels(after, before) > 0
+    assert differing_pixels(after, drawn_by_the_view(w, sim)) == 0
+
+
+def test_a_click_selects_a_node_while_playing(main, qtbot):
+    w, sim = main
+    sim.ui.simulate()
+    qtbot.wait(100)
+    item = w.scene.node_items["a"]
+    at = w.view.mapFromScene(item.sceneBoundingRect().center())
+    qtbot.mouseClick(w.view.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    qtbot.wait(50)
+    assert w.scene.selected_node_ids() == ["a"]
+    sim.controller.player.set_playing(False)
+    qtbot.wait(50)
+    assert differing_pixels(canvas(w), drawn_by_the_view(w, sim)) == 0
+
+
+def test_after_the_run_is_stopped_edits_repaint_the_canvas(main, qtbot):
+    w, sim = main
+    sim.ui.simulate()
+    qtbot.wait(200)  # frames painted over the picture while playing
+    sim.ui.stop()
+    qtbot.wait(50)
+    paints = PaintCounter(w.view.viewport())
+    node = w.doc.node("a")
+    w.doc.undo_stack.push(commands.MoveNodes(w.doc, {"a": ((node.x, node.y), (node.x + 100, node.y))}, "Move"))
+    qtbot.waitUntil(lambda: paints.count > 0, timeout=1000)
+    paints.count = 0
+    w.scene.select_ids(["b"])
+    qtbot.waitUntil(lambda: paints.count > 0, timeout=1000)
