@@ -113,6 +113,7 @@ class Replay:
         self.t_sends: list[int] = []
         self.max_trip = 0
         self._pending: list[Request] = []  # sent, outcome not final yet
+        self.settled: list[Request] = []  # requests whose outcome is final, in the order they were indexed
         self._seen = 0
         self.replies: dict[str, list[int]] = {o: [] for o in OUTCOMES}
         self.fail_times: list[int] = []  # reply times of the requests that did not end ok, sorted
@@ -181,6 +182,7 @@ class Replay:
                 still.append(r)
                 continue
             shown = self.shown_at(r)
+            self.settled.append(r)
             insort(self.replies[r.outcome], shown)
             if r.outcome != OK:
                 i = bisect_right(self.fail_times, shown)

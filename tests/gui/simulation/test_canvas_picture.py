@@ -40,6 +40,15 @@ def drawn_by_the_view(w, sim) -> QImage:
         backdrop.set_enabled(True)
 
 
+def looks_as_the_view_draws_it(w, sim, image: QImage) -> bool:
+    return differing_pixels(image, drawn_by_the_view(w, sim)) == 0
+
+
+def move_node(w, node_id: str, dx: float, dy: float) -> None:
+    node = w.doc.node(node_id)
+    w.doc.undo_stack.push(commands.MoveNodes(w.doc, {node_id: ((node.x, node.y), (node.x + dx, node.y + dy))}, "Move"))
+
+
 def differing_pixels(a: QImage, b: QImage) -> int:
     assert a.size() == b.size()
     a = a.convertToFormat(QImage.Format.Format_RGB32)
@@ -65,11 +74,11 @@ def test_tokens_over_the_picture_look_exactly_as_the_view_draws_them(main):
     t = shown_at(sim, 3 * SECOND)
     fast = canvas(w)
     assert sim.controller.backdrop.pictures_drawn >= 1  # the frame came from the picture
-    assert differing_pixels(fast, drawn_by_the_view(w, sim)) == 0
+    assert looks_as_the_view_draws_it(w, sim, fast)
     sim.ui.seek(t + 100_000)  # tokens moved: the new frame differs, and still matches the view
     moved = canvas(w)
     assert differing_pixels(moved, fast) > 0
-    assert differing_pixels(moved, drawn_by_the_view(w, sim)) == 0
+    assert looks_as_the_view_draws_it(w, sim, moved)
 
 
 def test_a_node_moved_while_a_run_is_shown_is_drawn_at_its_new_place(main, qtbot):
@@ -77,12 +86,11 @@ def test_a_node_moved_while_a_run_is_shown_is_drawn_at_its_new_place(main, qtbot
     sim.ui.simulate()
     shown_at(sim, 3 * SECOND)
     before = canvas(w)
-    node = w.doc.node("b")
-    w.doc.undo_stack.push(commands.MoveNodes(w.doc, {"b": ((node.x, node.y), (node.x + 120, node.y + 80))}, "Move"))
+    move_node(w, "b", 120, 80)
     qtbot.wait(50)
     after = canvas(w)
     assert differing_pixels(after, before) > 0
-    assert differing_pixels(after, drawn_by_the_view(w, sim)) == 0
+    assert looks_as_the_view_draws_it(w, sim, after)
 
 
 def test_a_click_selects_a_node_while_playing(main, qtbot):
@@ -96,7 +104,7 @@ def test_a_click_selects_a_node_while_playing(main, qtbot):
     assert w.scene.selected_node_ids() == ["a"]
     sim.controller.player.set_playing(False)
     qtbot.wait(50)
-    assert differing_pixels(canvas(w), drawn_by_the_view(w, sim)) == 0
+    assert looks_as_the_view_draws_it(w, sim, canvas(w))
 
 
 def test_after_the_run_is_stopped_edits_repaint_the_canvas(main, qtbot):
@@ -106,8 +114,7 @@ def test_after_the_run_is_stopped_edits_repaint_the_canvas(main, qtbot):
     sim.ui.stop()
     qtbot.wait(50)
     paints = PaintCounter(w.view.viewport())
-    node = w.doc.node("a")
-    w.doc.undo_stack.push(commands.MoveNodes(w.doc, {"a": ((node.x, node.y), (node.x + 100, node.y))}, "Move"))
+    move_node(w, "a", 100, 0)
     qtbot.waitUntil(lambda: paints.count > 0, timeout=1000)
     paints.count = 0
     w.scene.select_ids(["b"])

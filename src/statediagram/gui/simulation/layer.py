@@ -48,6 +48,7 @@ class SimulationLayer(QGraphicsItem):
         self._rect = QRectF()
         self._rects: dict[str, QRectF | None] = {}
         self._links: dict[tuple[str, str], list[QPointF]] = {}
+        self._lines: dict[tuple[str, str], list[QLineF]] = {}
         self._pills: dict[tuple, QPixmap] = {}  # text pictures, drawn once (text is the slow part of a frame)
         self._lod = 1.0
         self.left_out = False  # True while a Backdrop draws the diagram without this layer
@@ -66,6 +67,7 @@ class SimulationLayer(QGraphicsItem):
     def geometry_changed(self) -> None:
         self._rects = {nid: self.geometry.node_rect(nid) for nid in self.kinds}
         self._links.clear()
+        self._lines.clear()
         rect = QRectF()
         for r in self._rects.values():
             if r is not None:
@@ -115,6 +117,14 @@ class SimulationLayer(QGraphicsItem):
             pts = self._links[key] = self.geometry.link_points(a, b)
         return pts
 
+    def link_lines(self, a: str, b: str) -> list[QLineF]:
+        key = (a, b)
+        lines = self._lines.get(key)
+        if lines is None:
+            pts = self.link_points(a, b)
+            lines = self._lines[key] = [QLineF(p, q) for p, q in zip(pts, pts[1:], strict=False)]
+        return lines
+
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         if not self.left_out:
             self.paint_frame(painter, option)
@@ -151,9 +161,8 @@ class SimulationLayer(QGraphicsItem):
     def _paint_flashes(self, painter: QPainter, frame: Frame) -> None:
         by_colour: dict[str, list[QLineF]] = {}
         for server, store in frame.flashes:
-            pts = self.link_points(server, store)
             segs = by_colour.setdefault(STORE_COLOURS.get(self.kinds.get(store, ""), "#888888"), [])
-            segs += [QLineF(p, q) for p, q in zip(pts, pts[1:], strict=False)]
+            segs += self.link_lines(server, store)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, self._lod >= LABELS_LOD)  # far out: plain lines
         for name, segs in by_colour.items():

@@ -4,12 +4,15 @@ Tokens travel along the link's own path: a request's hops (from, to, start, end)
 token's place is the link's polyline at the hop's progress. Real hops last a few milliseconds, too quick
 to follow, so each request's trip is drawn in slow motion: stretched to last at least ``MIN_TRIP_US`` of
 simulated time. The clock, the counters and the outcomes are the engine's own.
+
+A frame is computed 60 times a second for a thousand tokens or more, so the work per token per frame is a
+dictionary lookup and one multiply-add: each trip's straight pieces are worked out once, and the failure
+badges are counted by bisection per badge rather than by visiting every failed request.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from collections import Counter
+from bisect import bisect_right, insort
 from dataclasses import dataclass, field
 from math import hypot
 
@@ -33,39 +36,50 @@ class Frame:
 
 
 class _Path:
-    """A link's polyline with cumulative lengths."""
+    """A link's polyline as straight parts: (from, to) as fractions of its length, start point, step, end point."""
 
-    __slots__ = ("xs", "ys", "cum", "total")
+    __slots__ = ("parts",)
 
     def __init__(self, points) -> None:
-        self.xs = [p.x() for p in points]
-        self.ys = [p.y() for p in points]
-        self.cum = [0.0]
+        xs = [p.x() for p in points]
+        ys = [p.y() for p in points]
+        cum = [0.0]
         for i in range(1, len(points)):
-            self.cum.append(self.cum[-1] + hypot(self.xs[i] - self.xs[i - 1], self.ys[i] - self.ys[i - 1]))
-        self.total = self.cum[-1] or 1.0
+            cum.append(cum[-1] + hypot(xs[i] - xs[i - 1], ys[i] - ys[i - 1]))
+        total = cum[-1] or 1.0
+        self.parts = [(cum[i - 1] / total, cum[i] / total, xs[i - 1], ys[i - 1], xs[i] - xs[i - 1],
+                       ys[i] - ys[i - 1], xs[i], ys[i]) for i in range(1, len(points))]
 
-    def pieces(self, vs: float, ve: float) -> list[tuple[float, float, float, float, float, float]]:
-        """The path travelled from time ``vs`` to ``ve`` as straight pieces (start, end, x, y, dx, dy), each
-        taking its share of the time by length, so a token's place is one multiply-add per frame."""
-        out = []
+    def pieces(self, vs: float, ve: float) -> list[tuple[float, ...]]:
+        """The path travelled from time ``vs`` to ``ve`` as straight pieces (start, end, x, y, dx, dy, x_end,
+        y_end), each taking its share of the time by length, so a token's place is one multiply-add per frame."""
         span = ve - vs
-        for i in range(1, len(self.xs)):
-            a = vs + span * self.cum[i - 1] / self.total
-            b = vs + span * self.cum[i] / self.total
-            out.append((a, max(b, a + 1e-6), self.xs[i - 1], self.ys[i - 1], self.xs[i] - self.xs[i - 1],
-                        self.ys[i] - self.ys[i - 1]))
+        out = []
+        for fa, fb, x0, y0, dx, dy, x1, y1 in self.parts:
+            a = vs + span * fa
+            out.append((a, max(vs + span * fb, a + 1e-6), x0, y0, dx, dy, x1, y1))
         return out
 
 
 class _Trip:
     """One request's trip on screen, in stretched time."""
 
-    __slots__ = ("rid", "v_end", "v_done", "segs", "outcome", "badge", "calls")
+    __slots__ = ("rid", "v_end", "v_done", "segs", "outcome", "calls")
 
-    def __init__(self, rid, v_end, v_done, segs, outcome, badge, calls) -> None:
+    def __init__(self, rid, v_end, v_done, segs, outcome, calls) -> None:
         self.rid, self.v_end, self.v_done, self.segs = rid, v_end, v_done, segs
-        self.outcome, self.badge, self.calls = outcome, badge, calls
+        self.outcome, self.calls = outcome, calls
+
+
+def _stretch(r) -> float:
+    """How much a request's trip is slowed down on screen (to last at least ``MIN_TRIP_US`` to the reply)."""
+    return max(1.0, MIN_TRIP_US / max(1, r.t_reply - r.t_send))
+
+
+def _done_at(r, stretch: float) -> float:
+    """When, in stretched time, the token reaches the moment its outcome was decided."""
+    t0 = r.t_send
+    return t0 + ((r.t_done if r.t_done is not None else r.t_reply) - t0) * stretch
 
 
 class TokenPlanner:
@@ -73,13 +87,14 @@ class TokenPlanner:
 
     def __init__(self, geometry: SceneGeometry, replay: Replay | None = None) -> None:
         self.geometry = geometry
-        self.replay = replay
         self._paths: dict[tuple[str, str], _Path | None] = {}
-        self._trips: dict[int, _Trip] = {}
+        self.set_replay(replay)
 
     def set_replay(self, replay: Replay | None) -> None:
         self.replay = replay
-        self._trips.clear()
+        self._trips: dict[int, _Trip] = {}
+        self._badge_times: dict[tuple[str, str, str], list[float]] = {}  # (node, text, outcome) -> shown from
+        self._settled_seen = 0
 
     def geometry_changed(self) -> None:
         self._paths.clear()
@@ -94,20 +109,16 @@ class TokenPlanner:
 
     def _trip(self, r) -> _Trip:
         t0 = r.t_send
-        s = max(1.0, MIN_TRIP_US / max(1, r.t_reply - t0))
-        segs: list[tuple[float, float, float, float, float, float]] = []
+        s = _stretch(r)
+        segs: list[tuple[float, ...]] = []
         for a, b, st, en in r.hops():
             path = self._path(a, b)
             if path is not None:
                 vs, ve = t0 + (st - t0) * s, t0 + (en - t0) * s
                 segs += path.pieces(vs, max(ve, vs + 1))
-        v_done = t0 + ((r.t_done if r.t_done is not None else r.t_reply) - t0) * s
-        badge = None
-        if r.outcome != OK:
-            badge = (badge_node(r), badge_text(r.outcome, r.status, r.cause, self.replay.labels))
         calls = [(t0 + (tc - t0) * s, r.server, node, text) for tc, node, text in (r.calls or ())
                  if node != r.server]
-        return _Trip(r.id, t0 + (r.t_reply - t0) * s, v_done, segs, r.outcome, badge, calls)
+        return _Trip(r.id, t0 + (r.t_reply - t0) * s, _done_at(r, s), segs, r.outcome, calls)
 
     def frame(self, t: int, states: dict[str, NodeState] | None = None) -> Frame:
         replay = self.replay
@@ -117,46 +128,57 @@ class TokenPlanner:
         now = min(t, replay.horizon)
         longest = max(MIN_TRIP_US, replay.max_trip)
         trips = self._trips
-        kept: dict[int, _Trip] = {}
-        tokens = out.tokens
+        add = out.tokens.append
         flashes = out.flashes
         make = self._trip
         get = trips.get
-        for r in replay.sent_between(t - longest, now):
+        sent = replay.sent_between(t - longest, now)
+        for r in sent:
             trip = get(r.id)
             if trip is None:
                 if r.outcome is None or r.t_reply is None:
                     continue
-                trip = make(r)
-            kept[r.id] = trip
+                trip = trips[r.id] = make(r)
             if t >= trip.v_end:
                 continue
             if trip.calls:
                 for vc, server, store, text in trip.calls:
                     if vc <= t < vc + FLASH_US:
                         flashes[(server, store)] = text
-            x = y = None
-            for vs, ve, x0, y0, dx, dy in trip.segs:
+            at = None
+            for vs, ve, x0, y0, dx, dy, x1, y1 in trip.segs:
                 if t < vs:
                     break
                 if t < ve:
                     f = (t - vs) / (ve - vs)
-                    x, y = x0 + dx * f, y0 + dy * f
+                    at = (x0 + dx * f, y0 + dy * f)
                     break
-                x, y = x0 + dx, y0 + dy
-            if x is not None:
-                tokens.append((x, y, REQUEST if t < trip.v_done else trip.outcome, trip.rid))
-        # Badges: failed requests whose failure is on screen; found through the index of failures.
-        badges: Counter[tuple[str, str, str]] = Counter()
-        lo = bisect_left(replay.fail_times, t - BADGE_US - longest)
-        hi = bisect_right(replay.fail_times, t + longest)
-        for r in replay.failures[lo:hi]:
-            if r.t_send > now:
-                continue
-            trip = kept.get(r.id) or trips.get(r.id) or make(r)
-            kept[r.id] = trip
-            if trip.badge is not None and trip.v_done <= t < trip.v_done + BADGE_US:
-                badges[(*trip.badge, trip.outcome)] += 1
-        self._trips = kept
-        out.badges = [(node, text, outcome, n) for (node, text, outcome), n in badges.items() if node]
+                at = (x1, y1)
+            if at is not None:
+                add((at[0], at[1], REQUEST if t < trip.v_done else trip.outcome, trip.rid))
+        if len(trips) > 4 * len(sent) + 4000:  # forget the trips far from the play head
+            keep = {r.id for r in sent}
+            self._trips = {rid: trip for rid, trip in trips.items() if rid in keep}
+        out.badges = self._badges(t)
+        return out
+
+    def _badges(self, t: int) -> list[tuple[str, str, str, int]]:
+        """The failure badges on screen at ``t``: a failed request's badge shows for ``BADGE_US`` from the moment
+        its token reaches the failure, on the node where it failed."""
+        replay = self.replay
+        settled = replay.settled
+        times = self._badge_times
+        for r in settled[self._settled_seen :]:
+            if r.outcome != OK:
+                node = badge_node(r)
+                if node:
+                    key = (node, badge_text(r.outcome, r.status, r.cause, replay.labels), r.outcome)
+                    insort(times.setdefault(key, []), _done_at(r, _stretch(r)))
+        self._settled_seen = len(settled)
+        since = t - BADGE_US
+        out = []
+        for (node, text, outcome), shown in times.items():
+            n = bisect_right(shown, t) - bisect_right(shown, since)
+            if n:
+                out.append((node, text, outcome, n))
         return out
