@@ -130,10 +130,16 @@ class Engine:
         """Schedule a fault (crash, restart or replace) at ``at_us``, no earlier than now."""
         self._push(max(at_us, self.now), FAULT, _FAULT, (node, action))
 
-    def run_until(self, t_us: int) -> None:
+    def run_until(self, t_us: int, max_events: int | None = None) -> bool:
+        """Run the events up to ``t_us``; True when all are done. ``max_events`` bounds one call's work: the next
+        call goes on with the very next event, so the run is the same event for event however it is cut up."""
         heap = self._heap
         pop = heapq.heappop
+        left = -1 if max_events is None else max_events  # counts down to 0; from -1 it never gets there
         while heap and heap[0][0] <= t_us:
+            if left == 0:
+                return False
+            left -= 1
             t, _prio, _seq, kind, payload = pop(heap)
             self.now = t
             if kind == _SEND:
@@ -147,6 +153,7 @@ class Engine:
             else:
                 self._fault(t, *payload)
         self.now = max(self.now, min(t_us, self.end))
+        return True
 
     def run(self) -> None:
         self.run_until(2**62)

@@ -23,7 +23,8 @@ from .tokens import MIN_TRIP_US as SHOWN_TRIP_US
 
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 TICK_MS = 16
-WORK_BUDGET_S = 0.012  # engine time per tick: with a frame and the panels, a tick stays well under 50 ms
+RELEASE_PER_TICK = 10_000  # entries of a discarded run's lists freed per tick: about 4 ms
+WORK_BUDGET_S = 0.010  # engine time per tick: with a frame, its paint and the panels, well under 50 ms
 
 
 _warmed = False
@@ -44,22 +45,17 @@ def warm_up_imports() -> None:
     threading.Thread(target=load, name="statediagram-warm-up", daemon=True).start()
 
 
-def dispose(replay: Replay | None) -> None:
-    """Close a run's stores and break its one reference cycle (user -> last request -> user), so the run is
-    freed by reference counting at once: the cyclic collector never has to scan it (see ``_settle``)."""
-    if replay is None:
-        return
-    replay.engine.close()
-    for client in replay.engine.clients.values():
-        for user in client.users:
-            user.last = None
 
 
 def _settle() -> None:
-    """Move what the engine made so far out of the cyclic collector's sight.
+    """Move what exists now out of the cyclic garbage collector's sight (``gc.freeze``, a constant-time list
+    splice, so calling it every tick costs nothing).
 
-    A long run holds millions of small objects; a full collection over them froze the window for 100-300 ms
-    each time the heap grew by a quarter. Frozen objects are still freed by reference counting."""
+    A long run holds over a million small objects; without this, a full collection over them froze the window
+    for 100-300 ms each time the heap grew by a quarter. Frozen objects are still freed by reference counting,
+    which is why a discarded run is closed first (``Replay.close`` breaks its cycles) and then dropped a slice
+    at a time. What freezing does cost: cyclic garbage that was alive at a freeze is never collected. Measured
+    (benchmarks/bench_simview.py): about a hundred small objects of the redis client per discarded run."""
     gc.freeze()
 
 
@@ -86,14 +82,26 @@ class Player(QObject):
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self.tick)
         self.longest_tick_s = 0.0
+        self._discarded: list[Replay] = []  # closed runs, freed a slice per tick (see ``Replay.release``)
         warm_up_imports()
+
+    def dispose(self, replay: Replay | None) -> None:
+        """Close a run; it is freed over the next ticks, never all at once (50 ms for a 10-minute run)."""
+        if replay is not None:
+            replay.close()
+            self._discarded.append(replay)
+            self.timer.start()
+
+    def _free_some(self) -> None:
+        if self._discarded and self._discarded[0].release(RELEASE_PER_TICK):
+            self._discarded.pop(0)
 
     # --- runs -----------------------------------------------------------------------------------
 
     def start(self, setup: RunSetup, play: bool = True) -> None:
         """A fresh run from t = 0."""
-        dispose(self.replay)
-        dispose(self._next)
+        self.dispose(self.replay)
+        self.dispose(self._next)
         self.replay = Replay(setup, SHOWN_TRIP_US)
         self._next = None
         self._reported = False
@@ -118,7 +126,7 @@ class Player(QObject):
             changes.get("journey", old.journey), changes.get("seed", old.seed),
             changes.get("hand_faults", list(old.hand_faults)), changes.get("chaos_seed", old.chaos_seed),
         )
-        dispose(self._next)
+        self.dispose(self._next)
         self._next = Replay(setup, SHOWN_TRIP_US)  # worked out by the ticks, a budget at a time
         self._reported = False
         self.timer.start()
@@ -139,7 +147,7 @@ class Player(QObject):
         if nxt is None:
             return
         if nxt.advance(self.t + 1, budget_s=budget_s):
-            dispose(self.replay)
+            self.dispose(self.replay)
             self.replay, self._next = nxt, None
             self.run_changed.emit()
             self.frame_changed.emit(self.t)
@@ -204,8 +212,11 @@ class Player(QObject):
 
     def tick(self) -> None:
         started = time.perf_counter()
+        self._free_some()
         replay = self.replay
         if replay is None:
+            if not self._discarded:
+                self.timer.stop()
             return
         if self._next is not None:
             self._catch_up(WORK_BUDGET_S)
@@ -246,6 +257,7 @@ class Player(QObject):
         goal = replay.end if until_us is None else until_us
         while not replay.advance(goal, budget_s=1.0):
             pass
+        _settle()
         self.progress_changed.emit(replay.horizon)
         if replay.finished and not self._reported:
             self._reported = True
@@ -254,8 +266,8 @@ class Player(QObject):
     def stop(self) -> None:
         self.set_playing(False)
         self.timer.stop()
-        dispose(self.replay)
-        dispose(self._next)
+        self.dispose(self.replay)
+        self.dispose(self._next)
         self.replay = self._next = None
         self.run_changed.emit()
 

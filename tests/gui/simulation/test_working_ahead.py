@@ -1,0 +1,63 @@
+"""The app works a run out a little at a time and frees replaced runs a little at a time; neither may change
+what the learner is shown: the same run, event for event, and no run kept after it is replaced."""
+
+from __future__ import annotations
+
+import json
+import weakref
+
+from simgui import with_redis
+
+from statediagram.sim.engine import Engine
+from statediagram.sim.replay import Replay, RunSetup
+from statediagram.sim.report import build_report
+from statediagram.sim.scenario import SECOND
+
+
+def report_json(engine) -> str:
+    return json.dumps(build_report(engine), sort_keys=True)
+
+
+def test_a_run_worked_out_in_tiny_steps_is_the_run_worked_out_at_once(starter):
+    setup = RunSetup(with_redis(starter), "standard", None, 7, [(9 * SECOND, "a", "crash")], chaos_seed=3)
+    stepped = Replay(setup)
+    steps = 0
+    while not stepped.advance(budget_s=0.0):  # one bounded slice of engine work per call
+        steps += 1
+    whole = Replay(setup)
+    whole.engine.run()
+    assert steps > 100
+    assert stepped.report == build_report(whole.engine)
+    assert report_json(stepped.engine) == report_json(whole.engine)
+    assert stepped.engine.events == whole.engine.events
+    assert [(r.t_send, r.server, r.outcome, r.t_reply) for r in stepped.requests] == \
+        [(r.t_send, r.server, r.outcome, r.t_reply) for r in whole.engine.requests]
+
+
+def test_an_engine_stopped_every_few_events_ends_as_one_run_through(starter):
+    setup = RunSetup(starter, "standard", None, 11)
+    cut = Engine(setup.diagram, setup.plan(), record_trace=True)
+    while not cut.run_until(2**62, max_events=7):
+        pass
+    once = Engine(setup.diagram, setup.plan(), record_trace=True)
+    once.run()
+    assert report_json(cut) == report_json(once)
+
+
+def test_a_run_replaced_by_a_hand_made_crash_is_freed(window):
+    sim = window.sim
+    sim.ui.simulate()
+    player = sim.controller.player
+    player.set_playing(False)
+    player.work_out()
+    old = weakref.ref(player.replay)
+    sim.ui.seek(12 * SECOND)
+    sim.controller.inject("a", "crash")
+    player.work_out()
+    assert player.replay is not old()
+    for _ in range(200):
+        player.tick()
+        if old() is None:
+            break
+    assert old() is None
+    assert player.replay.report["servers"]["a"]["crashes"] >= 1
