@@ -1,21 +1,33 @@
 """No work lost: while the diagram has unsaved changes it is written every few seconds to the user's data
-folder; a copy whose program is no longer running (it crashed or was killed) is offered back at start."""
+folder; a copy whose program is no longer running (it crashed or was killed) is offered back at start.
+
+Whether that program still runs is told by a lock it holds on ``<stem>.lock`` (the system drops the lock when
+the process dies, however it dies); a pid alone is not enough, since a dead editor's pid may be reused by
+another program after a reboot or in a container.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer
+from shiboken6 import Shiboken
 
 from ..core.fileio import DiagramError, atomic_write, load_diagram
 from ..core.model import Diagram
 from .document import Document
 
 AUTOSAVE_MS = 3000
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; the pid check alone decides
+    fcntl = None
 
 
 def autosave_dir() -> Path:
@@ -39,11 +51,35 @@ class Recovery:
     def discard(self) -> None:
         self.diagram_file.unlink(missing_ok=True)
         self.meta_file.unlink(missing_ok=True)
+        _lock_file(self.meta_file).unlink(missing_ok=True)
 
     def describe(self) -> str:
         when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(self.saved_at))
         name = Path(self.original_path).name if self.original_path else "an untitled diagram"
         return f"{name}, autosaved at {when}"
+
+
+def _lock_file(meta_file: Path) -> Path:
+    return meta_file.with_name(meta_file.name.replace(".meta.json", ".lock"))
+
+
+def _lock_held(lock_file: Path) -> bool | None:
+    """Whether a running program holds ``lock_file``; None when that cannot be told (no file, no flock)."""
+    if fcntl is None:
+        return None
+    try:
+        fd = os.open(lock_file, os.O_RDWR)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return None
+    finally:
+        os.close(fd)  # closing also releases the lock if we just took it
+    return False
 
 
 def _alive(pid: int) -> bool:
@@ -71,7 +107,8 @@ def find_recoveries(directory: Path | None = None) -> list[Recovery]:
         except (OSError, ValueError, KeyError, TypeError):
             continue
         diagram_file = meta_file.with_name(meta_file.name.replace(".meta.json", ".statediagram.json"))
-        if _alive(pid) or not diagram_file.exists():
+        held = _lock_held(_lock_file(meta_file))
+        if (held if held is not None else _alive(pid)) or not diagram_file.exists():
             continue
         found.append(Recovery(diagram_file, meta_file, meta.get("path"), float(meta.get("saved_at", 0))))
     return sorted(found, key=lambda r: -r.saved_at)
@@ -85,9 +122,13 @@ class Autosaver(QObject):
         self.doc = doc
         self.original_path: str | None = None
         self.error: str | None = None
-        stem = f"{os.getpid()}"
+        # One name per window: two windows of one program, or a new program given a dead one's pid, never
+        # write over each other's work.
+        stem = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.diagram_file = autosave_dir() / f"{stem}.statediagram.json"
         self.meta_file = autosave_dir() / f"{stem}.meta.json"
+        self.lock_file = _lock_file(self.meta_file)
+        self._lock_fd: int | None = None
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(interval_ms)
@@ -99,6 +140,8 @@ class Autosaver(QObject):
         self.timer.setInterval(ms)
 
     def _on_change(self, *_args) -> None:
+        if not Shiboken.isValid(self.doc.undo_stack):
+            return  # the stack announces its clearing while the window is being destroyed
         if self.doc.undo_stack.isClean():
             self.timer.stop()
             self.discard()
@@ -110,6 +153,7 @@ class Autosaver(QObject):
             return
         try:
             self.diagram_file.parent.mkdir(parents=True, exist_ok=True)
+            self._hold_lock()
             atomic_write(self.diagram_file, self.doc.to_json().encode("utf-8"))
             meta = {"pid": os.getpid(), "path": self.original_path, "saved_at": time.time()}
             atomic_write(self.meta_file, json.dumps(meta).encode("utf-8"))
@@ -117,9 +161,25 @@ class Autosaver(QObject):
         except OSError as exc:
             self.error = f"Autosave failed: {exc}"
 
+    def _hold_lock(self) -> None:
+        """Hold ``lock_file`` for as long as this program runs (or until the autosave is discarded)."""
+        if fcntl is None or self._lock_fd is not None:
+            return
+        fd = os.open(self.lock_file, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise
+        self._lock_fd = fd
+
     def discard(self) -> None:
         self.diagram_file.unlink(missing_ok=True)
         self.meta_file.unlink(missing_ok=True)
+        if self._lock_fd is not None:
+            self.lock_file.unlink(missing_ok=True)
+            os.close(self._lock_fd)
+            self._lock_fd = None
 
 
 __all__ = ["Autosaver", "DiagramError", "Recovery", "autosave_dir", "find_recoveries"]
