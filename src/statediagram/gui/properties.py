@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import Shiboken
 
 from ..core.catalog import KINDS, PropSpec
 from .editor import Editor
@@ -46,6 +47,8 @@ class PropertiesPanel(QWidget):
             self._load_values()
 
     def refresh(self) -> None:
+        if not Shiboken.isValid(self.editor.scene):
+            return  # a scene being destroyed with its window announces its last selection change
         ids = self.editor.scene.selected_node_ids()
         node_id = ids[0] if len(ids) == 1 else None
         if node_id == self.node_id and node_id is not None:
