@@ -11,6 +11,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from statediagram.core.fileio import load_diagram
 from statediagram.gui import autosave
@@ -124,6 +126,25 @@ def test_killed_editor_work_is_offered_back_exactly_and_unsaved(tmp_path, xdg, f
     assert w.pages.currentWidget() is w.view
     assert not left.exists()  # the dead program's copy is now this program's autosave
     assert find_recoveries() == []
+
+
+def test_recovery_offered_through_the_real_question_box(tmp_path, xdg, fresh_window):
+    run_and_kill_editor(tmp_path, xdg)
+    w = fresh_window()
+    seen = []
+
+    def answer_yes() -> None:
+        boxes = [b for b in QApplication.topLevelWidgets() if isinstance(b, QMessageBox) and b.isVisible()]
+        if not boxes:
+            QTimer.singleShot(20, answer_yes)
+            return
+        seen.append(boxes[0].text())
+        boxes[0].button(QMessageBox.StandardButton.Yes).click()
+
+    QTimer.singleShot(0, answer_yes)
+    assert w.offer_recovery()
+    assert seen and "did not close properly" in seen[0] and "untitled diagram" in seen[0]
+    assert len(w.doc.diagram.nodes) == 4 and w.isWindowModified()
 
 
 def test_declining_removes_the_autosave(tmp_path, xdg, fresh_window, monkeypatch):
