@@ -18,6 +18,9 @@ from .painter import draw_kind_icon
 if TYPE_CHECKING:
     from .scene import DiagramScene
 
+_POSITION_CHANGE = QGraphicsItem.GraphicsItemChange.ItemPositionChange
+_POSITION_CHANGED = QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged
+BLOCKS_LOD = 0.3  # below this scale a node is a coloured block: text under ~3 px high is unreadable
 BADGE_ROWS = (("sessions", "sessions"), ("cart", "cart"), ("uploads", "uploads"))
 
 
@@ -68,15 +71,20 @@ class NodeItem(QGraphicsItem):
         self.hovered = False
         self._rect = QRectF()
         self._bounds = QRectF()
+        self._accent = QPainterPath()
+        self._texts: tuple[str, str] | None = None  # label and subtitle as they fit on the card
         self._layout()
+        self.setZValue(theme.Z_NODE)
+        self.setPos(node.x, node.y)
         flags = QGraphicsItem.GraphicsItemFlag
         if interactive:
             self.setFlags(
                 flags.ItemIsSelectable | flags.ItemIsMovable | flags.ItemSendsGeometryChanges | flags.ItemIsFocusable
             )
             self.setAcceptHoverEvents(True)
-        self.setZValue(theme.Z_NODE)
-        self.setPos(node.x, node.y)
+            # Panning then copies a picture of the card instead of redrawing it; pictures (PNG, SVG) keep
+            # drawing for real. Any update() (a new badge, selection, hover) redraws the picture.
+            self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._update_tooltip()
 
     # --- state from the model ----------------------------------------------------------------------
@@ -90,10 +98,16 @@ class NodeItem(QGraphicsItem):
             self.prepareGeometryChange()
             self._rect = rect
             self._bounds = rect.adjusted(-4, -12, theme.HANDLE_RADIUS + 4, 4)
+            accent = QPainterPath()  # the kind's colour on the card's left edge, following its rounded corners
+            accent.addRoundedRect(QRectF(rect.left(), rect.top(), 10, rect.height()), 8, 8)
+            clip = QPainterPath()
+            clip.addRect(QRectF(rect.left(), rect.top(), 5, rect.height()))
+            self._accent = accent.intersected(clip)
 
     def set_node(self, node: Node) -> None:
         self.label = node.label
         self.subtitle = node_subtitle(node)
+        self._texts = None
         self._update_tooltip()
         self.update()
 
@@ -156,18 +170,14 @@ class NodeItem(QGraphicsItem):
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         colour = theme.kind_colour(self.kind)
         lod = option.levelOfDetailFromTransform(p.worldTransform())
-        if lod < 0.3:  # far out: a coloured block is all the eye can see, and it keeps big diagrams fluid
+        if lod < BLOCKS_LOD:  # far out: a coloured block is all the eye can see, and it keeps big diagrams fluid
             p.fillRect(self._rect, theme.SELECTION if selected else colour.lighter(150))
             return
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setPen(QPen(theme.SELECTION if selected else theme.CARD_BORDER, 2.4 if selected else 1.0))
         p.setBrush(theme.CARD)
         p.drawRoundedRect(self._rect, 8, 8)
-        accent = QPainterPath()
-        accent.addRoundedRect(QRectF(self._rect.left(), self._rect.top(), 10, self._rect.height()), 8, 8)
-        clip = QPainterPath()
-        clip.addRect(QRectF(self._rect.left(), self._rect.top(), 5, self._rect.height()))
-        p.fillPath(accent.intersected(clip), colour)
+        p.fillPath(self._accent, colour)
         icon = QRectF(self._rect.left() + 12, self._rect.top() + 9, 40, 40)
         draw_kind_icon(p, self.kind, icon, colour)
         if lod >= 0.5:
@@ -183,13 +193,15 @@ class NodeItem(QGraphicsItem):
         label_font, small_font, _ = _fonts()
         left = self._rect.left() + 60
         width = self._rect.right() - left - 10
+        if self._texts is None:
+            self._texts = (QFontMetricsF(label_font).elidedText(self.label, Qt.TextElideMode.ElideRight, width),
+                           QFontMetricsF(small_font).elidedText(self.subtitle, Qt.TextElideMode.ElideRight, width))
+        text, sub = self._texts
         p.setFont(label_font)
         p.setPen(theme.INK)
-        text = QFontMetricsF(label_font).elidedText(self.label, Qt.TextElideMode.ElideRight, width)
         p.drawText(QRectF(left, self._rect.top() + 9, width, 22), Qt.AlignmentFlag.AlignVCenter, text)
         p.setFont(small_font)
         p.setPen(theme.MUTED_INK)
-        sub = QFontMetricsF(small_font).elidedText(self.subtitle, Qt.TextElideMode.ElideRight, width)
         p.drawText(QRectF(left, self._rect.top() + 31, width, 18), Qt.AlignmentFlag.AlignVCenter, sub)
 
     def _paint_badges(self, p: QPainter, lod: float) -> None:
@@ -240,13 +252,17 @@ class NodeItem(QGraphicsItem):
     # --- Qt events -----------------------------------------------------------------------------------
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value):  # noqa: N802 - Qt's name
+        # Qt asks about every change (flags, tool tip, selection...): only moves matter here, and the base
+        # class returns ``value`` as it is, so the other changes skip the round trip into Qt.
+        if change is not _POSITION_CHANGE and change is not _POSITION_CHANGED:
+            return value
         scene: DiagramScene | None = self.scene()  # type: ignore[assignment]
         if scene is not None:
-            if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and scene.snap_enabled:
+            if change is _POSITION_CHANGE and scene.snap_enabled:
                 return scene.snapped(value)
-            if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            if change is _POSITION_CHANGED:
                 scene.node_item_moved(self)
-        return super().itemChange(change, value)
+        return value
 
     def hoverEnterEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self.hovered = True
@@ -280,7 +296,7 @@ class LinkItem(QGraphicsItem):
         self.key = key
         self.a, self.b = a, b
         self._line = QLineF()
-        self._shape = QPainterPath()
+        self._shape: QPainterPath | None = None  # made when first asked for (a click, a rubber band)
         self._bounds = QRectF()
         if interactive:
             self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
@@ -297,12 +313,10 @@ class LinkItem(QGraphicsItem):
             return
         self.prepareGeometryChange()
         self._line = line
-        path = QPainterPath(start)
-        path.lineTo(end)
-        stroker = QPainterPathStroker()
-        stroker.setWidth(theme.LINK_HIT_WIDTH)
-        self._shape = stroker.createStroke(path)
-        self._bounds = self._shape.boundingRect()
+        self._shape = None
+        # Holds the hit area (a square cap reaches half the width times sqrt 2 out) and the drawn end dots.
+        reach = theme.LINK_HIT_WIDTH * 0.75
+        self._bounds = QRectF(start, end).normalized().adjusted(-reach, -reach, reach, reach)
 
     def line(self) -> QLineF:
         return self._line
@@ -311,6 +325,12 @@ class LinkItem(QGraphicsItem):
         return self._bounds
 
     def shape(self) -> QPainterPath:
+        if self._shape is None:
+            path = QPainterPath(self._line.p1())
+            path.lineTo(self._line.p2())
+            stroker = QPainterPathStroker()
+            stroker.setWidth(theme.LINK_HIT_WIDTH)
+            self._shape = stroker.createStroke(path)
         return self._shape
 
     def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QTransform
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QPainter, QPixmapCache, QTransform
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
 
 from ..core.catalog import KINDS, SERVER, STORE_KINDS, link_problem
@@ -12,6 +12,9 @@ from . import theme
 from .document import Document, LinkKey
 from .gestures import MoveTracker, WiringGesture
 from .items import LinkItem, NodeItem
+from .overview import Overview, OverviewMode
+
+PICTURE_CACHE_KB = 64 * 1024  # the node cards' cached pictures: a screenful at any zoom, with room to spare
 
 
 class DiagramScene(QGraphicsScene):
@@ -33,8 +36,14 @@ class DiagramScene(QGraphicsScene):
         self._warnings: dict[str, list[str]] = {}
         self._gesture: WiringGesture | None = None
         self._tracker: MoveTracker | None = None
-        # Nodes move often and there are few of them per view: a spatial index costs more than it saves.
-        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        self.overview_mode = OverviewMode(self)
+        self._overview: Overview | None = None
+        # Without an index every paint asks each of thousands of items for its bounding rect (a Python call);
+        # the tree hands the view only what it shows. A dragged node re-enters it cheaply.
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        self.selectionChanged.connect(self._forget_overview)
+        if interactive:
+            QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), PICTURE_CACHE_KB))
         doc.node_added.connect(self._on_node_added)
         doc.node_removed.connect(self._on_node_removed)
         doc.node_moved.connect(self._on_node_moved)
@@ -50,6 +59,8 @@ class DiagramScene(QGraphicsScene):
 
     def rebuild(self) -> None:
         self.cancel_gesture()
+        self._overview = None
+        self.overview_mode.forget_all()
         self.clear()
         self.node_items.clear()
         self.link_items.clear()
@@ -62,6 +73,8 @@ class DiagramScene(QGraphicsScene):
     def _on_node_added(self, node_id: str) -> None:
         item = NodeItem(self.doc.node(node_id), self.interactive)
         item.set_warnings(self._warnings.get(node_id, []))
+        self.overview_mode.adopt(item)
+        self._overview = None
         self.node_items[node_id] = item
         self._links_at.setdefault(node_id, set())
         self.addItem(item)
@@ -69,6 +82,7 @@ class DiagramScene(QGraphicsScene):
     def _on_node_removed(self, node_id: str) -> None:
         item = self.node_items.pop(node_id)
         self._links_at.pop(node_id, None)
+        self._overview = None
         self.removeItem(item)
 
     def _on_node_moved(self, node_id: str) -> None:
@@ -85,6 +99,8 @@ class DiagramScene(QGraphicsScene):
     def _on_link_added(self, key: LinkKey) -> None:
         a, b = sorted(key)
         item = LinkItem(key, self.node_items[a], self.node_items[b], self.interactive)
+        self.overview_mode.adopt(item)
+        self._overview = None
         self.link_items[key] = item
         self._links_at[a].add(key)
         self._links_at[b].add(key)
@@ -92,13 +108,36 @@ class DiagramScene(QGraphicsScene):
 
     def _on_link_removed(self, key: LinkKey) -> None:
         item = self.link_items.pop(key)
+        self._overview = None
         for end in key:
             self._links_at.get(end, set()).discard(key)
         self.removeItem(item)
 
     def node_item_moved(self, item: NodeItem) -> None:
+        self._overview = None
         for key in self._links_at.get(item.node_id, ()):
             self.link_items[key].update_geometry()
+
+    # --- far out: one batched drawing instead of thousands of items -------------------------------------
+
+    def overview(self) -> Overview:
+        if self._overview is None:
+            self._overview = Overview(self)
+        return self._overview
+
+    def _forget_overview(self) -> None:
+        self._overview = None
+
+    def render(self, painter: QPainter, target: QRectF = QRectF(), source: QRectF = QRectF(),  # noqa: B008
+               mode: Qt.AspectRatioMode = Qt.AspectRatioMode.KeepAspectRatio) -> None:
+        """A picture of the scene always has its items drawn, whatever a view's zoom."""
+        overview = self.overview_mode.on
+        self.overview_mode.set_on(False)
+        self.overview_mode.settle()
+        try:
+            super().render(painter, target, source, mode)
+        finally:
+            self.overview_mode.set_on(overview)
 
     # --- the lesson on the canvas ------------------------------------------------------------------
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QLineF, QPoint, QRectF, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPen, QWheelEvent
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen, QWheelEvent
 from PySide6.QtWidgets import QGraphicsView, QLineEdit, QWidget
 
 from ..core.catalog import KINDS
 from . import theme
 from .editor import Editor
+from .items import BLOCKS_LOD
 from .scene import DiagramScene
 
 KIND_MIME = "application/x-statediagram-kind"
@@ -74,6 +75,16 @@ class DiagramView(QGraphicsView):
             lines += [QLineF(rect.left(), y, rect.right(), y) for y in _frange(top, rect.bottom(), spacing)]
             painter.setPen(QPen(colour, 0))
             painter.drawLines(lines)
+        scene: DiagramScene = self.scene()  # type: ignore[assignment]
+        if scene.overview_mode.on:
+            scene.overview().draw(painter)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        # Far out every node is a block anyway: drawing them all in a few calls keeps 2,000 nodes fluid.
+        scene: DiagramScene = self.scene()  # type: ignore[assignment]
+        scene.overview_mode.set_on(self.zoom() < BLOCKS_LOD)
+        scene.overview_mode.settle(self.mapToScene(self.viewport().rect()).boundingRect())  # what is shown now
+        super().paintEvent(event)
 
     # --- zoom ----------------------------------------------------------------------------------------
 

@@ -1,0 +1,131 @@
+"""What the editor's fast paths must not change for the learner: far out every node still shows (as a block
+of its colour), clicks still land, zooming back in brings the cards back, pictures always have the cards."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtTest import QTest
+
+from statediagram.core.model import Diagram, Link, Node
+from statediagram.gui import theme
+from statediagram.gui.document import Document
+from statediagram.gui.editor import Editor
+from statediagram.gui.items import BLOCKS_LOD
+from statediagram.gui.scene import DiagramScene
+from statediagram.gui.view import DiagramView
+
+KINDS = ("client", "load_balancer", "server", "redis", "postgres", "object_storage")
+
+
+def big_diagram(columns: int = 20, rows: int = 15) -> Diagram:
+    """300 nodes of every kind on a grid, each server linked to the load balancer to its left."""
+    d = Diagram(title="big")
+    for c in range(columns):
+        for r in range(rows):
+            kind = KINDS[c % len(KINDS)]
+            d.nodes.append(Node(f"n{c}-{r}", kind, f"{kind} {c}.{r}", c * 260.0, r * 180.0))
+            if kind == "server":
+                d.links.append(Link(f"n{c - 1}-{r}", f"n{c}-{r}"))
+    return d
+
+
+@pytest.fixture
+def canvas(qtbot):
+    doc = Document(big_diagram())
+    scene = DiagramScene(doc)
+    editor = Editor(doc, scene)
+    view = DiagramView(scene, editor)
+    qtbot.addWidget(view)
+    view.resize(900, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def zoom_all_out(view: DiagramView, qtbot) -> None:
+    """Fit the diagram, and give the items the few turns of the event loop they take to stop drawing."""
+    view.zoom_to_fit()
+    picture(view)
+    qtbot.wait(100)
+
+
+def picture(view: DiagramView) -> QImage:
+    return view.viewport().grab().toImage()
+
+
+def colour_at(image: QImage, at: QPoint) -> QColor:
+    return image.pixelColor(at.x(), at.y())
+
+
+def close(a: QColor, b: QColor, tolerance: int = 6) -> bool:
+    return all(abs(x - y) <= tolerance for x, y in zip(a.getRgb()[:3], b.getRgb()[:3], strict=True))
+
+
+def centre_on_screen(view: DiagramView, node_id: str) -> QPoint:
+    item = view.scene().node_items[node_id]
+    return view.mapFromScene(item.pos())
+
+
+def test_zoomed_all_the_way_out_every_node_still_shows_as_a_block_of_its_colour(canvas, qtbot):
+    zoom_all_out(canvas, qtbot)
+    assert canvas.zoom() < BLOCKS_LOD  # far enough out for the batched drawing
+    image = picture(canvas)
+    missing = [
+        node_id for node_id, item in canvas.scene().node_items.items()
+        if not close(colour_at(image, centre_on_screen(canvas, node_id)), theme.kind_colour(item.kind).lighter(150))
+    ]
+    assert missing == []
+
+
+def test_zoomed_out_a_click_still_selects_the_node_and_shows_it_selected(canvas, qtbot):
+    zoom_all_out(canvas, qtbot)
+    at = centre_on_screen(canvas, "n3-7")
+    QTest.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
+    assert canvas.scene().selected_node_ids() == ["n3-7"]
+    assert close(colour_at(picture(canvas), at), theme.SELECTION)
+
+
+def test_zoomed_out_a_moved_node_shows_where_it_went(canvas, qtbot):
+    zoom_all_out(canvas, qtbot)
+    node = canvas.scene().doc.node("n0-0")
+    canvas.editor.move_nodes({"n0-0": ((node.x, node.y), (node.x, node.y - 400.0))}, "Move")
+    image = picture(canvas)
+    block = theme.kind_colour("client").lighter(150)
+    assert close(colour_at(image, centre_on_screen(canvas, "n0-0")), block)
+    assert not close(colour_at(image, canvas.mapFromScene(QPointF(node.x, node.y + 400.0))), block)
+
+
+def test_zooming_back_in_draws_the_whole_card_again(canvas, qtbot):
+    zoom_all_out(canvas, qtbot)
+    canvas.set_zoom(1.0)
+    canvas.centerOn(canvas.scene().node_items["n1-3"])
+    item = canvas.scene().node_items["n1-3"]
+    inside = item.card_rect().bottomRight() + QPointF(-8, -8)  # plain card, no icon or text there
+    colour = colour_at(picture(canvas), canvas.mapFromScene(item.mapToScene(inside)))
+    assert close(colour, theme.CARD)
+
+
+def test_renaming_a_node_redraws_its_card(canvas):
+    canvas.set_zoom(1.0)
+    item = canvas.scene().node_items["n1-3"]
+    canvas.centerOn(item)
+    area = canvas.mapFromScene(item.sceneBoundingRect()).boundingRect()
+    before = canvas.viewport().grab(area).toImage()
+    canvas.editor.rename("n1-3", "Edge balancer")
+    after = canvas.viewport().grab(area).toImage()
+    assert before != after
+
+
+def test_a_picture_taken_while_the_view_is_zoomed_out_has_the_cards(canvas, qtbot):
+    zoom_all_out(canvas, qtbot)
+    item = canvas.scene().node_items["n1-3"]
+    image = QImage(400, 300, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    source = QRectF(item.pos().x() - 200, item.pos().y() - 150, 400, 300)
+    canvas.scene().render(painter, QRectF(0, 0, 400, 300), source)
+    painter.end()
+    label_row = image.copy(200 - 38, 150 - item.card_rect().height() / 2 + 12, 100, 16)
+    assert any(label_row.pixelColor(x, y).lightness() < 120 for x in range(100) for y in range(16))  # the label
