@@ -78,3 +78,30 @@ def test_a_space_tap_plays_and_space_drag_still_pans(main, qtbot):
     qtbot.mouseRelease(w.view.viewport(), Qt.MouseButton.LeftButton)
     qtbot.keyRelease(w.view, Qt.Key.Key_Space)
     assert player.playing  # the tap-with-drag was a pan, not a pause
+
+
+def test_the_simulate_menu_runs_and_crashes_from_the_keyboard(main, qtbot):
+    w, sim = main
+    menu = w.simulate_menu
+    titles = [a.text().replace("&", "") for a in w.menuBar().actions()]
+    assert titles.index("Simulate") == titles.index("Help") - 1
+    keys = {a.text(): a.shortcut().toString() for a in menu.actions() if not a.isSeparator()}
+    assert keys["Simulate"] == "F5" and keys["Stop (back to editing)"] == "Shift+F5"
+    assert keys["Crash the selected node"] == "Ctrl+Shift+K"
+    assert "Play / Pause\tSpace" in keys
+    assert not sim.controls.crash_action.isEnabled()  # nothing to crash before a run
+    sim.controls.scenario.setCurrentIndex(sim.controls.scenario.findData("calm"))
+    w.view.setFocus()
+    qtbot.keyClick(w.view, Qt.Key.Key_F5)
+    player = sim.controller.player
+    assert player.replay is not None and sim.controls.crash_action.isEnabled()
+    player.set_playing(False)
+    player.work_out(8 * SECOND)
+    sim.ui.seek(7 * SECOND)
+    w.scene.clearSelection()
+    w.scene.node_items["a"].setSelected(True)
+    qtbot.keyClick(w.view, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    report = finish(sim)
+    assert report["servers"]["a"]["crashes"] == 1 and report["servers"]["b"]["crashes"] == 0
+    qtbot.keyClick(w.view, Qt.Key.Key_F5, Qt.KeyboardModifier.ShiftModifier)
+    assert player.replay is None and not sim.controls.crash_action.isEnabled()

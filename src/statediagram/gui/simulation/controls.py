@@ -66,7 +66,12 @@ class SimulationControls(QWidget):
         self.simulate.setText("▶ Simulate")
         self.simulate.setToolTip("Run the diagram as it is now")
         self.simulate.setStyleSheet("QToolButton { font-weight: bold; padding: 3px 10px; }")
-        self.simulate.clicked.connect(self.simulate_clicked)
+        self.simulate_action = QAction("Simulate", self)
+        self.simulate_action.setShortcut(QKeySequence("F5"))
+        self.simulate_action.setToolTip("Run the diagram as it is now (F5)")
+        self.simulate_action.triggered.connect(self.simulate_clicked)
+        self.simulate.clicked.connect(self.simulate_action.trigger)
+        self.simulate.setToolTip("Run the diagram as it is now (F5)")
 
         self.play_action = QAction("▶ Play", self)
         self.play = _button("▶ Play", "Play / pause (tap Space on the canvas)", self.play_action)
@@ -87,12 +92,17 @@ class SimulationControls(QWidget):
         self.clock.setFixedWidth(230)  # a fixed width: the text changes every frame, the layout must not
         self.clock.setStyleSheet("font-family: monospace; font-weight: bold;")
 
-        self.crash = _button("✗ Crash", "Crash the selected server or store now")
-        self.crash.clicked.connect(lambda: self.fault_clicked.emit("crash"))
-        self.restart_node = _button("Restart", "Restart the selected node now")
-        self.restart_node.clicked.connect(lambda: self.fault_clicked.emit("restart"))
-        self.replace = _button("Replace", "Replace the selected server with a new blank machine (cattle, not pets)")
-        self.replace.clicked.connect(lambda: self.fault_clicked.emit("replace"))
+        self.crash_action = self._fault_action("crash", "Crash the selected node", "Ctrl+Shift+K")
+        self.crash = _button("✗ Crash", "Crash the selected server or store now (Ctrl+Shift+K)")
+        self.crash.clicked.connect(self.crash_action.trigger)
+        self.restart_node_action = self._fault_action("restart", "Restart the selected node", "Ctrl+Shift+R")
+        self.restart_node = _button("Restart", "Restart the selected node now (Ctrl+Shift+R)")
+        self.restart_node.clicked.connect(self.restart_node_action.trigger)
+        self.replace_action = self._fault_action("replace", "Replace the selected server with a blank machine",
+                                                 "Ctrl+Shift+B")
+        self.replace = _button("Replace", "Replace the selected server with a new blank machine (cattle, not pets;"
+                                          " Ctrl+Shift+B)")
+        self.replace.clicked.connect(self.replace_action.trigger)
         self.chaos = QCheckBox("Chaos monkey")
         self.chaos.setToolTip("Crash random servers now and then (seeded: the same seed, the same monkey)")
         self.chaos.toggled.connect(self.chaos_toggled)
@@ -120,6 +130,12 @@ class SimulationControls(QWidget):
         self.set_running(False)
         self.addActions([self.play_action, self.back_action, self.step_action])
 
+    def _fault_action(self, verb: str, text: str, keys: str) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(keys))
+        action.triggered.connect(lambda: self.fault_clicked.emit(verb))
+        return action
+
     def choices(self) -> tuple[str | None, str | None, int | None]:
         seed = self.seed.value() or None
         return self.scenario.currentData(), self.journey.currentData(), seed
@@ -129,7 +145,8 @@ class SimulationControls(QWidget):
                   self.replace, self.chaos, self.timeline):
             w.setEnabled(running)
         for a in (self.play_action, self.back_action, self.step_action, self.restart_action,
-                  self.export_report_action, self.export_movie_action):
+                  self.export_report_action, self.export_movie_action, self.crash_action,
+                  self.restart_node_action, self.replace_action):
             a.setEnabled(running)
 
     def set_playing(self, playing: bool) -> None:

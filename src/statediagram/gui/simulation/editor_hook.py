@@ -8,8 +8,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QGraphicsView
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QGraphicsView, QMainWindow, QMenu
 
 from .player import Player
 from .window import InstalledSimulation, install_simulation
@@ -92,6 +92,7 @@ def install_in_main_window(window) -> InstalledSimulation:
     if properties is not None:  # while simulating, the verdict and metrics matter more than the properties
         window.tabifyDockWidget(properties, sim.side)
         sim.controls.simulate.clicked.connect(sim.side.raise_)
+    window.simulate_menu = simulate_menu(window, sim)
     pages = getattr(window, "pages", None)
     if pages is not None:  # the start page shows no docks; the simulation's follow the editor's
         def follow(_index: int) -> None:
@@ -102,3 +103,41 @@ def install_in_main_window(window) -> InstalledSimulation:
         pages.currentChanged.connect(follow)
         follow(pages.currentIndex())
     return sim
+
+
+def simulate_menu(window: QMainWindow, sim: InstalledSimulation) -> QMenu:
+    """A Simulate menu (before Help) listing every simulation command with its keys: the keyboard way in."""
+    bar = window.menuBar()
+    help_menu = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"), None)
+    menu = QMenu("&Simulate", window)
+    bar.insertMenu(help_menu, menu) if help_menu is not None else bar.addMenu(menu)
+    c = sim.controls
+    menu.addAction(c.simulate_action)
+    stop = QAction("Stop (back to editing)", menu)
+    stop.setShortcut(QKeySequence("Shift+F5"))
+    stop.triggered.connect(sim.ui.stop)
+    menu.addAction(stop)
+    menu.addSeparator()
+    # Space is also the editor's pan key, so the menu names it without owning it (SpaceToPlay does the work).
+    play = QAction("Play / Pause\tSpace", menu)
+    play.triggered.connect(c.play_action.trigger)
+    for action in (play, c.back_action, c.step_action, c.restart_action):
+        menu.addAction(action)
+    menu.addSeparator()
+    for action in (c.crash_action, c.restart_node_action, c.replace_action):
+        menu.addAction(action)
+    chaos = QAction("Chaos monkey", menu, checkable=True)
+    chaos.toggled.connect(c.chaos.setChecked)
+    c.chaos.toggled.connect(chaos.setChecked)
+    menu.addAction(chaos)
+    menu.addSeparator()
+    for action in (c.compare_action, c.export_report_action, c.export_movie_action):
+        menu.addAction(action)
+
+    def follow() -> None:  # Play and the monkey are there only while a run is shown, as in the bar
+        play.setEnabled(c.play_action.isEnabled())
+        chaos.setEnabled(c.play_action.isEnabled())
+
+    c.play_action.changed.connect(follow)
+    follow()
+    return menu
