@@ -6,63 +6,16 @@ from collections.abc import Callable
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPainter, QPainterPath, QPen, QPixmap
-from PySide6.QtWidgets import QApplication, QStyle
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QIcon, QKeySequence
 
-from . import clipboard
+from . import clipboard, icons
 
 if TYPE_CHECKING:
     from .window import MainWindow
 
 Key = QKeySequence.StandardKey
 Theme = QIcon.ThemeIcon
-SP = QStyle.StandardPixmap
-ICON_SIZE = 32
-
-
-def _drawn(paint: Callable[[QPainter], None], colour: QColor) -> QIcon:
-    """A small line icon drawn by us on a 32x32 canvas, for actions no icon theme names."""
-    pix = QPixmap(ICON_SIZE, ICON_SIZE)
-    pix.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pix)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(QPen(colour, 2.2, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin))
-    paint(painter)
-    painter.end()
-    return QIcon(pix)
-
-
-def _paint_tiers(p: QPainter) -> None:
-    for x, rows in ((3, (13,)), (13, (6, 20)), (23, (13,))):
-        for y in rows:
-            p.drawRoundedRect(QRectF(x, y, 7, 7), 1.5, 1.5)
-
-
-def _paint_fit(p: QPainter) -> None:
-    for cx, cy, dx, dy in ((4, 4, 1, 1), (28, 4, -1, 1), (4, 28, 1, -1), (28, 28, -1, -1)):
-        p.drawPolyline([QPointF(cx + 8 * dx, cy), QPointF(cx, cy), QPointF(cx, cy + 8 * dy)])
-    p.drawRect(QRectF(11, 11, 10, 10))
-
-
-def _paint_picture(p: QPainter) -> None:
-    p.drawRoundedRect(QRectF(3, 6, 26, 20), 2, 2)
-    hills = QPainterPath(QPointF(5, 24))
-    for x, y in ((12, 15), (17, 20), (22, 13), (27, 21)):
-        hills.lineTo(x, y)
-    p.drawPath(hills)
-    p.drawEllipse(QPointF(10, 12), 2, 2)
-
-
-def _icon(w: MainWindow, theme: QIcon.ThemeIcon, fallback: QStyle.StandardPixmap | Callable[[QPainter], None]) -> QIcon:
-    """The desktop's own icon when its theme has one; else the style's, else one drawn in the text colour."""
-    if QIcon.hasThemeIcon(theme):
-        return QIcon.fromTheme(theme)
-    if isinstance(fallback, QStyle.StandardPixmap):
-        return w.style().standardIcon(fallback)
-    return _drawn(fallback, QApplication.palette().windowText().color())  # w.palette is the dock
-
-
 def _action(window: MainWindow, text: str, slot: Callable, shortcuts=(), tip: str = "") -> QAction:
     action = QAction(text, window)
     keys = []
@@ -159,15 +112,15 @@ def build_actions(w: MainWindow) -> SimpleNamespace:
     menu.addAction(a.howto)
     menu.addAction(a.about)
 
-    icons = (
-        (a.new, Theme.DocumentNew, SP.SP_FileIcon), (a.open, Theme.DocumentOpen, SP.SP_DialogOpenButton),
-        (a.save, Theme.DocumentSave, SP.SP_DialogSaveButton), (a.undo, Theme.EditUndo, SP.SP_ArrowBack),
-        (a.redo, Theme.EditRedo, SP.SP_ArrowForward), (a.delete, Theme.EditDelete, SP.SP_TrashIcon),
-        (a.tidy, Theme.FormatJustifyFill, _paint_tiers), (a.zoom_fit, Theme.ZoomFitBest, _paint_fit),
-        (a.export_png, Theme.InsertImage, _paint_picture), (a.howto, Theme.HelpFaq, SP.SP_DialogHelpButton),
+    drawings = (
+        (a.new, Theme.DocumentNew, icons.paint_new), (a.open, Theme.DocumentOpen, icons.paint_open),
+        (a.save, Theme.DocumentSave, icons.paint_save), (a.undo, Theme.EditUndo, icons.paint_undo),
+        (a.redo, Theme.EditRedo, icons.paint_redo), (a.delete, Theme.EditDelete, icons.paint_delete),
+        (a.tidy, Theme.FormatJustifyFill, icons.paint_tiers), (a.zoom_fit, Theme.ZoomFitBest, icons.paint_fit),
+        (a.export_png, Theme.InsertImage, icons.paint_picture), (a.howto, Theme.HelpFaq, icons.paint_help),
     )
-    for action, theme, fallback in icons:
-        action.setIcon(_icon(w, theme, fallback))
+    for action, theme, paint in drawings:
+        action.setIcon(icons.themed(theme, paint))
 
     bar = w.addToolBar("Main")
     bar.setObjectName("mainToolBar")

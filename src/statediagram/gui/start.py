@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .painter import kind_icon
+from . import icons
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 
@@ -41,12 +41,13 @@ class StartView(QWidget):
         title.setWordWrap(True)
         column.addWidget(title)
         buttons = QHBoxLayout()
-        self.new_button = QPushButton(kind_icon("server"), "&New diagram")
+        self.new_button = QPushButton(icons.drawn(icons.paint_new), "&New diagram")
         self.new_button.setToolTip("Start with an empty canvas (Ctrl+N)")
-        self.open_button = QPushButton("&Open…")
+        self.open_button = QPushButton(icons.drawn(icons.paint_open), "&Open…")
         self.open_button.setToolTip("Open a diagram file or an exported PNG (Ctrl+O)")
         for b in (self.new_button, self.open_button):
             b.setMinimumHeight(36)
+            b.setIconSize(QSize(20, 20))
             buttons.addWidget(b)
         column.addLayout(buttons)
         mission = QFrame()
@@ -58,8 +59,9 @@ class StartView(QWidget):
             "any user, even after a crash."
         ))
         box.itemAt(0).widget().setWordWrap(True)
-        self.mission_button = QPushButton(kind_icon("redis"), "Start the &mission")
+        self.mission_button = QPushButton(icons.drawn(icons.paint_mission), "Start the &mission")
         self.mission_button.setToolTip("Open the mission's starter diagram")
+        self.mission_button.setIconSize(QSize(20, 20))
         box.addWidget(self.mission_button, 0, Qt.AlignmentFlag.AlignLeft)
         column.addWidget(mission)
         column.addWidget(QLabel("<b>Recent files</b>"))
