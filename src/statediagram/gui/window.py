@@ -6,7 +6,7 @@ from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
 from ..core.fileio import parse_diagram
@@ -28,11 +28,20 @@ FINDINGS_DELAY_MS = 120
 MISSION_FILE = "stateless.statediagram.json"
 
 
+def initial_size() -> tuple[int, int]:
+    """At least 1280x800; on a bigger screen, most of it (the canvas and the run's panel both need room)."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return 1280, 800
+    avail = screen.availableGeometry()
+    return max(1280, min(1680, int(avail.width() * 0.9))), max(800, min(1050, int(avail.height() * 0.9)))
+
+
 class MainWindow(QMainWindow):
     def __init__(self, autosave_ms: int | None = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
-        self.resize(1280, 800)
+        self.resize(*initial_size())
         self.doc = Document(parent=self)
         self.scene = DiagramScene(self.doc)
         self.scene.setParent(self)

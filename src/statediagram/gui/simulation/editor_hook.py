@@ -91,7 +91,10 @@ def install_in_main_window(window) -> InstalledSimulation:
     properties = next((d for d in getattr(window, "docks", []) if d.objectName() == "Properties"), None)
     if properties is not None:  # while simulating, the verdict and metrics matter more than the properties
         window.tabifyDockWidget(properties, sim.side)
-        sim.controls.simulate.clicked.connect(sim.side.raise_)
+        sim.controls.simulate_action.triggered.connect(sim.side.raise_)
+    findings = next((d for d in getattr(window, "docks", []) if d.objectName() == "Design_findings"), None)
+    if findings is not None:  # a few lines of findings; the rest of the height for the verdict and metrics
+        window.resizeDocks([sim.side, findings], [640, 150], Qt.Orientation.Vertical)
     window.simulate_menu = simulate_menu(window, sim)
     pages = getattr(window, "pages", None)
     if pages is not None:  # the start page shows no docks; the simulation's follow the editor's

@@ -52,7 +52,9 @@ class SimulationPanel(QWidget):
         top_layout.addWidget(scroll, 1)
         split.addWidget(top)
         split.addWidget(self.inspector)
-        split.setSizes([640, 160])
+        split.setStretchFactor(0, 1)  # a taller window gives its height to the verdict and metrics
+        split.setStretchFactor(1, 0)
+        split.setSizes([700, 110])
         layout.addWidget(split)
         self.setMinimumWidth(370)
 
