@@ -103,5 +103,9 @@ def test_the_simulate_menu_runs_and_crashes_from_the_keyboard(main, qtbot):
     qtbot.keyClick(w.view, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     report = finish(sim)
     assert report["servers"]["a"]["crashes"] == 1 and report["servers"]["b"]["crashes"] == 0
+    assert sim.panel.metrics.requests.text() != "0"
     qtbot.keyClick(w.view, Qt.Key.Key_F5, Qt.KeyboardModifier.ShiftModifier)
     assert player.replay is None and not sim.controls.crash_action.isEnabled()
+    # back to editing: nothing of the old run is left on screen to be mistaken for the new design's
+    assert sim.panel.metrics.requests.text() == "0" and sim.panel.happened.text() == ""
+    assert sim.controls.timeline.end == 0 and sim.controls.clock.text() == "t = 0.0 s"

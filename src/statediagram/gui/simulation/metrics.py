@@ -142,6 +142,13 @@ class MetricsPanel(QWidget):
             bad = n and key not in ("ok", "failover_errors")
             label.setText(f"<b style='color:#C62828'>{n}</b>" if bad else str(n))
 
+    def clear(self) -> None:
+        """No run shown: zero counters, an empty chart and no load bars."""
+        self.show_totals({"requests": 0, **{key: 0 for key in self.values}})
+        self.shown = {}
+        self.chart.show_losses([], 0, [])
+        self.load.show_load([])
+
 
 def legend_lines() -> list[tuple[str, str, str]]:
     """(outcome, name, meaning) in legend order, for tooltips and the help text."""

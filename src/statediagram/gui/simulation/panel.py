@@ -110,6 +110,10 @@ class SimulationUI(QObject):
         self.controller.stop()
         self.report = None
         self.panel.verdict.running("Press Simulate:")
+        self.panel.happened.clear()
+        self.panel.metrics.clear()
+        self.controls.timeline.clear()
+        self.controls.clock.setText("t = 0.0 s")
         self.controls.set_running(False)
 
     def diagram_changed(self) -> None:

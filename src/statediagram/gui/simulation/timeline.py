@@ -40,6 +40,12 @@ class Timeline(QWidget):
         self.labels = labels
         self.update()
 
+    def clear(self) -> None:
+        """No run: an empty track."""
+        self.end = self.horizon = self.t = 0
+        self.faults, self.losses = [], []
+        self.update()
+
     def set_time(self, t: int, horizon: int) -> None:
         self.t, self.horizon = t, horizon
         self.update()
