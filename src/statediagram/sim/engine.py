@@ -19,6 +19,7 @@ from collections.abc import Callable
 from ..core.catalog import CLIENT, LOAD_BALANCER, OBJECT_STORAGE, POSTGRES, REDIS, SERVER
 from ..core.model import Diagram
 from ..core.topology import DISK, RAM, state_homes
+from .faults import Faults, unavailable
 from .nodes import (
     ADD_TO_CART,
     FAILOVER,
@@ -119,6 +120,7 @@ class Engine:
             self.clients[cid] = ClientState(cid, entries, users)
             for u in users:
                 self._push(0, SEND, _SEND, u)
+        self.faults = Faults(self.servers, self.balancers, self.stores, self.events)
 
     def _push(self, t: int, prio: int, kind: str, payload: object) -> None:
         self._seq += 1
@@ -127,7 +129,7 @@ class Engine:
     # --- steering -------------------------------------------------------------------------------
 
     def inject(self, at_us: int, node: str, action: str) -> None:
-        """Schedule a fault (crash, restart or replace) at ``at_us``, no earlier than now."""
+        """Schedule a fault (crash, restart or replace) at ``at_us``, no earlier than now; ``Faults`` applies it."""
         self._push(max(at_us, self.now), FAULT, _FAULT, (node, action))
 
     def run_until(self, t_us: int, max_events: int | None = None) -> bool:
@@ -151,7 +153,9 @@ class Engine:
             elif kind == _CHECK:
                 self._health_check(t)
             else:
-                self._fault(t, *payload)
+                later = self.faults.apply(t, *payload)  # faults.py; a store's crash may set off its failover
+                if later is not None:
+                    self._push(later[0], FAULT, _FAULT, later[1:])
         self.now = max(self.now, min(t_us, self.end))
         return True
 
@@ -339,13 +343,6 @@ class Engine:
         if req.calls is not None:
             req.calls.append((t, node, text))
 
-    def _unavailable(self, store: StoreState) -> tuple[str, int, tuple] | None:
-        if store.up:
-            return None
-        if store.failing_over:
-            return FAILOVER, 503, ("store_failover", store.id)
-        return OUTAGE, 503, ("store_down", store.id)
-
     def _serve(self, req: Request, srv: ServerState, t: int) -> tuple[str, int, tuple | None, int]:
         """Run the request on a server that is up: its store calls, its status and its outcome."""
         user = req.user
@@ -361,7 +358,7 @@ class Engine:
                 srv.ram_sessions[sid] = user.id
             else:
                 store = self.stores[home.node]
-                bad = self._unavailable(store)
+                bad = unavailable(store)
                 if bad:
                     return (*bad, cost)
                 store.store.set_session(sid, user.id)
@@ -387,7 +384,7 @@ class Engine:
                 found = srv.ram_sessions.get(user.cookie)
             else:
                 store = self.stores[home.node]
-                bad = self._unavailable(store)
+                bad = unavailable(store)
                 if bad:
                     return (*bad, cost)
                 found = store.store.get_session(user.cookie)
@@ -418,7 +415,7 @@ class Engine:
         store = None
         if home.place != RAM:
             store = self.stores[home.node]
-            bad = self._unavailable(store)
+            bad = unavailable(store)
             if bad:
                 return (*bad, cost)
             cost += store.rtt_us
@@ -468,7 +465,7 @@ class Engine:
             where, verb = srv.id, "disk"
         else:
             store = self.stores[home.node]
-            bad = self._unavailable(store)
+            bad = unavailable(store)
             if bad:
                 return (*bad, cost)
             bucket = store.store
@@ -486,66 +483,6 @@ class Engine:
         cause = ("moved", was_server, srv.id, was_home.place, home.place) if was_home != home \
             else ("disk_wiped", srv.id)
         return LOST_FILE, 404, cause, cost
-
-    # --- faults ---------------------------------------------------------------------------------
-
-    def _fault(self, t: int, node: str, action: str) -> None:
-        if action == "failover":
-            store = self.stores[node]
-            if store.failing_over:
-                store.up, store.failing_over = True, False
-                self.events.append((t, "failover", node, "a replica took over"))
-            return
-        self.events.append((t, action, node, ""))
-        if node in self.servers:
-            self._server_fault(t, self.servers[node], action)
-        elif node in self.balancers:
-            lb = self.balancers[node]
-            if action == "crash" and lb.up:
-                lb.up, lb.crashes = False, lb.crashes + 1
-            elif action != "crash":
-                lb.up = True
-        elif node in self.stores:
-            self._store_fault(t, self.stores[node], action)
-
-    def _server_fault(self, t: int, srv: ServerState, action: str) -> None:
-        if action == "crash":
-            if not srv.up:
-                return
-            srv.up = False
-            srv.crashes += 1
-            srv.ram_sessions.clear()
-            srv.ram_carts.clear()
-            for r in srv.open:
-                if r.t_done is not None and r.t_server <= t < r.t_done:
-                    r.outcome, r.status, r.cause = FAILOVER, 502, ("killed_in_flight", srv.id)
-            srv.open = [r for r in srv.open if r.t_done is None]
-            return
-        if action == "replace":
-            if srv.up:  # a running machine is taken down first: what was in flight is lost
-                self._server_fault(t, srv, "crash")
-            srv.disk = Bucket()
-        srv.up = True
-
-    def _store_fault(self, t: int, store: StoreState, action: str) -> None:
-        if action == "crash":
-            if not store.up:
-                return
-            store.up = False
-            store.crashes += 1
-            if store.replicas >= 1:
-                store.failing_over = True
-                next_second = (t // SECOND + 1) * SECOND
-                self._push(next_second, FAULT, _FAULT, (store.id, "failover"))
-            elif store.kind == REDIS and not store.persistent:
-                store.store.lose_keys()
-            return
-        if store.up:
-            return
-        store.failing_over = False
-        store.up = True
-        if action == "replace" and store.kind == REDIS and not store.persistent:
-            store.store.lose_keys()
 
     def close(self) -> None:
         for store in self.stores.values():

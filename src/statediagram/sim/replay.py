@@ -13,7 +13,6 @@ Qt-free; all times are integer microseconds of simulated time.
 
 from __future__ import annotations
 
-import random
 import time
 from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from typing import Any
 from ..core.catalog import LOAD_BALANCER, OBJECT_STORAGE, POSTGRES, REDIS, SERVER
 from ..core.model import Diagram
 from .engine import Engine
+from .faults import chaos_faults
 from .nodes import OK, OUTCOMES, TOTAL_KEYS, Request
 from .report import build_report
 from .scenario import SECOND, Plan, resolve
@@ -51,24 +51,6 @@ class Moment:
     t: int
     totals: dict[str, int]
     nodes: dict[str, NodeState]
-
-
-def chaos_faults(diagram: Diagram, plan: Plan, seed: int) -> list[tuple[int, str, str]]:
-    """A seeded chaos monkey: every 6 to 12 s it crashes one random server, which restarts 3 to 6 s later."""
-    servers = diagram.ids_of(SERVER)
-    rng = random.Random(f"chaos-monkey:{seed}")
-    out: list[tuple[int, str, str]] = []
-    busy_until: dict[str, int] = {}
-    t = 5 * SECOND
-    while servers and t < plan.duration_us - 5 * SECOND:
-        free = [s for s in servers if busy_until.get(s, 0) < t]
-        if free:
-            victim = rng.choice(free)
-            back = t + rng.randint(3, 6) * SECOND
-            out += [(t, victim, "crash"), (back, victim, "restart")]
-            busy_until[victim] = back
-        t += rng.randint(6, 12) * SECOND
-    return out
 
 
 @dataclass
