@@ -331,3 +331,30 @@ def test_destroying_a_window_with_a_selection_raises_nothing(qtbot):
     with qtbot.waitSignal(w.scene.destroyed, timeout=2000):
         w.deleteLater()
     qtbot.wait(20)
+
+
+# --- hit-testing -------------------------------------------------------------------------------------------
+
+def test_every_point_of_the_wiring_handle_starts_a_link(window, qtbot):
+    """The handle's circle sits half on the card: a press on either half, at any point, wires."""
+    ed = window.editor
+    server = ed.add_node("server", 0, 0)
+    store = ed.add_node("redis", 400, 0)
+    item = window.scene.node_items[server]
+    centre = item.mapToScene(item.handle_centre())
+    target = window.view.mapFromScene(window.scene.node_items[store].sceneBoundingRect().center())
+    viewport = window.view.viewport()
+    window.view.centerOn(centre)
+    tried = 0
+    for dx in (-5, -3, -1, 0, 2, 4):
+        for dy in (-4, 0, 4):
+            at = window.view.mapFromScene(centre + QPointF(dx, dy))
+            send_mouse(viewport, QEvent.Type.MouseButtonPress, at, Qt.MouseButton.LeftButton, Qt.MouseButton.LeftButton)
+            send_mouse(viewport, QEvent.Type.MouseMove, target, Qt.MouseButton.NoButton, Qt.MouseButton.LeftButton)
+            send_mouse(viewport, QEvent.Type.MouseButtonRelease, target, Qt.MouseButton.LeftButton,
+                       Qt.MouseButton.NoButton)
+            assert window.doc.diagram.find_link(server, store) is not None, (dx, dy)
+            assert (item.pos().x(), item.pos().y()) == (0, 0), (dx, dy)  # wired, not dragged
+            ed.doc.undo_stack.undo()
+            tried += 1
+    assert tried == 18 and window.doc.diagram.find_link(server, store) is None

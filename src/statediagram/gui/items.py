@@ -152,6 +152,9 @@ class NodeItem(QGraphicsItem):
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
+        # Winding fill: where the handle's circle overlaps the card, the shapes add up (with the default
+        # odd-even rule that half-circle would be a hole that neither the card nor the handle answers).
+        path.setFillRule(Qt.FillRule.WindingFill)
         path.addRoundedRect(self._rect, 8, 8)
         if self.interactive:
             path.addEllipse(self.handle_centre(), theme.HANDLE_RADIUS + 3, theme.HANDLE_RADIUS + 3)
