@@ -153,6 +153,9 @@ def test_redis_inspector_lists_real_session_keys_with_ttls(window, starter):
     ttls = [int(table.item(i, 2).text().split()[0]) for i in range(table.rowCount())]
     assert all(3590 <= ttl <= 3600 for ttl in ttls)  # set within the first seconds, simulated
     assert len(keys) == window.sim.controller.layer.frame.states["redis"].count
+    window.sim.ui.inspect_node("a")  # the server itself keeps nothing to lose, and says so
+    assert window.sim.panel.inspector.table.rowCount() == 0
+    assert "nothing in its own RAM" in window.sim.panel.inspector.title.text()
 
 
 def test_clicking_an_explanation_highlights_its_nodes_and_jumps_to_the_first_loss(window):

@@ -120,6 +120,8 @@ def server_table(replay: Replay, server_id: str, t: int) -> tuple[str, list[str]
         rows += [["disk", name, f"{len(data)} bytes"] for name, data in sorted(srv.disk.files.items())]
         state = "up" if srv.up else "DOWN (RAM wiped)"
         title = f"{replay.labels.get(server_id, server_id)} at {t / SECOND:.2f} s: {state}, {srv.requests} requests"
+        if not rows:  # the stateless case, said in words: a crash of this server loses nobody anything
+            title += "; nothing in its own RAM or on its disk, so a crash loses nothing"
         return title, ["where", "what", "value"], rows
     finally:
         engine.close()

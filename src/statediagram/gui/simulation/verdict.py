@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 SEVERITY_MARK = {"error": "✗", "warning": "!", "info": "i"}
@@ -68,6 +69,18 @@ class VerdictBanner(QFrame):
             item.setData(Qt.ItemDataRole.UserRole, (tuple(f.get("nodes", ())), f.get("at")))
             item.setToolTip("Click: highlight " + ", ".join(report.get("labels", {}).get(n, n) for n in f["nodes"]))
             self.findings.addItem(item)
+        QTimer.singleShot(0, self._fit)
+
+    def _fit(self) -> None:
+        """As tall as its explanations (up to a limit), so the counters below keep their room."""
+        rows = sum(self.findings.sizeHintForRow(i) for i in range(self.findings.count()))
+        frame = 2 * self.findings.frameWidth() + 6
+        self.findings.setMaximumHeight(max(self.findings.minimumHeight(), min(rows + frame, 260)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if self.findings.isVisible():
+            QTimer.singleShot(0, self._fit)  # a new width wraps the explanations onto more or fewer lines
 
     def _clicked(self, item: QListWidgetItem) -> None:
         nodes, at = item.data(Qt.ItemDataRole.UserRole)
