@@ -56,7 +56,7 @@ def _check_redis_url(url: str) -> None:
     import redis
 
     try:
-        client = redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3)
+        client = redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3, protocol=2)  # see RedisStore
         client.ping()
         client.close()
     except (ValueError, redis.RedisError) as exc:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import uuid
+from collections import defaultdict
 from typing import Any
 
 SESSION_TTL_S = 3600
@@ -18,6 +19,10 @@ class RedisStore:
 
     Without a URL each node gets its own in-process fakeredis server. With a URL, every key is put under
     a per-run prefix, so a real server's other data is never touched, and the keys are removed at the end.
+
+    The client speaks RESP2 (``protocol=2``, redis-py's default before 8.0): under RESP3 each connection also
+    gets maintenance-notification handlers that point back at it and at its pool, a reference cycle that
+    only the cyclic garbage collector frees.
     """
 
     def __init__(self, node_id: str, url: str | None = None) -> None:
@@ -25,14 +30,16 @@ class RedisStore:
         if url is None:
             import fakeredis
 
+            self.server = fakeredis.FakeServer()
             self.client = fakeredis.FakeRedis(
-                server=fakeredis.FakeServer(), single_connection_client=True, connection_class=_direct_connection()
+                server=self.server, single_connection_client=True, connection_class=_direct_connection(), protocol=2
             )
             self.prefix = ""
         else:
             import redis
 
-            self.client = redis.Redis.from_url(url, single_connection_client=True, socket_timeout=5)
+            self.server = None
+            self.client = redis.Redis.from_url(url, single_connection_client=True, socket_timeout=5, protocol=2)
             self.prefix = f"statediagram:{uuid.uuid4().hex}:{node_id}:"
         self.commands = 0
 
@@ -76,9 +83,16 @@ class RedisStore:
         return sum(1 for _ in self.client.scan_iter(match=f"{self.prefix}*", count=500))
 
     def close(self) -> None:
+        """End the node: a real server loses this run's keys, the connection is closed, and nothing is left in a
+        reference cycle, so the client and an in-process server are freed as soon as the run is dropped."""
         if self.prefix:
             self.lose_keys()
+        pool = self.client.connection_pool
         self.client.close()
+        pool.disconnect()  # each socket is closed now, not whenever its connection happens to be freed
+        dbs = getattr(self.server, "dbs", None)
+        if isinstance(dbs, defaultdict):  # its factory, a lambda, holds the fakeredis server that holds it
+            dbs.default_factory = None
 
 
 def _direct_connection():
