@@ -61,3 +61,27 @@ def test_a_run_replaced_by_a_hand_made_crash_is_freed(window):
             break
     assert old() is None
     assert player.replay.report["servers"]["a"]["crashes"] >= 1
+
+
+def test_a_crash_by_hand_after_the_run_was_worked_out_reports_the_new_run(window, starter):
+    """The first run finishes in the background; a crash by hand rebuilds it. The verdict must be the rebuilt
+    run's (with the crash and its failover error), never the finished first run's."""
+    window.set_diagram(with_redis(starter))
+    sim = window.sim
+    sim.controls.scenario.setCurrentIndex(sim.controls.scenario.findData("calm"))
+    sim.ui.simulate()
+    player = sim.controller.player
+    player.set_playing(False)
+    player.work_out()
+    first = player.replay.report
+    sim.ui.seek(6 * SECOND)
+    sim.controller.inject("a", "crash")
+    for _ in range(10_000):  # the timer's ticks, as on screen, until the rebuilt run is worked out and reported
+        player.tick()
+        if player.replay.finished and player._reported:
+            break
+    sim.ui.seek(player.end)
+    shown = sim.panel.verdict.report
+    assert shown == player.replay.report
+    assert shown["servers"]["a"]["crashes"] == 1 and first["servers"]["a"]["crashes"] == 0
+    assert sim.panel.metrics.shown == shown["totals"]  # the counters at the end agree with the verdict

@@ -221,6 +221,7 @@ class Player(QObject):
         if self._next is not None:
             self._catch_up(WORK_BUDGET_S)
             _settle()
+            replay = self.replay  # it may have just been swapped for the rebuilt run: report that one, not the old
         elif not replay.finished:
             replay.advance(budget_s=WORK_BUDGET_S)
             _settle()
