@@ -246,3 +246,56 @@ def test_finding_as_json_names_its_nodes() -> None:
         "nodes": ["lb"],
     }
     assert Finding("error", "lost_sessions", "x", ("a",), at=12.5).to_json()["at"] == 12.5
+
+
+def spof_messages(d: Diagram) -> list[tuple[tuple[str, ...], str]]:
+    return [(f.nodes, f.message) for f in design_findings(d) if f.code == "single_point_of_failure"]
+
+
+def test_the_only_server_behind_two_load_balancers_cuts_every_user_off() -> None:
+    d = diagram({"users": "client", "lb": "load_balancer", "lb2": "load_balancer", "a": "server"},
+                "users-lb", "users-lb2", "lb-a", "lb2-a")
+    assert spof_messages(d) == [
+        (("a",), "A is a single point of failure: if it goes down, no user reaches any server. "
+                 "Add a second server, behind a load balancer."),
+    ]
+
+
+def test_a_load_balancer_that_only_some_clients_use_names_just_their_users() -> None:
+    d = diagram(lesson_tier(walkin="client", shop="client", lb2="load_balancer"),
+                *BASE_LINKS, "walkin-lb", "shop-lb2", "lb2-a", "lb2-b", "users-b")
+    assert spof_messages(d) == [
+        (("lb",), "LB is a single point of failure: if it goes down, the users of WALKIN reach no server. "
+                  "Link the clients to a second load balancer as well."),
+        (("lb2",), "LB2 is a single point of failure: if it goes down, the users of SHOP reach no server. "
+                   "Link the clients to a second load balancer as well."),
+    ]
+
+
+def test_a_client_linked_straight_to_a_server_as_well_has_no_load_balancer_as_single_point() -> None:
+    d = diagram(lesson_tier(), *BASE_LINKS, "users-b")
+    assert spof_messages(d) == []
+
+
+def test_clients_that_reach_no_server_do_not_count_towards_every_user() -> None:
+    d = diagram(lesson_tier(lonely="client", lb2="load_balancer"), *BASE_LINKS, "lonely-lb2")
+    assert [nodes for nodes, _ in spof_messages(d)] == [("lb",)]
+    assert "no user reaches any server" in spof_messages(d)[0][1]
+
+
+def test_single_points_of_failure_come_in_node_id_order_then_the_stores() -> None:
+    d = diagram({"z": "client", "m": "load_balancer", "b": "server", "redis": "redis", "pg": "postgres"},
+                "z-m", "m-b", "b-redis", "b-pg")
+    assert [nodes for nodes, _ in spof_messages(d)] == [("b",), ("m",), ("redis",), ("pg",)]
+    assert "for sessions" in spof_messages(d)[2][1] and "for carts" in spof_messages(d)[3][1]
+
+
+def test_separate_tiers_each_have_their_own_single_points_of_failure() -> None:
+    d = diagram({"u1": "client", "lb1": "load_balancer", "s1": "server", "s2": "server",
+                 "u2": "client", "s3": "server"}, "u1-lb1", "lb1-s1", "lb1-s2", "u2-s3")
+    assert spof_messages(d) == [
+        (("lb1",), "LB1 is a single point of failure: if it goes down, the users of U1 reach no server. "
+                   "Link the clients to a second load balancer as well."),
+        (("s3",), "S3 is a single point of failure: if it goes down, the users of U2 reach no server. "
+                  "Add a second server, behind a load balancer."),
+    ]

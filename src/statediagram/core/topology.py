@@ -165,14 +165,15 @@ def design_findings(diagram: Diagram) -> list[Finding]:
                         f"{labels[lb]} has no server behind it: every request it gets fails. Link it to servers.",
                         (lb,))
             )
-        if not any(g.has_edge(c, lb) for c in clients):
+        if not any(nodes[c].kind == CLIENT for c in g.predecessors(lb)):
             findings.append(
                 Finding("warning", "unreachable_load_balancer",
                         f"{labels[lb]} gets no traffic: no client is linked to it.", (lb,))
             )
     if clients:
+        served_set = set(served)
         for s in servers:
-            if s not in served:
+            if s not in served_set:
                 findings.append(
                     Finding("warning", "unreachable_server",
                             f"{labels[s]} gets no traffic: no client or load balancer reaches it. "
@@ -203,19 +204,14 @@ def design_findings(diagram: Diagram) -> list[Finding]:
 
 
 def _single_points_of_failure(diagram, g, reach, served, labels) -> list[Finding]:
-    import networkx as nx
-
     nodes = diagram.node_map()
     out: list[Finding] = []
     if not served:
         return out
     clients = [c for c in reach if reach[c]]
-    for v in sorted(n for n in g.nodes if nodes[n].kind != CLIENT):
-        h = g.copy()
-        h.remove_node(v)
-        cut = [c for c in clients if not any(nodes[x].kind == SERVER for x in nx.descendants(h, c))]
-        if not cut:
-            continue
+    cuts = _cut_clients(g, clients, [s for s in g if nodes[s].kind == SERVER])
+    for v in sorted(n for n in cuts if nodes[n].kind != CLIENT):
+        cut = cuts[v]
         if len(cut) == len(clients):
             who = "no user reaches any server"
         else:
@@ -245,3 +241,28 @@ def _single_points_of_failure(diagram, g, reach, served, labels) -> list[Finding
                     f"reach the {what}. Give it a replica (replicas 1 or more).", (store,))
         )
     return out
+
+
+_SERVERS = object()  # a virtual node every server leads to (its identity cannot clash with a node id)
+
+
+def _cut_clients(g, clients: list[str], servers: list[str]) -> dict[str, list[str]]:
+    """For every node whose loss leaves some of ``clients`` reaching no server: those clients, in given order.
+
+    Losing ``v`` cuts client ``c`` off when every request path from ``c`` to a server goes through ``v``; that
+    is, ``v`` dominates ``c`` when walking the request graph backwards from a virtual node that every server
+    leads to. One dominator tree answers for every node and client at once, instead of a reachability search
+    per removed node (which took seconds on a 2,000-node diagram).
+    """
+    import networkx as nx
+
+    back = nx.DiGraph()  # only what the virtual node reaches matters: the request graph's edges, reversed
+    back.add_edges_from([(_SERVERS, s) for s in servers] + [(b, a) for a, b in g.edges])
+    idom = nx.immediate_dominators(back, _SERVERS)
+    cuts: dict[str, list[str]] = {}
+    for c in clients:
+        v = idom.get(c)
+        while v is not None and v is not _SERVERS:
+            cuts.setdefault(v, []).append(c)
+            v = idom.get(v)
+    return cuts
