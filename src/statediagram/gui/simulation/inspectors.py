@@ -142,6 +142,10 @@ def _session_set_times(replay: Replay, t: int) -> dict[str, int]:
     return out
 
 
+HINT = ("<i>Click a token to see its request; click Redis, PostgreSQL, object storage or a server to see what "
+        "it holds.</i>")
+
+
 class Inspector(QWidget):
     """One panel that shows either a request's trail or a table of what a node holds."""
 
@@ -149,8 +153,7 @@ class Inspector(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.title = QLabel("<i>Click a token to see its request; click Redis, PostgreSQL, object storage or a "
-                            "server to see what it holds.</i>")
+        self.title = QLabel(HINT)
         self.title.setWordWrap(True)
         layout.addWidget(self.title)
         self.stack = QStackedWidget()
@@ -161,11 +164,19 @@ class Inspector(QWidget):
         self.stack.addWidget(self.text)
         self.stack.addWidget(self.table)
         layout.addWidget(self.stack)
+        self.stack.setMinimumHeight(150)
+        self.stack.setMaximumHeight(280)
+        self.stack.hide()  # until something is inspected, the hint alone: the room goes to the metrics
+
+    def clear(self) -> None:
+        self.title.setText(HINT)
+        self.stack.hide()
 
     def show_request(self, replay: Replay, rid: int) -> None:
         self.title.setText("<b>Request trail</b>")
         self.text.setHtml(request_html(replay, rid))
         self.stack.setCurrentWidget(self.text)
+        self.stack.show()
 
     def show_node(self, replay: Replay, node: str, t: int) -> None:
         if node in replay.engine.stores:
@@ -184,3 +195,4 @@ class Inspector(QWidget):
                 self.table.setItem(i, j, QTableWidgetItem(cell))
         self.table.resizeColumnsToContents()
         self.stack.setCurrentWidget(self.table)
+        self.stack.show()

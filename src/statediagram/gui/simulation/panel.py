@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QScrollArea, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QScrollArea, QVBoxLayout, QWidget
 
 from ...core.topology import state_homes
 from ...sim.scenario import SECOND
@@ -39,23 +39,14 @@ class SimulationPanel(QWidget):
                                     "border-radius: 6px; padding: 6px; }")
         self.metrics = MetricsPanel()
         self.inspector = Inspector()
-        split = QSplitter(Qt.Orientation.Vertical)
-        top = QWidget()
-        top_layout = QVBoxLayout(top)
-        top_layout.setContentsMargins(0, 0, 0, 0)
-        top_layout.addWidget(self.verdict)
-        top_layout.addWidget(self.happened)
+        layout.addWidget(self.verdict)
+        layout.addWidget(self.happened)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.metrics)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        top_layout.addWidget(scroll, 1)
-        split.addWidget(top)
-        split.addWidget(self.inspector)
-        split.setStretchFactor(0, 1)  # a taller window gives its height to the verdict and metrics
-        split.setStretchFactor(1, 0)
-        split.setSizes([700, 110])
-        layout.addWidget(split)
+        layout.addWidget(scroll, 1)  # the counters and charts take what the others leave
+        layout.addWidget(self.inspector)  # a line of hint until something is inspected, then its table
         self.setMinimumWidth(370)
 
 
@@ -112,6 +103,7 @@ class SimulationUI(QObject):
         self.panel.verdict.running("Press Simulate:")
         self.panel.happened.clear()
         self.panel.metrics.clear()
+        self.panel.inspector.clear()
         self.controls.timeline.clear()
         self.controls.clock.setText("t = 0.0 s")
         self.controls.set_running(False)

@@ -73,7 +73,11 @@ class VerdictBanner(QFrame):
 
     def _fit(self) -> None:
         """As tall as its explanations (up to a limit), so the counters below keep their room."""
-        rows = sum(self.findings.sizeHintForRow(i) for i in range(self.findings.count()))
+        width = max(80, self.findings.viewport().width() - 8)
+        metrics = self.findings.fontMetrics()
+        flags = int(Qt.TextFlag.TextWordWrap)
+        rows = sum(metrics.boundingRect(0, 0, width, 10_000, flags, self.findings.item(i).text()).height() + 4
+                   for i in range(self.findings.count()))
         frame = 2 * self.findings.frameWidth() + 6
         self.findings.setMaximumHeight(max(self.findings.minimumHeight(), min(rows + frame, 260)))
 
