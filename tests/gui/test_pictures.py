@@ -1,0 +1,72 @@
+"""Pictures of a diagram stay exact while getting faster: the PNG holds the rendered pixels losslessly and the
+diagram, and SVG stays all vectors."""
+
+from __future__ import annotations
+
+import struct
+
+import pytest
+from PySide6.QtGui import QImage
+
+from statediagram.core.fileio import FORMAT, diagram_to_json
+from statediagram.core.model import Diagram, Link, Node
+from statediagram.core.pngchunk import read_text_chunk
+from statediagram.gui import export
+
+
+def tier() -> Diagram:
+    """Users, a load balancer, two servers (one keeping sessions in RAM, one in Redis) and the stores."""
+    d = Diagram(title="tier")
+    d.nodes += [
+        Node("users", "client", "Users", 0.0, 100.0),
+        Node("lb", "load_balancer", "Front door", 260.0, 100.0),
+        Node("s1", "server", "Checkout API", 520.0, 0.0),
+        Node("s2", "server", "Catalog API with a long name", 520.0, 200.0),
+        Node("redis", "redis", "Sessions", 800.0, 0.0),
+        Node("pg", "postgres", "Orders", 800.0, 200.0),
+        Node("files", "object_storage", "Uploads", 800.0, 400.0),
+    ]
+    d.links += [Link("users", "lb"), Link("lb", "s1"), Link("lb", "s2"), Link("s1", "redis"), Link("s2", "pg")]
+    return d
+
+
+def png_chunk(data: bytes, ctype: bytes) -> bytes:
+    pos = 8
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        if data[pos + 4 : pos + 8] == ctype:
+            return data[pos + 8 : pos + 8 + length]
+        pos += 12 + length
+    raise AssertionError(f"no {ctype!r} chunk")
+
+
+def same_pixels(a: QImage, b: QImage, fmt: QImage.Format) -> bool:
+    a, b = a.convertToFormat(fmt), b.convertToFormat(fmt)
+    return a.size() == b.size() and all(a.constScanLine(y) == b.constScanLine(y) for y in range(a.height()))
+
+
+@pytest.mark.parametrize("scale", [1.0, 2.0, 0.7])
+def test_an_exported_png_holds_exactly_the_rendered_picture_and_the_diagram(qapp, scale):
+    diagram = tier()
+    data = export.png_bytes(diagram, scale)
+    width, height, depth, colour_type = struct.unpack(">IIBB", png_chunk(data, b"IHDR")[:10])
+    assert (depth, colour_type) == (8, 2)  # opaque: RGB, 8 bits a channel
+    decoded = QImage.fromData(data, "PNG")
+    assert (decoded.width(), decoded.height()) == (width, height)
+    assert same_pixels(decoded, export.render_image(diagram, scale), QImage.Format.Format_RGB888)
+    assert read_text_chunk(data, FORMAT) == diagram_to_json(diagram)
+
+
+def test_a_transparent_png_keeps_every_pixel_and_its_alpha(qapp):
+    diagram = tier()
+    data = export.png_bytes(diagram, transparent=True)
+    assert png_chunk(data, b"IHDR")[9] == 6  # RGBA
+    decoded = QImage.fromData(data, "PNG")
+    assert decoded.pixelColor(0, 0).alpha() == 0
+    assert same_pixels(decoded, export.render_image(diagram, transparent=True), QImage.Format.Format_RGBA8888)
+
+
+def test_an_svg_picture_stays_vectors(qapp):
+    svg = export.svg_bytes(tier()).decode("utf-8")
+    assert "<image" not in svg
+    assert "Checkout API" in svg
