@@ -1,17 +1,22 @@
-"""Pictures of a diagram stay exact while getting faster: the PNG holds the rendered pixels losslessly and the
-diagram, and SVG stays all vectors."""
+"""Pictures of a diagram stay exact while getting faster: the PNG holds the rendered pixels losslessly, cards
+copied from a shared picture look as cards drawn one by one, and SVG stays all vectors."""
 
 from __future__ import annotations
 
 import struct
 
 import pytest
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtWidgets import QGraphicsItem
 
 from statediagram.core.fileio import FORMAT, diagram_to_json
 from statediagram.core.model import Diagram, Link, Node
 from statediagram.core.pngchunk import read_text_chunk
 from statediagram.gui import export
+from statediagram.gui.document import Document
+from statediagram.gui.items import NodeItem
+from statediagram.gui.scene import DiagramScene
 
 
 def tier() -> Diagram:
@@ -67,6 +72,36 @@ def test_a_transparent_png_keeps_every_pixel_and_its_alpha(qapp):
     decoded = QImage.fromData(data, "PNG")
     assert decoded.pixelColor(0, 0).alpha() == 0
     assert same_pixels(decoded, export.render_image(diagram, transparent=True), QImage.Format.Format_RGBA8888)
+
+
+def render(scene: DiagramScene, scale: float) -> QImage:
+    source = scene.itemsBoundingRect().adjusted(-20, -20, 20, 20)
+    image = QImage(round(source.width() * scale), round(source.height() * scale), QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+    scene.render(painter, QRectF(0, 0, image.width(), image.height()), source)
+    painter.end()
+    return image
+
+
+@pytest.mark.parametrize("scale", [1.0, 2.0])
+def test_cards_copied_from_a_shared_picture_look_as_cards_drawn_one_by_one(qapp, monkeypatch, scale):
+    scene = DiagramScene(Document(tier()))  # interactive: selection, warnings
+    scene.set_findings([])
+    scene.node_items["s1"].set_warnings(["Sessions live in this server's memory."])
+    scene.node_items["s2"].setSelected(True)
+    for item in scene.node_items.values():  # each render paints the cards anew, not from the canvas's cache
+        item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+    copied = render(scene, scale)
+    monkeypatch.setattr(NodeItem, "_copy_card", lambda *args: False)
+    drawn = render(scene, scale)
+    worst = max(
+        abs(a - b)
+        for y in range(copied.height())
+        for a, b in zip(copied.constScanLine(y), drawn.constScanLine(y), strict=True)
+    )
+    assert worst <= 2  # rounding where a card's soft edge meets the canvas, nothing an eye can see
 
 
 def test_an_svg_picture_stays_vectors(qapp):

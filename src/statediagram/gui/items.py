@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import math
 from functools import cache
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPaintEngine,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPen,
+    QPixmap,
+    QPixmapCache,
+    QTransform,
+)
 from PySide6.QtWidgets import QGraphicsItem, QStyle, QStyleOptionGraphicsItem, QWidget
 
 from ..core.catalog import KINDS, SERVER
@@ -172,12 +186,21 @@ class NodeItem(QGraphicsItem):
     # --- painting ----------------------------------------------------------------------------------
 
     def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        colour = theme.kind_colour(self.kind)
+        selected = bool(option.state & _SELECTED)
         lod = option.levelOfDetailFromTransform(p.worldTransform())
         if lod < BLOCKS_LOD:  # far out: a coloured block is all the eye can see, and it keeps big diagrams fluid
-            p.fillRect(self._rect, theme.SELECTION if selected else colour.lighter(150))
+            p.fillRect(self._rect, theme.SELECTION if selected else theme.kind_colour(self.kind).lighter(150))
             return
+        if not self._copy_card(p, selected, lod):
+            self._paint_card(p, selected, lod)
+        if lod >= 0.5:
+            self._paint_text(p)  # over the card's white, clear of the badges and the warning
+        if self.interactive and (self.hovered or selected):
+            self._paint_handle(p)
+
+    def _paint_card(self, p: QPainter, selected: bool, lod: float) -> None:
+        """Everything but the label and subtitle: what cards of a kind with the same badges share."""
+        colour = theme.kind_colour(self.kind)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setPen(QPen(theme.SELECTION if selected else theme.CARD_BORDER, 2.4 if selected else 1.0))
         p.setBrush(theme.CARD)
@@ -185,14 +208,49 @@ class NodeItem(QGraphicsItem):
         p.fillPath(self._accent, colour)
         icon = QRectF(self._rect.left() + 12, self._rect.top() + 9, 40, 40)
         draw_kind_icon(p, self.kind, icon, colour)
-        if lod >= 0.5:
-            self._paint_text(p)
         if self.homes is not None:
             self._paint_badges(p, lod)
         if self.warnings:
             self._paint_warning(p)
-        if self.interactive and (self.hovered or selected):
-            self._paint_handle(p)
+
+    def _copy_card(self, p: QPainter, selected: bool, lod: float) -> bool:
+        """Copy the card from a picture shared by the cards that look the same at this scale; False if the
+        painter needs real drawing (a vector picture such as SVG, a rotation).
+
+        A zoom step redraws every card in sight; painting a card (icon, badges) costs seven times copying one,
+        and a screenful holds a handful of different cards. The picture is drawn at the device's own scale,
+        so it is as sharp as drawing; it lands on whole pixels, which is where cards are at zoom 1.
+        """
+        t = p.deviceTransform()
+        if (t.type().value > QTransform.TransformationType.TxScale.value or p.viewTransformEnabled()
+                or p.paintEngine().type() != QPaintEngine.Type.Raster):
+            return False
+        sx, sy, ratio = t.m11(), t.m22(), p.device().devicePixelRatio()
+        hints = p.renderHints()
+        key = (f"statediagram card {self.kind} {selected} {self.badges()} {bool(self.warnings)} {lod >= 0.5} "
+               f"{sx!r} {sy!r} {ratio!r} {hints.value}")
+        picture = QPixmapCache.find(key)
+        if picture is None:
+            picture = self._card_picture(selected, lod, sx, sy, hints)
+            picture.setDevicePixelRatio(ratio)
+            QPixmapCache.insert(key, picture)
+        at = t.map(self._bounds.topLeft())
+        p.save()
+        p.setWorldTransform(QTransform())
+        p.drawPixmap(QPointF(round(at.x()) / ratio, round(at.y()) / ratio), picture)
+        p.restore()
+        return True
+
+    def _card_picture(self, selected: bool, lod: float, sx: float, sy: float, hints: QPainter.RenderHint) -> QPixmap:
+        picture = QPixmap(math.ceil(self._bounds.width() * sx) + 1, math.ceil(self._bounds.height() * sy) + 1)
+        picture.fill(Qt.GlobalColor.transparent)
+        q = QPainter(picture)
+        q.setRenderHints(hints)
+        q.scale(sx, sy)
+        q.translate(-self._bounds.topLeft())
+        self._paint_card(q, selected, lod)
+        q.end()
+        return picture
 
     def _paint_text(self, p: QPainter) -> None:
         label_font, small_font, _ = _fonts()
