@@ -28,7 +28,7 @@ def window(qtbot, starter):
 @pytest.fixture
 def main(qtbot, tmp_path, monkeypatch):
     """The editor's main window (which installs the simulation itself) with the stateless mission open."""
-    window_module = pytest.importorskip("statediagram.gui.window")
+    from statediagram.gui import window as window_module
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))

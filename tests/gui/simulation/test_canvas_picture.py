@@ -3,13 +3,11 @@ What the user sees must be exactly what the view itself would draw, and edits mu
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QImage
 
+from statediagram.gui import commands
 from statediagram.sim.scenario import SECOND
-
-commands = pytest.importorskip("statediagram.gui.commands")
 
 
 class PaintCounter(QObject):

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication
 
 from statediagram.core import Link, Node
+from statediagram.gui import commands
 from statediagram.sim.scenario import SECOND
-
-commands = pytest.importorskip("statediagram.gui.commands")
 
 
 def finish(sim) -> dict:
