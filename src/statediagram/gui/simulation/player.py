@@ -55,7 +55,8 @@ def _settle() -> None:
     for 100-300 ms each time the heap grew by a quarter. Frozen objects are still freed by reference counting,
     which is why a discarded run is closed first (``Replay.close`` breaks its cycles) and then dropped a slice
     at a time. What freezing does cost: cyclic garbage that was alive at a freeze is never collected. Measured
-    (benchmarks/bench_simview.py): about a hundred small objects of the redis client per discarded run."""
+    (benchmarks/bench_simview.py): none from the run's stores (``RedisStore.close`` breaks their cycles); about
+    a dozen per run from the networkx graphs behind the report's design findings."""
     gc.freeze()
 
 
