@@ -79,6 +79,23 @@ def test_zoomed_all_the_way_out_every_node_still_shows_as_a_block_of_its_colour(
     assert missing == []
 
 
+def test_just_above_fit_every_node_in_sight_shows_even_at_the_edges(canvas, qtbot):
+    """Far out, only the part of the diagram in sight is drawn: nothing in sight may be left out."""
+    canvas.set_zoom(BLOCKS_LOD * 0.9)
+    canvas.centerOn(canvas.scene().node_items["n13-11"])
+    picture(canvas)
+    qtbot.wait(100)
+    image = picture(canvas)
+    inside = canvas.viewport().rect().adjusted(2, 2, -2, -2)
+    items = canvas.scene().node_items
+    in_sight = {node_id: centre_on_screen(canvas, node_id) for node_id in items}
+    in_sight = {node_id: at for node_id, at in in_sight.items() if inside.contains(at)}
+    assert 20 < len(in_sight) < len(items)  # a part of the diagram, out to the edges
+    block = {node_id: theme.kind_colour(items[node_id].kind).lighter(150) for node_id in in_sight}
+    missing = [node_id for node_id, at in in_sight.items() if not close(colour_at(image, at), block[node_id])]
+    assert missing == []
+
+
 def test_zoomed_out_a_click_still_selects_the_node_and_shows_it_selected(canvas, qtbot):
     zoom_all_out(canvas, qtbot)
     at = centre_on_screen(canvas, "n3-7")

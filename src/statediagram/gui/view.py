@@ -81,7 +81,7 @@ class DiagramView(QGraphicsView):
             painter.drawRects(bars)
         scene: DiagramScene = self.scene()  # type: ignore[assignment]
         if scene.overview_mode.on:
-            scene.overview().draw(painter)
+            scene.overview().draw(painter, rect)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
         # Far out every node is a block anyway: drawing them all in a few calls keeps 2,000 nodes fluid.
