@@ -120,6 +120,7 @@ class OverviewMode:
         self.scene = scene
         self.on = False
         self._todo: deque[QGraphicsItem] = deque()  # items whose flag may still disagree with ``on``
+        self._done: set[QGraphicsItem] = set()  # items of ``_todo`` already switched, as a view showed them
         self._settled = QRectF()  # where every item already draws as ``on`` says
         self._timer = QTimer(scene)
         self._timer.setSingleShot(True)
@@ -130,6 +131,7 @@ class OverviewMode:
         if on != self.on:
             self.on = on
             self._todo = deque(chain(self.scene.link_items.values(), self.scene.node_items.values()))
+            self._done = set()
             self._settled = QRectF()
             self._timer.start()
 
@@ -140,6 +142,7 @@ class OverviewMode:
     def forget_all(self) -> None:
         """The scene is about to delete every item."""
         self._todo.clear()
+        self._done = set()
         self._settled = QRectF()
 
     def settle(self, rect: QRectF | None = None) -> None:
@@ -148,14 +151,18 @@ class OverviewMode:
             todo, self._todo = self._todo, deque()
             for item in todo:
                 self._switch(item)
+            self._done = set()
         elif self._todo and not self._settled.contains(rect):
+            # Zooming out shows a little more each frame: only what was not switched yet costs a call into Qt.
+            done = self._done
             for item in self.scene.items(rect, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
-                if isinstance(item, NodeItem | LinkItem):
+                if item not in done and isinstance(item, NodeItem | LinkItem):
                     item.setFlag(NO_CONTENTS, self.on)
+                    done.add(item)
             self._settled = rect
 
     def _switch(self, item: QGraphicsItem) -> None:
-        if item.scene() is self.scene:  # a removed item may wait here; it is no longer drawn anyway
+        if item not in self._done and item.scene() is self.scene:  # a removed item may wait here; not drawn anyway
             item.setFlag(NO_CONTENTS, self.on)
 
     def _next_chunk(self) -> None:
@@ -164,4 +171,5 @@ class OverviewMode:
         if self._todo:
             self._timer.start()
         else:
+            self._done = set()
             self._settled = QRectF()
