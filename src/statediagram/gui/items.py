@@ -390,6 +390,10 @@ class LinkItem(QGraphicsItem):
     def line(self) -> QLineF:
         return self._line
 
+    def ends(self) -> tuple[QPointF, QPointF]:
+        """Where the line starts and ends (the end dots' centres)."""
+        return self._ends
+
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
         return self._bounds
 

@@ -39,22 +39,33 @@ class Overview:
     """
 
     def __init__(self, scene: DiagramScene) -> None:
+        # Made again on every change (a drag far out makes one per mouse move): plain numbers where possible.
         self._tiles: dict[tuple[int, int], _Tile] = {}
         self._shown: tuple[list[_Tile], _Tile] | None = None  # the tiles last drawn, merged into one
         for link in scene.link_items.values():
-            line = link.line()
-            tile = self._tile(line.center())
-            (tile.selected_links if link.isSelected() else tile.links).append(line)
-            tile.ends += (line.p1(), line.p2())
-            tile.grow(QRectF(line.p1(), line.p2()).normalized())
+            start, end = link.ends()
+            x1, y1, x2, y2 = start.x(), start.y(), end.x(), end.y()
+            tile = self._tile((x1 + x2) / 2, (y1 + y2) / 2)
+            (tile.selected_links if link.isSelected() else tile.links).append(link.line())
+            tile.ends += (start, end)
+            tile.grow(min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
+        cards: dict[str, tuple[float, float, float, float]] = {}  # kind -> its card: left, top, width, height
         for node in scene.node_items.values():
-            rect = node.card_rect().translated(node.pos())
-            tile = self._tile(rect.center())
-            tile.blocks.setdefault("" if node.isSelected() else node.kind, []).append(rect)
-            tile.grow(rect)
+            card = cards.get(node.kind)
+            if card is None:
+                r = node.card_rect()
+                card = cards[node.kind] = (r.left(), r.top(), r.width(), r.height())
+            at = node.pos()
+            left, top = at.x() + card[0], at.y() + card[1]
+            tile = self._tile(at.x(), at.y())
+            tile.blocks.setdefault("" if node.isSelected() else node.kind, []).append(
+                QRectF(left, top, card[2], card[3]))
+            tile.grow(left, top, left + card[2], top + card[3])
+        for tile in self._tiles.values():
+            tile.finish()
 
-    def _tile(self, at: QPointF) -> _Tile:
-        key = (math.floor(at.x() / TILE), math.floor(at.y() / TILE))
+    def _tile(self, x: float, y: float) -> _Tile:
+        key = (math.floor(x / TILE), math.floor(y / TILE))
         tile = self._tiles.get(key)
         if tile is None:
             tile = self._tiles[key] = _Tile()
@@ -79,9 +90,16 @@ class _Tile:
         self.ends: list[QPointF] = []
         self.blocks: dict[str, list[QRectF]] = {}  # kind (or "" for the selected nodes) -> card rectangles
         self.bounds = QRectF()  # all of it, pens included
+        self._box = [math.inf, math.inf, -math.inf, -math.inf]
 
-    def grow(self, rect: QRectF) -> None:
-        self.bounds = self.bounds.united(rect.adjusted(-REACH, -REACH, REACH, REACH))
+    def grow(self, left: float, top: float, right: float, bottom: float) -> None:
+        box = self._box
+        box[0], box[1] = min(box[0], left), min(box[1], top)
+        box[2], box[3] = max(box[2], right), max(box[3], bottom)
+
+    def finish(self) -> None:
+        left, top, right, bottom = self._box
+        self.bounds = QRectF(left, top, right - left, bottom - top).adjusted(-REACH, -REACH, REACH, REACH)
 
     @staticmethod
     def merged(tiles: list[_Tile]) -> _Tile:
