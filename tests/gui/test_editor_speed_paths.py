@@ -10,9 +10,10 @@ from PySide6.QtTest import QTest
 
 from statediagram.core.model import Diagram, Link, Node
 from statediagram.gui import theme
+from statediagram.gui import view as view_module
 from statediagram.gui.document import Document
 from statediagram.gui.editor import Editor
-from statediagram.gui.items import BLOCKS_LOD
+from statediagram.gui.items import BLOCKS_LOD, TEXT_LOD
 from statediagram.gui.scene import DiagramScene
 from statediagram.gui.view import DiagramView
 
@@ -146,3 +147,51 @@ def test_a_picture_taken_while_the_view_is_zoomed_out_has_the_cards(canvas, qtbo
     painter.end()
     label_row = image.copy(200 - 38, 150 - item.card_rect().height() / 2 + 12, 100, 16)
     assert any(label_row.pixelColor(x, y).lightness() < 120 for x in range(100) for y in range(16))  # the label
+
+
+# --- between the blocks and the texts, the view draws the cards in batches -----------------------------------
+
+
+def look_in_between(view: DiagramView, qtbot, batched: bool, monkeypatch) -> QImage:
+    """The view at zoom 0.4 (cards without texts), drawn in batches or (as at any zoom) by the items."""
+    monkeypatch.setattr(view_module, "TEXT_LOD", TEXT_LOD if batched else 0.0)
+    view.set_zoom(0.4)
+    view.centerOn(QPointF(8 * 260.0, 7 * 180.0))  # where n8-7 is
+    picture(view)
+    qtbot.wait(100)  # the items out of sight switch over a few turns of the event loop
+    assert view.scene().overview_mode.on == batched
+    return picture(view)
+
+
+def differences(a: QImage, b: QImage) -> tuple[int, int]:
+    """How many bytes of two pictures differ, and by how much at most."""
+    count = worst = 0
+    for y in range(a.height()):
+        row_a, row_b = bytes(a.constScanLine(y)), bytes(b.constScanLine(y))
+        if row_a != row_b:
+            changed = [abs(p - q) for p, q in zip(row_a, row_b, strict=True) if p != q]
+            count, worst = count + len(changed), max(worst, *changed)
+    return count, worst
+
+
+@pytest.mark.parametrize("moved", [False, True])
+def test_between_blocks_and_texts_the_cards_look_as_the_items_draw_them(canvas, qtbot, monkeypatch, moved):
+    scene = canvas.scene()
+    scene.node_items["n8-6"].setSelected(True)
+    scene.node_items["n8-8"].hovered = True
+    scene.node_items["n9-7"].set_warnings(["Sessions live in this server's memory."])
+    batched = look_in_between(canvas, qtbot, True, monkeypatch)
+    if moved:  # a drag step: the batches follow the node and its link without being made again
+        node = scene.doc.node("n8-7")
+        canvas.editor.move_nodes({"n8-7": ((node.x, node.y), (node.x + 40.0, node.y + 60.0))}, "Move")
+        batched = picture(canvas)
+    drawn = look_in_between(canvas, qtbot, False, monkeypatch)
+    count, worst = differences(batched, drawn)
+    assert count < batched.sizeInBytes() // 1000 and worst <= 64  # only the end dots' soft edges
+
+
+def test_between_blocks_and_texts_a_click_still_selects_the_node(canvas, qtbot, monkeypatch):
+    look_in_between(canvas, qtbot, True, monkeypatch)
+    at = centre_on_screen(canvas, "n8-7")
+    QTest.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
+    assert canvas.scene().selected_node_ids() == ["n8-7"]

@@ -35,8 +35,10 @@ if TYPE_CHECKING:
 _POSITION_CHANGE = QGraphicsItem.GraphicsItemChange.ItemPositionChange
 _POSITION_CHANGED = QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged
 _SELECTED = QStyle.StateFlag.State_Selected
+_NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
 _ANTIALIASING = QPainter.RenderHint.Antialiasing
 BLOCKS_LOD = 0.3  # below this scale a node is a coloured block: text under ~3 px high is unreadable
+TEXT_LOD = 0.5  # from this scale on a card shows its texts
 BADGE_ROWS = (("sessions", "sessions"), ("cart", "cart"), ("uploads", "uploads"))
 
 
@@ -51,6 +53,13 @@ def _fonts() -> tuple[QFont, QFont, QFont]:
     badge.setPointSizeF(8.0)
     badge.setBold(True)
     return label, small, badge
+
+
+def copies_pictures(p: QPainter, t: QTransform) -> bool:
+    """Whether cards can be copied from pictures onto ``p`` (``t``: its device transform): a raster device
+    (not SVG), scaled and moved only."""
+    return (t.type().value <= QTransform.TransformationType.TxScale.value and not p.viewTransformEnabled()
+            and p.paintEngine().type() == QPaintEngine.Type.Raster)
 
 
 def node_subtitle(node: Node) -> str:
@@ -126,21 +135,29 @@ class NodeItem(QGraphicsItem):
         self.subtitle = node_subtitle(node)
         self._texts = None
         self._update_tooltip()
-        self.update()
+        self._refresh()
 
     def set_homes(self, homes: ServerHomes | None) -> None:
         if homes != self.homes:
             self.homes = homes
             self._look = None
             self._update_tooltip()
-            self.update()
+            self._refresh()
 
     def set_warnings(self, warnings: list[str]) -> None:
         if warnings != self.warnings:
             self.warnings = warnings
             self._look = None
             self._update_tooltip()
-            self.update()
+            self._refresh()
+
+    def _refresh(self) -> None:
+        """Draw again: the item, or its place while the view draws it in a batch (see overview.py), since Qt
+        takes no notice of updates to an item without contents."""
+        self.update()
+        scene = self.scene()
+        if scene is not None and self.flags() & _NO_CONTENTS:
+            scene.update(self.sceneBoundingRect())
 
     def badges(self) -> list[tuple[str, str, bool]]:
         """(what, where, shared) for each kind of state a server keeps, e.g. ("sessions", "RAM", False)."""
@@ -195,13 +212,13 @@ class NodeItem(QGraphicsItem):
             p.fillRect(self._rect, theme.SELECTION if selected else theme.kind_colour(self.kind).lighter(150))
             return
         if not self._copy_card(p, selected, lod):
-            self._paint_card(p, selected, lod)
-        if lod >= 0.5:
+            self.paint_card(p, selected, lod)
+        if lod >= TEXT_LOD:
             self._paint_text(p)  # over the card's white, clear of the badges and the warning
         if self.interactive and (self.hovered or selected):
-            self._paint_handle(p)
+            self.paint_handle(p)
 
-    def _paint_card(self, p: QPainter, selected: bool, lod: float) -> None:
+    def paint_card(self, p: QPainter, selected: bool, lod: float) -> None:
         """Everything but the label and subtitle: what cards of a kind with the same badges share."""
         colour = theme.kind_colour(self.kind)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -225,19 +242,10 @@ class NodeItem(QGraphicsItem):
         so it is as sharp as drawing; it lands on whole pixels, which is where cards are at zoom 1.
         """
         t = p.deviceTransform()
-        if (t.type().value > QTransform.TransformationType.TxScale.value or p.viewTransformEnabled()
-                or p.paintEngine().type() != QPaintEngine.Type.Raster):
+        if not copies_pictures(p, t):
             return False
-        sx, sy, ratio = t.m11(), t.m22(), p.device().devicePixelRatio()
-        hints = p.renderHints()
-        if self._look is None:
-            self._look = f"statediagram card {self.kind} {self.badges()} {bool(self.warnings)}"
-        key = f"{self._look} {selected} {lod >= 0.5} {sx!r} {sy!r} {ratio!r} {hints.value}"
-        picture = QPixmapCache.find(key)
-        if picture is None:
-            picture = self._card_picture(selected, lod, sx, sy, hints)
-            picture.setDevicePixelRatio(ratio)
-            QPixmapCache.insert(key, picture)
+        ratio = p.device().devicePixelRatio()
+        picture = self.card_picture(selected, lod, t.m11(), t.m22(), ratio, p.renderHints())
         at = t.map(self._bounds.topLeft())
         p.save()
         p.setWorldTransform(QTransform())
@@ -245,15 +253,25 @@ class NodeItem(QGraphicsItem):
         p.restore()
         return True
 
-    def _card_picture(self, selected: bool, lod: float, sx: float, sy: float, hints: QPainter.RenderHint) -> QPixmap:
-        picture = QPixmap(math.ceil(self._bounds.width() * sx) + 1, math.ceil(self._bounds.height() * sy) + 1)
-        picture.fill(Qt.GlobalColor.transparent)
-        q = QPainter(picture)
-        q.setRenderHints(hints)
-        q.scale(sx, sy)
-        q.translate(-self._bounds.topLeft())
-        self._paint_card(q, selected, lod)
-        q.end()
+    def card_picture(self, selected: bool, lod: float, sx: float, sy: float, ratio: float,
+                     hints: QPainter.RenderHint) -> QPixmap:
+        """This card without its texts at ``sx`` x ``sy`` device pixels a unit, the picture's pixel (0, 0) on
+        the corner of :meth:`boundingRect`; shared with the cards that look the same."""
+        if self._look is None:
+            self._look = f"statediagram card {self.kind} {self.badges()} {bool(self.warnings)}"
+        key = f"{self._look} {selected} {lod >= TEXT_LOD} {sx!r} {sy!r} {ratio!r} {hints.value}"
+        picture = QPixmapCache.find(key)
+        if picture is None:
+            picture = QPixmap(math.ceil(self._bounds.width() * sx) + 1, math.ceil(self._bounds.height() * sy) + 1)
+            picture.fill(Qt.GlobalColor.transparent)
+            q = QPainter(picture)
+            q.setRenderHints(hints)
+            q.scale(sx, sy)
+            q.translate(-self._bounds.topLeft())
+            self.paint_card(q, selected, lod)
+            q.end()
+            picture.setDevicePixelRatio(ratio)
+            QPixmapCache.insert(key, picture)
         return picture
 
     def _paint_text(self, p: QPainter) -> None:
@@ -285,7 +303,7 @@ class NodeItem(QGraphicsItem):
             p.setPen(pen)
             p.setBrush(theme.SHARED_FILL if shared else theme.LOCAL_FILL)
             p.drawRoundedRect(pill, pill.height() / 2, pill.height() / 2)
-            if lod < 0.5:
+            if lod < TEXT_LOD:
                 continue
             p.setFont(small_font)
             p.setPen(theme.MUTED_INK)
@@ -307,7 +325,7 @@ class NodeItem(QGraphicsItem):
         p.setFont(_fonts()[2])
         p.drawText(QRectF(c.x() - 10, c.y() - 6, 20, 14), Qt.AlignmentFlag.AlignCenter, "!")
 
-    def _paint_handle(self, p: QPainter) -> None:
+    def paint_handle(self, p: QPainter) -> None:
         c = self.handle_centre()
         r = theme.HANDLE_RADIUS
         p.setPen(QPen(QColor("white"), 1.5))
@@ -333,7 +351,7 @@ class NodeItem(QGraphicsItem):
 
     def hoverEnterEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self.hovered = True
-        self.update()
+        self._refresh()
 
     def hoverMoveEvent(self, event) -> None:  # noqa: N802 - Qt's name
         shape = Qt.CursorShape.CrossCursor if self.over_handle(event.pos()) else Qt.CursorShape.ArrowCursor
@@ -341,7 +359,7 @@ class NodeItem(QGraphicsItem):
 
     def hoverLeaveEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self.hovered = False
-        self.update()
+        self._refresh()
 
 
 def clip_to_rect(centre: QPointF, rect: QRectF, towards: QPointF) -> QPointF:

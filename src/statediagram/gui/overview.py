@@ -1,10 +1,11 @@
 """The far-out look of a big diagram, drawn in a few batched calls instead of one Python call per item.
 
-Below ``BLOCKS_LOD`` a node card is a coloured block anyway. The view then draws every link and block
-from plain lists (:class:`Overview`), and the items' own painting is switched off with Qt's
-``ItemHasNoContents`` flag: they stay where they are, selectable and hit-testable. Switching the flag on
-thousands of items costs tens of milliseconds, so :class:`OverviewMode` switches the items in sight at once
-and the others over the next turns of the event loop.
+Below ``TEXT_LOD`` a node card has no text: it is one of a handful of pictures (see NodeItem.card_picture),
+and below ``BLOCKS_LOD`` a coloured block. The view then draws every link, card and block in sight from
+plain lists (:class:`Overview`), and the items' own painting is switched off with Qt's ``ItemHasNoContents``
+flag: they stay where they are, selectable and hit-testable. Switching the flag on thousands of items costs
+tens of milliseconds, so :class:`OverviewMode` switches the items in sight at once and the others over the
+next turns of the event loop.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from itertools import chain
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QPainter, QPen
+from PySide6.QtGui import QPainter, QPen, QTransform
 from PySide6.QtWidgets import QGraphicsItem
 
 from . import theme
-from .items import LinkItem, NodeItem
+from .items import BLOCKS_LOD, LinkItem, NodeItem, copies_pictures
 
 if TYPE_CHECKING:
     from .scene import DiagramScene
@@ -31,36 +32,27 @@ REACH = 5.0  # how far a line's halo or an end dot reaches out of its geometry, 
 
 
 class Overview:
-    """What a far-out view draws: the links as lines with their end dots, the nodes as blocks.
+    """What a far-out view draws: the links as lines with their end dots, the nodes as cards or blocks.
 
-    Built from the items on demand; the scene drops it on any change of geometry, membership or selection.
-    Kept in square tiles of the scene, so that a view showing part of a big diagram draws only the tiles in
-    sight: just above fit, most of the diagram is out of sight, and drawing it all took 6 ms a frame.
+    Built from the items on demand; the scene drops it on any change of membership or selection, and moves
+    a dragged node's drawing (:meth:`moved`). Kept in square tiles of the scene, so that a view showing part
+    of a big diagram draws only the tiles in sight: just above fit, most of the diagram is out of sight, and
+    drawing it all took 6 ms a frame.
     """
 
     def __init__(self, scene: DiagramScene) -> None:
-        # Made again on every change (a drag far out makes one per mouse move): plain numbers where possible.
+        # Made again on every change of selection: plain numbers where possible.
         self._tiles: dict[tuple[int, int], _Tile] = {}
-        self._shown: tuple[list[_Tile], _Tile] | None = None  # the tiles last drawn, merged into one
+        self._shown: tuple[set[_Tile], _Tile] | None = None  # tiles drawn lately, and them merged into one
+        self._links: dict[LinkItem, tuple[_Tile, QLineF, tuple[QPointF, QPointF], bool]] = {}
+        self._nodes: dict[NodeItem, tuple[_Tile, QRectF, str]] = {}
+        self._rank: dict[NodeItem, int] = {}  # the scene's order: cards overlap as the items would
+        self._cards: dict[str, tuple[float, float, float, float]] = {}  # kind -> card's left, top, width, height
         for link in scene.link_items.values():
-            start, end = link.ends()
-            x1, y1, x2, y2 = start.x(), start.y(), end.x(), end.y()
-            tile = self._tile((x1 + x2) / 2, (y1 + y2) / 2)
-            (tile.selected_links if link.isSelected() else tile.links).append(link.line())
-            tile.ends += (start, end)
-            tile.grow(min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
-        cards: dict[str, tuple[float, float, float, float]] = {}  # kind -> its card: left, top, width, height
-        for node in scene.node_items.values():
-            card = cards.get(node.kind)
-            if card is None:
-                r = node.card_rect()
-                card = cards[node.kind] = (r.left(), r.top(), r.width(), r.height())
-            at = node.pos()
-            left, top = at.x() + card[0], at.y() + card[1]
-            tile = self._tile(at.x(), at.y())
-            tile.blocks.setdefault("" if node.isSelected() else node.kind, []).append(
-                QRectF(left, top, card[2], card[3]))
-            tile.grow(left, top, left + card[2], top + card[3])
+            self._add_link(link)
+        for rank, node in enumerate(scene.node_items.values()):
+            self._rank[node] = rank
+            self._add_node(node)
         for tile in self._tiles.values():
             tile.finish()
 
@@ -71,24 +63,121 @@ class Overview:
             tile = self._tiles[key] = _Tile()
         return tile
 
+    def _add_link(self, link: LinkItem) -> _Tile:
+        start, end = ends = link.ends()
+        x1, y1, x2, y2 = start.x(), start.y(), end.x(), end.y()
+        tile = self._tile((x1 + x2) / 2, (y1 + y2) / 2)
+        line, selected = link.line(), link.isSelected()
+        (tile.selected_links if selected else tile.links).append(line)
+        tile.ends += ends
+        tile.grow(min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
+        self._links[link] = tile, line, ends, selected
+        return tile
+
+    def _add_node(self, node: NodeItem) -> _Tile:
+        card = self._cards.get(node.kind)
+        if card is None:
+            r = node.card_rect()
+            card = self._cards[node.kind] = (r.left(), r.top(), r.width(), r.height())
+        at = node.pos()
+        left, top = at.x() + card[0], at.y() + card[1]
+        tile = self._tile(at.x(), at.y())
+        kind = "" if node.isSelected() else node.kind
+        rect = QRectF(left, top, card[2], card[3])
+        tile.blocks.setdefault(kind, []).append(rect)
+        tile.nodes.append(node)
+        tile.grow(left, top, left + card[2], top + card[3])
+        self._nodes[node] = tile, rect, kind
+        return tile
+
+    def moved(self, node: NodeItem, links: list[LinkItem]) -> None:
+        """``node`` moved and ``links`` with it (their geometry already updated): draw them where they are now.
+
+        A drag far out moves a node a mouse move at a time; making the whole overview again took 30 ms.
+        """
+        tile, rect, kind = self._nodes.pop(node)
+        tile.blocks[kind].remove(rect)
+        tile.nodes.remove(node)
+        grown = {self._add_node(node)}
+        for link in links:
+            tile, line, ends, selected = self._links.pop(link)
+            (tile.selected_links if selected else tile.links).remove(line)
+            for end in ends:
+                tile.ends.remove(end)
+            grown.add(self._add_link(link))
+        for tile in grown:
+            tile.finish()
+        self._shown = None
+
     def draw(self, p: QPainter, rect: QRectF) -> None:
-        """The items' far-out painting (LinkItem.paint, NodeItem.paint's block) in ``rect``, batched."""
-        fringe = 2.0 / max(p.worldTransform().m11(), 1e-6)  # antialiasing reaches a pixel out, whatever the zoom
+        """The items' far-out painting (LinkItem.paint, NodeItem.paint without texts) in ``rect``, batched."""
+        lod = p.worldTransform().m11()
+        fringe = 2.0 / max(lod, 1e-6)  # antialiasing reaches a pixel out, whatever the zoom
         rect = rect.adjusted(-fringe, -fringe, fringe, fringe)
-        shown = [tile for tile in self._tiles.values() if tile.bounds.intersects(rect)]
-        if self._shown is None or self._shown[0] != shown:
-            self._shown = shown, _Tile.merged(shown)
-        self._shown[1].draw(p)
+        whole = self._merged([tile for tile in self._tiles.values() if tile.bounds.intersects(rect)])
+        whole.draw_links(p)
+        if lod < BLOCKS_LOD:
+            whole.draw_blocks(p)
+        else:
+            if not whole.sorted:
+                whole.nodes.sort(key=self._rank.__getitem__)
+                whole.sorted = True
+            draw_cards(p, whole.nodes, lod)
+
+    def _merged(self, shown: list[_Tile]) -> _Tile:
+        """The tiles in sight as one, made again only when they are not yet in it or it holds twice as many:
+        each step of a zoom or pan shows a few tiles more or fewer, and merging all takes a millisecond."""
+        if self._shown is not None:
+            merged, whole = self._shown
+            missing = [tile for tile in shown if tile not in merged]
+            if len(merged) + len(missing) <= 2 * len(shown):
+                if missing:
+                    merged.update(missing)
+                    whole.add(missing)
+                return whole
+        whole = _Tile()
+        whole.add(shown)
+        self._shown = set(shown), whole
+        return whole
+
+def draw_cards(p: QPainter, nodes: list[NodeItem], lod: float) -> None:
+    """The cards of ``nodes`` as their own paint() draws them below TEXT_LOD (no texts), handles included."""
+    t = p.deviceTransform()
+    if copies_pictures(p, t):
+        sx, sy, dx, dy = t.m11(), t.m22(), t.dx(), t.dy()
+        ratio, hints = p.device().devicePixelRatio(), p.renderHints()
+        p.save()
+        p.setWorldTransform(QTransform())
+        for node in nodes:  # where NodeItem._copy_card would put the picture
+            picture = node.card_picture(node.isSelected(), lod, sx, sy, ratio, hints)
+            at, corner = node.pos(), node.boundingRect()
+            x, y = (at.x() + corner.left()) * sx + dx, (at.y() + corner.top()) * sy + dy
+            p.drawPixmap(QPointF(round(x) / ratio, round(y) / ratio), picture)
+        p.restore()
+    else:  # a rotated view, a vector device: drawn for real
+        for node in nodes:
+            p.save()
+            p.translate(node.pos())
+            node.paint_card(p, node.isSelected(), lod)
+            p.restore()
+    for node in nodes:
+        if node.interactive and (node.hovered or node.isSelected()):
+            p.save()
+            p.translate(node.pos())
+            node.paint_handle(p)
+            p.restore()
 
 
 class _Tile:
-    """The lines, end dots and blocks of the items whose middle lies in one tile of the scene."""
+    """The lines, end dots, cards and blocks of the items whose middle lies in one tile of the scene."""
 
     def __init__(self) -> None:
         self.links: list[QLineF] = []
         self.selected_links: list[QLineF] = []
         self.ends: list[QPointF] = []
         self.blocks: dict[str, list[QRectF]] = {}  # kind (or "" for the selected nodes) -> card rectangles
+        self.nodes: list[NodeItem] = []
+        self.sorted = False  # whether ``nodes`` are in the scene's order
         self.bounds = QRectF()  # all of it, pens included
         self._box = [math.inf, math.inf, -math.inf, -math.inf]
 
@@ -99,20 +188,22 @@ class _Tile:
 
     def finish(self) -> None:
         left, top, right, bottom = self._box
-        self.bounds = QRectF(left, top, right - left, bottom - top).adjusted(-REACH, -REACH, REACH, REACH)
+        # A node's handle reaches out of its card as far as its bounding rectangle does.
+        reach = REACH + (theme.HANDLE_RADIUS + 4 if self.nodes else 0)
+        self.bounds = QRectF(left, top, right - left, bottom - top).adjusted(-reach, -reach - 12, reach, reach)
 
-    @staticmethod
-    def merged(tiles: list[_Tile]) -> _Tile:
-        whole = _Tile()
+    def add(self, tiles: list[_Tile]) -> None:
+        """Take in what ``tiles`` hold (this tile then stands for them all)."""
         for tile in tiles:
-            whole.links += tile.links
-            whole.selected_links += tile.selected_links
-            whole.ends += tile.ends
+            self.links += tile.links
+            self.selected_links += tile.selected_links
+            self.ends += tile.ends
+            self.nodes += tile.nodes
             for kind, rects in tile.blocks.items():
-                whole.blocks.setdefault(kind, []).extend(rects)
-        return whole
+                self.blocks.setdefault(kind, []).extend(rects)
+        self.sorted = False
 
-    def draw(self, p: QPainter) -> None:
+    def draw_links(self, p: QPainter) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         if self.selected_links:
             halo = QPen(theme.LINK_SELECTED.lighter(170), 8.0)
@@ -125,6 +216,8 @@ class _Tile:
         p.drawLines(self.links)
         p.setPen(QPen(theme.LINK, 8.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))  # a dot: radius 3 + pen
         p.drawPoints(self.ends)
+
+    def draw_blocks(self, p: QPainter) -> None:
         p.setPen(Qt.PenStyle.NoPen)
         for kind, rects in self.blocks.items():
             p.setBrush(theme.kind_colour(kind).lighter(150) if kind else theme.SELECTION)

@@ -114,9 +114,13 @@ class DiagramScene(QGraphicsScene):
         self.removeItem(item)
 
     def node_item_moved(self, item: NodeItem) -> None:
-        self._overview = None
-        for key in self._links_at.get(item.node_id, ()):
-            self.link_items[key].update_geometry()
+        links = [self.link_items[key] for key in self._links_at.get(item.node_id, ())]
+        for link in links:
+            link.update_geometry()
+        if self._overview is not None:
+            self._overview.moved(item, links)
+        if self.overview_mode.on:
+            self.update()  # Qt takes no notice of moves of items without contents
 
     # --- far out: one batched drawing instead of thousands of items -------------------------------------
 
@@ -127,6 +131,8 @@ class DiagramScene(QGraphicsScene):
 
     def _forget_overview(self) -> None:
         self._overview = None
+        if self.overview_mode.on:
+            self.update()  # a selection shows in the overview; Qt takes no notice of items without contents
 
     def render(self, painter: QPainter, target: QRectF = QRectF(), source: QRectF = QRectF(),  # noqa: B008
                mode: Qt.AspectRatioMode = Qt.AspectRatioMode.KeepAspectRatio) -> None:

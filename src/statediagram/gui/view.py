@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QGraphicsView, QLineEdit, QWidget
 from ..core.catalog import KINDS
 from . import theme
 from .editor import Editor
-from .items import BLOCKS_LOD
+from .items import TEXT_LOD
 from .scene import DiagramScene
 
 KIND_MIME = "application/x-statediagram-kind"
@@ -84,9 +84,11 @@ class DiagramView(QGraphicsView):
             scene.overview().draw(painter, rect)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
-        # Far out every node is a block anyway: drawing them all in a few calls keeps 2,000 nodes fluid.
+        # Far out every card is a picture without text, or a block: drawing them all in a few calls keeps
+        # 2,000 nodes fluid. A little below the texts' zoom before switching, so that a zoom resting on that
+        # very zoom does not switch back and forth.
         scene: DiagramScene = self.scene()  # type: ignore[assignment]
-        scene.overview_mode.set_on(self.zoom() < BLOCKS_LOD)
+        scene.overview_mode.set_on(self.zoom() < (TEXT_LOD if scene.overview_mode.on else TEXT_LOD * 0.98))
         scene.overview_mode.settle(self.mapToScene(self.viewport().rect()).boundingRect())  # what is shown now
         super().paintEvent(event)
 
