@@ -16,7 +16,7 @@ from itertools import chain
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QPainter, QPen, QTransform
+from PySide6.QtGui import QPainter, QPen, QPolygonF, QTransform
 from PySide6.QtWidgets import QGraphicsItem
 
 from . import theme
@@ -178,6 +178,7 @@ class _Tile:
         self.blocks: dict[str, list[QRectF]] = {}  # kind (or "" for the selected nodes) -> card rectangles
         self.nodes: list[NodeItem] = []
         self.sorted = False  # whether ``nodes`` are in the scene's order
+        self._end_dots: QPolygonF | None = None  # ``ends`` in one Qt list, made when first drawn
         self.bounds = QRectF()  # all of it, pens included
         self._box = [math.inf, math.inf, -math.inf, -math.inf]
 
@@ -202,6 +203,7 @@ class _Tile:
             for kind, rects in tile.blocks.items():
                 self.blocks.setdefault(kind, []).extend(rects)
         self.sorted = False
+        self._end_dots = None
 
     def draw_links(self, p: QPainter) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -215,7 +217,10 @@ class _Tile:
         p.setPen(QPen(theme.LINK, 2.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
         p.drawLines(self.links)
         p.setPen(QPen(theme.LINK, 8.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))  # a dot: radius 3 + pen
-        p.drawPoints(self.ends)
+        if self._end_dots is None:
+            # A Python list is copied into Qt at every call: 8,000 points took 1 ms a frame, the dots 0.2 ms.
+            self._end_dots = QPolygonF(self.ends)
+        p.drawPoints(self._end_dots)
 
     def draw_blocks(self, p: QPainter) -> None:
         p.setPen(Qt.PenStyle.NoPen)
