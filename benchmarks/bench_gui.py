@@ -7,7 +7,8 @@ Targets (issue 5), on the 2-core machine:
   - panning and zooming it <= 16 ms a frame, median and worst (scroll or scale + a forced repaint of the
     viewport), at several zoom levels including fully zoomed out (every node drawn);
   - exporting a 200-node diagram to PNG with export_diagram <= 0.5 s.
-Also prints how long the design findings and badges block the GUI after opening. Prints figures; asserts nothing.
+Also prints how long the design findings and badges block the GUI after opening, and the frames of a drag far out.
+Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -201,6 +202,14 @@ def open_and_move(path: Path) -> None:
     app.processEvents()
     show_frames("zoom 0.2 .. 0.45 and back (detail on)", frames(app, view, lambda i: view.zoom_by(
         1.085 if i % 20 < 10 else 1 / 1.085)))
+    view.set_zoom(0.25)
+    view.centerOn(scene.node_items["g44s05"])
+    app.processEvents()
+    dragged = scene.node_items["g44s05"]
+    start = dragged.pos()
+    show_frames("drag a node far out (zoom 0.25)", frames(app, view, lambda i: dragged.setPos(
+        start.x() + 20 * (i % 10), start.y() + 20 * (i % 7))))
+    dragged.setPos(start)
     window.doc.undo_stack.setClean()
     window.close()
 
