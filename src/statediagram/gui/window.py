@@ -67,6 +67,9 @@ class MainWindow(QMainWindow):
             self._dock("Design findings", self.findings, Qt.DockWidgetArea.RightDockWidgetArea),
         ]
         self.zoom_label = QLabel("100%")
+        # A fixed width: the text changes every zoom frame, the status bar's layout must not follow it.
+        self.zoom_label.setFixedWidth(self.zoom_label.fontMetrics().horizontalAdvance("0000%") + 8)
+        self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.zoom_label.setToolTip("Zoom (Ctrl+wheel, Ctrl++ / Ctrl+-, F to fit)")
         self.statusBar().addPermanentWidget(self.zoom_label)
 
