@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from ..core.fileio import FILE_SUFFIX, DiagramError, atomic_write, load_diagram, save_diagram
 from ..core.model import Diagram
-from .document import Document
+from .document import Document, gc_paused
 
 MAX_RECENT = 8
 FILE_FILTER = f"Diagrams (*{FILE_SUFFIX} *.json);;Exported pictures (*.png);;All files (*)"
@@ -124,7 +124,8 @@ class FileController(QObject):
     def open_path(self, path: str) -> bool:
         """Open ``path``; an unreadable file shows the loader's message and changes nothing."""
         try:
-            loaded = load_diagram(path)
+            with gc_paused():
+                loaded = load_diagram(path)
         except DiagramError as exc:
             self.show_error("Cannot open this diagram", str(exc))
             return False
