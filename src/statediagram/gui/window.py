@@ -7,7 +7,16 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
 
 from ..core.fileio import parse_diagram
 from ..core.model import Diagram
@@ -25,6 +34,7 @@ from .start import StartView
 from .view import DiagramView
 
 FINDINGS_DELAY_MS = 120
+SIMULATION_AFTER_MS = 150  # after the first paint, on a 2-core machine
 MISSION_FILE = "stateless.statediagram.json"
 
 
@@ -87,12 +97,14 @@ class MainWindow(QMainWindow):
         self.files.path_changed.connect(self._remember_path)
         self.files.opened.connect(self.show_editor)
         self.files.opened.connect(self.refresh_recent)
-        self.doc.undo_stack.cleanChanged.connect(lambda _clean: self.update_title())
-        self.doc.undo_stack.indexChanged.connect(lambda _i: self.show_editor())
+        # Bound methods, not lambdas: Qt drops these connections when the window is destroyed, so an undo stack
+        # cleared during teardown cannot call into a deleted window.
+        self.doc.undo_stack.cleanChanged.connect(self._clean_changed)
+        self.doc.undo_stack.indexChanged.connect(self._index_changed)
         self.doc.topology_changed.connect(self._findings_timer.start)
         self.palette.add_requested.connect(self.view.add_at_centre)
         self.findings.nodes_chosen.connect(self.select_nodes)
-        self.view.zoom_changed.connect(lambda z: self.zoom_label.setText(f"{round(z * 100)}%"))
+        self.view.zoom_changed.connect(self._show_zoom)
         self.start.new_requested.connect(self.new_diagram)
         self.start.open_requested.connect(self.open_diagram)
         self.start.mission_requested.connect(self.open_mission)
@@ -101,9 +113,32 @@ class MainWindow(QMainWindow):
         self.update_title()
         self.show_start()
 
-        from .simulation import install_in_main_window  # the simulation's toolbar, panel and canvas layer
+        # The simulation (its bar, panel, canvas layer and the engine behind them) is installed just after the
+        # window's first paint: a faster start, and nothing moves, since the start page shows none of it and its
+        # menu is already in place.
+        self.simulate_menu = QMenu("&Simulate", self)
+        help_menu = next(a for a in self.menuBar().actions() if a.text() == "&Help")
+        self.menuBar().insertMenu(help_menu, self.simulate_menu)
+        self._simulation = None
+        QTimer.singleShot(SIMULATION_AFTER_MS, lambda: self.simulation)
 
-        self.simulation = install_in_main_window(self)
+    def _clean_changed(self, _clean: bool) -> None:
+        self.update_title()
+
+    def _index_changed(self, _index: int) -> None:
+        self.show_editor()
+
+    def _show_zoom(self, zoom: float) -> None:
+        self.zoom_label.setText(f"{round(zoom * 100)}%")
+
+    @property
+    def simulation(self):
+        """The installed simulation (installed on first use if the window has not yet done it)."""
+        if self._simulation is None:
+            from .simulation import install_in_main_window
+
+            self._simulation = install_in_main_window(self)
+        return self._simulation
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)

@@ -110,10 +110,12 @@ def install_in_main_window(window) -> InstalledSimulation:
 
 def simulate_menu(window: QMainWindow, sim: InstalledSimulation) -> QMenu:
     """A Simulate menu (before Help) listing every simulation command with its keys: the keyboard way in."""
-    bar = window.menuBar()
-    help_menu = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"), None)
-    menu = QMenu("&Simulate", window)
-    bar.insertMenu(help_menu, menu) if help_menu is not None else bar.addMenu(menu)
+    menu = getattr(window, "simulate_menu", None)  # the window may have put it in place already
+    if menu is None:
+        bar = window.menuBar()
+        help_menu = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"), None)
+        menu = QMenu("&Simulate", window)
+        bar.insertMenu(help_menu, menu) if help_menu is not None else bar.addMenu(menu)
     c = sim.controls
     menu.addAction(c.simulate_action)
     stop = QAction("Stop (back to editing)", menu)
