@@ -120,7 +120,13 @@ class MainWindow(QMainWindow):
         help_menu = next(a for a in self.menuBar().actions() if a.text() == "&Help")
         self.menuBar().insertMenu(help_menu, self.simulate_menu)
         self._simulation = None
-        QTimer.singleShot(SIMULATION_AFTER_MS, lambda: self.simulation)
+        self._install_timer = QTimer(self)  # the window's own timer: it dies with the window
+        self._install_timer.setSingleShot(True)
+        self._install_timer.timeout.connect(self._install_simulation)
+        self._install_timer.start(SIMULATION_AFTER_MS)
+
+    def _install_simulation(self) -> None:
+        self.simulation  # noqa: B018 - the property installs it
 
     def _clean_changed(self, _clean: bool) -> None:
         self.update_title()
