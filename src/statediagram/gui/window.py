@@ -32,6 +32,7 @@ from .properties import PropertiesPanel
 from .scene import DiagramScene
 from .start import StartView
 from .view import DiagramView
+from .warmup import warm_up_imports
 
 FINDINGS_DELAY_MS = 120
 SIMULATION_AFTER_MS = 150  # after the first paint, on a 2-core machine
@@ -120,6 +121,7 @@ class MainWindow(QMainWindow):
         help_menu = next(a for a in self.menuBar().actions() if a.text() == "&Help")
         self.menuBar().insertMenu(help_menu, self.simulate_menu)
         self._simulation = None
+        warm_up_imports()  # networkx for the findings, the simulation's libraries: off the GUI thread
         self._install_timer = QTimer(self)  # the window's own timer: it dies with the window
         self._install_timer.setSingleShot(True)
         self._install_timer.timeout.connect(self._install_simulation)

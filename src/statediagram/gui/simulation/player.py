@@ -10,8 +10,6 @@ the new one has caught up with the play head; before the fault they are the same
 from __future__ import annotations
 
 import gc
-import importlib
-import threading
 import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -19,32 +17,13 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from ...core.model import Diagram
 from ...sim.replay import Replay, RunSetup
 from ...sim.scenario import SECOND
+from ..warmup import warm_up_imports
 from .tokens import MIN_TRIP_US as SHOWN_TRIP_US
 
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 TICK_MS = 16
 RELEASE_PER_TICK = 10_000  # entries of a discarded run's lists freed per tick: about 4 ms
 WORK_BUDGET_S = 0.010  # engine time per tick: with a frame, its paint and the panels, well under 50 ms
-
-
-_warmed = False
-
-
-def warm_up_imports() -> None:
-    """Import what a run needs (fakeredis, PyJWT, networkx for the report) on a helper thread, once, so pressing
-    Simulate or reaching the end of a run does not freeze the window while Python loads them."""
-    global _warmed
-    if _warmed:
-        return
-    _warmed = True
-
-    def load() -> None:
-        for name in ("fakeredis", "jwt", "networkx"):
-            importlib.import_module(name)
-
-    threading.Thread(target=load, name="statediagram-warm-up", daemon=True).start()
-
-
 
 
 def _settle() -> None:

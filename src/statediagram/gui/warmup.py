@@ -1,0 +1,27 @@
+"""Heavy libraries loaded on a helper thread while the learner looks at the window.
+
+networkx (the design findings after every edit), fakeredis and PyJWT (the simulation) take 0.3-0.7 s to import
+on a 2-core machine; imported on the GUI thread the first time they are needed, they froze the window just after
+the first diagram opened. A daemon thread imports them once, in the order they are needed; if the GUI thread
+needs one sooner, Python's import lock makes it wait only for the rest of that one import.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+
+_started = False
+
+
+def warm_up_imports() -> None:
+    global _started
+    if _started:
+        return
+    _started = True
+
+    def load() -> None:
+        for name in ("networkx", "fakeredis", "jwt"):
+            importlib.import_module(name)
+
+    threading.Thread(target=load, name="statediagram-warm-up", daemon=True).start()
