@@ -388,7 +388,19 @@ class LinkItem(QGraphicsItem):
             self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
             self.setToolTip("Link (select it and press Delete to remove it)")
         self.setZValue(theme.Z_LINK)
+        self.over = False  # drawn over the cards, dashed: its line runs under a third node (gui/crossings.py)
+        self._tip = "Link (select it and press Delete to remove it)" if interactive else ""
         self.update_geometry()
+
+    def set_over(self, over: bool) -> None:
+        if over == self.over:
+            return
+        self.over = over
+        self.setZValue(theme.Z_NODE + 1 if over else theme.Z_LINK)
+        if self._tip:
+            self.setToolTip(self._tip + (". It runs under another node, so it is drawn dashed over it: move a "
+                                         "node or press Tidy Up (Ctrl+T) to clear the way." if over else ""))
+        self.update()
 
     def update_geometry(self) -> None:
         pa, pb = self.a.pos(), self.b.pos()
@@ -426,7 +438,7 @@ class LinkItem(QGraphicsItem):
 
     def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         # Hundreds of links are painted a frame when zoomed out: little Python here (a quarter faster, measured).
-        halo, pen, dot = _link_look(self.isSelected())
+        halo, pen, dot = _link_look(self.isSelected(), self.over)
         p.setRenderHint(_ANTIALIASING)
         if halo is not None:
             p.setPen(halo)
@@ -440,10 +452,14 @@ class LinkItem(QGraphicsItem):
 
 
 @cache
-def _link_look(selected: bool) -> tuple[QPen | None, QPen, QColor]:
-    """The halo (selected links only), the line and the end dots' colour. The end dots hide the line's caps,
-    so square caps look the same as round ones (at most 5 in 255 apart); Qt draws thick lines with square
-    caps on a fast path, three times faster (measured)."""
+def _link_look(selected: bool, over: bool = False) -> tuple[QPen | None, QPen, QColor]:
+    """The halo (selected links, and links drawn over a card), the line and the end dots' colour. The end dots
+    hide the line's caps, so square caps look the same as round ones (at most 5 in 255 apart); Qt draws thick
+    lines with square caps on a fast path, three times faster (measured)."""
     colour = theme.LINK_SELECTED if selected else theme.LINK
+    if over:  # dashed over a card, on a white band so it reads over the card's text
+        band = theme.LINK_SELECTED.lighter(170) if selected else QColor(255, 255, 255, 230)
+        return (QPen(QBrush(band), 6.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap),
+                QPen(colour, 2.0, Qt.PenStyle.DashLine, Qt.PenCapStyle.FlatCap), colour)
     halo = QPen(QBrush(theme.LINK_SELECTED.lighter(170)), 8.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
     return (halo if selected else None), QPen(colour, 2.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.SquareCap), colour
