@@ -132,6 +132,7 @@ class MetricsPanel(QWidget):
         layout.addWidget(QLabel("<b>requests per server</b>"))
         self.load = LoadBars()
         layout.addWidget(self.load)
+        layout.addStretch(1)  # spare height goes below the bars, not between the sections
         self.shown: dict[str, int] = {}
 
     def show_totals(self, totals: dict[str, int]) -> None:
