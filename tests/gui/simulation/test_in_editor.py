@@ -107,3 +107,19 @@ def test_the_simulate_menu_runs_and_crashes_from_the_keyboard(main, qtbot):
     # back to editing: nothing of the old run is left on screen to be mistaken for the new design's
     assert sim.panel.metrics.requests.text() == "0" and sim.panel.happened.text() == ""
     assert sim.controls.timeline.end == 0 and sim.controls.clock.text() == "t = 0.0 s"
+
+
+def test_the_properties_come_back_to_the_front_when_editing_again(main, qtbot):
+    w, sim = main
+    properties = next(d for d in w.docks if d.objectName() == "Properties")
+    w.scene.node_items["a"].setSelected(True)
+    qtbot.waitUntil(lambda: not properties.visibleRegion().isEmpty())
+    sim.controls.simulate_action.trigger()  # a run: the verdict and metrics come to the front
+    qtbot.waitUntil(lambda: properties.visibleRegion().isEmpty())
+    w.scene.clearSelection()
+    w.scene.node_items["b"].setSelected(True)  # selecting while a run is shown leaves the run's panel in front
+    assert properties.visibleRegion().isEmpty()
+    sim.ui.stop()
+    w.scene.clearSelection()
+    w.scene.node_items["a"].setSelected(True)
+    qtbot.waitUntil(lambda: not properties.visibleRegion().isEmpty())

@@ -92,6 +92,13 @@ def install_in_main_window(window) -> InstalledSimulation:
     if properties is not None:  # while simulating, the verdict and metrics matter more than the properties
         window.tabifyDockWidget(properties, sim.side)
         sim.controls.simulate_action.triggered.connect(sim.side.raise_)
+
+        def editing() -> None:  # no run shown and a node chosen: its properties are what the learner wants
+            if sim.controller.player.replay is None and scene.selected_node_ids():
+                properties.raise_()
+
+        scene.selectionChanged.connect(editing)
+        properties.raise_()  # a new window starts on the editor's side
     findings = next((d for d in getattr(window, "docks", []) if d.objectName() == "Design_findings"), None)
     if findings is not None:  # a few lines of findings; the rest of the height for the verdict and metrics
         window.resizeDocks([sim.side, findings], [640, 150], Qt.Orientation.Vertical)
