@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QGraphicsView, QMainWindow, QMenu
@@ -94,6 +95,8 @@ def install_in_main_window(window) -> InstalledSimulation:
         sim.controls.simulate_action.triggered.connect(sim.side.raise_)
 
         def editing() -> None:  # no run shown and a node chosen: its properties are what the learner wants
+            if not (shiboken6.isValid(scene) and shiboken6.isValid(properties)):
+                return  # the window is being torn down (a selection change comes with it)
             if sim.controller.player.replay is None and scene.selected_node_ids():
                 properties.raise_()
 
