@@ -16,7 +16,13 @@ class PngError(ValueError):
     pass
 
 
-def _chunks(data: bytes):
+def make_chunk(ctype: bytes, body: bytes) -> bytes:
+    """One PNG chunk: length, type, body and the CRC of type and body."""
+    return struct.pack(">I", len(body)) + ctype + body + struct.pack(">I", zlib.crc32(body, zlib.crc32(ctype)))
+
+
+def chunks(data: bytes):
+    """``(position, type, body)`` of each chunk of a PNG, up to its IEND; ``PngError`` if it is not one."""
     if not data.startswith(SIGNATURE):
         raise PngError("is not a PNG image")
     pos = len(SIGNATURE)
@@ -43,7 +49,7 @@ def _text_key(ctype: bytes, body: bytes) -> bytes | None:
 def read_text_chunk(data: bytes, key: str) -> str | None:
     """The text stored under ``key``, or None when the PNG has no such chunk."""
     want = key.encode("latin-1")
-    for pos, ctype, body in _chunks(data):
+    for pos, ctype, body in chunks(data):
         if _text_key(ctype, body) != want:
             continue
         # Only our own chunk's checksum is checked: a damaged picture elsewhere is the viewer's business.
@@ -73,10 +79,9 @@ def add_text_chunk(data: bytes, key: str, text: str) -> bytes:
     """
     want = key.encode("latin-1")
     body = want + b"\0" + b"\1\0" + b"\0" + b"\0" + zlib.compress(text.encode("utf-8"), 9)
-    chunk = struct.pack(">I", len(body)) + b"iTXt" + body
-    chunk += struct.pack(">I", zlib.crc32(b"iTXt" + body) & 0xFFFFFFFF)
+    chunk = make_chunk(b"iTXt", body)
     out = [data[: len(SIGNATURE)]]
-    for pos, ctype, old_body in _chunks(data):
+    for pos, ctype, old_body in chunks(data):
         if ctype == b"IEND":
             out.append(chunk)
         if _text_key(ctype, old_body) != want:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..core.fileio import FORMAT, atomic_write, diagram_to_json
 from ..core.model import Diagram
-from ..core.pngchunk import SIGNATURE, add_text_chunk
+from ..core.pngchunk import SIGNATURE, add_text_chunk, make_chunk
 
 MAX_PIXELS = 20000 * 20000
 # zlib's fastest levels (1-3) match strings greedily; from 4 on it searches lazily, twice as slow (measured).
@@ -109,12 +109,8 @@ def encode_png(image) -> bytes:
     parts.append(deflate.flush())
     header = struct.pack(">IIBBBBB", width, height, 8, 6 if alpha else 2, 0, 0, 0)
     density = struct.pack(">IIB", max(rows.dotsPerMeterX(), 0), max(rows.dotsPerMeterY(), 0), 1)
-    return b"".join((SIGNATURE, _chunk(b"IHDR", header), _chunk(b"pHYs", density),
-                     _chunk(b"IDAT", b"".join(parts)), _chunk(b"IEND", b"")))
-
-
-def _chunk(ctype: bytes, body: bytes) -> bytes:
-    return struct.pack(">I", len(body)) + ctype + body + struct.pack(">I", zlib.crc32(body, zlib.crc32(ctype)))
+    return b"".join((SIGNATURE, make_chunk(b"IHDR", header), make_chunk(b"pHYs", density),
+                     make_chunk(b"IDAT", b"".join(parts)), make_chunk(b"IEND", b"")))
 
 
 def png_bytes(diagram: Diagram, scale: float = 1.0, transparent: bool = False) -> bytes:

@@ -8,34 +8,21 @@ not know APNG show the first frame.
 from __future__ import annotations
 
 import struct
-import zlib
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from ...core.fileio import atomic_write
+from ...core.pngchunk import SIGNATURE, chunks, make_chunk
 from ...sim.report import report_json
 from ...sim.scenario import SECOND
 
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+PNG_SIGNATURE = SIGNATURE
 
 
 def save_report(report: dict, path: str | Path) -> None:
     atomic_write(Path(path), report_json(report).encode("utf-8"))
-
-
-def _chunks(data: bytes):
-    pos = len(PNG_SIGNATURE)
-    while pos < len(data):
-        (length,) = struct.unpack(">I", data[pos : pos + 4])
-        ctype = data[pos + 4 : pos + 8]
-        yield ctype, data[pos + 8 : pos + 8 + length]
-        pos += 12 + length
-
-
-def _chunk(ctype: bytes, body: bytes) -> bytes:
-    return struct.pack(">I", len(body)) + ctype + body + struct.pack(">I", zlib.crc32(ctype + body) & 0xFFFFFFFF)
 
 
 def png_bytes(image: QImage) -> bytes:
@@ -51,26 +38,26 @@ def assemble_apng(frames: list[bytes], delay_ms: int, loops: int = 0) -> bytes:
     """An APNG from PNG files of equal size and colour type, each shown ``delay_ms``."""
     if not frames:
         raise ValueError("no frames to write")
-    first = dict((c, b) for c, b in _chunks(frames[0]) if c != b"IDAT")
+    first = {c: b for _pos, c, b in chunks(frames[0]) if c != b"IDAT"}
     ihdr = first[b"IHDR"]
     width, height = struct.unpack(">II", ihdr[:8])
-    out = [PNG_SIGNATURE, _chunk(b"IHDR", ihdr), _chunk(b"acTL", struct.pack(">II", len(frames), loops))]
+    out = [PNG_SIGNATURE, make_chunk(b"IHDR", ihdr), make_chunk(b"acTL", struct.pack(">II", len(frames), loops))]
     seq = 0
     for i, frame in enumerate(frames):
-        chunks = list(_chunks(frame))
-        if chunks[0][1] != ihdr:
+        parts = [(c, b) for _pos, c, b in chunks(frame)]
+        if parts[0][1] != ihdr:
             raise ValueError(f"frame {i} differs in size or colour type from the first")
-        out.append(_chunk(b"fcTL", struct.pack(">IIIIIHHBB", seq, width, height, 0, 0, delay_ms, 1000, 0, 0)))
+        out.append(make_chunk(b"fcTL", struct.pack(">IIIIIHHBB", seq, width, height, 0, 0, delay_ms, 1000, 0, 0)))
         seq += 1
-        for ctype, body in chunks:
+        for ctype, body in parts:
             if ctype != b"IDAT":
                 continue
             if i == 0:
-                out.append(_chunk(b"IDAT", body))
+                out.append(make_chunk(b"IDAT", body))
             else:
-                out.append(_chunk(b"fdAT", struct.pack(">I", seq) + body))
+                out.append(make_chunk(b"fdAT", struct.pack(">I", seq) + body))
                 seq += 1
-    out.append(_chunk(b"IEND", b""))
+    out.append(make_chunk(b"IEND", b""))
     return b"".join(out)
 
 
