@@ -384,12 +384,12 @@ class LinkItem(QGraphicsItem):
         self._ends = (QPointF(), QPointF())  # where the end dots go, kept for painting
         self._shape: QPainterPath | None = None  # made when first asked for (a click, a rubber band)
         self._bounds = QRectF()
+        self._tip = "Link (select it and press Delete to remove it)" if interactive else ""
         if interactive:
             self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
-            self.setToolTip("Link (select it and press Delete to remove it)")
+            self.setToolTip(self._tip)
         self.setZValue(theme.Z_LINK)
         self.over = False  # drawn over the cards, dashed: its line runs under a third node (gui/crossings.py)
-        self._tip = "Link (select it and press Delete to remove it)" if interactive else ""
         self.update_geometry()
 
     def set_over(self, over: bool) -> None:

@@ -122,13 +122,8 @@ class MainWindow(QMainWindow):
         self.menuBar().insertMenu(help_menu, self.simulate_menu)
         self._simulation = None
         warm_up_imports()  # networkx for the findings, the simulation's libraries: off the GUI thread
-        self._install_timer = QTimer(self)  # the window's own timer: it dies with the window
-        self._install_timer.setSingleShot(True)
-        self._install_timer.timeout.connect(self._install_simulation)
-        self._install_timer.start(SIMULATION_AFTER_MS)
-
-    def _install_simulation(self) -> None:
-        self.simulation  # noqa: B018 - the property installs it
+        # With the window as the timer's context: a window destroyed sooner is never called.
+        QTimer.singleShot(SIMULATION_AFTER_MS, self, lambda: self.simulation)
 
     def _clean_changed(self, _clean: bool) -> None:
         self.update_title()

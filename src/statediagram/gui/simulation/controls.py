@@ -92,17 +92,13 @@ class SimulationControls(QWidget):
         self.clock.setFixedWidth(230)  # a fixed width: the text changes every frame, the layout must not
         self.clock.setStyleSheet("font-family: monospace; font-weight: bold;")
 
-        self.crash_action = self._fault_action("crash", "Crash the selected node", "Ctrl+Shift+K")
-        self.crash = _button("✗ Crash", "Crash the selected server or store now (Ctrl+Shift+K)")
-        self.crash.clicked.connect(self.crash_action.trigger)
-        self.restart_node_action = self._fault_action("restart", "Restart the selected node", "Ctrl+Shift+R")
-        self.restart_node = _button("Restart", "Restart the selected node now (Ctrl+Shift+R)")
-        self.restart_node.clicked.connect(self.restart_node_action.trigger)
-        self.replace_action = self._fault_action("replace", "Replace the selected server with a blank machine",
-                                                 "Ctrl+Shift+B")
-        self.replace = _button("Replace", "Replace the selected server with a new blank machine (cattle, not pets;"
-                                          " Ctrl+Shift+B)")
-        self.replace.clicked.connect(self.replace_action.trigger)
+        self.crash_action, self.crash = self._fault(
+            "crash", "✗ Crash", "Crash the selected node", "Ctrl+Shift+K", "Crash the selected server or store now")
+        self.restart_node_action, self.restart_node = self._fault(
+            "restart", "Restart", "Restart the selected node", "Ctrl+Shift+R", "Restart the selected node now")
+        self.replace_action, self.replace = self._fault(
+            "replace", "Replace", "Replace the selected server with a blank machine", "Ctrl+Shift+B",
+            "Replace the selected server with a new blank machine (cattle, not pets)")
         self.chaos = QCheckBox("Chaos monkey")
         self.chaos.setToolTip("Crash random servers now and then (seeded: the same seed, the same monkey)")
         self.chaos.toggled.connect(self.chaos_toggled)
@@ -130,11 +126,14 @@ class SimulationControls(QWidget):
         self.set_running(False)
         self.addActions([self.play_action, self.back_action, self.step_action])
 
-    def _fault_action(self, verb: str, text: str, keys: str) -> QAction:
+    def _fault(self, verb: str, label: str, text: str, keys: str, tip: str) -> tuple[QAction, QToolButton]:
+        """A fault by hand: its action (menu text ``text``, shortcut ``keys``) and its button in the bar."""
         action = QAction(text, self)
         action.setShortcut(QKeySequence(keys))
         action.triggered.connect(lambda: self.fault_clicked.emit(verb))
-        return action
+        button = _button(label, f"{tip} ({keys})")
+        button.clicked.connect(action.trigger)
+        return action, button
 
     def choices(self) -> tuple[str | None, str | None, int | None]:
         seed = self.seed.value() or None

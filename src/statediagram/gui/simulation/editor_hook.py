@@ -1,8 +1,9 @@
 """The simulation inside the editor's main window, through small hooks only.
 
 ``install_in_main_window(window)`` needs from the editor: ``window.scene`` (``node_items``, ``link_items``,
-``selected_node_ids()``), ``window.doc`` (``diagram`` and its change signals), ``window.view`` and
-``window.pages``. Nothing of the editor is changed; the simulation layer sits on top of its scene.
+``selected_node_ids()``), ``window.doc`` (``diagram`` and its change signals), ``window.view``,
+``window.pages`` and ``window.simulate_menu`` (an empty menu it fills). Nothing of the editor is changed; the
+simulation layer sits on top of its scene.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QGraphicsView, QMainWindow, QMenu
+from PySide6.QtWidgets import QGraphicsView, QMenu
 
 from .player import Player
 from .window import InstalledSimulation, install_simulation
@@ -105,7 +106,7 @@ def install_in_main_window(window) -> InstalledSimulation:
     findings = next((d for d in getattr(window, "docks", []) if d.objectName() == "Design_findings"), None)
     if findings is not None:  # a few lines of findings; the rest of the height for the verdict and metrics
         window.resizeDocks([sim.side, findings], [640, 150], Qt.Orientation.Vertical)
-    window.simulate_menu = simulate_menu(window, sim)
+    fill_simulate_menu(window.simulate_menu, sim)
     pages = getattr(window, "pages", None)
     if pages is not None:  # the start page shows no docks; the simulation's follow the editor's
         def follow(_index: int) -> None:
@@ -118,14 +119,8 @@ def install_in_main_window(window) -> InstalledSimulation:
     return sim
 
 
-def simulate_menu(window: QMainWindow, sim: InstalledSimulation) -> QMenu:
-    """A Simulate menu (before Help) listing every simulation command with its keys: the keyboard way in."""
-    menu = getattr(window, "simulate_menu", None)  # the window may have put it in place already
-    if menu is None:
-        bar = window.menuBar()
-        help_menu = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"), None)
-        menu = QMenu("&Simulate", window)
-        bar.insertMenu(help_menu, menu) if help_menu is not None else bar.addMenu(menu)
+def fill_simulate_menu(menu: QMenu, sim: InstalledSimulation) -> None:
+    """The window's Simulate menu: every simulation command with its keys, the keyboard way in."""
     c = sim.controls
     menu.addAction(c.simulate_action)
     stop = QAction("Stop (back to editing)", menu)
@@ -155,4 +150,3 @@ def simulate_menu(window: QMainWindow, sim: InstalledSimulation) -> QMenu:
 
     c.play_action.changed.connect(follow)
     follow()
-    return menu

@@ -69,7 +69,7 @@ class VerdictBanner(QFrame):
             item.setData(Qt.ItemDataRole.UserRole, (tuple(f.get("nodes", ())), f.get("at")))
             item.setToolTip("Click: highlight " + ", ".join(report.get("labels", {}).get(n, n) for n in f["nodes"]))
             self.findings.addItem(item)
-        QTimer.singleShot(0, self._fit)
+        QTimer.singleShot(0, self, self._fit)
 
     def _fit(self) -> None:
         """As tall as its explanations (up to a limit), so the counters below keep their room."""
@@ -84,7 +84,7 @@ class VerdictBanner(QFrame):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
         if self.findings.isVisible():
-            QTimer.singleShot(0, self._fit)  # a new width wraps the explanations onto more or fewer lines
+            QTimer.singleShot(0, self, self._fit)  # a new width wraps the explanations onto more or fewer lines
 
     def _clicked(self, item: QListWidgetItem) -> None:
         nodes, at = item.data(Qt.ItemDataRole.UserRole)
