@@ -64,3 +64,44 @@ def test_a_link_under_a_card_is_drawn_dashed_over_it_until_the_card_moves_away(w
     assert window.doc.node(b).x == 400
     qtbot.waitUntil(lambda: not hidden.over)
     assert hidden.zValue() < scene.node_items[a].zValue()
+
+
+def column(window, x: float, top: float, bottom: float) -> list[int]:
+    """The view's pixels on the vertical line ``x`` from ``top`` to ``bottom`` (scene units), as drawn now."""
+    window.view.viewport().repaint()
+    picture = window.view.viewport().grab().toImage()
+    px = window.view.mapFromScene(QPointF(x, top)).x()
+    y0, y1 = (window.view.mapFromScene(QPointF(x, y)).y() for y in (top, bottom))
+    return [picture.pixel(px, y) for y in range(y0, y1)]
+
+
+def test_the_link_goes_back_under_when_the_card_in_its_way_is_deleted(window, qtbot):
+    ed = window.editor
+    a, b, store = ed.add_node("server", 0, 0), ed.add_node("server", 0, 200), ed.add_node("redis", 0, 400)
+    ed.link(a, store)
+    hidden = window.scene.link_items[frozenset((a, store))]
+    qtbot.waitUntil(lambda: hidden.over)
+    window.scene.clearSelection()
+    window.scene.node_items[b].setSelected(True)
+    ed.delete_selection()
+    qtbot.waitUntil(lambda: not hidden.over)
+
+
+def test_zoomed_out_the_view_still_draws_the_hidden_link_over_the_card(window, qtbot):
+    """Below the texts' zoom the view draws links and cards itself, in batches: the link must stay on top."""
+    ed = window.editor
+    a, store = ed.add_node("server", 0, 0), ed.add_node("redis", 0, 400)
+    ed.add_node("server", 0, 200)  # in the way
+    ed.link(a, store)
+    hidden = window.scene.link_items[frozenset((a, store))]
+    qtbot.waitUntil(lambda: hidden.over)
+    window.view.resetTransform()
+    window.view.scale(0.4, 0.4)
+    window.view.centerOn(QPointF(0, 200))
+    qtbot.wait(50)
+    assert window.scene.overview_mode.on
+    over = column(window, 0, 175, 225)  # across the card in the way
+    hidden.set_over(False)
+    window.scene._forget_overview()
+    under = column(window, 0, 175, 225)
+    assert sum(a != b for a, b in zip(over, under, strict=True)) >= 4  # the dashes show only when drawn over

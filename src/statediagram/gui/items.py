@@ -392,15 +392,17 @@ class LinkItem(QGraphicsItem):
         self.over = False  # drawn over the cards, dashed: its line runs under a third node (gui/crossings.py)
         self.update_geometry()
 
-    def set_over(self, over: bool) -> None:
+    def set_over(self, over: bool) -> bool:
+        """Draw the link over the cards (dashed) or under them; True if that changed."""
         if over == self.over:
-            return
+            return False
         self.over = over
         self.setZValue(theme.Z_NODE + 1 if over else theme.Z_LINK)
         if self._tip:
             self.setToolTip(self._tip + (". It runs under another node, so it is drawn dashed over it: move a "
                                          "node or press Tidy Up (Ctrl+T) to clear the way." if over else ""))
         self.update()
+        return True
 
     def update_geometry(self) -> None:
         pa, pb = self.a.pos(), self.b.pos()
@@ -438,7 +440,7 @@ class LinkItem(QGraphicsItem):
 
     def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         # Hundreds of links are painted a frame when zoomed out: little Python here (a quarter faster, measured).
-        halo, pen, dot = _link_look(self.isSelected(), self.over)
+        halo, pen, dot = link_look(self.isSelected(), self.over)
         p.setRenderHint(_ANTIALIASING)
         if halo is not None:
             p.setPen(halo)
@@ -452,7 +454,7 @@ class LinkItem(QGraphicsItem):
 
 
 @cache
-def _link_look(selected: bool, over: bool = False) -> tuple[QPen | None, QPen, QColor]:
+def link_look(selected: bool, over: bool = False) -> tuple[QPen | None, QPen, QColor]:
     """The halo (selected links, and links drawn over a card), the line and the end dots' colour. The end dots
     hide the line's caps, so square caps look the same as round ones (at most 5 in 255 apart); Qt draws thick
     lines with square caps on a fast path, three times faster (measured)."""

@@ -20,7 +20,7 @@ from PySide6.QtGui import QPainter, QPen, QPolygonF, QTransform
 from PySide6.QtWidgets import QGraphicsItem
 
 from . import theme
-from .items import BLOCKS_LOD, LinkItem, NodeItem, copies_pictures
+from .items import BLOCKS_LOD, LinkItem, NodeItem, copies_pictures, link_look
 
 if TYPE_CHECKING:
     from .scene import DiagramScene
@@ -44,7 +44,7 @@ class Overview:
         # Made again on every change of selection: plain numbers where possible.
         self._tiles: dict[tuple[int, int], _Tile] = {}
         self._shown: tuple[set[_Tile], _Tile] | None = None  # tiles drawn lately, and them merged into one
-        self._links: dict[LinkItem, tuple[_Tile, QLineF, tuple[QPointF, QPointF], bool]] = {}
+        self._links: dict[LinkItem, tuple[_Tile, QLineF, tuple[QPointF, QPointF], list[QLineF]]] = {}
         self._nodes: dict[NodeItem, tuple[_Tile, QRectF, str]] = {}
         self._rank: dict[NodeItem, int] = {}  # the scene's order: cards overlap as the items would
         self._cards: dict[str, tuple[float, float, float, float]] = {}  # kind -> card's left, top, width, height
@@ -67,11 +67,12 @@ class Overview:
         start, end = ends = link.ends()
         x1, y1, x2, y2 = start.x(), start.y(), end.x(), end.y()
         tile = self._tile((x1 + x2) / 2, (y1 + y2) / 2)
-        line, selected = link.line(), link.isSelected()
-        (tile.selected_links if selected else tile.links).append(line)
+        line = link.line()
+        lines = tile.over_links if link.over else tile.selected_links if link.isSelected() else tile.links
+        lines.append(line)
         tile.ends += ends
         tile.grow(min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
-        self._links[link] = tile, line, ends, selected
+        self._links[link] = tile, line, ends, lines
         return tile
 
     def _add_node(self, node: NodeItem) -> _Tile:
@@ -100,8 +101,8 @@ class Overview:
         tile.nodes.remove(node)
         grown = {self._add_node(node)}
         for link in links:
-            tile, line, ends, selected = self._links.pop(link)
-            (tile.selected_links if selected else tile.links).remove(line)
+            tile, line, ends, lines = self._links.pop(link)
+            lines.remove(line)
             for end in ends:
                 tile.ends.remove(end)
             grown.add(self._add_link(link))
@@ -123,6 +124,7 @@ class Overview:
                 whole.nodes.sort(key=self._rank.__getitem__)
                 whole.sorted = True
             draw_cards(p, whole.nodes, lod)
+        whole.draw_over_links(p)
 
     def _merged(self, shown: list[_Tile]) -> _Tile:
         """The tiles in sight as one, made again only when they are not yet in it or it holds twice as many:
@@ -174,6 +176,7 @@ class _Tile:
     def __init__(self) -> None:
         self.links: list[QLineF] = []
         self.selected_links: list[QLineF] = []
+        self.over_links: list[QLineF] = []  # links that run under a card: drawn over the cards, as LinkItem does
         self.ends: list[QPointF] = []
         self.blocks: dict[str, list[QRectF]] = {}  # kind (or "" for the selected nodes) -> card rectangles
         self.nodes: list[NodeItem] = []
@@ -198,6 +201,7 @@ class _Tile:
         for tile in tiles:
             self.links += tile.links
             self.selected_links += tile.selected_links
+            self.over_links += tile.over_links
             self.ends += tile.ends
             self.nodes += tile.nodes
             for kind, rects in tile.blocks.items():
@@ -221,6 +225,13 @@ class _Tile:
             # A Python list is copied into Qt at every call: 8,000 points took 1 ms a frame, the dots 0.2 ms.
             self._end_dots = QPolygonF(self.ends)
         p.drawPoints(self._end_dots)
+
+    def draw_over_links(self, p: QPainter) -> None:
+        if self.over_links:
+            band, dashes, _dot = link_look(False, True)
+            for pen in (band, dashes):
+                p.setPen(pen)
+                p.drawLines(self.over_links)
 
     def draw_blocks(self, p: QPainter) -> None:
         p.setPen(Qt.PenStyle.NoPen)

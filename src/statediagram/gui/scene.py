@@ -61,6 +61,8 @@ class DiagramScene(QGraphicsScene):
         self._crossings_timer.setSingleShot(True)
         self._crossings_timer.setInterval(CROSSINGS_DELAY_MS)
         self._crossings_timer.timeout.connect(self.refresh_crossings)
+        for change in (doc.node_added, doc.node_removed, doc.node_moved, doc.link_added, doc.link_removed):
+            change.connect(self._crossings_timer.start)
         self.rebuild()
         self.refresh_homes()
 
@@ -115,7 +117,6 @@ class DiagramScene(QGraphicsScene):
         self._links_at[a].add(key)
         self._links_at[b].add(key)
         self.addItem(item)
-        self._crossings_timer.start()
 
     def _on_link_removed(self, key: LinkKey) -> None:
         item = self.link_items.pop(key)
@@ -131,11 +132,12 @@ class DiagramScene(QGraphicsScene):
         # (150 long random links: 60 ms; 4,000: 0.2-0.7 s); diagrams that big are read zoomed out, as drawn.
         links = self.link_items.values()
         hidden = hidden_links(self, links) if len(links) <= MAX_CROSSING_LINKS else set()
-        for key, link in self.link_items.items():
-            link.set_over(key in hidden)
+        changed = [link.set_over(key in hidden) for key, link in self.link_items.items()]
+        if any(changed):
+            self._forget_overview()  # far out, the view draws the links itself: over the cards, or under
 
     def node_item_moved(self, item: NodeItem) -> None:
-        self._crossings_timer.start()
+        self._crossings_timer.start()  # an item dragged moves before the model does
         links = [self.link_items[key] for key in self._links_at.get(item.node_id, ())]
         for link in links:
             link.update_geometry()
