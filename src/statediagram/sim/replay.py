@@ -242,7 +242,10 @@ class Replay:
     # --- asking about a moment ------------------------------------------------------------------
 
     def totals_at(self, t: int) -> dict[str, int]:
-        """The report's totals counting the requests whose reply reached the user by ``t``."""
+        """The report's totals counting the requests whose reply reached the user by ``t``; from the end of a
+        finished run on, the report's own (which also counts the replies still on their way at the end)."""
+        if self.finished and t >= self.end:
+            return dict(self.report["totals"])
         out = {key: bisect_right(self.replies[o], t) for o, key in TOTAL_KEYS.items()}
         out["requests"] = sum(out.values())
         return {"requests": out.pop("requests"), **out}

@@ -173,10 +173,7 @@ class SimulationUI(QObject):
     def refresh_metrics(self, t: int) -> None:
         replay = self.player.replay
         m = self.panel.metrics
-        if replay.finished and t >= replay.end:  # the replies still on their way at the end count, as in the report
-            m.show_totals(replay.report["totals"])
-        else:
-            m.show_totals(replay.totals_at(t))
+        m.show_totals(replay.totals_at(t))
         m.chart.show_losses(replay.losses_per_second(t), replay.end, replay.down_windows(t))
         states = replay.node_states_at(t)
         m.load.show_load([(replay.labels.get(s, s), states[s].served, states[s].up) for s in replay.server_ids])
