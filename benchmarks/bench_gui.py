@@ -19,7 +19,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -146,6 +145,7 @@ def show_frames(name: str, times: list[float]) -> None:
 def open_and_move(path: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
+    from statediagram.gui.warmup import wait_for_warm_up
     from statediagram.gui.window import MainWindow
 
     app = QApplication.instance() or QApplication(["statediagram"])
@@ -157,9 +157,7 @@ def open_and_move(path: Path) -> None:
     settle_until = time.perf_counter() + 0.5
     while time.perf_counter() < settle_until:
         app.processEvents()
-    for thread in threading.enumerate():
-        if thread.name == "statediagram-warm-up":
-            thread.join()
+    wait_for_warm_up()
     t0 = time.perf_counter()
     window.open_path(str(path))
     app.sendPostedEvents()  # layout of the editor page and its docks; timers (the findings') wait their turn

@@ -11,17 +11,23 @@ from __future__ import annotations
 import importlib
 import threading
 
-_started = False
+_thread: threading.Thread | None = None
 
 
 def warm_up_imports() -> None:
-    global _started
-    if _started:
+    global _thread
+    if _thread is not None:
         return
-    _started = True
 
     def load() -> None:
         for name in ("networkx", "fakeredis", "jwt"):
             importlib.import_module(name)
 
-    threading.Thread(target=load, name="statediagram-warm-up", daemon=True).start()
+    _thread = threading.Thread(target=load, name="statediagram-warm-up", daemon=True)
+    _thread.start()
+
+
+def wait_for_warm_up() -> None:
+    """Until the imports are done (for benchmarks that time a settled app)."""
+    if _thread is not None:
+        _thread.join()
