@@ -123,3 +123,10 @@ def test_the_properties_come_back_to_the_front_when_editing_again(main, qtbot):
     w.scene.clearSelection()
     w.scene.node_items["a"].setSelected(True)
     qtbot.waitUntil(lambda: not properties.visibleRegion().isEmpty())
+
+
+def test_a_diagram_opens_with_the_properties_in_front(main, qtbot):
+    w, sim = main  # the fixture opened the mission from the start page
+    properties = next(d for d in w.docks if d.objectName() == "Properties")
+    qtbot.waitUntil(lambda: not properties.visibleRegion().isEmpty())
+    assert sim.side.visibleRegion().isEmpty()

@@ -102,7 +102,6 @@ def install_in_main_window(window) -> InstalledSimulation:
                 properties.raise_()
 
         scene.selectionChanged.connect(editing)
-        properties.raise_()  # a new window starts on the editor's side
     findings = next((d for d in getattr(window, "docks", []) if d.objectName() == "Design_findings"), None)
     if findings is not None:  # a few lines of findings; the rest of the height for the verdict and metrics
         window.resizeDocks([sim.side, findings], [640, 150], Qt.Orientation.Vertical)
@@ -112,7 +111,10 @@ def install_in_main_window(window) -> InstalledSimulation:
         def follow(_index: int) -> None:
             on_canvas = pages.currentWidget() is window.view
             sim.bar.setVisible(on_canvas)
-            sim.side.setVisible(on_canvas)
+            sim.side.setVisible(on_canvas)  # shown, a tabbed dock comes to the front
+            if on_canvas and properties is not None and sim.controller.player.replay is None:
+                properties.show()  # (the window shows its docks after this page change)
+                properties.raise_()  # with no run to show, the canvas opens on the editor's side
 
         pages.currentChanged.connect(follow)
         follow(pages.currentIndex())
