@@ -242,7 +242,7 @@ def _export(args: argparse.Namespace) -> int:
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
-        from .gui.export import export_diagram
+        from .gui.files.export import export_diagram
     except ImportError as exc:
         _error(f"export needs the desktop part of statediagram (PySide6), which cannot load: {exc}")
         return 2
