@@ -16,6 +16,7 @@ Examples and starters are also graded against every mission (``statediagram chec
     python benchmarks/same_reports.py            # compare with the committed digests; exit 1 on a difference
     python benchmarks/same_reports.py --record   # rewrite them on purpose (say which cases changed, and why)
     python benchmarks/same_reports.py --sample 40 --random 50   # a quicker look
+    python benchmarks/same_reports.py --only example/ starter/   # some diagrams (with --record: only theirs)
 
 The digests live in ``benchmarks/same_reports.json``. Record them only from a tree whose behaviour is
 known good; a change in a digest is either a bug or a deliberate change to name in the commit message.
@@ -231,12 +232,16 @@ def record_case(name: str, text: str, folder: Path) -> dict[str, dict[str, str]]
     return out
 
 
-def record_all(count: int, sample: int | None = None, progress: bool = False) -> dict[str, dict[str, str]]:
-    """Digests of every case (or of every ``sample``-th diagram, the examples and starters always)."""
+def record_all(count: int, sample: int | None = None, progress: bool = False,
+               only: tuple[str, ...] = ()) -> dict[str, dict[str, str]]:
+    """Digests of every case (or of every ``sample``-th diagram, the examples and starters always; or of the
+    diagrams whose name starts with one of ``only``)."""
     out: dict[str, dict[str, str]] = {}
     with tempfile.TemporaryDirectory() as tmp, contextlib.chdir(tmp):
         for k, (name, text) in enumerate(cases(count)):
             if sample and name.startswith("random/") and k % sample:
+                continue
+            if only and not name.startswith(only):
                 continue
             out.update(record_case(name, text, Path(tmp)))
             if progress and k % 25 == 0:
@@ -277,15 +282,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--record", action="store_true", help="rewrite the committed digests")
     parser.add_argument("--random", type=int, default=RANDOM_DIAGRAMS, metavar="N", help="random diagrams (300)")
     parser.add_argument("--sample", type=int, metavar="K", help="only every K-th random diagram")
+    parser.add_argument("--only", nargs="+", default=(), metavar="PREFIX",
+                        help="only the diagrams whose name starts so (e.g. example/ starter/stateless random/01)")
     args = parser.parse_args(argv)
     if args.record and (args.sample or args.random != RANDOM_DIAGRAMS):
         parser.error("--record records every case: drop --sample and --random")
     started = time.perf_counter()
-    actual = record_all(args.random, args.sample, progress=True)
+    actual = record_all(args.random, args.sample, progress=True, only=tuple(args.only))
     took = time.perf_counter() - started
     if args.record:
         old = load_digests()["cases"] if DIGESTS.exists() else {}
-        changed = differences(old, actual) + [f"{c}: gone" for c in old if c not in actual]
+        changed = differences(old, actual)
+        if args.only:  # the other cases keep their digests
+            actual = {**old, **actual}
+        changed += [f"{c}: gone" for c in old if c not in actual]
         data = {"format": FORMAT, "seed": SEED, "random_diagrams": args.random, "cases": actual}
         DIGESTS.write_text(_one_case_a_line(data), encoding="utf-8")
         print(f"recorded {len(actual)} cases in {took:.0f} s; {len(changed)} changed")
