@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..core.catalog import CLIENT, LOAD_BALANCER, OBJECT_STORAGE, POSTGRES, REDIS, SERVER
+from ..core.catalog import KINDS, Role, best_store
 from ..core.model import Diagram, Fault, ScenarioSpec
 from ..core.topology import DISK, RAM, TOKEN, Home, ServerHomes, served_servers, state_homes
 
@@ -26,7 +26,6 @@ _DRILL_WORDS = {
     "chaos": "chaos",
     REPLACE_DRILL: "the replace drill",
 }
-_STORE_WORDS = {REDIS: "Redis", POSTGRES: "PostgreSQL", OBJECT_STORAGE: "object storage"}
 
 
 @dataclass
@@ -58,7 +57,7 @@ def replace_drill(diagram: Diagram) -> list[Fault]:
     from ..sim.scenario import drill
 
     return [Fault(f.at, f.node, "replace" if f.action == "restart" else f.action) for f in
-            drill(diagram.ids_of(SERVER))]
+            drill(diagram.ids_playing(Role.SERVER))]
 
 
 def run_mission_scenario(mission, diagram: Diagram, redis_url: str | None = None) -> dict[str, Any]:
@@ -129,14 +128,15 @@ _WHY = {
     ("sessions", RAM): "a user logged in through one server is a stranger to the others, and a crash logs them out",
     ("uploads", DISK): "an avatar uploaded to one server is \"image not found\" on the others",
     ("cart", RAM): "a crash empties it, and the other servers never see it",
-    ("cart", REDIS): "Redis is for temporary data: when it crashes without persistence, the carts go with it",
-}
+}  # and, for a store, its kind's own caveat (Redis for carts)
 _WHAT = {"sessions": "sessions", "uploads": "uploads", "cart": "carts"}
 
 
-def one_shared_store(ctx: Context, attr: str, kind: str, skip_tokens: bool = False) -> list[str]:
-    """Problems unless every reachable server keeps ``attr`` in one and the same node of ``kind``."""
-    store_word = _STORE_WORDS[kind]
+def one_shared_store(ctx: Context, attr: str, kind: str | None = None, skip_tokens: bool = False) -> list[str]:
+    """Problems unless every reachable server keeps ``attr`` in one and the same node of ``kind`` (by default
+    the store kind that ranks first for ``attr``: Redis for sessions, PostgreSQL for carts...)."""
+    kind = kind or best_store(attr).name
+    store_word = KINDS[kind].word
     what = _WHAT[attr]
     homes = {s: getattr(ctx.homes[s], attr) for s in ctx.served}
     if skip_tokens:
@@ -161,7 +161,7 @@ def one_shared_store(ctx: Context, attr: str, kind: str, skip_tokens: bool = Fal
     for (place, _node), servers in elsewhere.items():
         verb, its, it = _keeps(servers)
         where = _where(getattr(ctx.homes[servers[0]], attr), ctx, its)
-        why = _WHY.get((attr, place))
+        why = _WHY.get((attr, place)) or (KINDS[place].caveat(attr) if place in KINDS else None)
         head = f"{ctx.name_list(servers)} {verb} {what} {where}" + (f" ({why})" if why else "")
         if target is not None:
             fix = (f"link {it} to {ctx.names[target]}, the {store_word} that "
@@ -189,7 +189,7 @@ def _stateless(ctx: Context) -> list[str]:
         out.append(f"{ctx.name_list(tokens)} {verb} logins in a signed token (JWT): this mission asks for sessions "
                    f"kept in one shared Redis (tokens are the jwt mission, --mission jwt). Set {its} auth to "
                    f"session and link {it} to the Redis.")
-    return out + one_shared_store(ctx, "sessions", REDIS, skip_tokens=True)
+    return out + one_shared_store(ctx, "sessions", skip_tokens=True)
 
 
 def _sessions_shared(ctx: Context) -> list[str]:
@@ -202,14 +202,14 @@ def _sessions_shared(ctx: Context) -> list[str]:
         return [f"{ctx.name_list(tokens)} {'uses' if len(tokens) == 1 else 'use'} JWT while "
                 f"{ctx.name_list(others)} {'uses' if len(others) == 1 else 'use'} session cookies: a user logged in "
                 "on one kind is rejected by the other. Give every server the same auth."]
-    return one_shared_store(ctx, "sessions", REDIS)
+    return one_shared_store(ctx, "sessions")
 
 
 def _load_balancers_in_use(ctx: Context) -> list[str]:
     nodes = ctx.diagram.node_map()
     served = set(ctx.served)
-    return [lb for lb in ctx.diagram.ids_of(LOAD_BALANCER)
-            if any(nodes[n].kind == CLIENT for n in ctx.diagram.neighbours(lb))
+    return [lb for lb in ctx.diagram.ids_playing(Role.BALANCER)
+            if any(KINDS[nodes[n].kind].role == Role.USERS for n in ctx.diagram.neighbours(lb))
             and any(n in served for n in ctx.diagram.neighbours(lb))]
 
 
@@ -222,11 +222,11 @@ def _sticky(ctx: Context) -> list[str]:
 
 
 def _avatars(ctx: Context) -> list[str]:
-    return one_shared_store(ctx, "uploads", OBJECT_STORAGE)
+    return one_shared_store(ctx, "uploads")
 
 
 def _jwt(ctx: Context) -> list[str]:
-    in_redis = [s for s in ctx.served if ctx.homes[s].sessions.place == REDIS]
+    in_redis = [s for s in ctx.served if ctx.homes[s].sessions.place in KINDS]  # in a store: Redis
     in_ram = [s for s in ctx.served if ctx.homes[s].sessions.place == RAM]
     out: list[str] = []
     if in_redis:
@@ -243,7 +243,7 @@ def _jwt(ctx: Context) -> list[str]:
 
 
 def _durable(ctx: Context) -> list[str]:
-    return one_shared_store(ctx, "cart", POSTGRES)
+    return one_shared_store(ctx, "cart")
 
 
 def _cattle(ctx: Context) -> list[str]:
