@@ -57,7 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
                          description="Grade one or many files against a mission. Exit status: 0 all pass, "
                                      "2 any file is unreadable, else 1 any fails.")
     chk.add_argument("files", nargs="+", metavar="FILE")
-    chk.add_argument("--mission", required=True, metavar="ID", help="a mission id (see: statediagram missions)")
+    chk.add_argument("--mission", required=True, metavar="ID|MISSION.json",
+                     help="a mission id (see: statediagram missions) or the path of a mission file")
     fmt = chk.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="one JSON list, an object per file")
     fmt.add_argument("--csv", action="store_true", help="CSV with a header row, a row per file")
@@ -69,7 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--scale", type=float, default=1.0, metavar="N",
                      help=f"size factor, {MIN_SCALE:g} to {MAX_SCALE:g} (default 1)")
     exp.add_argument("--transparent", action="store_true", help="PNG with a transparent background")
-    sub.add_parser("missions", help="list the missions", description="List the mission ids and titles.")
+    mis = sub.add_parser("missions", help="list the missions, or write a new mission's template",
+                         description="List the mission ids and titles. With --new ID, write ID.mission.json and "
+                                     "its starter ID.statediagram.json, a template a teacher fills in "
+                                     "(docs/missions.md).")
+    mis.add_argument("--new", metavar="ID", help="write a template for a new mission with this id")
+    mis.add_argument("--dir", default=".", metavar="DIR", help="where --new writes (default: here)")
     return parser
 
 
@@ -157,13 +163,19 @@ def _simulate(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .missions import UnknownMission, check_mission, get_mission
+    from .missions import MissionError, UnknownMission, check_mission, find_mission
 
     try:
-        mission = get_mission(args.mission)
+        loaded = find_mission(args.mission)
     except UnknownMission as exc:
-        _error(str(exc))
+        _error(f"{exc} (or give the path of a .mission.json file)")
         return 2
+    except MissionError as exc:
+        _error(f"mission {exc}")
+        return 2
+    mission = loaded.mission
+    for warning in loaded.warnings:
+        _error(f"{args.mission}: warning: {warning}")
     rows: list[dict[str, Any]] = []
     for path in args.files:
         diagram, error = _load(path)
@@ -244,8 +256,23 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _missions(args: argparse.Namespace) -> int:
-    from .missions import list_missions
+    from .missions import MissionError, get_mission, list_missions
 
+    if args.new is not None:
+        from .missions.files import write_template
+
+        try:
+            paths = write_template(args.new, Path(args.dir), get_mission("stateless").load_starter())
+        except MissionError as exc:
+            _error(str(exc))
+            return 2
+        except OSError as exc:
+            _error(f"{args.dir}: cannot write the template ({exc.strerror or exc})")
+            return 2
+        for p in paths:
+            print(f"wrote {p}")
+        print(f"Edit both (docs/missions.md lists the rules), then: statediagram check FILE --mission {paths[0]}")
+        return 0
     missions = list_missions()
     width = max(len(m.id) for m in missions)
     for m in missions:

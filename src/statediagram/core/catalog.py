@@ -53,7 +53,8 @@ class Role(StrEnum):
     STORE = "store"  # holds state for the servers linked to it
 
 
-# The kinds of state a server keeps (the contract's table), and the places that are not a store node.
+# The kinds of state a server keeps (the contract's table), and the places that are not a store node. A store
+# may hold others too (a chat server's history, its pub/sub channel): see ``stores_for``.
 STATES: tuple[str, ...] = ("sessions", "cart", "uploads")
 RAM = "ram"
 DISK = "disk"
@@ -176,12 +177,12 @@ register(Kind(
 register(Kind(
     REDIS, "Redis", 3, "In-memory key-value store for temporary data such as sessions.",
     (PropSpec("persistent", "bool", False, "Persistent", "Keep the keys over a crash (snapshot on disk)."), _REPLICAS),
-    links=(SERVER,), holds=(("sessions", 0), ("cart", 1)),
+    links=(SERVER,), holds=(("sessions", 0), ("cart", 1), ("history", 1), ("pubsub", 0)),
     caveats=(("cart", "Redis is for temporary data: when it crashes without persistence, the carts go with it"),),
 ))
 register(Kind(
     POSTGRES, "PostgreSQL", 3, "Relational database for durable data such as carts.", (_REPLICAS,),
-    links=(SERVER,), holds=(("cart", 0),),
+    links=(SERVER,), holds=(("cart", 0), ("history", 0)),
 ))
 register(Kind(
     OBJECT_STORAGE, "Object storage", 3, "A shared file store (S3-like) for uploads; a managed, replicated service.",
@@ -203,10 +204,16 @@ def is_store(kind: str) -> bool:
     return role_of(kind) == Role.STORE
 
 
+def stores_for(state: str) -> tuple[str, ...]:
+    """The store kinds that can hold ``state``, the lesson's choice first: a cart is PostgreSQL, else Redis."""
+    ranked = sorted((k.rank(state), k.name) for k in kinds_with(Role.STORE) if k.rank(state) is not None)
+    return tuple(name for _rank, name in ranked)
+
+
 def best_store(state: str) -> Kind | None:
     """The store kind the lesson wants for ``state`` (rank 0): Redis for sessions, PostgreSQL for carts, ..."""
-    ranked = [(k.rank(state), k.name) for k in kinds_with(Role.STORE) if k.rank(state) is not None]
-    return KINDS[min(ranked)[1]] if ranked else None
+    kinds = stores_for(state)
+    return KINDS[kinds[0]] if kinds else None
 
 
 def link_allowed(kind_a: str, kind_b: str) -> bool:
