@@ -63,7 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
                                      "2 any file is unreadable, else 3 any run could not finish, else 1 any "
                                      "fails.")
     chk.add_argument("files", nargs="+", metavar="FILE")
-    chk.add_argument("--mission", required=True, metavar="ID", help="a mission id (see: statediagram missions)")
+    chk.add_argument("--mission", required=True, metavar="ID|MISSION.json",
+                     help="a mission id (see: statediagram missions) or the path of a mission file")
     chk.add_argument("--redis-url", metavar="URL", help=REDIS_URL_HELP)
     fmt = chk.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="one JSON list, an object per file")
@@ -76,7 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--scale", type=float, default=1.0, metavar="N",
                      help=f"size factor, {MIN_SCALE:g} to {MAX_SCALE:g} (default 1)")
     exp.add_argument("--transparent", action="store_true", help="PNG with a transparent background")
-    sub.add_parser("missions", help="list the missions", description="List the mission ids and titles.")
+    mis = sub.add_parser("missions", help="list the missions, or write a new mission's template",
+                         description="List the mission ids and titles. With --new ID, write ID.mission.json and "
+                                     "its starter ID.statediagram.json, a template a teacher fills in "
+                                     "(docs/missions.md).")
+    mis.add_argument("--new", metavar="ID", help="write a template for a new mission with this id")
+    mis.add_argument("--dir", default=".", metavar="DIR", help="where --new writes (default: here)")
     return parser
 
 
@@ -180,13 +186,21 @@ def _simulate(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .missions import UnknownMission, check_mission, get_mission
+    from .missions import MissionError, UnknownMission, check_mission, find_mission
     from .sim import RunCouldNotFinish
 
     try:
-        mission = get_mission(args.mission)
+        loaded = find_mission(args.mission)
     except UnknownMission as exc:
-        _error(str(exc))
+        _error(f"{exc} (or give the path of a .mission.json file)")
+        return 2
+    except MissionError as exc:
+        _error(f"mission {exc}")
+        return 2
+    mission = loaded.mission
+    for warning in loaded.warnings:
+        _error(f"{args.mission}: warning: {warning}")
+    if args.redis_url is not None and not _redis_url_is_one(args.redis_url):
         return 2
     rows: list[dict[str, Any]] = []
     for path in args.files:
@@ -196,7 +210,7 @@ def _check(args: argparse.Namespace) -> int:
             continue
         try:
             result = check_mission(mission, diagram, args.redis_url)
-        except (ValueError, RunCouldNotFinish) as exc:  # a Redis URL that is not one, or a server that went away
+        except RunCouldNotFinish as exc:  # its real Redis went away
             message = f"{path}: {exc}"
             _error(message)
             rows.append({"file": path, "mission": mission.id, "passed": False, "reasons": [],
@@ -215,6 +229,22 @@ def _check(args: argparse.Namespace) -> int:
     if any("not_finished" in r for r in rows):
         return EXIT_NOT_FINISHED
     return 0 if all(r["passed"] for r in rows) else 1
+
+
+def _redis_url_is_one(url: str) -> bool:
+    """False, after saying why, for a --redis-url that is not a Redis URL (a server that is not there is fine
+    here: each file's run then could not finish)."""
+    from .sim import RunCouldNotFinish
+    from .sim.realredis import check_url
+
+    try:
+        check_url(url)
+    except ValueError as exc:
+        _error(str(exc))
+        return False
+    except RunCouldNotFinish:
+        pass
+    return True
 
 
 def check_csv(rows: list[dict[str, Any]]) -> str:
@@ -268,7 +298,7 @@ def _export(args: argparse.Namespace) -> int:
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
-        from .gui.export import export_diagram
+        from .gui.files.export import export_diagram
     except ImportError as exc:
         _error(f"export needs the desktop part of statediagram (PySide6), which cannot load: {exc}")
         return 2
@@ -282,8 +312,23 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _missions(args: argparse.Namespace) -> int:
-    from .missions import list_missions
+    from .missions import MissionError, get_mission, list_missions
 
+    if args.new is not None:
+        from .missions.files import write_template
+
+        try:
+            paths = write_template(args.new, Path(args.dir), get_mission("stateless").load_starter())
+        except MissionError as exc:
+            _error(str(exc))
+            return 2
+        except OSError as exc:
+            _error(f"{args.dir}: cannot write the template ({exc.strerror or exc})")
+            return 2
+        for p in paths:
+            print(f"wrote {p}")
+        print(f"Edit both (docs/missions.md lists the rules), then: statediagram check FILE --mission {paths[0]}")
+        return 0
     missions = list_missions()
     width = max(len(m.id) for m in missions)
     for m in missions:

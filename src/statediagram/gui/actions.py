@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 
-from . import clipboard, icons
+from . import icons
+from .editing import clipboard
 
 if TYPE_CHECKING:
     from .window import MainWindow

@@ -22,16 +22,16 @@ from ..core.fileio import parse_diagram
 from ..core.model import Diagram
 from ..core.topology import design_findings
 from .actions import build_actions
-from .autosave import Autosaver, Recovery, find_recoveries
+from .canvas.scene import DiagramScene
+from .canvas.view import DiagramView
 from .document import Document
-from .editor import Editor
-from .files import FileController, read_recent
-from .findings import FindingsList
-from .palette import Palette
-from .properties import PropertiesPanel
-from .scene import DiagramScene
+from .editing.editor import Editor
+from .editing.findings import FindingsList
+from .editing.palette import Palette
+from .editing.properties import PropertiesPanel
+from .files.autosave import Autosaver, Recovery, find_recoveries
+from .files.open_save import FileController, read_recent
 from .start import StartView
-from .view import DiagramView
 from .warmup import warm_up_imports
 
 FINDINGS_DELAY_MS = 120
@@ -233,7 +233,7 @@ class MainWindow(QMainWindow):
         diagram = recovery.load()
         self.files.path = recovery.original_path
         self.doc.replace(Diagram(title=diagram.title, scenario=diagram.scenario))
-        from .commands import AddItems
+        from .editing.commands import AddItems
 
         self.doc.undo_stack.push(AddItems(self.doc, diagram.nodes, diagram.links, "Recover autosaved work"))
         self.autosaver.original_path = recovery.original_path
@@ -265,7 +265,7 @@ class MainWindow(QMainWindow):
         return False
 
     def export_picture(self, suffix: str, scale: float, transparent: bool) -> None:
-        from .export import export_diagram
+        from .files.export import export_diagram
 
         stem = self.files.display_name().removesuffix(".statediagram.json").removesuffix(".json")
         folder = Path(self.files.path).parent if self.files.path else Path.home()

@@ -8,9 +8,9 @@ from PySide6.QtCore import QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QWheelEvent
 from PySide6.QtWidgets import QGraphicsView, QLineEdit, QWidget
 
-from ..core.catalog import KINDS
-from . import theme
-from .editor import Editor
+from ...core.catalog import KINDS
+from .. import theme
+from ..editing.editor import Editor
 from .items import TEXT_LOD
 from .scene import DiagramScene
 

@@ -19,7 +19,7 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QPainter, QPen, QPolygonF, QTransform
 from PySide6.QtWidgets import QGraphicsItem
 
-from . import theme
+from .. import theme
 from .items import BLOCKS_LOD, LinkItem, NodeItem, copies_pictures, link_look
 
 if TYPE_CHECKING:

@@ -6,11 +6,11 @@ from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter, QPixmapCache, QTransform
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
 
-from ..core.catalog import KINDS, SERVER, STORE_KINDS, link_problem
-from ..core.topology import Finding, state_homes
-from . import theme
+from ...core.catalog import KINDS, SERVER, STORE_KINDS, link_problem
+from ...core.topology import Finding, state_homes
+from .. import theme
+from ..document import Document, LinkKey
 from .crossings import hidden_links
-from .document import Document, LinkKey
 from .gestures import MoveTracker, WiringGesture
 from .items import LinkItem, NodeItem
 from .overview import Overview, OverviewMode

@@ -23,10 +23,10 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsItem, QStyle, QStyleOptionGraphicsItem, QWidget
 
-from ..core.catalog import KINDS, SERVER
-from ..core.model import Node
-from ..core.topology import ServerHomes
-from . import theme
+from ...core.catalog import KINDS, SERVER
+from ...core.model import Node
+from ...core.topology import ServerHomes
+from .. import theme
 from .painter import draw_kind_icon
 
 if TYPE_CHECKING:
@@ -389,7 +389,7 @@ class LinkItem(QGraphicsItem):
             self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
             self.setToolTip(self._tip)
         self.setZValue(theme.Z_LINK)
-        self.over = False  # drawn over the cards, dashed: its line runs under a third node (gui/crossings.py)
+        self.over = False  # drawn over the cards, dashed: its line runs under a third node (canvas/crossings.py)
         self.update_geometry()
 
     def set_over(self, over: bool) -> bool:

@@ -8,8 +8,8 @@ from PySide6.QtCore import QLineF, QPointF, Qt
 from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QGraphicsLineItem
 
-from ..core.catalog import KINDS
-from . import theme
+from ...core.catalog import KINDS
+from .. import theme
 from .items import NodeItem
 
 if TYPE_CHECKING:
