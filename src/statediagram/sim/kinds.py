@@ -16,7 +16,7 @@ from ..core.catalog import CLIENT, LOAD_BALANCER, OBJECT_STORAGE, POSTGRES, REDI
 from ..core.model import Diagram, Node
 from ..core.topology import ServerHomes
 from .nodes import ServerState
-from .stores import Bucket, PostgresStore, RedisStore, Store
+from .stores import Bucket, PostgresStore, Store, open_redis
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ register(SimKind(
     replaceable=True, inspectable=True,
 ))
 register(SimKind(
-    REDIS, store=lambda node, url: RedisStore(node.id, url), rtt_us=1_000,
+    REDIS, store=lambda node, url: open_redis(node.id, url), rtt_us=1_000,
     keeps_data=lambda props: bool(props["persistent"]), chaos=True, inspectable=True,
 ))
 register(SimKind(POSTGRES, store=lambda node, url: PostgresStore(node.id), rtt_us=3_000, chaos=True, inspectable=True))
