@@ -100,10 +100,11 @@ def test_report_with_json_keeps_stdout_pure_json(tmp_path, capsys):
 
 
 def test_rows_that_could_not_finish_are_counted_apart_and_signed_not_only_coloured():
-    rows = [{"file": "slow.json", "mission": "m", "passed": False, "reasons": [], "error": "slow.json: took too long",
-             "status": "unfinished"},
+    rows = [{"file": "slow.json", "mission": "m", "passed": False, "reasons": [],
+             "not_finished": "slow.json: its real Redis went away"},
             {"file": "ok.json", "mission": "m", "passed": True, "reasons": ["Survives."], "report": {}}]
     html = html_report(rows, "m", "Title")
     assert "1 could not finish" in html and "1 passed" in html and "0 unreadable" in html
+    assert "its real Redis went away" in html
     assert re.search(r'<tr class="unfinished"[^>]*><td class="status"><span class="sign"[^>]*>…</span> '
                      r"Could not finish", html)

@@ -51,8 +51,8 @@ CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src
 
 def row_status(row: Mapping[str, Any]) -> str:
     """The status of one row of ``check``: passed, failed, unreadable, or unfinished (could not finish)."""
-    if row.get("status") in STATUS_WORDS:
-        return row["status"]
+    if "not_finished" in row:
+        return UNFINISHED
     if "error" in row:
         return UNREADABLE
     return PASSED if row.get("passed") else FAILED
@@ -91,8 +91,8 @@ def html_report(rows: Sequence[Mapping[str, Any]], mission_id: str, title: str,
         row = rows[i]
         status = row_status(row)
         reasons = row.get("reasons") or []
-        if "error" in row:
-            reasons = [row["error"]]
+        if "error" in row or "not_finished" in row:
+            reasons = [row.get("error") or row["not_finished"]]
         items = "".join(f"<li>{_e(r)}</li>" for r in reasons) or "<li>(no reason given)</li>"
         report = row.get("report")
         run = f'<p class="run">{_e(_totals_line(report))}</p>' if report else ""
