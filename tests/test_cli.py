@@ -200,7 +200,7 @@ def test_check_csv_has_a_header_and_a_row_per_file(capsys, tmp_path):
     rows = list(csv.DictReader(io.StringIO(out)))
     assert status == 2
     assert list(rows[0]) == ["file", "mission", "passed", "reasons", "survives", "requests", "ok", "lost_sessions",
-                             "lost_files", "lost_data", "outages", "failover_errors", "error"]
+                             "lost_files", "lost_data", "outages", "failover_errors", "error", "could_not_finish"]
     assert [r["passed"] for r in rows] == ["yes", "no", "no"]
     assert int(rows[1]["lost_sessions"]) > 0 and rows[1]["survives"] == "no"
     assert "; Does not survive the crash drill" in rows[1]["reasons"]

@@ -1,9 +1,11 @@
 """The command line: the desktop app by default, subcommands for headless work.
 
 Exit statuses follow the contract: simulate 0 survives / 1 does not / 2 unreadable; check 0 all pass /
-2 any unreadable / else 1 any fails; export 0 written / 2 unreadable; missions 0. Errors are one line on
-stderr naming the file, never a traceback. Heavy modules (the simulation, networkx, fakeredis, Qt) are
-imported only by the command that needs them, so ``statediagram missions`` starts at once.
+2 any unreadable / else 1 any fails; export 0 written / 2 unreadable; missions 0. Beyond it: 3 the run could
+not finish (``--timeout``), 130 interrupted (Ctrl-C); ``check`` gives 2 if any file is unreadable, else 3 if
+any could not finish, else 1 if any fails. Errors are one line on stderr naming the file, never a traceback.
+Every text from a file is printed terminal-safe (core/text.py). Heavy modules (the simulation, networkx,
+fakeredis, Qt) are imported only by the command that needs them, so ``statediagram missions`` starts at once.
 """
 
 from __future__ import annotations
@@ -13,17 +15,26 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .core.text import brief, safe_lines, terminal_safe
+from .timelimit import RunTimedOut, time_limit
 
 SUBCOMMANDS = ("simulate", "check", "export", "missions")
 SCENARIOS = ("calm", "standard", "chaos")
 JOURNEYS = ("sessions", "full")
 CSV_TOTALS = ("requests", "ok", "lost_sessions", "lost_files", "lost_data", "outages", "failover_errors")
 MIN_SCALE, MAX_SCALE = 0.1, 8.0
+DEFAULT_TIMEOUT_S = 60.0
+COULD_NOT_FINISH = 3
+INTERRUPTED = 130
+# A spreadsheet runs a cell starting with one of these as a formula: a file named "=HYPERLINK(...)" must not.
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_DEL_AND_C1 = re.compile("[\x7f-\x9f]")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -53,14 +64,17 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--json", action="store_true", help="print the report as JSON")
     sim.add_argument("--redis-url", metavar="URL",
                      help="run the Redis nodes on a real server, e.g. redis://127.0.0.1:6379/0")
+    _timeout_option(sim, "the run")
     chk = sub.add_parser("check", help="grade diagram files (JSON or exported PNG) against a mission",
                          description="Grade one or many files against a mission. Exit status: 0 all pass, "
-                                     "2 any file is unreadable, else 1 any fails.")
+                                     "2 any file is unreadable, else 3 any could not finish (--timeout), "
+                                     "else 1 any fails.")
     chk.add_argument("files", nargs="+", metavar="FILE")
     chk.add_argument("--mission", required=True, metavar="ID", help="a mission id (see: statediagram missions)")
     fmt = chk.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="one JSON list, an object per file")
     fmt.add_argument("--csv", action="store_true", help="CSV with a header row, a row per file")
+    _timeout_option(chk, "each file")
     exp = sub.add_parser("export", help="render the diagram to PNG or SVG without a display",
                          description="Render the diagram to a picture. A PNG carries the diagram, so it can be "
                                      "handed in and graded. Exit status: 0 written, 2 unreadable.")
@@ -71,6 +85,18 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--transparent", action="store_true", help="PNG with a transparent background")
     sub.add_parser("missions", help="list the missions", description="List the mission ids and titles.")
     return parser
+
+
+def _timeout_option(parser: argparse.ArgumentParser, what: str) -> None:
+    def seconds(text: str) -> float:
+        value = float(text)
+        if not 0 <= value < 10**6:
+            raise argparse.ArgumentTypeError(f"must be from 0 to 1000000 seconds, not {text}")
+        return value
+
+    parser.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT_S, metavar="S",
+                        help=f"stop {what} after S seconds of wall time, reported as could not finish "
+                             f"(exit status 3); 0 for no bound (default {DEFAULT_TIMEOUT_S:g})")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,38 +121,54 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except KeyboardInterrupt:
-        return 130
+        return INTERRUPTED
 
 
 def _error(message: str) -> None:
-    print(f"statediagram: {message}", file=sys.stderr)
+    """One line on stderr; whatever a file put in the message is shown, never obeyed by the terminal."""
+    print(f"statediagram: {terminal_safe(message)}", file=sys.stderr)
+
+
+def _write(text: str) -> None:
+    """Lines on stdout, each terminal-safe (a label cannot clear the screen or set the window's title)."""
+    sys.stdout.write(safe_lines(text))
+
+
+def _name(path: str) -> str:
+    """A file name as printed: bytes that are not UTF-8 (a name from a student's archive) and control
+    characters escaped, so it always prints."""
+    return brief(path, 1000)
+
+
+def _unreadable(path: str, exc: Exception) -> str:
+    """The message for a file that cannot be read: its name, then where in it, the rule and the fix."""
+    from .core.fileio import file_where
+
+    message = str(exc)
+    return message if message.startswith(file_where(path)) else f"{_name(path)}: {message}"
 
 
 def _load(path: str) -> tuple[Any, str | None]:
     """(diagram, None), or (None, why it is unreadable) after printing why to stderr. Warnings go to stderr."""
     from .core.fileio import DiagramError, load_diagram
 
-    if Path(path).is_dir():
-        message = f"{path}: is a folder, not a diagram file"
-        _error(message)
-        return None, message
     try:
         loaded = load_diagram(path)
     except DiagramError as exc:
-        message = str(exc) if str(exc).startswith(str(path)) else f"{path}: {exc}"
+        message = _unreadable(path, exc)
         _error(message)
         return None, message
     for warning in loaded.warnings:
-        _error(f"{path}: warning: {warning}")
+        _error(f"{_name(path)}: warning: {warning}")
     return loaded.diagram, None
 
 
 def _open_file_in_app(path: str) -> int:
     if Path(path).is_dir():
-        _error(f"{path}: is a folder, not a diagram file")
+        _error(f"{_name(path)}: is a folder, not a diagram file")
         return 2
     if not Path(path).exists():
-        _error(f"{path}: no such file, and no such command (commands: {', '.join(SUBCOMMANDS)})")
+        _error(f"{_name(path)}: no such file, and no such command (commands: {', '.join(SUBCOMMANDS)})")
         return 2
     return _open_app(path)
 
@@ -141,18 +183,27 @@ def _open_app(path: str | None) -> int:
 
 
 def _simulate(args: argparse.Namespace) -> int:
-    diagram, _ = _load(args.file)
-    if diagram is None:
-        return 2
-    from .sim import simulate
-    from .sim.report import format_report, report_json
-
     try:
-        result = simulate(diagram, args.scenario, args.journey, args.seed, redis_url=args.redis_url)
-    except ValueError as exc:  # a Redis URL that cannot be used
-        _error(str(exc))
-        return 2
-    sys.stdout.write(report_json(result.report) if args.json else format_report(result.report))
+        with time_limit(args.timeout):
+            diagram, _ = _load(args.file)
+            if diagram is None:
+                return 2
+            from .core.fileio import DiagramError
+            from .sim import simulate
+            from .sim.report import format_report, report_json
+
+            try:
+                result = simulate(diagram, args.scenario, args.journey, args.seed, redis_url=args.redis_url)
+            except DiagramError as exc:  # a run bigger than one run simulates (core/limits.py)
+                _error(_unreadable(args.file, exc))
+                return 2
+            except ValueError as exc:  # a Redis URL that cannot be used
+                _error(str(exc))
+                return 2
+    except RunTimedOut as exc:
+        _error(f"{_name(args.file)}: could not finish: {exc}")
+        return COULD_NOT_FINISH
+    _write(json_safe(report_json(result.report)) if args.json else format_report(result.report))
     return 0 if result.survives else 1
 
 
@@ -164,37 +215,64 @@ def _check(args: argparse.Namespace) -> int:
     except UnknownMission as exc:
         _error(str(exc))
         return 2
+    from .core.fileio import DiagramError
+
     rows: list[dict[str, Any]] = []
     for path in args.files:
-        diagram, error = _load(path)
+        row: dict[str, Any] = {"file": _name(path), "mission": mission.id, "passed": False, "reasons": []}
+        try:
+            with time_limit(args.timeout):  # one file cannot stall a class
+                diagram, error = _load(path)
+                if diagram is not None:
+                    result = check_mission(mission, diagram)
+                    row.update(passed=result.passed, reasons=result.reasons, report=result.report)
+        except DiagramError as exc:  # a run bigger than one run simulates (core/limits.py)
+            diagram, error = None, _unreadable(path, exc)
+            _error(error)
+        except RunTimedOut as exc:
+            row["unfinished"] = f"{_name(path)}: could not finish: {exc}"
+            _error(row["unfinished"])
         if diagram is None:
-            rows.append({"file": path, "mission": mission.id, "passed": False, "reasons": [], "error": error})
-            continue
-        result = check_mission(mission, diagram)
-        rows.append({"file": path, "mission": mission.id, "passed": result.passed, "reasons": result.reasons,
-                     "report": result.report})
+            row["error"] = error
+        rows.append(row)
     if args.json:
-        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        _write(json_safe(json.dumps(rows, indent=2, ensure_ascii=False)) + "\n")
     elif args.csv:
-        sys.stdout.write(check_csv(rows))
+        _write(check_csv(rows))
     else:
-        sys.stdout.write(check_text(rows, mission.id, mission.title))
+        _write(check_text(rows, mission.id, mission.title))
     if any("error" in r for r in rows):
         return 2
+    if any("unfinished" in r for r in rows):
+        return COULD_NOT_FINISH
     return 0 if all(r["passed"] for r in rows) else 1
+
+
+def json_safe(text: str) -> str:
+    """JSON text whose strings hold no raw DEL or C1 control (some terminals read U+009B as ESC [): written as
+    \\u escapes, which JSON readers turn back into the same characters."""
+    return _DEL_AND_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def csv_cell(value: Any) -> Any:
+    """A cell a spreadsheet shows as text: one starting like a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(CSV_FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def check_csv(rows: list[dict[str, Any]]) -> str:
     """A header row, then one row per file: verdict, reasons joined by "; ", the run's totals, the error."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["file", "mission", "passed", "reasons", "survives", *CSV_TOTALS, "error"])
+    writer.writerow(["file", "mission", "passed", "reasons", "survives", *CSV_TOTALS, "error", "could_not_finish"])
     for r in rows:
         report = r.get("report") or {}
         totals = report.get("totals", {})
         survives = "" if not report else ("yes" if report["survives"] else "no")
-        writer.writerow([r["file"], r["mission"], "yes" if r["passed"] else "no", "; ".join(r["reasons"]),
-                         survives, *[totals.get(k, "") for k in CSV_TOTALS], r.get("error", "")])
+        cells = [r["file"], r["mission"], "yes" if r["passed"] else "no", "; ".join(r["reasons"]),
+                 survives, *[totals.get(k, "") for k in CSV_TOTALS], r.get("error", ""), r.get("unfinished", "")]
+        writer.writerow([csv_cell(terminal_safe(c) if isinstance(c, str) else c) for c in cells])
     return out.getvalue()
 
 
@@ -203,17 +281,21 @@ def check_text(rows: list[dict[str, Any]], mission_id: str, title: str) -> str:
     lines = []
     for r in rows:
         if "error" in r:
-            lines.append(f"UNREADABLE  {r['error']}")  # the message names the file
+            lines.append(f"UNREADABLE  {terminal_safe(r['error'])}")  # the message names the file
+        elif "unfinished" in r:
+            lines.append(f"UNFINISHED  {terminal_safe(r['unfinished'])}")
         else:
             verdict = "PASS" if r["passed"] else "FAIL"
-            first = f": {r['reasons'][0]}" if r["reasons"] else ""
-            lines.append(f"{verdict:10s}  {r['file']}{first}")
+            first = f": {terminal_safe(r['reasons'][0])}" if r["reasons"] else ""
+            lines.append(f"{verdict:10s}  {terminal_safe(r['file'])}{first}")
     passed = sum(1 for r in rows if r["passed"])
     unreadable = sum(1 for r in rows if "error" in r)
-    failed = len(rows) - passed - unreadable
+    unfinished = sum(1 for r in rows if "unfinished" in r)
+    failed = len(rows) - passed - unreadable - unfinished
     files = "1 file" if len(rows) == 1 else f"{len(rows)} files"
-    lines.append(f"{files} checked against mission {mission_id} (\"{title}\"): {passed} passed, {failed} failed, "
-                 f"{unreadable} unreadable")
+    summary = (f"{files} checked against mission {mission_id} (\"{title}\"): {passed} passed, {failed} failed, "
+               f"{unreadable} unreadable")
+    lines.append(summary + (f", {unfinished} could not finish" if unfinished else ""))
     return "\n".join(lines) + "\n"
 
 
