@@ -1,11 +1,12 @@
 """The command line: the desktop app by default, subcommands for headless work.
 
 Exit statuses follow the contract: simulate 0 survives / 1 does not / 2 unreadable; check 0 all pass /
-2 any unreadable / else 1 any fails; export 0 written / 2 unreadable; missions 0. Beyond it: 3 the run could
-not finish (``--timeout``), 130 interrupted (Ctrl-C); ``check`` gives 2 if any file is unreadable, else 3 if
-any could not finish, else 1 if any fails. Errors are one line on stderr naming the file, never a traceback.
-Every text from a file is printed terminal-safe (core/text.py). Heavy modules (the simulation, networkx,
-fakeredis, Qt) are imported only by the command that needs them, so ``statediagram missions`` starts at once.
+2 any unreadable / else 1 any fails; export 0 written / 2 unreadable; missions 0. One more, never a verdict:
+3, the run could not finish (its real Redis went away); check gives 3 when no file is unreadable but one could
+not finish, or ran longer than ``--timeout``. Ctrl-C gives 130; SIGTERM ends a command like Ctrl-C does
+(exit 143), after its cleanup. Errors are one line on stderr naming the file, never a traceback; every text
+from a file is printed terminal-safe (core/text.py). Heavy modules (the simulation, networkx, fakeredis, Qt) are
+imported only by the command that needs them, so ``statediagram missions`` starts at once.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import io
 import json
 import os
 import re
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -29,8 +31,9 @@ SCENARIOS = ("calm", "standard", "chaos")
 JOURNEYS = ("sessions", "full")
 CSV_TOTALS = ("requests", "ok", "lost_sessions", "lost_files", "lost_data", "outages", "failover_errors")
 MIN_SCALE, MAX_SCALE = 0.1, 8.0
+EXIT_NOT_FINISHED = 3  # the run could not finish: no verdict (0 and 1 are verdicts, 2 an unreadable file)
+REDIS_URL_HELP = "run the Redis nodes on a real server, e.g. redis://127.0.0.1:6379/0"
 DEFAULT_TIMEOUT_S = 60.0
-COULD_NOT_FINISH = 3
 INTERRUPTED = 130
 # A spreadsheet runs a cell starting with one of these as a formula: a file named "=HYPERLINK(...)" must not.
 CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -55,22 +58,24 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sim = sub.add_parser("simulate", help="run the simulation and print the report",
                          description="Run the simulation and print the report. Exit status: 0 the design "
-                                     "survives, 1 it does not, 2 the file is unreadable.")
+                                     "survives, 1 it does not, 2 the file is unreadable, 3 the run could not "
+                                     "finish (its real Redis went away, or --timeout).")
     sim.add_argument("file", metavar="FILE", help="a diagram file (.statediagram.json) or an exported PNG")
     sim.add_argument("--scenario", choices=SCENARIOS, help="overrides the file's scenario (default: the file's, "
                                                            "else standard)")
     sim.add_argument("--journey", choices=JOURNEYS, help="overrides the file's journey (default: full)")
     sim.add_argument("--seed", type=int, metavar="N", help="overrides the file's seed (default: 1)")
     sim.add_argument("--json", action="store_true", help="print the report as JSON")
-    sim.add_argument("--redis-url", metavar="URL",
-                     help="run the Redis nodes on a real server, e.g. redis://127.0.0.1:6379/0")
+    sim.add_argument("--redis-url", metavar="URL", help=REDIS_URL_HELP)
     _timeout_option(sim, "the run")
     chk = sub.add_parser("check", help="grade diagram files (JSON or exported PNG) against a mission",
                          description="Grade one or many files against a mission. Exit status: 0 all pass, "
-                                     "2 any file is unreadable, else 3 any could not finish (--timeout), "
-                                     "else 1 any fails.")
+                                     "2 any file is unreadable, else 3 any run could not finish (its real "
+                                     "Redis went away, or --timeout), else 1 any fails.")
     chk.add_argument("files", nargs="+", metavar="FILE")
-    chk.add_argument("--mission", required=True, metavar="ID", help="a mission id (see: statediagram missions)")
+    chk.add_argument("--mission", required=True, metavar="ID|MISSION.json",
+                     help="a mission id (see: statediagram missions) or the path of a mission file")
+    chk.add_argument("--redis-url", metavar="URL", help=REDIS_URL_HELP)
     fmt = chk.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="one JSON list, an object per file")
     fmt.add_argument("--csv", action="store_true", help="CSV with a header row, a row per file")
@@ -83,7 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--scale", type=float, default=1.0, metavar="N",
                      help=f"size factor, {MIN_SCALE:g} to {MAX_SCALE:g} (default 1)")
     exp.add_argument("--transparent", action="store_true", help="PNG with a transparent background")
-    sub.add_parser("missions", help="list the missions", description="List the mission ids and titles.")
+    mis = sub.add_parser("missions", help="list the missions, or write a new mission's template",
+                         description="List the mission ids and titles. With --new ID, write ID.mission.json and "
+                                     "its starter ID.statediagram.json, a template a teacher fills in "
+                                     "(docs/missions.md).")
+    mis.add_argument("--new", metavar="ID", help="write a template for a new mission with this id")
+    mis.add_argument("--dir", default=".", metavar="DIR", help="where --new writes (default: here)")
     return parser
 
 
@@ -115,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = {"simulate": _simulate, "check": _check, "export": _export, "missions": _missions}
     if args.command is None:
         return _open_app(None)
+    previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         return commands[args.command](args)
     except BrokenPipeError:  # `statediagram check ... | head`: the reader left, nothing to report
@@ -122,6 +133,18 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return INTERRUPTED
+    except _Terminated:
+        return 128 + signal.SIGTERM
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised where the command is, so its cleanup (a real Redis's keys) runs as after Ctrl-C."""
+
+
+def _terminated(signum: int, frame: Any) -> None:
+    raise _Terminated
 
 
 def _error(message: str) -> None:
@@ -183,13 +206,14 @@ def _open_app(path: str | None) -> int:
 
 
 def _simulate(args: argparse.Namespace) -> int:
+    from .core.fileio import DiagramError
+
     try:
         with time_limit(args.timeout):
             diagram, _ = _load(args.file)
             if diagram is None:
                 return 2
-            from .core.fileio import DiagramError
-            from .sim import simulate
+            from .sim import RunCouldNotFinish, simulate
             from .sim.report import format_report, report_json
 
             try:
@@ -197,44 +221,36 @@ def _simulate(args: argparse.Namespace) -> int:
             except DiagramError as exc:  # a run bigger than one run simulates (core/limits.py)
                 _error(_unreadable(args.file, exc))
                 return 2
-            except ValueError as exc:  # a Redis URL that cannot be used
+            except ValueError as exc:  # a Redis URL that is not one
                 _error(str(exc))
                 return 2
+            except RunCouldNotFinish as exc:
+                _error(f"{_name(args.file)}: {exc}")
+                return EXIT_NOT_FINISHED
     except RunTimedOut as exc:
         _error(f"{_name(args.file)}: could not finish: {exc}")
-        return COULD_NOT_FINISH
+        return EXIT_NOT_FINISHED
     _write(json_safe(report_json(result.report)) if args.json else format_report(result.report))
     return 0 if result.survives else 1
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .missions import UnknownMission, check_mission, get_mission
+    from .missions import MissionError, UnknownMission, find_mission
 
     try:
-        mission = get_mission(args.mission)
+        loaded = find_mission(args.mission)
     except UnknownMission as exc:
-        _error(str(exc))
+        _error(f"{exc} (or give the path of a .mission.json file)")
         return 2
-    from .core.fileio import DiagramError
-
-    rows: list[dict[str, Any]] = []
-    for path in args.files:
-        row: dict[str, Any] = {"file": _name(path), "mission": mission.id, "passed": False, "reasons": []}
-        try:
-            with time_limit(args.timeout):  # one file cannot stall a class
-                diagram, error = _load(path)
-                if diagram is not None:
-                    result = check_mission(mission, diagram)
-                    row.update(passed=result.passed, reasons=result.reasons, report=result.report)
-        except DiagramError as exc:  # a run bigger than one run simulates (core/limits.py)
-            diagram, error = None, _unreadable(path, exc)
-            _error(error)
-        except RunTimedOut as exc:
-            row["unfinished"] = f"{_name(path)}: could not finish: {exc}"
-            _error(row["unfinished"])
-        if diagram is None:
-            row["error"] = error
-        rows.append(row)
+    except MissionError as exc:
+        _error(f"mission {exc}")
+        return 2
+    mission = loaded.mission
+    for warning in loaded.warnings:
+        _error(f"{args.mission}: warning: {warning}")
+    if args.redis_url is not None and not _redis_url_is_one(args.redis_url):
+        return 2
+    rows = [_check_one(mission, path, args) for path in args.files]
     if args.json:
         _write(json_safe(json.dumps(rows, indent=2, ensure_ascii=False)) + "\n")
     elif args.csv:
@@ -243,9 +259,34 @@ def _check(args: argparse.Namespace) -> int:
         _write(check_text(rows, mission.id, mission.title))
     if any("error" in r for r in rows):
         return 2
-    if any("unfinished" in r for r in rows):
-        return COULD_NOT_FINISH
+    if any("not_finished" in r for r in rows):
+        return EXIT_NOT_FINISHED
     return 0 if all(r["passed"] for r in rows) else 1
+
+
+def _check_one(mission: Any, path: str, args: argparse.Namespace) -> dict[str, Any]:
+    """One file's row: its verdict and report, or "error" (unreadable), or "not_finished" (its run could not
+    finish: its real Redis went away, or it ran longer than --timeout, so one file cannot stall a class)."""
+    from .core.fileio import DiagramError
+    from .missions import check_mission
+    from .sim import RunCouldNotFinish
+
+    row: dict[str, Any] = {"file": _name(path), "mission": mission.id, "passed": False, "reasons": []}
+    try:
+        with time_limit(args.timeout):
+            diagram, error = _load(path)
+            if diagram is None:
+                return {**row, "error": error}
+            result = check_mission(mission, diagram, args.redis_url)
+    except DiagramError as exc:  # a run bigger than one run simulates (core/limits.py)
+        message = _unreadable(path, exc)
+        _error(message)
+        return {**row, "error": message}
+    except (RunCouldNotFinish, RunTimedOut) as exc:
+        message = f"{_name(path)}: {'could not finish: ' if isinstance(exc, RunTimedOut) else ''}{exc}"
+        _error(message)
+        return {**row, "not_finished": message}
+    return {**row, "passed": result.passed, "reasons": result.reasons, "report": result.report}
 
 
 def json_safe(text: str) -> str:
@@ -261,18 +302,34 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
+def _redis_url_is_one(url: str) -> bool:
+    """False, after saying why, for a --redis-url that is not a Redis URL (a server that is not there is fine
+    here: each file's run then could not finish)."""
+    from .sim import RunCouldNotFinish
+    from .sim.realredis import check_url
+
+    try:
+        check_url(url)
+    except ValueError as exc:
+        _error(str(exc))
+        return False
+    except RunCouldNotFinish:
+        pass
+    return True
+
+
 def check_csv(rows: list[dict[str, Any]]) -> str:
     """A header row, then one row per file: verdict, reasons joined by "; ", the run's totals, the error."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["file", "mission", "passed", "reasons", "survives", *CSV_TOTALS, "error", "could_not_finish"])
+    writer.writerow(["file", "mission", "passed", "reasons", "survives", *CSV_TOTALS, "error"])
     for r in rows:
         report = r.get("report") or {}
         totals = report.get("totals", {})
         survives = "" if not report else ("yes" if report["survives"] else "no")
         cells = [r["file"], r["mission"], "yes" if r["passed"] else "no", "; ".join(r["reasons"]),
-                 survives, *[totals.get(k, "") for k in CSV_TOTALS], r.get("error", ""), r.get("unfinished", "")]
-        writer.writerow([csv_cell(terminal_safe(c) if isinstance(c, str) else c) for c in cells])
+                 survives, *[totals.get(k, "") for k in CSV_TOTALS], r.get("error", r.get("not_finished", ""))]
+        writer.writerow([csv_cell(terminal_safe(c)) if isinstance(c, str) else c for c in cells])
     return out.getvalue()
 
 
@@ -282,20 +339,20 @@ def check_text(rows: list[dict[str, Any]], mission_id: str, title: str) -> str:
     for r in rows:
         if "error" in r:
             lines.append(f"UNREADABLE  {terminal_safe(r['error'])}")  # the message names the file
-        elif "unfinished" in r:
-            lines.append(f"UNFINISHED  {terminal_safe(r['unfinished'])}")
+        elif "not_finished" in r:
+            lines.append(f"NOT RUN     {terminal_safe(r['not_finished'])}")
         else:
             verdict = "PASS" if r["passed"] else "FAIL"
             first = f": {terminal_safe(r['reasons'][0])}" if r["reasons"] else ""
             lines.append(f"{verdict:10s}  {terminal_safe(r['file'])}{first}")
     passed = sum(1 for r in rows if r["passed"])
     unreadable = sum(1 for r in rows if "error" in r)
-    unfinished = sum(1 for r in rows if "unfinished" in r)
-    failed = len(rows) - passed - unreadable - unfinished
+    not_run = sum(1 for r in rows if "not_finished" in r)
+    failed = len(rows) - passed - unreadable - not_run
     files = "1 file" if len(rows) == 1 else f"{len(rows)} files"
-    summary = (f"{files} checked against mission {mission_id} (\"{title}\"): {passed} passed, {failed} failed, "
-               f"{unreadable} unreadable")
-    lines.append(summary + (f", {unfinished} could not finish" if unfinished else ""))
+    unfinished = f", {not_run} could not finish" if not_run else ""
+    lines.append(f"{files} checked against mission {mission_id} (\"{title}\"): {passed} passed, {failed} failed, "
+                 f"{unreadable} unreadable{unfinished}")
     return "\n".join(lines) + "\n"
 
 
@@ -326,8 +383,23 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _missions(args: argparse.Namespace) -> int:
-    from .missions import list_missions
+    from .missions import MissionError, get_mission, list_missions
 
+    if args.new is not None:
+        from .missions.files import write_template
+
+        try:
+            paths = write_template(args.new, Path(args.dir), get_mission("stateless").load_starter())
+        except MissionError as exc:
+            _error(str(exc))
+            return 2
+        except OSError as exc:
+            _error(f"{args.dir}: cannot write the template ({exc.strerror or exc})")
+            return 2
+        for p in paths:
+            print(f"wrote {p}")
+        print(f"Edit both (docs/missions.md lists the rules), then: statediagram check FILE --mission {paths[0]}")
+        return 0
     missions = list_missions()
     width = max(len(m.id) for m in missions)
     for m in missions:

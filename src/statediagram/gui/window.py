@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QStackedWidget,
     QWidget,
@@ -85,6 +84,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.zoom_label)
 
         self.actions = build_actions(self)
+        self.recent_menu, self.panels_menu = self.actions.recent_menu, self.actions.panels_menu
+        self.simulate_menu = self.actions.simulate_menu
         for dock in self.docks:
             self.panels_menu.addAction(dock.toggleViewAction())
         self._findings_timer = QTimer(self)
@@ -117,9 +118,6 @@ class MainWindow(QMainWindow):
         # The simulation (its bar, panel, canvas layer and the engine behind them) is installed just after the
         # window's first paint: a faster start, and nothing moves, since the start page shows none of it and its
         # menu is already in place.
-        self.simulate_menu = QMenu("&Simulate", self)
-        help_menu = next(a for a in self.menuBar().actions() if a.text() == "&Help")
-        self.menuBar().insertMenu(help_menu, self.simulate_menu)
         self._simulation = None
         warm_up_imports()  # networkx for the findings, the simulation's libraries: off the GUI thread
         # With the window as the timer's context: a window destroyed sooner is never called.
