@@ -149,7 +149,7 @@ def test_prop_of_wrong_type_or_out_of_range_is_unreadable(kind: str, prop: str, 
 
 def test_wrong_policy_message_lists_the_policies() -> None:
     record = with_node(spec_record(), {"id": "lb2", "kind": "load_balancer", "props": {"policy": "random"}})
-    assert_message(error_of(record), "round_robin", "least_connections", "sticky", '"random"')
+    assert_message(error_of(record), "round_robin", "least_connections", "sticky", "'random'")
 
 
 @pytest.mark.parametrize("axis", ["x", "y"])

@@ -15,7 +15,7 @@ from corpus import CASES, TEN_MB_ID, case
 
 from statediagram.core.fileio import DiagramError, load_diagram
 from statediagram.core.limits import MAX_COORDINATE, MAX_SCENARIO_S
-from statediagram.core.text import quoted, terminal_safe
+from statediagram.core.text import quoted, show_value, terminal_safe
 
 
 def load_error(path: Path) -> DiagramError:
@@ -121,6 +121,7 @@ def test_escape_sequences_in_an_error_are_shown_not_sent(tmp_path):
 def test_quoted_is_brief_and_terminal_safe():
     assert quoted(TEN_MB_ID) == '"' + "i" * 79 + '…"'
     assert quoted("a\x1b[2J\n\x9b") == '"a\\x1b[2J\\n\\x9b"'
+    assert show_value("random") == "'random'"
     assert quoted(3) == "3" and quoted(None) == "null" and quoted([1]) == "a list" and quoted(10**50)
     assert terminal_safe("Ser\u200fver é") == "Ser\u200fver é"  # right-to-left marks and accents stay
     assert terminal_safe(os.fsdecode(b"\xff.json")) == "\\xff.json"

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .text import quoted as show_value  # a prop's problem quotes the value briefly
+from .text import show_value  # a prop's problem quotes the value briefly
 
 CLIENT = "client"
 LOAD_BALANCER = "load_balancer"

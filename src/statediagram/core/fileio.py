@@ -20,7 +20,7 @@ from typing import Any
 from .catalog import KINDS, SERVER, STORE_KINDS, kind_noun, link_allowed, link_problem, readable_kind
 from .limits import MAX_COORDINATE, MAX_FILE_BYTES, MAX_SCENARIO_S
 from .model import FAULT_ACTIONS, JOURNEYS, SCENARIO_NAMES, Diagram, Fault, Link, Node, ScenarioSpec
-from .text import brief, quoted
+from .text import brief, quoted, show_value
 
 FORMAT = "statediagram"
 VERSION = 1
@@ -195,7 +195,7 @@ def _check_header(record: Any) -> dict[str, Any]:
             raise DiagramError("file", 'has no "format" key', f'Add "format": "{FORMAT}" at the top')
         raise DiagramError(
             "format",
-            f"is {quoted(fmt)}, not {FORMAT!r}: this is not a statediagram file",
+            f"is {show_value(fmt)}, not {FORMAT!r}: this is not a statediagram file",
             f'Open a file saved by statediagram, or set "format": "{FORMAT}"',
         )
     version = record.get("version")
@@ -203,7 +203,7 @@ def _check_header(record: Any) -> dict[str, Any]:
         raise DiagramError("file", 'has no "version" key', f'Add "version": {VERSION}')
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise DiagramError(
-            "version", f"must be a whole number from 1, not {quoted(version)}", f'Use "version": {VERSION}'
+            "version", f"must be a whole number from 1, not {show_value(version)}", f'Use "version": {VERSION}'
         )
     if version > VERSION:
         raise DiagramError(
@@ -248,7 +248,7 @@ def _read_nodes(record: dict[str, Any], warnings: list[str]) -> list[Node]:
         if not isinstance(kind_name, str) or kind_name not in KINDS:
             raise DiagramError(
                 where,
-                f"unknown kind {quoted(kind_name)}",
+                f"unknown kind {show_value(kind_name)}",
                 f"Use one of: {', '.join(KINDS)}",
             )
         kind = KINDS[kind_name]
@@ -260,10 +260,11 @@ def _read_nodes(record: dict[str, Any], warnings: list[str]) -> list[Node]:
             v = raw.get(axis, 0)
             number = _finite_number(v)
             if number is None:
-                raise DiagramError(where, f"{axis} must be a number, not {quoted(v)}", f'Write e.g. "{axis}": 120')
+                raise DiagramError(where, f"{axis} must be a number, not {show_value(v)}", f'Write e.g. "{axis}": 120')
             if abs(number) > MAX_COORDINATE:
                 raise DiagramError(
-                    where, f"{axis} is {quoted(v)}, beyond the canvas (from {-MAX_COORDINATE:,} to {MAX_COORDINATE:,})",
+                    where,
+                    f"{axis} is {show_value(v)}, beyond the canvas (from {-MAX_COORDINATE:,} to {MAX_COORDINATE:,})",
                     f'Move the node nearer the others, e.g. "{axis}": 120')
             xy.append(number)
         raw_props = raw.get("props", {})
@@ -349,20 +350,20 @@ def _read_scenario(raw: Any, nodes: dict[str, Node]) -> ScenarioSpec | None:
     if "name" in raw:
         if raw["name"] not in SCENARIO_NAMES:
             raise DiagramError(
-                "scenario", f"unknown name {quoted(raw['name'])}", f"Use one of: {', '.join(SCENARIO_NAMES)}"
+                "scenario", f"unknown name {show_value(raw['name'])}", f"Use one of: {', '.join(SCENARIO_NAMES)}"
             )
         spec.name = raw["name"]
     if "journey" in raw:
         if raw["journey"] not in JOURNEYS:
             raise DiagramError(
-                "scenario", f"unknown journey {quoted(raw['journey'])}", f"Use one of: {', '.join(JOURNEYS)}"
+                "scenario", f"unknown journey {show_value(raw['journey'])}", f"Use one of: {', '.join(JOURNEYS)}"
             )
         spec.journey = raw["journey"]
     if "seed" in raw:
         seed = raw["seed"]
         if isinstance(seed, bool) or not isinstance(seed, int):
             raise DiagramError(
-                "scenario", f"seed must be a whole number, not {quoted(seed)}", 'Write e.g. "seed": 1'
+                "scenario", f"seed must be a whole number, not {show_value(seed)}", 'Write e.g. "seed": 1'
             )
         spec.seed = seed
     if "duration_s" in raw:
@@ -371,7 +372,7 @@ def _read_scenario(raw: Any, nodes: dict[str, Node]) -> ScenarioSpec | None:
         if seconds is None or not 0 < seconds <= MAX_SCENARIO_S:
             raise DiagramError(
                 "scenario",
-                f"duration_s must be a number of seconds above 0 and at most {MAX_SCENARIO_S}, not {quoted(d)}",
+                f"duration_s must be a number of seconds above 0 and at most {MAX_SCENARIO_S}, not {show_value(d)}",
                 'Write e.g. "duration_s": 40',
             )
         spec.duration_s = seconds
@@ -390,17 +391,17 @@ def _read_fault(i: int, raw: Any, nodes: dict[str, Node]) -> Fault:
     at = _finite_number(raw.get("at"))
     if at is None or not 0 <= at <= MAX_SCENARIO_S:
         raise DiagramError(
-            where, f'"at" must be a time in seconds from 0 to {MAX_SCENARIO_S}, not {quoted(raw.get("at"))}',
+            where, f'"at" must be a time in seconds from 0 to {MAX_SCENARIO_S}, not {show_value(raw.get("at"))}',
             'Write e.g. "at": 12',
         )
     node = raw.get("node")
     if not isinstance(node, str) or node not in nodes:
-        raise DiagramError(where, f"names an unknown node {quoted(node)}", "Use the id of a node in this file")
+        raise DiagramError(where, f"names an unknown node {show_value(node)}", "Use the id of a node in this file")
     if nodes[node].kind == "client":
         raise DiagramError(where, f"node {quoted(node)} is a client; clients do not crash", "Name a server or store")
     action = raw.get("action")
     if action not in FAULT_ACTIONS:
-        raise DiagramError(where, f"unknown action {quoted(action)}", f"Use one of: {', '.join(FAULT_ACTIONS)}")
+        raise DiagramError(where, f"unknown action {show_value(action)}", f"Use one of: {', '.join(FAULT_ACTIONS)}")
     return Fault(at, node, action)
 
 

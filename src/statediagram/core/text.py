@@ -41,20 +41,26 @@ def safe_lines(text: str) -> str:
     return "\n".join(terminal_safe(line) for line in text.split("\n"))
 
 
-def quoted(value: Any, limit: int = QUOTE_LIMIT) -> str:
-    """A value from a file as a message quotes it: text in double quotes, cut to ``limit`` characters with an
-    ellipsis and safe for a terminal; numbers, true, false and null as JSON writes them; "a list", "an object"."""
+def quoted(value: Any, limit: int = QUOTE_LIMIT, mark: str = '"') -> str:
+    """A value from a file as a message quotes it: text between ``mark``s, cut to ``limit`` characters with an
+    ellipsis and safe for a terminal; numbers, true, false and null as JSON writes them; "a list", "an object".
+    Names (an id: ``node "a"``) take double quotes, values a learner wrote (``not 'random'``) single ones."""
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return f'"{brief(value, limit)}"'
+        return f"{mark}{brief(value, limit)}{mark}"
     if isinstance(value, int) and abs(value) >= 10**40:
         return "a number with too many digits"
     if isinstance(value, int | float):
         return brief(repr(value), limit)
     return {list: "a list", dict: "an object"}.get(type(value), "a value of another type")
+
+
+def show_value(value: Any) -> str:
+    """A value a learner wrote, quoted briefly in single quotes (``quoted`` with its other mark)."""
+    return quoted(value, mark="'")
 
 
 def brief(text: str, limit: int = QUOTE_LIMIT) -> str:
