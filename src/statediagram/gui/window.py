@@ -27,6 +27,7 @@ from .document import Document
 from .editor import Editor
 from .files import FileController, read_recent
 from .findings import FindingsList
+from .learn import install_learning
 from .palette import Palette
 from .properties import PropertiesPanel
 from .scene import DiagramScene
@@ -120,6 +121,9 @@ class MainWindow(QMainWindow):
         self.simulate_menu = QMenu("&Simulate", self)
         help_menu = next(a for a in self.menuBar().actions() if a.text() == "&Help")
         self.menuBar().insertMenu(help_menu, self.simulate_menu)
+        self.learn_menu = QMenu("&Learn", self)  # filled by the lesson and the quiz
+        self.menuBar().insertMenu(help_menu, self.learn_menu)
+        self.learning = install_learning(self)
         self._simulation = None
         warm_up_imports()  # networkx for the findings, the simulation's libraries: off the GUI thread
         # With the window as the timer's context: a window destroyed sooner is never called.
@@ -222,7 +226,15 @@ class MainWindow(QMainWindow):
             return True
         return False
 
-    def open_mission(self) -> None:
+    def open_mission(self, mission_id: str = "stateless") -> None:
+        if mission_id != "stateless":
+            from ..missions import get_mission
+
+            mission = get_mission(mission_id)
+            if self.files.new(mission.load_starter()):
+                self.view.zoom_to_fit()
+                self.show_message(f"Mission: {mission.title}.")
+            return
         text = resources.files("statediagram.assets.missions").joinpath(MISSION_FILE).read_text("utf-8")
         if self.files.new(parse_diagram(text).diagram):
             self.view.zoom_to_fit()
