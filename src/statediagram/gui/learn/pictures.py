@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 
 from ...missions.lessonruns import RunSpec, load_run_diagram
-from ..export import render_image
+from ..files.export import render_image
 
 
 def diagram_pixmap(spec: RunSpec, width: int, device_ratio: float = 1.0) -> QPixmap:
