@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..core.catalog import CLIENT, POSTGRES, REDIS, SERVER
+from ..core.catalog import Role
 from ..core.fileio import DiagramError
 from ..core.limits import MAX_NODES, MAX_RUN_S, MAX_SERVERS, MAX_USER_SECONDS, MAX_USERS
 from ..core.model import JOURNEYS, SCENARIO_NAMES, Diagram, Fault
@@ -15,10 +15,6 @@ FIRST_CRASH_S = 10
 RHYTHM_S = 10
 DOWN_S = 5
 TAIL_S = 10
-
-
-# Kinds that count as servers against MAX_SERVERS (one entry each; a kind the catalog lacks counts none).
-SERVER_KINDS = (SERVER, "websocket_server")
 
 
 class RunTooBig(DiagramError):
@@ -77,10 +73,12 @@ def resolve(
     name = scenario or (block.name if block and block.name else "standard")
     if name == "calm":
         return _bounded(diagram, Plan(name, journey, seed, to_us(CALM_S), ()))
-    targets = diagram.ids_of(SERVER)
-    if name == "chaos":
-        targets += sorted(diagram.ids_of(REDIS) + diagram.ids_of(POSTGRES))
     _check_size(diagram)  # before the drill: 4,000 servers must not build 8,000 faults first
+    from .kinds import ids_where  # the registry's entries import the stores; a plan needs them only here
+
+    targets = ids_where(diagram, lambda k: k.drilled)
+    if name == "chaos":
+        targets += ids_where(diagram, lambda k: k.chaos)
     faults = drill(targets)
     duration = to_us(faults[-1].at + TAIL_S) if faults else to_us(CALM_S)
     timed = tuple((to_us(f.at), f.node, f.action) for f in faults)
@@ -93,7 +91,7 @@ def _check_size(diagram: Diagram) -> None:
     if nodes > MAX_NODES:
         raise RunTooBig("diagram", f"has {nodes:,} nodes; a run simulates at most {MAX_NODES:,}",
                         "Simulate a smaller part of the design")
-    servers = sum(len(diagram.ids_of(kind)) for kind in SERVER_KINDS)
+    servers = len(diagram.ids_playing(Role.SERVER))
     if servers > MAX_SERVERS:
         raise RunTooBig("diagram", f"has {servers:,} servers; a run simulates at most {MAX_SERVERS:,}",
                         "A few servers show the lesson as well as thousands: remove some")
@@ -104,7 +102,7 @@ def _check_size(diagram: Diagram) -> None:
 
 
 def total_users(diagram: Diagram) -> int:
-    return sum(n.props.get("users", 1) for n in diagram.nodes if n.kind == CLIENT)
+    return sum(int(diagram.node(c).props.get("users", 1)) for c in diagram.ids_playing(Role.USERS))
 
 
 def _bounded(diagram: Diagram, plan: Plan) -> Plan:
