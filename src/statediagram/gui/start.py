@@ -52,6 +52,8 @@ class StartView(QWidget):
         self.missions_box = QVBoxLayout()
         column.addLayout(self.missions_box)
         self.mission_button: QPushButton | None = None  # the first mission's Open button, once missions are in
+        self.entries = QVBoxLayout()  # what other parts of the app add (the lesson and the quiz)
+        column.addLayout(self.entries)
         column.addWidget(QLabel("<b>Recent files</b>"))
         self.recent = QListWidget()
         self.recent.setObjectName("recentFiles")
@@ -68,6 +70,10 @@ class StartView(QWidget):
         self.missions_box.addWidget(browser)
         first = next(iter(browser.cards.values()), None)
         self.mission_button = first.open_button if first is not None else None
+
+    def add_entry(self, widget: QWidget) -> None:
+        """Add a panel below the missions, above the recent files."""
+        self.entries.addWidget(widget)
 
     def set_recent(self, paths: list[str]) -> None:
         self.recent.clear()

@@ -28,6 +28,7 @@ from .editing.palette import Palette
 from .editing.properties import PropertiesPanel
 from .files.autosave import Autosaver, Recovery, find_recoveries
 from .files.open_save import FileController, read_recent
+from .learn import install_learning
 from .missions.install import find as find_mission_or_say_why
 from .missions.install import install_missions
 from .missions.progress import MissionProgress
@@ -87,6 +88,8 @@ class MainWindow(QMainWindow):
         self.actions = build_actions(self)
         self.recent_menu, self.panels_menu = self.actions.recent_menu, self.actions.panels_menu
         self.simulate_menu = self.actions.simulate_menu
+        self.learn_menu = self.actions.learn_menu
+        self.learning = install_learning(self)  # the lesson dock and the quiz, read when first opened
         for dock in self.docks:
             self.panels_menu.addAction(dock.toggleViewAction())
         self.missions = install_missions(self, progress or MissionProgress(), self.simulate_menu.menuAction())
