@@ -154,3 +154,32 @@ def export_diagram(diagram: Diagram, out_path, scale: float = 1.0, transparent: 
     else:
         raise ValueError(f"cannot export to '{path.name}': the picture must end in .png or .svg")
     atomic_write(path, data)
+
+
+# Below half size the canvas's items leave out their words (the far-out view's level of detail): a thumbnail
+# is drawn at half size at least, so labels and badges stay readable, unless the design is too big for the box.
+THUMBNAIL_MIN_SCALE = 0.5
+
+
+def thumbnail_png(diagram: Diagram, max_width: int = 640, max_height: int = 400) -> bytes:
+    """A small PNG of the diagram (no diagram inside), fitted in ``max_width`` x ``max_height`` pixels."""
+    return encode_png(thumbnail_image(diagram, max_width, max_height))
+
+
+def thumbnail_image(diagram: Diagram, max_width: int = 640, max_height: int = 400):
+    """The diagram drawn by the canvas's items at half size (smaller only when it would not fit), on white."""
+    from PySide6.QtCore import QRectF, Qt
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    ensure_app()
+    _doc, scene = _scene_for(diagram)
+    source = picture_rect(scene)
+    scale = min(max_width / source.width(), max_height / source.height(), THUMBNAIL_MIN_SCALE)
+    width, height = max(1, math.ceil(source.width() * scale)), max(1, math.ceil(source.height() * scale))
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+    scene.render(painter, QRectF(0, 0, width, height), source, Qt.AspectRatioMode.KeepAspectRatio)
+    painter.end()
+    return image
