@@ -16,7 +16,7 @@ import random
 from collections import Counter
 from collections.abc import Callable
 
-from ..core.catalog import Role, kinds_with
+from ..core.catalog import KINDS, Role, kinds_with
 from ..core.model import Diagram
 from ..core.topology import DISK, RAM, state_homes
 from .faults import Faults, unavailable
@@ -110,13 +110,15 @@ class Engine:
                     )
         self.servers = {s: sim_kind(nodes[s].kind).server(nodes[s], homes[s]) for s in d.ids_playing(Role.SERVER)}
         self.signer = TokenSigner(self.plan.seed) if any(s.auth == "jwt" for s in self.servers.values()) else None
+        # Load balancers and clients send the journey's requests only to the servers whose kind speaks it.
+        speaks = {s for s in self.servers if self.plan.journey in KINDS[nodes[s].kind].journeys}
         self.balancers: dict[str, BalancerState] = {}
         for lb in d.ids_playing(Role.BALANCER):
-            behind = sorted(o for o in d.neighbours(lb) if o in self.servers)
+            behind = sorted(o for o in d.neighbours(lb) if o in speaks)
             self.balancers[lb] = BalancerState(lb, nodes[lb].props["policy"], behind, dict.fromkeys(behind, True))
         self.clients: dict[str, ClientState] = {}
         for cid in d.ids_playing(Role.USERS):
-            entries = sorted(o for o in d.neighbours(cid) if o in self.servers or o in self.balancers)
+            entries = sorted(o for o in d.neighbours(cid) if o in speaks or o in self.balancers)
             users = [User(f"{cid}-{i}", cid) for i in range(1, nodes[cid].props["users"] + 1)]
             self.clients[cid] = ClientState(cid, entries, users)
             for u in users:
