@@ -5,47 +5,81 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-import uuid
 from collections import defaultdict
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 SESSION_TTL_S = 3600
+SECOND_US = 1_000_000
+Table = tuple[str, list[str], list[list[str]]]  # what it holds in words ("3 keys"), column headers, rows
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What an inspector knows of the run when it asks a store for its table: the play head, in simulated
+    microseconds, and when each session key was set (from the trace), for the TTL left at the play head."""
+
+    t: int
+    session_set_at: dict[str, int] = field(default_factory=dict)
 # Simulated t = 0 is this Unix time, so a token's iat/exp are plausible dates yet never read the clock.
 EPOCH = 1_767_225_600  # 2026-01-01T00:00:00Z
 
 
-class RedisStore:
-    """A Redis node. Commands go through the real ``redis`` client API.
+class Store(Protocol):
+    """What the engine and the replay ask of every store node, whatever its kind."""
 
-    Without a URL each node gets its own in-process fakeredis server. With a URL, every key is put under
-    a per-run prefix, so a real server's other data is never touched, and the keys are removed at the end.
+    commands: int
+
+    def count(self) -> int: ...  # what it holds, in its own unit (keys, rows, files)
+
+    def table(self, seen: Seen) -> Table: ...  # what an inspector shows of it
+
+    def close(self) -> None: ...
+
+
+class RedisStore:
+    """A Redis node on its own in-process fakeredis server. Commands go through the real ``redis`` client API.
+
+    ``open_redis`` gives the node a real server instead (``realredis.RealRedisStore``): the same commands,
+    under a per-run prefix, so a real server's other data is never touched.
 
     The client speaks RESP2 (``protocol=2``, redis-py's default before 8.0): under RESP3 each connection also
     gets maintenance-notification handlers that point back at it and at its pool, a reference cycle that
     only the cyclic garbage collector frees.
     """
 
-    def __init__(self, node_id: str, url: str | None = None) -> None:
+    prefix = ""
+
+    def __init__(self, node_id: str) -> None:
+        import fakeredis
+
         self.node_id = node_id
-        if url is None:
-            import fakeredis
-
-            self.server = fakeredis.FakeServer()
-            self.client = fakeredis.FakeRedis(
-                server=self.server, single_connection_client=True, connection_class=_direct_connection(), protocol=2
-            )
-            self.prefix = ""
-        else:
-            import redis
-
-            self.server = None
-            self.client = redis.Redis.from_url(url, single_connection_client=True, socket_timeout=5, protocol=2)
-            self.prefix = f"statediagram:{uuid.uuid4().hex}:{node_id}:"
+        self.server = fakeredis.FakeServer()
+        self.client = fakeredis.FakeRedis(
+            server=self.server, single_connection_client=True, connection_class=_direct_connection(), protocol=2
+        )
         self.commands = 0
 
     def set_session(self, sid: str, user: str) -> None:
         self.commands += 1
         self.client.set(f"{self.prefix}session:{sid}", user, ex=SESSION_TTL_S)
+
+    @staticmethod
+    def set_session_text(sid: str, user: str) -> str:
+        """The command as the trace shows it (the run's key prefix left out)."""
+        return f"SET session:{sid} {user} EX {SESSION_TTL_S}"
+
+    @staticmethod
+    def get_session_text(sid: str) -> str:
+        return f"GET session:{sid}"
+
+    @staticmethod
+    def add_to_cart_text(user: str, product: str) -> str:
+        return f"HINCRBY cart:{user} {product} 1"
+
+    @staticmethod
+    def cart_text(user: str) -> str:
+        return f"HGETALL cart:{user}"
 
     def get_session(self, sid: str) -> str | None:
         self.commands += 1
@@ -62,37 +96,47 @@ class RedisStore:
 
     def lose_keys(self) -> None:
         """What a crash without persistence does: every key is gone."""
-        if not self.prefix:
-            self.client.flushdb()
-            return
-        keys = list(self.client.scan_iter(match=f"{self.prefix}*", count=500))
-        for i in range(0, len(keys), 500):
-            self.client.delete(*keys[i : i + 500])
+        self.client.flushdb()
 
     def keys(self) -> list[tuple[str, int]]:
         """(key, ttl seconds) of every key, for inspectors."""
-        out = []
-        for key in sorted(self.client.scan_iter(match=f"{self.prefix}*", count=500)):
-            name = key.decode()[len(self.prefix) :]
-            out.append((name, int(self.client.ttl(key))))
-        return out
+        return [(key.decode(), int(self.client.ttl(key))) for key in sorted(self.client.scan_iter(count=500))]
 
     def key_count(self) -> int:
-        if not self.prefix:
-            return int(self.client.dbsize())
-        return sum(1 for _ in self.client.scan_iter(match=f"{self.prefix}*", count=500))
+        return int(self.client.dbsize())
+
+    count = key_count
+
+    def table(self, seen: Seen) -> Table:
+        rows = []
+        for key, _ttl in self.keys():  # noqa: SIM118 - keys() lists (key, ttl)
+            if key.startswith("session:"):
+                left = SESSION_TTL_S - (seen.t - seen.session_set_at.get(key, seen.t)) // SECOND_US
+                rows.append([key, self.client.get(self.prefix + key).decode(), f"{left} s"])
+            else:
+                rows.append([key, _hash_text(self.client.hgetall(self.prefix + key)), "no expiry"])
+        return f"{len(rows)} keys", ["key", "value", "TTL"], rows
 
     def close(self) -> None:
-        """End the node: a real server loses this run's keys, the connection is closed, and nothing is left in a
-        reference cycle, so the client and an in-process server are freed as soon as the run is dropped."""
-        if self.prefix:
-            self.lose_keys()
+        """End the node: its keys are gone (a real server's, this run's only), the connection is closed, and
+        nothing is left in a reference cycle, so the client and an in-process server are freed as soon as the
+        run is dropped."""
+        self.lose_keys()
         pool = self.client.connection_pool
         self.client.close()
         pool.disconnect()  # each socket is closed now, not whenever its connection happens to be freed
         dbs = getattr(self.server, "dbs", None)
         if isinstance(dbs, defaultdict):  # its factory, a lambda, holds the fakeredis server that holds it
             dbs.default_factory = None
+
+
+def open_redis(node_id: str, url: str | None = None) -> RedisStore:
+    """The store behind a Redis node: embedded fakeredis, or the real server at ``url``."""
+    if url is None:
+        return RedisStore(node_id)
+    from .realredis import RealRedisStore
+
+    return RealRedisStore(node_id, url)
 
 
 def _direct_connection():
@@ -146,8 +190,24 @@ class PostgresStore:
         self.commands += 1
         return dict(self.db.execute(self.SELECT, (user,)).fetchall())
 
+    @staticmethod
+    def add_to_cart_text(user: str, product: str) -> str:
+        return (f"INSERT INTO cart_items VALUES ('{user}', '{product}', 1) ON CONFLICT "
+                "DO UPDATE SET quantity = quantity + 1")
+
+    @staticmethod
+    def cart_text(user: str) -> str:
+        return f"SELECT product, quantity FROM cart_items WHERE user_id = '{user}'"
+
+    def count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM cart_items").fetchone()[0]
+
     def rows(self) -> list[tuple[str, str, int]]:
         return list(self.db.execute("SELECT user_id, product, quantity FROM cart_items ORDER BY user_id, product"))
+
+    def table(self, seen: Seen) -> Table:
+        rows = [[u, p, str(q)] for u, p, q in self.rows()]
+        return f"table cart_items, {len(rows)} rows", ["user_id", "product", "quantity"], rows
 
     def close(self) -> None:
         self.db.close()
@@ -167,6 +227,42 @@ class Bucket:
     def get(self, name: str) -> bytes | None:
         self.commands += 1
         return self.files.get(name)
+
+    @staticmethod
+    def put_text(name: str) -> str:
+        return f"PUT {name}"
+
+    @staticmethod
+    def get_text(name: str) -> str:
+        return f"GET {name}"
+
+    def count(self) -> int:
+        return len(self.files)
+
+    def table(self, seen: Seen) -> Table:
+        rows = [[name, f"{len(data)} bytes"] for name, data in sorted(self.files.items())]
+        return f"{len(rows)} files", ["object", "size"], rows
+
+    def close(self) -> None:
+        self.files = {}
+
+
+class LocalDisk(Bucket):
+    """A server's own local disk: files under /var/uploads, lost when the machine is replaced."""
+
+    @staticmethod
+    def put_text(name: str) -> str:
+        return f"write /var/uploads/{name}"
+
+    @staticmethod
+    def get_text(name: str) -> str:
+        return f"read /var/uploads/{name}"
+
+
+def _hash_text(mapping: dict) -> str:
+    items = {(k.decode() if isinstance(k, bytes) else k): (v.decode() if isinstance(v, bytes) else v)
+             for k, v in mapping.items()}
+    return ", ".join(f"{k}×{v}" for k, v in sorted(items.items()))
 
 
 class TokenSigner:

@@ -14,9 +14,10 @@ from PySide6.QtCore import QObject, QPoint, QPointF, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QGraphicsScene, QMenu
 
-from ...core.catalog import LOAD_BALANCER, SERVER, STORE_KINDS
+from ...core.catalog import KINDS
 from ...core.model import Diagram
 from ...core.topology import RAM, TOKEN, state_homes
+from ...sim.kinds import sim_kind
 from ...sim.replay import Replay, RunSetup
 from ...sim.scenario import SECOND
 from ..canvas.view import DiagramView
@@ -25,8 +26,6 @@ from .geometry import SceneGeometry, node_at
 from .layer import SimulationLayer
 from .player import Player, copy_for_run
 from .tokens import MIN_TRIP_US, TokenPlanner
-
-FAULTABLE = (SERVER, LOAD_BALANCER, *STORE_KINDS)
 
 
 class SimulationController(QObject):
@@ -149,6 +148,13 @@ class SimulationController(QObject):
         d = replay.setup.diagram if replay else self.diagram()
         return next((n.kind for n in d.nodes if n.id == node), None)
 
+    def _faultable(self, node: str) -> bool:
+        kind = KINDS.get(self.kind_of(node) or "")
+        return kind is not None and kind.faultable
+
+    def _inspectable(self, node: str) -> bool:
+        return sim_kind(self.kind_of(node) or "").inspectable
+
     # --- the run's part of the canvas's input (RunInput) ----------------------------------------
 
     def shown(self) -> bool:
@@ -161,13 +167,13 @@ class SimulationController(QObject):
             self.inspect_request.emit(rid)
             return True  # the click was on a token, not on the editor's items
         node = node_at(self.geometry, self.node_ids(), at)
-        if node is not None and self.kind_of(node) in (SERVER, *STORE_KINDS):
+        if node is not None and self._inspectable(node):
             self.inspect_node.emit(node)
         return False  # the editor still selects what was clicked
 
     def menu(self, at: QPointF, screen: QPoint) -> bool:
         node = node_at(self.geometry, self.node_ids(), at)
-        if node is None or self.kind_of(node) not in FAULTABLE:
+        if node is None or not self._faultable(node):
             return False
         menu = self.node_menu(node)
         self.last_menu = menu
@@ -194,12 +200,12 @@ class SimulationController(QObject):
         restart.triggered.connect(lambda: self.inject(node, "restart"))
         menu.addAction(crash)
         menu.addAction(restart)
-        if self.kind_of(node) == SERVER:
+        if sim_kind(self.kind_of(node) or "").replaceable:
             replace = QAction(f"Replace {label} with a new blank machine{at}", menu)
             replace.setToolTip("Cattle, not pets: the new machine has an empty RAM and an empty local disk")
             replace.triggered.connect(lambda: self.inject(node, "replace"))
             menu.addAction(replace)
-        if self.kind_of(node) in (SERVER, *STORE_KINDS):
+        if self._inspectable(node):
             menu.addSeparator()
             inspect = QAction(f"Inspect what {label} holds", menu)
             inspect.triggered.connect(lambda: self.inspect_node.emit(node))
