@@ -125,3 +125,15 @@ def test_a_picture_leaves_no_scene_for_the_collector_to_free_later():
     export.render_image(tier())
     export.svg_bytes(tier())
     assert live_scenes() == before
+
+
+def test_a_thumbnail_leaves_no_scene_behind_either():
+    import gc
+
+    import shiboken6
+
+    gc.collect()
+    before = sum(isinstance(o, DiagramScene) and shiboken6.isValid(o) for o in gc.get_objects())
+    image = export.thumbnail_image(tier(), 320, 200)
+    assert 0 < image.width() <= 320 and 0 < image.height() <= 200
+    assert sum(isinstance(o, DiagramScene) and shiboken6.isValid(o) for o in gc.get_objects()) == before

@@ -187,14 +187,14 @@ def thumbnail_image(diagram: Diagram, max_width: int = 640, max_height: int = 40
     from PySide6.QtGui import QColor, QImage, QPainter
 
     ensure_app()
-    _doc, scene = _scene_for(diagram)
-    source = picture_rect(scene)
-    scale = min(max_width / source.width(), max_height / source.height(), THUMBNAIL_MIN_SCALE)
-    width, height = max(1, math.ceil(source.width() * scale)), max(1, math.ceil(source.height() * scale))
-    image = QImage(width, height, QImage.Format.Format_RGB32)
-    image.fill(QColor("white"))
-    painter = QPainter(image)
-    painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
-    scene.render(painter, QRectF(0, 0, width, height), source, Qt.AspectRatioMode.KeepAspectRatio)
-    painter.end()
+    with _scene_for(diagram) as scene:
+        source = picture_rect(scene)
+        scale = min(max_width / source.width(), max_height / source.height(), THUMBNAIL_MIN_SCALE)
+        width, height = max(1, math.ceil(source.width() * scale)), max(1, math.ceil(source.height() * scale))
+        image = QImage(width, height, QImage.Format.Format_RGB32)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        scene.render(painter, QRectF(0, 0, width, height), source, Qt.AspectRatioMode.KeepAspectRatio)
+        painter.end()
     return image
