@@ -222,9 +222,9 @@ def test_what_just_happened_tells_the_lost_session_in_the_lessons_words(window):
     window.simulation.ui.simulate()
     run_to(window, window.simulation.controller.player.end)
     replay = window.simulation.controller.player.replay
-    moved = next(r for r in replay.failures if r.outcome == "lost_session" and r.cause[0] == "moved")
+    moved = next(r for r in replay.failures if r.outcome == "lost_session" and r.cause.why == "moved")
     text = narrate(moved, replay.labels, state_homes(replay.setup.diagram))
-    a, b = replay.labels[moved.cause[1]], replay.labels[moved.cause[2]]
+    a, b = replay.labels[moved.cause.origin], replay.labels[moved.cause.node]
     assert f"kept in {a}'s own RAM" in text and f"sent the next request to {b}" in text and "logged out" in text
     window.simulation.ui.seek(replay.shown_at(moved))
     assert "lost session" in window.simulation.panel.happened.text()
