@@ -275,6 +275,8 @@ class MainWindow(QMainWindow):
             # The palette keeps the height of its entries; the mission gets the rest of the left column.
             self.resizeDocks([self.docks[0], self.missions.dock], [260, max(400, self.height() - 360)],
                              Qt.Orientation.Vertical)
+            # The panel narrows the canvas once the layout settles: fit the starter to the canvas it then has.
+            QTimer.singleShot(0, self, self.view.zoom_to_fit)
 
     def mission_starter(self) -> tuple[Diagram, str]:
         """The open mission's starter and its name (the first mission's when none is open), for Compare."""
