@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from . import icons
+from .plain_text import tip
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 
@@ -80,7 +81,7 @@ class StartView(QWidget):
         for path in paths:
             item = QListWidgetItem(f"{Path(path).name}  —  {Path(path).parent}")
             item.setData(PATH_ROLE, path)
-            item.setToolTip(path)
+            item.setToolTip(tip(path))
             self.recent.addItem(item)
         if not paths:
             item = QListWidgetItem("No recent files yet.")

@@ -32,6 +32,7 @@ from .learn import install_learning
 from .missions.install import find as find_mission_or_say_why
 from .missions.install import install_missions
 from .missions.progress import MissionProgress
+from .plain_text import menu_text, message, tip
 from .start import StartView
 from .warmup import warm_up_imports
 
@@ -185,7 +186,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 10000 if text else 1)
 
     def show_error(self, title: str, text: str) -> None:
-        QMessageBox.critical(self, title, text)
+        """A modal error; ``text`` (which may quote a file's ids and values) is shown as plain text."""
+        message(self, QMessageBox.Icon.Critical, title, text)
 
     def refresh_findings(self) -> None:
         self._findings_timer.stop()
@@ -198,8 +200,8 @@ class MainWindow(QMainWindow):
         self.start.set_recent(recent)
         self.recent_menu.clear()
         for path in recent:
-            action = self.recent_menu.addAction(Path(path).name)
-            action.setToolTip(path)
+            action = self.recent_menu.addAction(menu_text(Path(path).name))
+            action.setToolTip(tip(path))
             action.triggered.connect(lambda _c=False, p=path: self.open_path(p))
         self.recent_menu.setEnabled(bool(recent))
 
@@ -308,8 +310,8 @@ class MainWindow(QMainWindow):
         self.view.zoom_to_fit()
 
     def ask_recover(self, recovery: Recovery) -> bool:
-        answer = QMessageBox.question(
-            self, "Recover unsaved work?",
+        answer = message(
+            self, QMessageBox.Icon.Question, "Recover unsaved work?",
             f"statediagram did not close properly last time. Recover {recovery.describe()}?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes,
         )

@@ -225,9 +225,9 @@ def test_what_just_happened_tells_the_lost_session_in_the_lessons_words(window):
     window.sim.ui.simulate()
     run_to(window, window.sim.controller.player.end)
     replay = window.sim.controller.player.replay
-    moved = next(r for r in replay.failures if r.outcome == "lost_session" and r.cause[0] == "moved")
+    moved = next(r for r in replay.failures if r.outcome == "lost_session" and r.cause.why == "moved")
     text = narrate(moved, replay.labels, state_homes(replay.setup.diagram))
-    a, b = replay.labels[moved.cause[1]], replay.labels[moved.cause[2]]
+    a, b = replay.labels[moved.cause.origin], replay.labels[moved.cause.node]
     assert f"kept in {a}'s own RAM" in text and f"sent the next request to {b}" in text and "logged out" in text
     window.sim.ui.seek(replay.shown_at(moved))
     assert "lost session" in window.sim.panel.happened.text()
