@@ -96,7 +96,8 @@ class MainWindow(QMainWindow):
         self.learning = install_learning(self)  # the lesson dock and the quiz, read when first opened
         for dock in self.docks:
             self.panels_menu.addAction(dock.toggleViewAction())
-        self.missions = install_missions(self, progress or MissionProgress(), self.simulate_menu.menuAction())
+        self.missions = install_missions(self, progress or MissionProgress(), self.simulate_menu.menuAction(),
+                                         below=self.docks[0])
         self.start.set_missions(self.missions.browser)
         self._findings_timer = QTimer(self)
         self._findings_timer.setSingleShot(True)
@@ -315,7 +316,11 @@ class MainWindow(QMainWindow):
     def show_mission_panel(self, shown: bool) -> None:
         self.missions.dock.setVisible(shown and self.pages.currentWidget() is self.view)
         if shown:
-            self.missions.dock.raise_()
+            # The palette keeps the height of its entries; the mission gets the rest of the left column.
+            self.resizeDocks([self.docks[0], self.missions.dock], [260, max(400, self.height() - 360)],
+                             Qt.Orientation.Vertical)
+            # The panel narrows the canvas once the layout settles: fit the starter to the canvas it then has.
+            QTimer.singleShot(0, self, self.view.zoom_to_fit)
 
     def mission_starter(self) -> tuple[Diagram, str]:
         """The open mission's starter and its name (the first mission's when none is open), for Compare."""
