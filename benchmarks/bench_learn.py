@@ -31,7 +31,7 @@ def main() -> None:
     window.resize(1600, 1000)
     window.show()
     app.processEvents()
-    window.simulation  # installed just after the first paint in the app
+    _ = window.simulation  # installed just after the first paint in the app
     wait_for_warm_up()
     for _ in range(20):  # the start page's own deferred work (mission thumbnails) done before timing
         app.processEvents()
