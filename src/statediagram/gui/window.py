@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QSizePolicy,
     QStackedWidget,
     QWidget,
 )
@@ -204,8 +205,16 @@ class MainWindow(QMainWindow):
 
     # --- pages ---------------------------------------------------------------------------------------
 
+    def _show_page(self, page: QWidget) -> None:
+        # A stacked widget is as wide as its widest page, hidden ones included: the start page's mission cards
+        # (830 px) kept the canvas from yielding width to the lesson's dock. A hidden page asks for no room.
+        for i in range(self.pages.count()):
+            policy = QSizePolicy.Policy.Preferred if self.pages.widget(i) is page else QSizePolicy.Policy.Ignored
+            self.pages.widget(i).setSizePolicy(policy, policy)
+        self.pages.setCurrentWidget(page)
+
     def show_start(self) -> None:
-        self.pages.setCurrentWidget(self.start)
+        self._show_page(self.start)
         for dock in self.docks:
             dock.hide()
         self.missions.dock.hide()
@@ -213,7 +222,7 @@ class MainWindow(QMainWindow):
     def show_editor(self) -> None:
         if self.pages.currentWidget() is self.view:
             return
-        self.pages.setCurrentWidget(self.view)
+        self._show_page(self.view)
         for dock in self.docks:
             dock.show()  # a tabbed dock shown comes to the front: the one wanted in front is raised last
         self.missions.dock.setVisible(self.missions.session.mission is not None)
