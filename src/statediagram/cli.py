@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .core.model import JOURNEYS
 from .core.text import brief, safe_lines, terminal_safe
 from .timelimit import RunTimedOut, time_limit
 
 SUBCOMMANDS = ("simulate", "check", "export", "missions")
 SCENARIOS = ("calm", "standard", "chaos")
-JOURNEYS = ("sessions", "full")
 CSV_TOTALS = ("requests", "ok", "lost_sessions", "lost_files", "lost_data", "outages", "failover_errors")
 MIN_SCALE, MAX_SCALE = 0.1, 8.0
 EXIT_NOT_FINISHED = 3  # the run could not finish: no verdict (0 and 1 are verdicts, 2 an unreadable file)

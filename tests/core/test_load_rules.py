@@ -209,9 +209,10 @@ FORBIDDEN_PAIRS = [
 ]
 
 
-def test_the_table_forbids_every_pair_but_the_six_allowed_links() -> None:
-    # 6 kinds give 21 unordered pairs (same-kind pairs included); six are allowed.
-    assert len(FORBIDDEN_PAIRS) == 21 - 6
+def test_the_table_forbids_every_pair_but_the_ten_allowed_links() -> None:
+    # 7 kinds give 28 unordered pairs (same-kind pairs included); ten are allowed: client-load balancer and the
+    # server's five, and the websocket server's four (like a server's, without object storage).
+    assert len(FORBIDDEN_PAIRS) == 28 - 10
 
 
 @pytest.mark.parametrize(("kind_a", "kind_b"), FORBIDDEN_PAIRS, ids=[f"{a}-{b}" for a, b in FORBIDDEN_PAIRS])
@@ -366,6 +367,7 @@ def test_label_defaults_to_a_readable_name_from_the_kind() -> None:
         "redis": "Redis",
         "postgres": "PostgreSQL",
         "object_storage": "Object storage",
+        "websocket_server": "WebSocket server",
     }
 
 

@@ -83,9 +83,13 @@ class Kind:
     # ... and a place its props decide whatever it links to (auth: jwt keeps the login in a token), or None.
     decides: Callable[[dict[str, Any], str], str | None] | None = None
     journeys: tuple[str, ...] = ()  # a server: the journeys it serves
+    # A server whose users stay connected to it (a WebSocket): the connection is state that cannot leave it, by
+    # design (the lesson's exception), so a sticky load balancer in front of it is no trap.
+    connected: bool = False
     lettered: bool = False  # new nodes are named "<label> A", "<label> B", ...
     faultable: bool = True  # a file's fault list may crash, restart or replace it
     self_link: str = ""  # why two nodes of this kind are not linked, when there is more to say than "never"
+    refusals: tuple[tuple[str, str], ...] = ()  # (kind, why a link to it is refused), in the lesson's words
     # Why keeping a kind of state in this store is a poor choice, in the lesson's words (state -> sentence).
     caveats: tuple[tuple[str, str], ...] = ()
 
@@ -113,6 +117,7 @@ SERVER = "server"
 REDIS = "redis"
 POSTGRES = "postgres"
 OBJECT_STORAGE = "object_storage"
+WEBSOCKET_SERVER = "websocket_server"
 _REPLICAS = PropSpec(
     "replicas", "int", 0, "Replicas", "Standby copies that take over after a crash.", minimum=0, maximum=5
 )
@@ -177,6 +182,18 @@ register(Kind(
     self_link="Servers don't share state by talking to each other: link both to a shared store instead.",
 ))
 register(Kind(
+    WEBSOCKET_SERVER, "WebSocket server", 2,
+    "A real-time server (chat, games): each user keeps one connection open to it. That connection is state "
+    "that cannot leave the server, the lesson's exception; messages reach users on other servers only through "
+    "a Redis both servers share (pub/sub).",
+    role=Role.SERVER, links=(CLIENT, LOAD_BALANCER, REDIS, POSTGRES), noun="websocket server",
+    keeps=(("history", RAM), ("pubsub", RAM)), journeys=("chat",), lettered=True, connected=True,
+    refusals=((OBJECT_STORAGE, "A websocket server passes messages and keeps no files: uploads go through an "
+                               "application server to object storage."),),
+    self_link="WebSocket servers don't pass messages to each other directly: link both to one Redis, whose "
+              "pub/sub carries each message to every server.",
+))
+register(Kind(
     REDIS, "Redis", 3, "In-memory key-value store for temporary data such as sessions.",
     (PropSpec("persistent", "bool", False, "Persistent", "Keep the keys over a crash (snapshot on disk)."), _REPLICAS),
     links=(SERVER,), holds=(("sessions", 0), ("cart", 1), ("history", 1), ("pubsub", 0)),
@@ -228,6 +245,9 @@ def link_problem(kind_a: str, kind_b: str) -> str | None:
     if link_allowed(kind_a, kind_b):
         return None
     a, b = KINDS[kind_a], KINDS[kind_b]
+    why = dict(a.refusals).get(kind_b) or dict(b.refusals).get(kind_a)
+    if why:
+        return why
     roles = {a.role, b.role}
     if kind_a == kind_b:
         return a.self_link or f"Two {a.word} nodes are never linked to each other."

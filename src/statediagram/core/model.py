@@ -10,7 +10,7 @@ from typing import Any
 from .catalog import KINDS, Role
 
 SCENARIO_NAMES: tuple[str, ...] = ("calm", "standard", "chaos")
-JOURNEYS: tuple[str, ...] = ("sessions", "full")
+JOURNEYS: tuple[str, ...] = ("sessions", "full", "chat")
 FAULT_ACTIONS: tuple[str, ...] = ("crash", "restart", "replace")
 
 

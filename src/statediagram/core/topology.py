@@ -42,9 +42,15 @@ class Home:
 
 @dataclass(frozen=True)
 class ServerHomes:
-    sessions: Home
-    cart: Home
-    uploads: Home
+    """Where one server keeps each kind of state its kind keeps; None for state its kind never holds (an
+    application server keeps no chat history; a websocket server no cart)."""
+
+    sessions: Home | None = None
+    cart: Home | None = None
+    uploads: Home | None = None
+    history: Home | None = None  # a websocket server: the chat rooms' history
+    pubsub: Home | None = None  # a websocket server: how its messages reach the other servers (a Redis, or RAM:
+    #                             nowhere but itself)
 
 
 @dataclass(frozen=True)
@@ -90,7 +96,7 @@ def state_homes(diagram: Diagram) -> dict[str, ServerHomes]:
         kind = KINDS[nodes[sid].kind]
         own = dict(kind.keeps)
         places: dict[str, Home] = {}
-        for state in STATES:
+        for state in own:
             decided = kind.decides(nodes[sid].props, state) if kind.decides else None
             ranked = sorted((KINDS[k].rank(state), k) for k in linked if KINDS[k].rank(state) is not None)
             if decided is not None:
@@ -199,12 +205,55 @@ def design_findings(diagram: Diagram) -> list[Finding]:
         )
     sticky = [lb for lb in diagram.ids_playing(Role.BALANCER) if nodes[lb].props.get("policy") == "sticky"]
     for lb in sticky:
+        behind = list(g.successors(lb))
+        if behind and all(KINDS[nodes[s].kind].connected for s in behind):
+            findings.append(
+                Finding("info", "sticky_connections",
+                        f"{labels[lb]} is sticky in front of servers that hold open connections: no trap here. A "
+                        "connection stays on its server anyway; the load balancer only picks the server a user "
+                        "connects to, and after a crash the user reconnects to another one and reads the history.",
+                        (lb,))
+            )
+            continue
         findings.append(
             Finding("info", "sticky_sessions",
                     f"{labels[lb]} uses sticky sessions: users are married to one server, so its crash still "
                     "logs them out, and load can pile up on one server.", (lb,))
         )
+    findings.extend(_unshared_messages(diagram, reach, labels))
     return findings
+
+
+def _unshared_messages(diagram: Diagram, reach: dict[str, list[str]], labels: dict[str, str]) -> list[Finding]:
+    """Servers of one client's room that pass messages on through no shared Redis: their users never hear each
+    other ("users on Chat A never hear users on Chat B")."""
+    homes = state_homes(diagram)
+    out: list[Finding] = []
+    seen: set[tuple[str, ...]] = set()
+    for servers in reach.values():
+        relays = [s for s in servers if homes[s].pubsub is not None]
+        if len(relays) < 2:
+            continue
+        shared = {homes[s].pubsub.node for s in relays if homes[s].pubsub.shared}
+        if len(shared) == 1 and all(homes[s].pubsub.shared for s in relays):
+            continue
+        key = tuple(relays)
+        if key in seen:
+            continue
+        seen.add(key)
+        a, b = relays[0], relays[1]
+        out.append(
+            Finding("warning", "unshared_messages",
+                    f"Users on {labels[a]} never hear users on {labels[b]}: the servers share no Redis to publish "
+                    f"each message to the others. Link {_and(labels[s] for s in relays)} to one Redis.",
+                    tuple(relays))
+        )
+    return out
+
+
+def _and(names) -> str:
+    names = list(names)
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
 
 
 def _single_points_of_failure(diagram, g, reach, served, labels) -> list[Finding]:
@@ -231,7 +280,7 @@ def _single_points_of_failure(diagram, g, reach, served, labels) -> list[Finding
     homes = state_homes(diagram)
     held: dict[str, list[str]] = {}
     for attr, what in (("sessions", "sessions"), ("cart", "carts")):
-        used = {getattr(homes[s], attr) for s in served}
+        used = {getattr(homes[s], attr) for s in served} - {None}
         if len(used) != 1:
             continue
         (home,) = used

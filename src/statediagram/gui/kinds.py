@@ -15,13 +15,25 @@ from typing import Any
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath
 
-from ..core.catalog import CLIENT, LOAD_BALANCER, OBJECT_STORAGE, POSTGRES, RAM, REDIS, SERVER, TOKEN
+from ..core.catalog import CLIENT, LOAD_BALANCER, OBJECT_STORAGE, POSTGRES, RAM, REDIS, SERVER, TOKEN, WEBSOCKET_SERVER
+from ..core.topology import ServerHomes
 
 Icon = Callable[[QPainter, QColor], None]  # draws on a 48x48 grid, pen and brush set up by the caller
 # The pill under a node while a run is shown: (text, background colour) from the node's live state (``up``,
 # ``count``), where it keeps sessions ("ram", "token" or a store's node id) and the labels; None for no pill.
 Live = Callable[[Any, str, dict[str, str]], tuple[str, str] | None]
 UNKNOWN_COLOUR = "#6B7280"
+# A badge on a server's card: what it says for the server's homes, and its style: True shared (solid blue),
+# False kept by this server and lost with it (dashed amber), None neither: there by design (solid grey).
+Badge = tuple[str, Callable[[ServerHomes], tuple[str, bool | None]]]
+
+
+def _home_badge(attr: str) -> Callable[[ServerHomes], tuple[str, bool | None]]:
+    def read(homes: ServerHomes) -> tuple[str, bool | None]:
+        home = getattr(homes, attr)
+        return home.badge(), home.shared
+
+    return read
 
 
 @dataclass(frozen=True)
@@ -33,6 +45,7 @@ class GuiKind:
     icon: Icon
     subtitle: Callable[[dict[str, Any]], str]  # one line under the label: the node's key property
     live: Live | None = None  # the pill the simulation shows under it
+    badges: tuple[Badge, ...] = ()  # a server kind: one row per kind of state it keeps, under its label
 
 
 GUI_KINDS: dict[str, GuiKind] = {}
@@ -72,6 +85,38 @@ def _server_live(st: Any, home: str, labels: dict[str, str]) -> tuple[str, str]:
     else:
         text = f"sessions in {labels.get(home, home)}"
     return text, "#fde2d4" if home == RAM else "#e3f4ec"
+
+
+def _chat_live(st: Any, home: str, labels: dict[str, str]) -> tuple[str, str]:
+    """How many users are connected to a websocket server: its crash drops them all (they reconnect)."""
+    text = "connections dropped" if not st.up else f"{st.count} connected"
+    return text, "#e8eaf6"
+
+
+def _draw_websocket_server(p: QPainter, colour: QColor) -> None:
+    p.setBrush(colour.lighter(170))  # a speech bubble ...
+    bubble = QPainterPath()
+    bubble.addRoundedRect(QRectF(8, 10, 26, 18), 5, 5)
+    tail = QPainterPath(QPointF(13, 27))
+    tail.lineTo(11, 34)
+    tail.lineTo(20, 27)
+    p.drawPath(bubble.united(tail))
+    for x in (15.0, 21.0, 27.0):
+        p.drawEllipse(QPointF(x, 19), 1.4, 1.4)
+    p.setBrush(Qt.BrushStyle.NoBrush)  # ... and the waves of a connection that stays open
+    for r in (5.0, 9.0):
+        p.drawArc(QRectF(38 - r, 30 - r, 2 * r, 2 * r), -60 * 16, 120 * 16)
+    p.setBrush(colour)
+    p.drawEllipse(QPointF(38, 30), 2, 2)
+
+
+def _pubsub_badge(homes: ServerHomes) -> tuple[str, bool | None]:
+    return ("Redis pub/sub", True) if homes.pubsub.shared else ("this server only", False)
+
+
+def _history_badge(homes: ServerHomes) -> tuple[str, bool | None]:
+    home = homes.history
+    return home.badge() + ("" if home.shared else " (own)"), home.shared
 
 
 def _replicas(props: dict[str, Any]) -> str:
@@ -154,7 +199,12 @@ def _draw_object_storage(p: QPainter, colour: QColor) -> None:
 register(GuiKind(CLIENT, "#0072B2", _draw_client,
                  lambda p: f"{p['users']} user" + ("" if p["users"] == 1 else "s")))
 register(GuiKind(LOAD_BALANCER, "#00805C", _draw_load_balancer, lambda p: str(p["policy"]).replace("_", " ")))
-register(GuiKind(SERVER, "#6A4C93", _draw_server, lambda p: f"auth: {p['auth']}", _server_live))
+register(GuiKind(SERVER, "#6A4C93", _draw_server, lambda p: f"auth: {p['auth']}", _server_live,
+                 tuple((state, _home_badge(state)) for state in ("sessions", "cart", "uploads"))))
+# The lesson's exception: the open connection is its own by design, a neutral badge, not a mistake.
+register(GuiKind(WEBSOCKET_SERVER, "#A3367A", _draw_websocket_server, lambda p: "real-time (WebSocket)", _chat_live,
+                 (("connections", lambda homes: ("own (by design)", None)), ("messages", _pubsub_badge),
+                  ("history", _history_badge))))
 register(GuiKind(REDIS, "#C0392B", _draw_redis,
                  lambda p: _replicas(p) + (", persistent" if p["persistent"] else ""), counted("key", "keys")))
 register(GuiKind(POSTGRES, "#336791", _draw_postgres, _replicas, counted("row", "rows")))

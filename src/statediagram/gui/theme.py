@@ -40,6 +40,9 @@ LOCAL_FILL = QColor("#FFF3D6")
 LOCAL_BORDER = QColor("#A86400")
 SHARED_FILL = QColor("#E2EEFB")
 SHARED_BORDER = QColor("#1F5FA8")
+# State kept there by design (a websocket server's connections): neither shared nor a mistake.
+NEUTRAL_FILL = QColor("#EEEFF2")
+NEUTRAL_BORDER = QColor("#6B7280")
 WARNING_FILL = QColor("#F2B600")
 WARNING_INK = QColor("#1F2430")
 

@@ -19,6 +19,8 @@ from ..core.catalog import KINDS, Role, kinds_with
 from ..core.model import Diagram
 from ..core.topology import DISK, RAM, state_homes
 from .causes import Cause, Why
+from .chat import SEND as CHAT_SEND
+from .chat import ChatJourney
 from .faults import Faults, unavailable
 from .kinds import sim_kind
 from .nodes import (
@@ -121,7 +123,13 @@ class Engine:
             self.clients[cid] = ClientState(cid, entries, users)
             for u in users:
                 self._push(0, SEND, _SEND, u)
-        self.faults = Faults(self.servers, self.balancers, self.stores, self.events)
+        # The chat journey's users stay connected; its own module keeps the rooms (each client is one).
+        self.chat: ChatJourney | None = None
+        if self.plan.journey == "chat":
+            rooms = {c.id: c.users for c in self.clients.values()}
+            self.chat = ChatJourney(self.servers, self.stores, rooms, speaks)
+        self.faults = Faults(self.servers, self.balancers, self.stores, self.events,
+                             self.chat.drop_through if self.chat is not None else None)
         self._balancers_of: dict[str, list[tuple[int, int, BalancerState]]] = {}
         for i, lb in enumerate(self.balancers.values()):
             for j, s in enumerate(lb.servers):
@@ -184,7 +192,10 @@ class Engine:
             user.last = None
         if t >= self.end:
             return
-        if user.needs_login:
+        member = None
+        if self.chat is not None:
+            action, member = self.chat.step(user)
+        elif user.needs_login:
             action = LOGIN
         else:
             action = PROFILE if self.plan.journey == "sessions" else FULL_ROUND[user.step]
@@ -194,6 +205,11 @@ class Engine:
             req.calls = []
             self.requests.append(req)
         user.last = req
+        if action == CHAT_SEND:  # over the user's open connection: to its server, through the same load balancer
+            req.entry, req.lb, req.server = member.lb or member.server, member.lb, member.server
+            if req.lb:
+                return self._push(t + CLIENT_HOP_US, AT_LB, _AT_LB, req)
+            return self._push(t + CLIENT_HOP_US, AT_SERVER, _AT_SERVER, req)
         client = self.clients[user.client]
         entry = self._pick_entry(client)
         if entry is None:
@@ -238,6 +254,8 @@ class Engine:
             key = (outcome, req.cause)
             self.causes[key] += 1
             self.first_seen.setdefault(key, req.t_reply)
+        if self.chat is not None:
+            return self.chat.apply(req)
         action = req.action
         if outcome == OK:
             if action == LOGIN:
@@ -309,7 +327,7 @@ class Engine:
         back = t + CLIENT_HOP_US
         if not lb.up:
             return self._finish(req, t, FAILOVER, 502, Cause.at(Why.ENTRY_CRASHED, lb.id), back)
-        server = self._choose(lb, req.user, t)
+        server = req.server or self._choose(lb, req.user, t)  # a message goes to the server its user is on
         if server is None:
             down = tuple(s for s in lb.servers if not lb.believed[s])
             return self._finish(req, t, OUTAGE, 503, Cause.no_server(lb.id, down), back)
@@ -367,6 +385,8 @@ class Engine:
 
     def _serve(self, req: Request, srv: ServerState, t: int) -> tuple[str, int, Cause | None, int]:
         """Run the request on a server that is up: its store calls, its status and its outcome."""
+        if self.chat is not None:
+            return self.chat.serve(req, srv, t)
         user = req.user
         cost = PROCESS_US
         homes = srv.homes

@@ -9,6 +9,7 @@ to the run's node states and its event log, so a run holds no reference cycle th
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 
 from ..core.model import Diagram
 from .causes import Cause, Why
@@ -43,11 +44,13 @@ class Faults:
         balancers: dict[str, BalancerState],
         stores: dict[str, StoreState],
         events: list[tuple[int, str, str, str]],
+        drop_through: Callable[[str], None] | None = None,
     ) -> None:
         self.servers = servers
         self.balancers = balancers
         self.stores = stores
         self.events = events
+        self.drop_through = drop_through  # the open connections made through a load balancer drop with it
 
     def apply(self, t: int, node: str, action: str) -> FaultAt | None:
         """Apply ``action`` ("crash", "restart", "replace", or "failover": a replica takes over) to ``node`` at
@@ -67,6 +70,8 @@ class Faults:
                 lb.up, lb.crashes = False, lb.crashes + 1
             elif action != "crash":
                 lb.up = True
+            if self.drop_through is not None and (action == "replace" or action == "crash"):
+                self.drop_through(node)
         elif node in self.stores:
             return self._store(t, self.stores[node], action)
         return None

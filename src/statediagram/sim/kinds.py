@@ -12,9 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..core.catalog import CLIENT, LOAD_BALANCER, OBJECT_STORAGE, POSTGRES, REDIS, SERVER
+from ..core.catalog import CLIENT, LOAD_BALANCER, OBJECT_STORAGE, POSTGRES, REDIS, SERVER, WEBSOCKET_SERVER
 from ..core.model import Diagram, Node
 from ..core.topology import ServerHomes
+from .chat import ChatServerState
 from .nodes import ServerState
 from .stores import Bucket, PostgresStore, Store, open_redis
 
@@ -65,6 +66,12 @@ register(SimKind(CLIENT))
 register(SimKind(LOAD_BALANCER))
 register(SimKind(
     SERVER, server=lambda node, homes: ServerState(node.id, node.props["auth"], homes), drilled=True,
+    replaceable=True, inspectable=True,
+))
+# Its users' open connections and, without a store for it, the rooms' history live in its RAM: a crash drops
+# both (the users reconnect); the chat journey (chat.py) is what it serves.
+register(SimKind(
+    WEBSOCKET_SERVER, server=lambda node, homes: ChatServerState(node.id, "", homes), drilled=True,
     replaceable=True, inspectable=True,
 ))
 register(SimKind(

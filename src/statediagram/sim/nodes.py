@@ -120,6 +120,10 @@ class ServerState:
     requests: int = 0
     crashes: int = 0
 
+    def count(self) -> int:
+        """What the app counts on its card during a run: the sessions in its RAM."""
+        return len(self.ram_sessions)
+
     def wipe_ram(self) -> None:
         """What a crash does to the machine's memory: every session and cart kept in it is gone."""
         self.ram_sessions.clear()

@@ -189,6 +189,25 @@ class RealRedisStore(RedisStore):
     def cart(self, user: str) -> dict[str, int]:
         return self._guard(lambda: RedisStore.cart(self, user))
 
+    def add_message(self, room: str, seq: int) -> None:
+        key = f"{self.prefix}chat:{room}"
+
+        def add() -> None:
+            pipe = self.client.pipeline(transaction=False)  # one round trip: the message and the key's TTL
+            pipe.zadd(key, {f"m{seq}": seq})
+            pipe.expire(key, KEY_TTL_S)
+            pipe.execute()
+
+        self.commands += 1
+        self._guard(add)
+        self._wrote = True
+
+    def messages_after(self, room: str, seq: int) -> list[int]:
+        return self._guard(lambda: RedisStore.messages_after(self, room, seq))
+
+    def publish(self, room: str, seq: int) -> None:
+        self._guard(lambda: RedisStore.publish(self, room, seq))
+
     def lose_keys(self) -> None:
         """What a crash without persistence does: every key of this node of this run is gone."""
 

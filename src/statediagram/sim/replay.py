@@ -229,7 +229,7 @@ class Replay:
         row: list[int] = []
         for s in self.server_ids:
             srv = e.servers[s]
-            row += (len(srv.ram_sessions), srv.requests, srv.crashes)
+            row += (srv.count(), srv.requests, srv.crashes)
         for sid in self.store_ids:
             st = e.stores[sid]
             row += (st.store.count(), st.crashes)

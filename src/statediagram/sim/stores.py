@@ -94,6 +94,34 @@ class RedisStore:
         self.commands += 1
         return {k.decode(): int(v) for k, v in self.client.hgetall(f"{self.prefix}cart:{user}").items()}
 
+    # --- chat: a room's history as a sorted set (score = the message's number), and pub/sub ----------------
+
+    def add_message(self, room: str, seq: int) -> None:
+        self.commands += 1
+        self.client.zadd(f"{self.prefix}chat:{room}", {f"m{seq}": seq})
+
+    def messages_after(self, room: str, seq: int) -> list[int]:
+        """The numbers of the room's messages newer than ``seq``, oldest first."""
+        self.commands += 1
+        return [int(score) for _m, score in
+                self.client.zrangebyscore(f"{self.prefix}chat:{room}", f"({seq}", "+inf", withscores=True)]
+
+    def publish(self, room: str, seq: int) -> None:
+        self.commands += 1
+        self.client.publish(f"{self.prefix}chat:{room}", f"m{seq}")
+
+    @staticmethod
+    def add_message_text(room: str, seq: int) -> str:
+        return f"ZADD chat:{room} {seq} m{seq}"
+
+    @staticmethod
+    def messages_after_text(room: str, seq: int) -> str:
+        return f"ZRANGEBYSCORE chat:{room} ({seq} +inf"
+
+    @staticmethod
+    def publish_text(room: str, seq: int) -> str:
+        return f"PUBLISH chat:{room} m{seq}"
+
     def lose_keys(self) -> None:
         """What a crash without persistence does: every key is gone."""
         self.client.flushdb()
@@ -176,11 +204,33 @@ class PostgresStore:
     )
     SELECT = "SELECT product, quantity FROM cart_items WHERE user_id = ?"
 
+    CREATE_CHAT = ("CREATE TABLE chat_messages (room TEXT NOT NULL, seq INTEGER NOT NULL, "
+                   "PRIMARY KEY (room, seq))")
+    ADD_MESSAGE = "INSERT INTO chat_messages (room, seq) VALUES (?, ?) ON CONFLICT DO NOTHING"
+    AFTER = "SELECT seq FROM chat_messages WHERE room = ? AND seq > ? ORDER BY seq"
+
     def __init__(self, node_id: str) -> None:
         self.node_id = node_id
         self.db = sqlite3.connect(":memory:", isolation_level=None)
         self.db.execute(self.CREATE)
+        self.db.execute(self.CREATE_CHAT)
         self.commands = 0
+
+    def add_message(self, room: str, seq: int) -> None:
+        self.commands += 1
+        self.db.execute(self.ADD_MESSAGE, (room, seq))
+
+    def messages_after(self, room: str, seq: int) -> list[int]:
+        self.commands += 1
+        return [row[0] for row in self.db.execute(self.AFTER, (room, seq))]
+
+    @staticmethod
+    def add_message_text(room: str, seq: int) -> str:
+        return f"INSERT INTO chat_messages VALUES ('{room}', {seq})"
+
+    @staticmethod
+    def messages_after_text(room: str, seq: int) -> str:
+        return f"SELECT seq FROM chat_messages WHERE room = '{room}' AND seq > {seq}"
 
     def add_to_cart(self, user: str, product: str) -> None:
         self.commands += 1

@@ -49,7 +49,12 @@ _NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
 _ANTIALIASING = QPainter.RenderHint.Antialiasing
 BLOCKS_LOD = 0.3  # below this scale a node is a coloured block: text under ~3 px high is unreadable
 TEXT_LOD = 0.5  # from this scale on a card shows its texts
-BADGE_ROWS = (("sessions", "sessions"), ("cart", "cart"), ("uploads", "uploads"))
+
+
+_BADGE_LOOKS = {  # shared, kept by this server (lost with it), kept here by design
+    True: (theme.SHARED_BORDER, theme.SHARED_FILL), False: (theme.LOCAL_BORDER, theme.LOCAL_FILL),
+    None: (theme.NEUTRAL_BORDER, theme.NEUTRAL_FILL),
+}
 
 
 @cache
@@ -84,7 +89,7 @@ class NodeItem(QGraphicsItem):
         super().__init__()
         self.node_id = node.id
         self.kind = node.kind
-        self.keeps_state = bool(KINDS[node.kind].keeps) if node.kind in KINDS else False  # badges
+        self.badge_rows = gui_kind(node.kind).badges  # a server kind's: where it keeps each kind of state
         self.interactive = interactive
         self.label = node.label
         self.subtitle = node_subtitle(node)
@@ -114,8 +119,8 @@ class NodeItem(QGraphicsItem):
 
     def _layout(self) -> None:
         height = theme.HEADER_HEIGHT
-        if self.keeps_state:
-            height += len(BADGE_ROWS) * theme.BADGE_HEIGHT + 6
+        if self.badge_rows:
+            height += len(self.badge_rows) * theme.BADGE_HEIGHT + 6
         rect = QRectF(-theme.NODE_WIDTH / 2, -height / 2, theme.NODE_WIDTH, height)
         if rect != self._rect:
             self.prepareGeometryChange()
@@ -156,12 +161,12 @@ class NodeItem(QGraphicsItem):
         if scene is not None and self.flags() & _NO_CONTENTS:
             scene.update(self.sceneBoundingRect())
 
-    def badges(self) -> list[tuple[str, str, bool]]:
-        """(what, where, shared) for each kind of state a server keeps, e.g. ("sessions", "RAM", False)."""
+    def badges(self) -> list[tuple[str, str, bool | None]]:
+        """(what, where, shared) for each kind of state a server keeps, e.g. ("sessions", "RAM", False); shared
+        is None for state kept there by design (a websocket server's connections)."""
         if self.homes is None:
             return []
-        return [(title, getattr(self.homes, attr).badge(), getattr(self.homes, attr).shared)
-                for title, attr in BADGE_ROWS]
+        return [(title, *read(self.homes)) for title, read in self.badge_rows]
 
     def _update_tooltip(self) -> None:
         kind = KINDS.get(self.kind)
@@ -169,7 +174,7 @@ class NodeItem(QGraphicsItem):
         if kind:
             lines.append(esc(kind.description))
         for title, where, shared in self.badges():
-            lines.append(esc(f"{title}: {where}" + ("" if shared else " (lost if this server crashes)")))
+            lines.append(esc(f"{title}: {where}" + (" (lost if this server crashes)" if shared is False else "")))
         lines += [esc(f"⚠ {w}") for w in self.warnings]
         if self.interactive:
             lines.append("<i>Drag the round handle on the right to another node to link them.</i>")
@@ -294,11 +299,12 @@ class NodeItem(QGraphicsItem):
         for i, (title, where, shared) in enumerate(self.badges()):
             y = top + 2 + i * theme.BADGE_HEIGHT
             pill = QRectF(self._rect.left() + 70, y + 1, self._rect.width() - 80, theme.BADGE_HEIGHT - 4)
-            pen = QPen(theme.SHARED_BORDER if shared else theme.LOCAL_BORDER, 1.2)
-            if not shared:
+            border, fill = _BADGE_LOOKS[shared]
+            pen = QPen(border, 1.2)
+            if shared is False:
                 pen.setStyle(Qt.PenStyle.DashLine)
             p.setPen(pen)
-            p.setBrush(theme.SHARED_FILL if shared else theme.LOCAL_FILL)
+            p.setBrush(fill)
             p.drawRoundedRect(pill, pill.height() / 2, pill.height() / 2)
             if lod < TEXT_LOD:
                 continue

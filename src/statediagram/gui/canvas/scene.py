@@ -185,7 +185,7 @@ class DiagramScene(QGraphicsScene):
         """Badges: where each server keeps sessions, cart and uploads, from the core's one function."""
         homes = state_homes(self.doc.diagram)
         for node_id, item in self.node_items.items():
-            if item.keeps_state:
+            if item.badge_rows:
                 item.set_homes(homes.get(node_id))
 
     def set_findings(self, findings: list[Finding]) -> None:

@@ -23,7 +23,7 @@ from .timeline import Timeline
 SCENARIOS = (("As in the file", None), ("Calm (no faults)", "calm"), ("Crash drill", "standard"),
              ("Chaos (servers, then stores)", "chaos"))
 JOURNEYS = (("As in the file", None), ("Sessions (GET /profile)", "sessions"),
-            ("Full (profile, cart, avatar)", "full"))
+            ("Full (profile, cart, avatar)", "full"), ("Chat (WebSocket messages)", "chat"))
 
 
 def _button(text: str, tip: str, action: QAction | None = None) -> QToolButton:
