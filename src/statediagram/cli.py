@@ -19,7 +19,7 @@ from typing import Any
 
 from . import __version__
 
-SUBCOMMANDS = ("simulate", "check", "export", "missions")
+SUBCOMMANDS = ("simulate", "check", "export", "missions", "live", "deploy")
 SCENARIOS = ("calm", "standard", "chaos")
 JOURNEYS = ("sessions", "full")
 CSV_TOTALS = ("requests", "ok", "lost_sessions", "lost_files", "lost_data", "outages", "failover_errors")
@@ -70,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help=f"size factor, {MIN_SCALE:g} to {MAX_SCALE:g} (default 1)")
     exp.add_argument("--transparent", action="store_true", help="PNG with a transparent background")
     sub.add_parser("missions", help="list the missions", description="List the mission ids and titles.")
+    from .live.commands import add_parsers
+
+    add_parsers(sub, SCENARIOS, JOURNEYS)
     return parser
 
 
@@ -86,7 +89,8 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # --help, --version, usage errors: argparse has printed what to say
         return exc.code if isinstance(exc.code, int) else 2
-    commands = {"simulate": _simulate, "check": _check, "export": _export, "missions": _missions}
+    commands = {"simulate": _simulate, "check": _check, "export": _export, "missions": _missions, "live": _live,
+                "deploy": _deploy}
     if args.command is None:
         return _open_app(None)
     try:
@@ -154,6 +158,24 @@ def _simulate(args: argparse.Namespace) -> int:
         return 2
     sys.stdout.write(report_json(result.report) if args.json else format_report(result.report))
     return 0 if result.survives else 1
+
+
+def _live(args: argparse.Namespace) -> int:
+    diagram, _ = _load(args.file)
+    if diagram is None:
+        return 2
+    from .live.commands import run_live_command
+
+    return run_live_command(args, diagram)
+
+
+def _deploy(args: argparse.Namespace) -> int:
+    diagram, _ = _load(args.file)
+    if diagram is None:
+        return 2
+    from .live.commands import run_deploy_command
+
+    return run_deploy_command(args, diagram)
 
 
 def _check(args: argparse.Namespace) -> int:
