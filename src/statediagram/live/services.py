@@ -177,9 +177,9 @@ def postgres_spec(ctx: Context, node: str) -> Spec:
                       "Live mode has no stand-in for it: run this design with statediagram simulate.")
     name = ctx.layout.names[node]
     port = ctx.ports[node]
-    folder = ctx.sup.folder(name)
-    data, sock = folder / "data", folder / "socket"
     prefix, uid, gid = _as_unprivileged() or ([], os.getuid(), os.getgid())
+    folder = ctx.sup.folder_for_user(name, uid, gid)
+    data, sock = folder / "data", folder / "socket"
 
     def prepare() -> None:
         sock.mkdir(exist_ok=True)

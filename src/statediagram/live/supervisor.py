@@ -79,6 +79,7 @@ class Supervisor:
         self.dir = Path(tempfile.mkdtemp(prefix=prefix))
         os.chmod(self.dir, 0o711)  # PostgreSQL runs as an unprivileged user and must reach its own folder
         self.children: dict[str, Child] = {}
+        self.extra_dirs: list[Path] = []
         self.start_s: float | None = None
 
     def __enter__(self) -> Supervisor:
@@ -90,6 +91,15 @@ class Supervisor:
     def folder(self, name: str) -> Path:
         path = self.dir / name
         path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def folder_for_user(self, name: str, uid: int, gid: int) -> Path:
+        """A folder of the run that user ``uid`` can reach: in the run's folder when every folder above it lets
+        that user through, else a folder of its own under /tmp (still removed by ``stop``)."""
+        if all(_passable(p, uid, gid) for p in self.dir.parents):
+            return self.folder(name)
+        path = Path(tempfile.mkdtemp(prefix=f"statediagram-live-{name}-", dir="/tmp"))
+        self.extra_dirs.append(path)
         return path
 
     # --- starting ---------------------------------------------------------------------------------
@@ -204,7 +214,8 @@ class Supervisor:
         for child in self.children.values():
             if child.proc is not None:
                 _reap_group(child.proc.pid)
-        shutil.rmtree(self.dir, ignore_errors=True)
+        for path in [self.dir, *self.extra_dirs]:
+            shutil.rmtree(path, ignore_errors=True)
 
     def _tail(self, child: Child) -> str:
         try:
@@ -212,6 +223,15 @@ class Supervisor:
         except OSError:
             text = ""
         return f"the end of its log:\n{text}" if text else "it wrote nothing to its log"
+
+
+def _passable(folder: Path, uid: int, gid: int) -> bool:
+    st = folder.stat()
+    if st.st_uid == uid:
+        return bool(st.st_mode & 0o100)
+    if st.st_gid == gid:
+        return bool(st.st_mode & 0o010)
+    return bool(st.st_mode & 0o001)
 
 
 def _our_path() -> str:
