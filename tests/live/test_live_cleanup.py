@@ -88,3 +88,19 @@ def test_unreadable_file_is_exit_2_and_too_many_users_is_refused(tmp_path: Path)
                          timeout=60)
     assert run.returncode == 3
     assert "at most 200 users" in run.stderr
+
+
+def test_hostile_node_ids_run_live_under_safe_names_and_report_under_their_own(tmp_path: Path) -> None:
+    from test_deploy import HOSTILE_IDS, hostile_diagram
+
+    from statediagram.live.runner import run_live
+    from statediagram.sim.scenario import resolve
+
+    if not have_postgres():
+        pytest.skip("needs postgresql (apt-get install postgresql)")
+    diagram = hostile_diagram()
+    report = run_live(diagram, resolve(diagram, "calm", "full"), speed=8, say=lambda text: None)
+    assert report["survives"], report["totals"]
+    assert set(report["servers"]) == {HOSTILE_IDS[i] for i in (0, 1, 3, 6, 7, 8)}
+    assert sum(s["requests"] for s in report["servers"].values()) == report["totals"]["requests"]  # sticky: 2 used
+    assert not Path("pwned").exists()
