@@ -223,7 +223,7 @@ def open_and_move(path: Path) -> None:
 
 def export_200(tmp: Path) -> None:
     from statediagram.core.fileio import parse_diagram
-    from statediagram.gui.export import export_diagram
+    from statediagram.gui.files.export import export_diagram
 
     diagram = parse_diagram(json.dumps(big_record(10))).diagram
     times = []

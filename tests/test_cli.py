@@ -123,9 +123,16 @@ def test_simulate_missing_file_or_folder_exit_2(capsys, tmp_path, target):
     assert status == 2 and out == "" and path in err and "Traceback" not in err
 
 
-def test_simulate_redis_url_that_cannot_be_used_exit_2(capsys):
-    status, out, err = run(capsys, "simulate", str(STARTER), "--redis-url", "redis://127.0.0.1:1/0")
-    assert status == 2 and out == "" and "redis://127.0.0.1:1/0" in err
+def test_simulate_with_no_redis_server_at_the_url_could_not_finish_exit_3(capsys):
+    status, out, err = run(capsys, "simulate", str(STARTER), "--redis-url", "redis://:hunter2@127.0.0.1:1/0")
+    assert status == 3 and out == "" and "cannot use Redis at 127.0.0.1:1" in err
+    assert "hunter2" not in err and err.count("\n") == 1
+
+
+def test_simulate_with_a_redis_url_that_is_not_one_exit_2(capsys):
+    status, out, err = run(capsys, "simulate", str(STARTER), "--redis-url", "http://teacher:hunter2@host/0")
+    assert status == 2 and out == "" and "http://teacher:***@host/0 is not a Redis URL" in err
+    assert "hunter2" not in err
 
 
 def test_simulate_prints_load_warnings_on_stderr(capsys, tmp_path):

@@ -1,7 +1,9 @@
 """The command line: the desktop app by default, subcommands for headless work.
 
 Exit statuses follow the contract: simulate 0 survives / 1 does not / 2 unreadable; check 0 all pass /
-2 any unreadable / else 1 any fails; export 0 written / 2 unreadable; missions 0. Errors are one line on
+2 any unreadable / else 1 any fails; export 0 written / 2 unreadable; missions 0. One more, never a verdict:
+3, the run could not finish (its real Redis went away); check gives 3 when no file is unreadable but one could
+not finish. SIGTERM ends a command like Ctrl-C does (exit 143), after its cleanup. Errors are one line on
 stderr naming the file, never a traceback. Heavy modules (the simulation, networkx, fakeredis, Qt) are
 imported only by the command that needs them, so ``statediagram missions`` starts at once.
 """
@@ -13,6 +15,7 @@ import csv
 import io
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -24,6 +27,8 @@ SCENARIOS = ("calm", "standard", "chaos")
 JOURNEYS = ("sessions", "full")
 CSV_TOTALS = ("requests", "ok", "lost_sessions", "lost_files", "lost_data", "outages", "failover_errors")
 MIN_SCALE, MAX_SCALE = 0.1, 8.0
+EXIT_NOT_FINISHED = 3  # the run could not finish: no verdict (0 and 1 are verdicts, 2 an unreadable file)
+REDIS_URL_HELP = "run the Redis nodes on a real server, e.g. redis://127.0.0.1:6379/0"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -44,20 +49,23 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sim = sub.add_parser("simulate", help="run the simulation and print the report",
                          description="Run the simulation and print the report. Exit status: 0 the design "
-                                     "survives, 1 it does not, 2 the file is unreadable.")
+                                     "survives, 1 it does not, 2 the file is unreadable, 3 the run could not "
+                                     "finish (its real Redis went away).")
     sim.add_argument("file", metavar="FILE", help="a diagram file (.statediagram.json) or an exported PNG")
     sim.add_argument("--scenario", choices=SCENARIOS, help="overrides the file's scenario (default: the file's, "
                                                            "else standard)")
     sim.add_argument("--journey", choices=JOURNEYS, help="overrides the file's journey (default: full)")
     sim.add_argument("--seed", type=int, metavar="N", help="overrides the file's seed (default: 1)")
     sim.add_argument("--json", action="store_true", help="print the report as JSON")
-    sim.add_argument("--redis-url", metavar="URL",
-                     help="run the Redis nodes on a real server, e.g. redis://127.0.0.1:6379/0")
+    sim.add_argument("--redis-url", metavar="URL", help=REDIS_URL_HELP)
     chk = sub.add_parser("check", help="grade diagram files (JSON or exported PNG) against a mission",
                          description="Grade one or many files against a mission. Exit status: 0 all pass, "
-                                     "2 any file is unreadable, else 1 any fails.")
+                                     "2 any file is unreadable, else 3 any run could not finish, else 1 any "
+                                     "fails.")
     chk.add_argument("files", nargs="+", metavar="FILE")
-    chk.add_argument("--mission", required=True, metavar="ID", help="a mission id (see: statediagram missions)")
+    chk.add_argument("--mission", required=True, metavar="ID|MISSION.json",
+                     help="a mission id (see: statediagram missions) or the path of a mission file")
+    chk.add_argument("--redis-url", metavar="URL", help=REDIS_URL_HELP)
     fmt = chk.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="one JSON list, an object per file")
     fmt.add_argument("--csv", action="store_true", help="CSV with a header row, a row per file")
@@ -69,7 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--scale", type=float, default=1.0, metavar="N",
                      help=f"size factor, {MIN_SCALE:g} to {MAX_SCALE:g} (default 1)")
     exp.add_argument("--transparent", action="store_true", help="PNG with a transparent background")
-    sub.add_parser("missions", help="list the missions", description="List the mission ids and titles.")
+    mis = sub.add_parser("missions", help="list the missions, or write a new mission's template",
+                         description="List the mission ids and titles. With --new ID, write ID.mission.json and "
+                                     "its starter ID.statediagram.json, a template a teacher fills in "
+                                     "(docs/missions.md).")
+    mis.add_argument("--new", metavar="ID", help="write a template for a new mission with this id")
+    mis.add_argument("--dir", default=".", metavar="DIR", help="where --new writes (default: here)")
     from .live.commands import add_parsers
 
     add_parsers(sub, SCENARIOS, JOURNEYS)
@@ -93,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
                 "deploy": _deploy}
     if args.command is None:
         return _open_app(None)
+    previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         return commands[args.command](args)
     except BrokenPipeError:  # `statediagram check ... | head`: the reader left, nothing to report
@@ -100,6 +114,18 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
+    except _Terminated:
+        return 128 + signal.SIGTERM
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised where the command is, so its cleanup (a real Redis's keys) runs as after Ctrl-C."""
+
+
+def _terminated(signum: int, frame: Any) -> None:
+    raise _Terminated
 
 
 def _error(message: str) -> None:
@@ -148,14 +174,17 @@ def _simulate(args: argparse.Namespace) -> int:
     diagram, _ = _load(args.file)
     if diagram is None:
         return 2
-    from .sim import simulate
+    from .sim import RunCouldNotFinish, simulate
     from .sim.report import format_report, report_json
 
     try:
         result = simulate(diagram, args.scenario, args.journey, args.seed, redis_url=args.redis_url)
-    except ValueError as exc:  # a Redis URL that cannot be used
+    except ValueError as exc:  # a Redis URL that is not one
         _error(str(exc))
         return 2
+    except RunCouldNotFinish as exc:
+        _error(f"{args.file}: {exc}")
+        return EXIT_NOT_FINISHED
     sys.stdout.write(report_json(result.report) if args.json else format_report(result.report))
     return 0 if result.survives else 1
 
@@ -179,12 +208,21 @@ def _deploy(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .missions import UnknownMission, check_mission, get_mission
+    from .missions import MissionError, UnknownMission, check_mission, find_mission
+    from .sim import RunCouldNotFinish
 
     try:
-        mission = get_mission(args.mission)
+        loaded = find_mission(args.mission)
     except UnknownMission as exc:
-        _error(str(exc))
+        _error(f"{exc} (or give the path of a .mission.json file)")
+        return 2
+    except MissionError as exc:
+        _error(f"mission {exc}")
+        return 2
+    mission = loaded.mission
+    for warning in loaded.warnings:
+        _error(f"{args.mission}: warning: {warning}")
+    if args.redis_url is not None and not _redis_url_is_one(args.redis_url):
         return 2
     rows: list[dict[str, Any]] = []
     for path in args.files:
@@ -192,7 +230,14 @@ def _check(args: argparse.Namespace) -> int:
         if diagram is None:
             rows.append({"file": path, "mission": mission.id, "passed": False, "reasons": [], "error": error})
             continue
-        result = check_mission(mission, diagram)
+        try:
+            result = check_mission(mission, diagram, args.redis_url)
+        except RunCouldNotFinish as exc:  # its real Redis went away
+            message = f"{path}: {exc}"
+            _error(message)
+            rows.append({"file": path, "mission": mission.id, "passed": False, "reasons": [],
+                         "not_finished": message})
+            continue
         rows.append({"file": path, "mission": mission.id, "passed": result.passed, "reasons": result.reasons,
                      "report": result.report})
     if args.json:
@@ -203,7 +248,25 @@ def _check(args: argparse.Namespace) -> int:
         sys.stdout.write(check_text(rows, mission.id, mission.title))
     if any("error" in r for r in rows):
         return 2
+    if any("not_finished" in r for r in rows):
+        return EXIT_NOT_FINISHED
     return 0 if all(r["passed"] for r in rows) else 1
+
+
+def _redis_url_is_one(url: str) -> bool:
+    """False, after saying why, for a --redis-url that is not a Redis URL (a server that is not there is fine
+    here: each file's run then could not finish)."""
+    from .sim import RunCouldNotFinish
+    from .sim.realredis import check_url
+
+    try:
+        check_url(url)
+    except ValueError as exc:
+        _error(str(exc))
+        return False
+    except RunCouldNotFinish:
+        pass
+    return True
 
 
 def check_csv(rows: list[dict[str, Any]]) -> str:
@@ -216,7 +279,8 @@ def check_csv(rows: list[dict[str, Any]]) -> str:
         totals = report.get("totals", {})
         survives = "" if not report else ("yes" if report["survives"] else "no")
         writer.writerow([r["file"], r["mission"], "yes" if r["passed"] else "no", "; ".join(r["reasons"]),
-                         survives, *[totals.get(k, "") for k in CSV_TOTALS], r.get("error", "")])
+                         survives, *[totals.get(k, "") for k in CSV_TOTALS],
+                         r.get("error", r.get("not_finished", ""))])
     return out.getvalue()
 
 
@@ -226,16 +290,20 @@ def check_text(rows: list[dict[str, Any]], mission_id: str, title: str) -> str:
     for r in rows:
         if "error" in r:
             lines.append(f"UNREADABLE  {r['error']}")  # the message names the file
+        elif "not_finished" in r:
+            lines.append(f"NOT RUN     {r['not_finished']}")
         else:
             verdict = "PASS" if r["passed"] else "FAIL"
             first = f": {r['reasons'][0]}" if r["reasons"] else ""
             lines.append(f"{verdict:10s}  {r['file']}{first}")
     passed = sum(1 for r in rows if r["passed"])
     unreadable = sum(1 for r in rows if "error" in r)
-    failed = len(rows) - passed - unreadable
+    not_run = sum(1 for r in rows if "not_finished" in r)
+    failed = len(rows) - passed - unreadable - not_run
     files = "1 file" if len(rows) == 1 else f"{len(rows)} files"
+    unfinished = f", {not_run} could not finish" if not_run else ""
     lines.append(f"{files} checked against mission {mission_id} (\"{title}\"): {passed} passed, {failed} failed, "
-                 f"{unreadable} unreadable")
+                 f"{unreadable} unreadable{unfinished}")
     return "\n".join(lines) + "\n"
 
 
@@ -252,7 +320,7 @@ def _export(args: argparse.Namespace) -> int:
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
-        from .gui.export import export_diagram
+        from .gui.files.export import export_diagram
     except ImportError as exc:
         _error(f"export needs the desktop part of statediagram (PySide6), which cannot load: {exc}")
         return 2
@@ -266,8 +334,23 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _missions(args: argparse.Namespace) -> int:
-    from .missions import list_missions
+    from .missions import MissionError, get_mission, list_missions
 
+    if args.new is not None:
+        from .missions.files import write_template
+
+        try:
+            paths = write_template(args.new, Path(args.dir), get_mission("stateless").load_starter())
+        except MissionError as exc:
+            _error(str(exc))
+            return 2
+        except OSError as exc:
+            _error(f"{args.dir}: cannot write the template ({exc.strerror or exc})")
+            return 2
+        for p in paths:
+            print(f"wrote {p}")
+        print(f"Edit both (docs/missions.md lists the rules), then: statediagram check FILE --mission {paths[0]}")
+        return 0
     missions = list_missions()
     width = max(len(m.id) for m in missions)
     for m in missions:

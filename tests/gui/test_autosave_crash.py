@@ -15,8 +15,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from statediagram.core.fileio import load_diagram
-from statediagram.gui import autosave
-from statediagram.gui.autosave import Autosaver, find_recoveries
+from statediagram.gui.files import autosave
+from statediagram.gui.files.autosave import Autosaver, find_recoveries
 from statediagram.gui.window import MainWindow
 
 MARKER = "AUTOSAVED"

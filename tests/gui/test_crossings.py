@@ -7,7 +7,7 @@ from PySide6.QtCore import QLineF, QPointF, QRectF
 from PySide6.QtGui import QColor
 
 from statediagram.gui import theme
-from statediagram.gui.crossings import segment_crosses
+from statediagram.gui.canvas.crossings import segment_crosses
 from statediagram.gui.window import MainWindow
 
 

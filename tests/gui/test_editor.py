@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QApplication, QGraphicsRectItem
 from statediagram.core.fileio import diagram_to_json, load_diagram
 from statediagram.core.model import Diagram
 from statediagram.core.pngchunk import read_text_chunk
-from statediagram.gui import clipboard
-from statediagram.gui.export import export_diagram
+from statediagram.gui.editing import clipboard
+from statediagram.gui.files.export import export_diagram
 from statediagram.gui.window import MainWindow
 
 

@@ -10,12 +10,12 @@ from PySide6.QtTest import QTest
 
 from statediagram.core.model import Diagram, Link, Node
 from statediagram.gui import theme
-from statediagram.gui import view as view_module
+from statediagram.gui.canvas import view as view_module
+from statediagram.gui.canvas.items import BLOCKS_LOD, TEXT_LOD
+from statediagram.gui.canvas.scene import DiagramScene
+from statediagram.gui.canvas.view import DiagramView
 from statediagram.gui.document import Document
-from statediagram.gui.editor import Editor
-from statediagram.gui.items import BLOCKS_LOD, TEXT_LOD
-from statediagram.gui.scene import DiagramScene
-from statediagram.gui.view import DiagramView
+from statediagram.gui.editing.editor import Editor
 
 KINDS = ("client", "load_balancer", "server", "redis", "postgres", "object_storage")
 

@@ -13,10 +13,10 @@ from PySide6.QtWidgets import QGraphicsItem
 from statediagram.core.fileio import FORMAT, diagram_to_json
 from statediagram.core.model import Diagram, Link, Node
 from statediagram.core.pngchunk import read_text_chunk
-from statediagram.gui import export
+from statediagram.gui.canvas.items import NodeItem
+from statediagram.gui.canvas.scene import DiagramScene
 from statediagram.gui.document import Document
-from statediagram.gui.items import NodeItem
-from statediagram.gui.scene import DiagramScene
+from statediagram.gui.files import export
 
 
 def tier() -> Diagram:

@@ -10,18 +10,18 @@ from mission_builders import BUCKET, POSTGRES, REDIS, lesson
 
 from statediagram.core import load_diagram
 from statediagram.missions import ASSETS, UnknownMission, check_mission, get_mission, list_missions
-from statediagram.missions.checks import CHECKS
+from statediagram.missions.rules import RULES
 
 REPLICATED = (("cache", "redis", {"replicas": 1}), ("db", "postgres", {"replicas": 1}), BUCKET)
 
 
-def test_missions_are_listed_with_the_lesson_first_and_every_one_has_a_check():
+def test_missions_are_listed_with_the_lesson_first_and_every_one_has_rules_from_the_vocabulary():
     missions = list_missions()
     assert missions[0].id == "stateless" and missions[0].title == "Make it stateless"
     assert [m.id for m in missions] == ["stateless", "sticky", "avatars", "jwt", "durable", "cattle"]
-    assert {m.id for m in missions} == set(CHECKS)
     for m in missions:
-        assert m.goal and m.hints and m.starter_path.is_file()
+        assert m.goal and m.hints and m.situation and m.starter_path.is_file()
+        assert m.rules and {r.name for r in m.rules} <= set(RULES) and m.checklist()
 
 
 def test_every_mission_file_in_the_assets_is_listed():

@@ -60,6 +60,9 @@ def test_a_real_redis_server_gives_the_same_report_as_the_embedded_one():
     assert leftovers == []  # the run cleans up after itself and never touched other keys
 
 
-def test_an_unreachable_redis_url_is_a_clear_error():
-    with pytest.raises(ValueError, match="cannot use Redis at redis://127.0.0.1:1"):
-        simulate(two_servers(stores=(REDIS,)), redis_url="redis://127.0.0.1:1/0")
+def test_an_unreachable_redis_url_is_a_clear_error_without_its_password():
+    from statediagram.sim import RunCouldNotFinish
+
+    with pytest.raises(RunCouldNotFinish, match="cannot use Redis at 127.0.0.1:1: ") as caught:
+        simulate(two_servers(stores=(REDIS,)), redis_url="redis://teacher:hunter2@127.0.0.1:1/0")
+    assert "hunter2" not in str(caught.value)

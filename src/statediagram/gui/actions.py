@@ -1,22 +1,52 @@
-"""The window's actions and menus: standard shortcuts, tooltips, and the Edit menu's undo text."""
+"""The window's actions and menus: standard shortcuts, tooltips, and the Edit menu's undo text.
+
+The main window passes itself to :func:`build_actions`; what the actions need of it is :class:`ActionsHost`
+(this module does not import the window). The menus the window fills later come back with the actions.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from types import SimpleNamespace
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import QMenuBar, QToolBar
 
-from . import clipboard, icons
-
-if TYPE_CHECKING:
-    from .window import MainWindow
+from . import icons
+from .canvas.view import DiagramView
+from .document import Document
+from .editing import clipboard
+from .editing.editor import Editor
+from .files.open_save import FileController
 
 Key = QKeySequence.StandardKey
 Theme = QIcon.ThemeIcon
-def _action(window: MainWindow, text: str, slot: Callable, shortcuts=(), tip: str = "") -> QAction:
+
+
+class ActionsHost(Protocol):
+    """The main window the actions act on (their Qt parent too): its parts and the commands it carries out."""
+
+    doc: Document
+    editor: Editor
+    view: DiagramView
+    files: FileController
+
+    def new_diagram(self) -> None: ...
+    def open_diagram(self) -> None: ...
+    def open_mission(self) -> None: ...
+    def export_picture(self, suffix: str, scale: float, transparent: bool) -> None: ...
+    def rename_selected(self) -> None: ...
+    def toggle_snap(self) -> None: ...
+    def show_about(self) -> None: ...
+    def show_help(self) -> None: ...
+    def close(self) -> bool: ...
+    def menuBar(self) -> QMenuBar: ...  # noqa: N802 - Qt's name
+    def addToolBar(self, title: str) -> QToolBar: ...  # noqa: N802 - Qt's name
+
+
+def _action(window: ActionsHost, text: str, slot: Callable, shortcuts=(), tip: str = "") -> QAction:
     action = QAction(text, window)
     keys = []
     for s in shortcuts:
@@ -32,7 +62,8 @@ def _action(window: MainWindow, text: str, slot: Callable, shortcuts=(), tip: st
     return action
 
 
-def build_actions(w: MainWindow) -> SimpleNamespace:
+def build_actions(w: ActionsHost) -> SimpleNamespace:
+    """The actions, the menus (``recent_menu``, ``panels_menu``, an empty ``simulate_menu``) and the toolbar."""
     ed = w.editor
     a = SimpleNamespace()
     a.new = _action(w, "&New", w.new_diagram, [Key.New], "Start a new, empty diagram")
@@ -87,7 +118,7 @@ def build_actions(w: MainWindow) -> SimpleNamespace:
     menu = w.menuBar().addMenu("&File")
     for item in (a.new, a.open, a.mission):
         menu.addAction(item)
-    w.recent_menu = menu.addMenu("Open &Recent")
+    a.recent_menu = menu.addMenu("Open &Recent")
     menu.addSeparator()
     for item in (a.save, a.save_as):
         menu.addAction(item)
@@ -106,7 +137,10 @@ def build_actions(w: MainWindow) -> SimpleNamespace:
     for item in (a.zoom_in, a.zoom_out, a.zoom_reset, a.zoom_fit, None, a.snap):
         menu.addSeparator() if item is None else menu.addAction(item)
     menu.addSeparator()
-    w.panels_menu = menu
+    a.panels_menu = menu
+
+    # Every command of a run, filled in when the simulation is installed (just after the first paint).
+    a.simulate_menu = w.menuBar().addMenu("&Simulate")
 
     menu = w.menuBar().addMenu("&Help")
     menu.addAction(a.howto)

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QStackedWidget,
     QWidget,
@@ -22,16 +21,16 @@ from ..core.fileio import parse_diagram
 from ..core.model import Diagram
 from ..core.topology import design_findings
 from .actions import build_actions
-from .autosave import Autosaver, Recovery, find_recoveries
+from .canvas.scene import DiagramScene
+from .canvas.view import DiagramView
 from .document import Document
-from .editor import Editor
-from .files import FileController, read_recent
-from .findings import FindingsList
-from .palette import Palette
-from .properties import PropertiesPanel
-from .scene import DiagramScene
+from .editing.editor import Editor
+from .editing.findings import FindingsList
+from .editing.palette import Palette
+from .editing.properties import PropertiesPanel
+from .files.autosave import Autosaver, Recovery, find_recoveries
+from .files.open_save import FileController, read_recent
 from .start import StartView
-from .view import DiagramView
 from .warmup import warm_up_imports
 
 FINDINGS_DELAY_MS = 120
@@ -85,6 +84,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.zoom_label)
 
         self.actions = build_actions(self)
+        self.recent_menu, self.panels_menu = self.actions.recent_menu, self.actions.panels_menu
+        self.simulate_menu = self.actions.simulate_menu
         for dock in self.docks:
             self.panels_menu.addAction(dock.toggleViewAction())
         self._findings_timer = QTimer(self)
@@ -117,9 +118,6 @@ class MainWindow(QMainWindow):
         # The simulation (its bar, panel, canvas layer and the engine behind them) is installed just after the
         # window's first paint: a faster start, and nothing moves, since the start page shows none of it and its
         # menu is already in place.
-        self.simulate_menu = QMenu("&Simulate", self)
-        help_menu = next(a for a in self.menuBar().actions() if a.text() == "&Help")
-        self.menuBar().insertMenu(help_menu, self.simulate_menu)
         self._simulation = None
         warm_up_imports()  # networkx for the findings, the simulation's libraries: off the GUI thread
         # With the window as the timer's context: a window destroyed sooner is never called.
@@ -233,7 +231,7 @@ class MainWindow(QMainWindow):
         diagram = recovery.load()
         self.files.path = recovery.original_path
         self.doc.replace(Diagram(title=diagram.title, scenario=diagram.scenario))
-        from .commands import AddItems
+        from .editing.commands import AddItems
 
         self.doc.undo_stack.push(AddItems(self.doc, diagram.nodes, diagram.links, "Recover autosaved work"))
         self.autosaver.original_path = recovery.original_path
@@ -265,7 +263,7 @@ class MainWindow(QMainWindow):
         return False
 
     def export_picture(self, suffix: str, scale: float, transparent: bool) -> None:
-        from .export import export_diagram
+        from .files.export import export_diagram
 
         stem = self.files.display_name().removesuffix(".statediagram.json").removesuffix(".json")
         folder = Path(self.files.path).parent if self.files.path else Path.home()

@@ -1,8 +1,8 @@
 """The ``live`` and ``deploy`` subcommands' arguments and handlers (cli.py only wires them in).
 
 Exit statuses of ``live``: 0 the design survives, 1 it does not, 2 unreadable file, 3 live mode cannot run
-here (a missing program or package, a process that would not start or died by itself), 130 stopped by
-Ctrl+C or SIGTERM, after everything started was stopped and removed.
+here (a missing program or package, a process that would not start or died by itself), 130 after Ctrl+C and
+143 after SIGTERM (cli.main turns it into an exception), once everything started was stopped and removed.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ def add_parsers(sub, scenarios: tuple[str, ...], journeys: tuple[str, ...]) -> N
         description="Start every node as a real process on this machine (uvicorn servers, HAProxy, redis-server, "
                     "PostgreSQL, an S3 server), drive the journeys with real HTTP clients, crash nodes with "
                     "SIGKILL at the scenario's times, and print the same report as simulate. Exit status: 0 "
-                    "survives, 1 does not, 2 unreadable file, 3 cannot run live here, 130 interrupted.")
+                    "survives, 1 does not, 2 unreadable file, 3 cannot run live here, 130/143 interrupted (Ctrl+C/SIGTERM).")
     live.add_argument("file", metavar="FILE", help="a diagram file (.statediagram.json) or an exported PNG")
     live.add_argument("--scenario", choices=scenarios, help="overrides the file's scenario")
     live.add_argument("--journey", choices=journeys, help="overrides the file's journey (default: full)")
@@ -43,14 +43,13 @@ def add_parsers(sub, scenarios: tuple[str, ...], journeys: tuple[str, ...]) -> N
 def run_live_command(args: argparse.Namespace, diagram) -> int:
     from ..sim.report import format_report, report_json
     from ..sim.scenario import resolve
-    from .runner import CannotRunLive, run_live, stop_on_sigterm
+    from .runner import CannotRunLive, run_live
 
     try:
         plan = resolve(diagram, args.scenario, args.journey, args.seed)
     except ValueError as exc:
         print(f"statediagram: {exc}", file=sys.stderr)
         return 2
-    stop_on_sigterm()
     try:
         report = run_live(diagram, plan, speed=args.speed, redis_fallback=args.redis_fallback)
     except CannotRunLive as exc:

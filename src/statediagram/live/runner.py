@@ -8,7 +8,6 @@ The report is built by the simulation's own ``build_report`` from a ``LiveRun`` 
 from __future__ import annotations
 
 import asyncio
-import signal
 import sys
 import time
 from collections.abc import Callable
@@ -79,7 +78,7 @@ def run_live(diagram: Diagram, plan: Plan, speed: float = 1.0, redis_fallback: b
 
     Raises CannotRunLive (missing program or package, a process that would not start or died by itself).
     Everything started is stopped and its folder removed before this returns or raises, KeyboardInterrupt
-    included; the caller turns SIGTERM into KeyboardInterrupt (``stop_on_sigterm``).
+    included, and the exception ``cli.main`` raises on SIGTERM.
     """
     from .services import Missing
     from .supervisor import ChildDied, StartFailed
@@ -175,12 +174,3 @@ async def _faults(lay: Layout, plan: Plan, speed: float, sup: Supervisor, drill:
             await asyncio.to_thread(sup.replace if action == "replace" else sup.restart, name)
             drill.failing_over.discard(node)
             drill.down.discard(node)
-
-
-def stop_on_sigterm() -> None:
-    """SIGTERM ends a live run like Ctrl+C does: everything started is stopped and removed."""
-
-    def handler(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, handler)

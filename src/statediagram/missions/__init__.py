@@ -1,50 +1,22 @@
-"""Qt-free missions: a starter diagram, a goal in plain words, hints, and a check.
+"""Qt-free missions: a starter diagram, a goal in plain words, hints, and rules; all of it one file.
 
-The missions' texts live in ``assets/missions/<id>.mission.json``; their checks are the functions in
-``checks.py``, registered under the same id. Only missions with a check are listed.
+Every mission, the built-in ones in ``assets/missions/`` included, is a ``*.mission.json`` a teacher can
+write without code (files.py reads it; rules.py is the vocabulary, documented in docs/missions.md).
+Wherever a mission id is accepted, a path to a mission file is too (:func:`find_mission`).
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
+import os
 from functools import cache
 from pathlib import Path
-from typing import Any
 
-from ..core.model import JOURNEYS, SCENARIO_NAMES, Diagram
+from ..core.model import Diagram
+from .checks import MissionResult
+from .files import MISSION_SUFFIX, LoadedMission, Mission, MissionError, load_mission_file
+from .rules import Problem
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets" / "missions"
-MISSION_SUFFIX = ".mission.json"
-
-
-@dataclass(frozen=True)
-class Mission:
-    id: str
-    title: str
-    goal: str
-    hints: tuple[str, ...]
-    starter: str  # file name in assets/missions
-    scenario: str  # "calm", "standard", "chaos", or "cattle" (the mission's own replace drill)
-    journey: str
-    order: int = 0
-
-    @property
-    def starter_path(self) -> Path:
-        return ASSETS / self.starter
-
-    def load_starter(self) -> Diagram:
-        from ..core.fileio import load_diagram
-
-        return load_diagram(self.starter_path).diagram
-
-
-@dataclass
-class MissionResult:
-    passed: bool
-    reasons: list[str] = field(default_factory=list)  # first the one that matters most; they teach
-    report: dict[str, Any] = field(default_factory=dict)  # the run's report (the simulate --json object)
-    mission: str = ""
 
 
 class UnknownMission(KeyError):
@@ -56,45 +28,63 @@ class UnknownMission(KeyError):
 
 @cache
 def _missions() -> dict[str, Mission]:
-    from .checks import CHECKS, REPLACE_DRILL
-
     out: dict[str, Mission] = {}
     for path in sorted(ASSETS.glob("*" + MISSION_SUFFIX)):
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        mission = Mission(
-            id=raw["id"], title=raw["title"], goal=raw["goal"], hints=tuple(raw.get("hints", ())),
-            starter=raw["starter"], scenario=raw["scenario"], journey=raw["journey"], order=raw.get("order", 99),
-        )
-        # A broken mission file is a packaging bug, not a learner's mistake: say exactly what is wrong.
-        if mission.scenario not in (*SCENARIO_NAMES, REPLACE_DRILL) or mission.journey not in JOURNEYS:
-            raise RuntimeError(f"{path.name}: unknown scenario {mission.scenario!r} or journey {mission.journey!r}")
-        if not mission.starter_path.is_file():
-            raise RuntimeError(f"{path.name}: starter {mission.starter!r} is missing")
-        if mission.id in CHECKS:
-            out[mission.id] = mission
+        loaded = load_mission_file(path)  # a broken built-in mission is a packaging bug: say exactly what
+        if loaded.warnings:
+            raise MissionError(str(path), f"warns: {'; '.join(loaded.warnings)}", "Fix the built-in mission")
+        if loaded.mission.id in out:
+            raise MissionError(str(path), f"id {loaded.mission.id!r} is used by two missions", "Rename one")
+        out[loaded.mission.id] = loaded.mission
     return dict(sorted(out.items(), key=lambda kv: (kv[1].order, kv[0])))
 
 
 def list_missions() -> list[Mission]:
-    """Every mission that has a real check, the lesson's own (``stateless``) first."""
+    """Every built-in mission in lesson order, the lesson's own (``stateless``) first."""
     return list(_missions().values())
 
 
 def get_mission(mission_id: str) -> Mission:
-    """The mission with this id; :class:`UnknownMission` (a KeyError) naming the known ids when there is none."""
+    """The built-in mission with this id; :class:`UnknownMission` (a KeyError) naming the known ids."""
     missions = _missions()
     if mission_id not in missions:
         raise UnknownMission(f"unknown mission {mission_id!r}; missions are: {', '.join(missions)}")
     return missions[mission_id]
 
 
+def looks_like_path(text: str) -> bool:
+    return text.endswith(".json") or "/" in text or os.sep in text
+
+
+def find_mission(id_or_path: str | os.PathLike[str]) -> LoadedMission:
+    """A built-in mission by id, or a mission file by path (warnings come with it).
+
+    Raises :class:`UnknownMission` for an unknown id and :class:`MissionError` for a broken file.
+    """
+    text = os.fspath(id_or_path)
+    if looks_like_path(text) or (text not in _missions() and Path(text).is_file()):
+        return load_mission_file(text)
+    return LoadedMission(get_mission(text))
+
+
+def next_mission(mission: Mission) -> Mission | None:
+    """The built-in mission after this one in lesson order, or None after the last."""
+    missions = list_missions()
+    ids = [m.id for m in missions]
+    if mission.id not in ids:
+        return None
+    i = ids.index(mission.id)
+    return missions[i + 1] if i + 1 < len(missions) else None
+
+
 def check_mission(mission: Mission | str, diagram: Diagram, redis_url: str | None = None) -> MissionResult:
-    """Run the mission's scenario and journey (with the file's seed) and grade the wiring."""
+    """Run the mission's scenario and journey (with the file's seed) and ask every rule of the mission."""
     from .checks import check
 
     if isinstance(mission, str):
-        mission = get_mission(mission)
+        mission = find_mission(mission).mission
     return check(mission, diagram, redis_url)
 
 
-__all__ = ["Mission", "MissionResult", "UnknownMission", "check_mission", "get_mission", "list_missions"]
+__all__ = ["ASSETS", "LoadedMission", "Mission", "MissionError", "MissionResult", "Problem", "UnknownMission",
+           "check_mission", "find_mission", "get_mission", "list_missions", "next_mission"]

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..core.model import Diagram
 from .engine import Engine
+from .realredis import RedisWentAway, RunCouldNotFinish, check_url
 from .report import build_report, format_report, report_json
 from .scenario import Plan, resolve
 
@@ -33,35 +34,37 @@ def simulate(
     redis_url: str | None = None,
     record_trace: bool = False,
 ) -> SimulationResult:
-    """Run the diagram through a scenario. Explicit arguments override the file's scenario block."""
+    """Run the diagram through a scenario. Explicit arguments override the file's scenario block.
+
+    A real Redis (``redis_url``) that goes away mid-run raises RunCouldNotFinish, saying when (simulated time).
+    """
     plan = resolve(diagram, scenario, journey, seed)
-    engine = open_engine(diagram, plan, redis_url, record_trace)
+    engine = None
     try:
+        engine = open_engine(diagram, plan, redis_url, record_trace)
         engine.run()
         report = build_report(engine)
+    except RedisWentAway as exc:
+        when = engine.now / 1_000_000 if engine is not None else 0.0
+        if engine is not None:
+            engine.close()
+            engine = None
+        raise RunCouldNotFinish(
+            f"Redis at {exc.where} went away {when:.1f} s into the run (simulated time): {exc.reason}; no verdict"
+        ) from None
     finally:
-        if not record_trace:
+        if engine is not None and not record_trace:
             engine.close()
     return SimulationResult(report, engine if record_trace else None)
 
 
 def open_engine(diagram: Diagram, plan: Plan, redis_url: str | None = None, record_trace: bool = False) -> Engine:
-    """An engine ready to run; a Redis URL that cannot be reached raises ValueError."""
+    """An engine ready to run. A Redis URL that is not one raises ValueError; one no server answers at raises
+    RunCouldNotFinish."""
     if redis_url is not None:
-        _check_redis_url(redis_url)
+        check_url(redis_url)
     return Engine(diagram, plan, redis_url=redis_url, record_trace=record_trace)
 
 
-def _check_redis_url(url: str) -> None:
-    import redis
-
-    try:
-        client = redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3, protocol=2)  # see RedisStore
-        client.ping()
-        client.close()
-    except (ValueError, redis.RedisError) as exc:
-        raise ValueError(f"cannot use Redis at {url}: {exc}") from None
-
-
-__all__ = ["Engine", "Plan", "SimulationResult", "build_report", "format_report", "open_engine", "report_json",
-           "resolve", "simulate"]
+__all__ = ["Engine", "Plan", "RedisWentAway", "RunCouldNotFinish", "SimulationResult", "build_report",
+           "format_report", "open_engine", "report_json", "resolve", "simulate"]

@@ -42,7 +42,7 @@ from .nodes import (
     User,
 )
 from .scenario import SECOND, Plan
-from .stores import Bucket, PostgresStore, RedisStore, TokenSigner
+from .stores import Bucket, PostgresStore, RedisStore, TokenSigner, open_redis
 
 CLIENT_HOP_US = 20_000
 LB_HOP_US = 1_000
@@ -99,7 +99,7 @@ class Engine:
         for sid in d.ids_of(REDIS):
             p = nodes[sid].props
             self.stores[sid] = StoreState(
-                sid, REDIS, RedisStore(sid, redis_url), STORE_RTT_US[REDIS], p["persistent"], p["replicas"]
+                sid, REDIS, open_redis(sid, redis_url), STORE_RTT_US[REDIS], p["persistent"], p["replicas"]
             )
         for sid in d.ids_of(POSTGRES):
             self.stores[sid] = StoreState(

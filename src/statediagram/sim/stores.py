@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-import uuid
 from collections import defaultdict
 from typing import Any
 
@@ -15,32 +14,26 @@ EPOCH = 1_767_225_600  # 2026-01-01T00:00:00Z
 
 
 class RedisStore:
-    """A Redis node. Commands go through the real ``redis`` client API.
+    """A Redis node on its own in-process fakeredis server. Commands go through the real ``redis`` client API.
 
-    Without a URL each node gets its own in-process fakeredis server. With a URL, every key is put under
-    a per-run prefix, so a real server's other data is never touched, and the keys are removed at the end.
+    ``open_redis`` gives the node a real server instead (``realredis.RealRedisStore``): the same commands,
+    under a per-run prefix, so a real server's other data is never touched.
 
     The client speaks RESP2 (``protocol=2``, redis-py's default before 8.0): under RESP3 each connection also
     gets maintenance-notification handlers that point back at it and at its pool, a reference cycle that
     only the cyclic garbage collector frees.
     """
 
-    def __init__(self, node_id: str, url: str | None = None) -> None:
+    prefix = ""
+
+    def __init__(self, node_id: str) -> None:
+        import fakeredis
+
         self.node_id = node_id
-        if url is None:
-            import fakeredis
-
-            self.server = fakeredis.FakeServer()
-            self.client = fakeredis.FakeRedis(
-                server=self.server, single_connection_client=True, connection_class=_direct_connection(), protocol=2
-            )
-            self.prefix = ""
-        else:
-            import redis
-
-            self.server = None
-            self.client = redis.Redis.from_url(url, single_connection_client=True, socket_timeout=5, protocol=2)
-            self.prefix = f"statediagram:{uuid.uuid4().hex}:{node_id}:"
+        self.server = fakeredis.FakeServer()
+        self.client = fakeredis.FakeRedis(
+            server=self.server, single_connection_client=True, connection_class=_direct_connection(), protocol=2
+        )
         self.commands = 0
 
     def set_session(self, sid: str, user: str) -> None:
@@ -62,37 +55,33 @@ class RedisStore:
 
     def lose_keys(self) -> None:
         """What a crash without persistence does: every key is gone."""
-        if not self.prefix:
-            self.client.flushdb()
-            return
-        keys = list(self.client.scan_iter(match=f"{self.prefix}*", count=500))
-        for i in range(0, len(keys), 500):
-            self.client.delete(*keys[i : i + 500])
+        self.client.flushdb()
 
     def keys(self) -> list[tuple[str, int]]:
         """(key, ttl seconds) of every key, for inspectors."""
-        out = []
-        for key in sorted(self.client.scan_iter(match=f"{self.prefix}*", count=500)):
-            name = key.decode()[len(self.prefix) :]
-            out.append((name, int(self.client.ttl(key))))
-        return out
+        return [(key.decode(), int(self.client.ttl(key))) for key in sorted(self.client.scan_iter(count=500))]
 
     def key_count(self) -> int:
-        if not self.prefix:
-            return int(self.client.dbsize())
-        return sum(1 for _ in self.client.scan_iter(match=f"{self.prefix}*", count=500))
+        return int(self.client.dbsize())
 
     def close(self) -> None:
-        """End the node: a real server loses this run's keys, the connection is closed, and nothing is left in a
-        reference cycle, so the client and an in-process server are freed as soon as the run is dropped."""
-        if self.prefix:
-            self.lose_keys()
+        """End the node: the connection is closed, and nothing is left in a reference cycle, so the client and the
+        in-process server are freed as soon as the run is dropped."""
         pool = self.client.connection_pool
         self.client.close()
         pool.disconnect()  # each socket is closed now, not whenever its connection happens to be freed
         dbs = getattr(self.server, "dbs", None)
         if isinstance(dbs, defaultdict):  # its factory, a lambda, holds the fakeredis server that holds it
             dbs.default_factory = None
+
+
+def open_redis(node_id: str, url: str | None = None) -> RedisStore:
+    """The store behind a Redis node: embedded fakeredis, or the real server at ``url``."""
+    if url is None:
+        return RedisStore(node_id)
+    from .realredis import RealRedisStore
+
+    return RealRedisStore(node_id, url)
 
 
 def _direct_connection():

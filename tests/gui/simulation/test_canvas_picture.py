@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QImage
 
-from statediagram.gui import commands
+from statediagram.gui.editing import commands
 from statediagram.sim.scenario import SECOND
 
 

@@ -7,7 +7,7 @@ from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication
 
 from statediagram.core import Link, Node
-from statediagram.gui import commands
+from statediagram.gui.editing import commands
 from statediagram.sim.scenario import SECOND
 
 

@@ -8,7 +8,8 @@ is a stand-alone window for one diagram.
 from .controller import SimulationController
 from .editor_hook import EditorGeometry, install_in_main_window
 from .geometry import ModelGeometry, SceneGeometry, build_model_scene
-from .window import InstalledSimulation, SimulationWindow, install_simulation
+from .install import InstalledSimulation, install_simulation
+from .window import SimulationWindow
 
 __all__ = ["EditorGeometry", "InstalledSimulation", "ModelGeometry", "SceneGeometry", "SimulationController",
            "SimulationWindow", "build_model_scene", "install_in_main_window", "install_simulation"]

@@ -13,8 +13,8 @@ from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QGraphicsView, QMenu
 
+from .install import InstalledSimulation, install_simulation
 from .player import Player
-from .window import InstalledSimulation, install_simulation
 
 
 class EditorGeometry:

@@ -7,9 +7,9 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
-from ..core.catalog import KINDS
-from ..core.model import Link, Node
-from .document import Document, LinkKey
+from ...core.catalog import KINDS
+from ...core.model import Link, Node
+from ..document import Document, LinkKey
 
 MERGE_PROP = 1001
 

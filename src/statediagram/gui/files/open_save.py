@@ -9,9 +9,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from ..core.fileio import FILE_SUFFIX, DiagramError, atomic_write, load_diagram, save_diagram
-from ..core.model import Diagram
-from .document import Document, gc_paused
+from ...core.fileio import FILE_SUFFIX, DiagramError, atomic_write, load_diagram, save_diagram
+from ...core.model import Diagram
+from ..document import Document, gc_paused
 
 MAX_RECENT = 8
 FILE_FILTER = f"Diagrams (*{FILE_SUFFIX} *.json);;Exported pictures (*.png);;All files (*)"

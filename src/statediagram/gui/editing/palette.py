@@ -6,9 +6,9 @@ from PySide6.QtCore import QMimeData, QSize, Qt, Signal
 from PySide6.QtGui import QDrag
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QWidget
 
-from ..core.catalog import KINDS
-from .painter import kind_icon, kind_pixmap
-from .view import KIND_MIME
+from ...core.catalog import KINDS
+from ..canvas.painter import kind_icon, kind_pixmap
+from ..canvas.view import KIND_MIME
 
 KIND_ROLE = Qt.ItemDataRole.UserRole
 

@@ -12,9 +12,9 @@ import sys
 import zlib
 from pathlib import Path
 
-from ..core.fileio import FORMAT, atomic_write, diagram_to_json
-from ..core.model import Diagram
-from ..core.pngchunk import SIGNATURE, add_text_chunk, make_chunk
+from ...core.fileio import FORMAT, atomic_write, diagram_to_json
+from ...core.model import Diagram
+from ...core.pngchunk import SIGNATURE, add_text_chunk, make_chunk
 
 MAX_PIXELS = 20000 * 20000
 # zlib's fastest levels (1-3) match strings greedily; from 4 on it searches lazily, twice as slow (measured).
@@ -40,8 +40,8 @@ def ensure_app():
 
 
 def _scene_for(diagram: Diagram):
-    from .document import Document
-    from .scene import DiagramScene
+    from ..canvas.scene import DiagramScene
+    from ..document import Document
 
     doc = Document(diagram.copy())
     scene = DiagramScene(doc, interactive=False)
@@ -52,7 +52,7 @@ def picture_rect(scene):
     """The diagram's extent with a margin, in scene coordinates."""
     from PySide6.QtCore import QRectF
 
-    from . import theme
+    from .. import theme
 
     rect = QRectF()
     for item in scene.node_items.values():

@@ -6,12 +6,12 @@ import string
 
 from PySide6.QtCore import QObject, QPointF, Signal
 
-from ..core.catalog import KINDS, SERVER
-from ..core.model import Link, Node
-from . import theme
+from ...core.catalog import KINDS, SERVER
+from ...core.model import Link, Node
+from .. import theme
+from ..canvas.scene import DiagramScene
+from ..document import Document
 from .commands import AddItems, MoveNodes, RemoveItems, SetLabel, SetProp
-from .document import Document
-from .scene import DiagramScene
 
 TIER_GAP_X = 240.0
 ROW_GAP_Y = 40.0

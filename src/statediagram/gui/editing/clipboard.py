@@ -7,9 +7,9 @@ import string
 from PySide6.QtCore import QMimeData
 from PySide6.QtGui import QGuiApplication
 
-from ..core.catalog import KINDS, SERVER
-from ..core.fileio import DiagramError, diagram_to_json, parse_diagram
-from ..core.model import Diagram, Link, Node
+from ...core.catalog import KINDS, SERVER
+from ...core.fileio import DiagramError, diagram_to_json, parse_diagram
+from ...core.model import Diagram, Link, Node
 from .editor import Editor
 
 MIME_TYPE = "application/x-statediagram"

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import math
+from typing import Protocol
 
 from PySide6.QtCore import QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QWheelEvent
 from PySide6.QtWidgets import QGraphicsView, QLineEdit, QWidget
 
-from ..core.catalog import KINDS
-from . import theme
-from .editor import Editor
+from ...core.catalog import KINDS
+from .. import theme
 from .items import TEXT_LOD
 from .scene import DiagramScene
 
 KIND_MIME = "application/x-statediagram-kind"
+
+
+class CanvasEdits(Protocol):
+    """The edits the canvas asks for (the editor makes them, as undoable commands; it is not imported here)."""
+
+    def add_node(self, kind: str, x: float, y: float) -> str: ...
+    def nudge(self, dx: float, dy: float) -> None: ...
+    def rename(self, node_id: str, label: str) -> None: ...
+
 MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
 SCENE_EXTENT = 50000.0
 
@@ -41,8 +50,9 @@ class PanGesture:
 class DiagramView(QGraphicsView):
     zoom_changed = Signal(float)
 
-    def __init__(self, scene: DiagramScene, editor: Editor, parent: QWidget | None = None) -> None:
+    def __init__(self, scene: DiagramScene, editor: CanvasEdits, parent: QWidget | None = None) -> None:
         super().__init__(scene, parent)
+        self.diagram_scene = scene
         self.editor = editor
         self._pan: PanGesture | None = None
         self._space_held = False
@@ -175,15 +185,15 @@ class DiagramView(QGraphicsView):
             event.accept()
             return
         arrows = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, -1), Qt.Key.Key_Down: (0, 1)}
-        if key in arrows and self.editor.scene.selected_node_ids():
+        if key in arrows and self.diagram_scene.selected_node_ids():
             step = 1.0 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else float(theme.GRID)
             dx, dy = arrows[key]
             self.editor.nudge(dx * step, dy * step)
             event.accept()
             return
         if key == Qt.Key.Key_Escape:
-            self.editor.scene.cancel_gesture()
-            self.editor.scene.clearSelection()
+            self.diagram_scene.cancel_gesture()
+            self.diagram_scene.clearSelection()
             event.accept()
             return
         super().keyPressEvent(event)
@@ -227,7 +237,7 @@ class DiagramView(QGraphicsView):
     def add_at_centre(self, kind: str) -> str:
         """Add a node in the middle of what the learner sees (palette double-click, keyboard)."""
         centre = self.mapToScene(self.viewport().rect().center())
-        taken = {(n.x, n.y) for n in self.editor.doc.diagram.nodes}
+        taken = {(n.x, n.y) for n in self.diagram_scene.doc.diagram.nodes}
         x, y = centre.x(), centre.y()
         while (round(x / theme.GRID) * theme.GRID, round(y / theme.GRID) * theme.GRID) in taken:
             x, y = x + 2 * theme.GRID, y + 2 * theme.GRID  # don't hide a node under another

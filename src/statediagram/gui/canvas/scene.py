@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from itertools import chain
+
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter, QPixmapCache, QTransform
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
 
-from ..core.catalog import KINDS, SERVER, STORE_KINDS, link_problem
-from ..core.topology import Finding, state_homes
-from . import theme
+from ...core.catalog import KINDS, SERVER, STORE_KINDS, link_problem
+from ...core.topology import Finding, state_homes
+from .. import theme
+from ..document import Document, LinkKey
 from .crossings import hidden_links
-from .document import Document, LinkKey
-from .gestures import MoveTracker, WiringGesture
+from .gestures import GestureContext, MoveTracker, WiringGesture
 from .items import LinkItem, NodeItem
 from .overview import Overview, OverviewMode
 
@@ -39,7 +42,12 @@ class DiagramScene(QGraphicsScene):
         self._warnings: dict[str, list[str]] = {}
         self._gesture: WiringGesture | None = None
         self._tracker: MoveTracker | None = None
-        self.overview_mode = OverviewMode(self)
+        self._gesture_context = GestureContext(
+            add_item=self.addItem, remove_item=self.removeItem,
+            node_at=lambda pos, exclude: self.node_item_at(pos, exclude), link_problem=self.link_problem,
+            selected=self.selected_node_items, node_item=self.node_items.get, hint=self.hint.emit,
+            link=self.link_requested.emit, dragged=self.nodes_dragged.emit)
+        self.overview_mode = OverviewMode(self, self._items_to_switch)
         self._overview: Overview | None = None
         # Without an index every paint asks each of thousands of items for its bounding rect (a Python call);
         # the tree hands the view only what it shows. A dragged node re-enters it cheaply.
@@ -150,8 +158,11 @@ class DiagramScene(QGraphicsScene):
 
     def overview(self) -> Overview:
         if self._overview is None:
-            self._overview = Overview(self)
+            self._overview = Overview(self.link_items.values(), self.node_items.values())
         return self._overview
+
+    def _items_to_switch(self) -> Iterable[NodeItem | LinkItem]:
+        return chain(self.link_items.values(), self.node_items.values())
 
     def _forget_overview(self) -> None:
         self._overview = None
@@ -239,7 +250,7 @@ class DiagramScene(QGraphicsScene):
 
     def start_wiring(self, source_id: str, at: QPointF) -> None:
         self.cancel_gesture()
-        self._gesture = WiringGesture(self, self.node_items[source_id], at)
+        self._gesture = WiringGesture(self._gesture_context, self.node_items[source_id], at)
 
     def cancel_gesture(self) -> None:
         if self._gesture is not None:
@@ -255,7 +266,7 @@ class DiagramScene(QGraphicsScene):
                 return
         super().mousePressEvent(event)
         if self.interactive and event.button() == Qt.MouseButton.LeftButton:
-            self._tracker = MoveTracker(self)
+            self._tracker = MoveTracker(self._gesture_context)
 
     def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802 - Qt's name
         if self._gesture is not None:

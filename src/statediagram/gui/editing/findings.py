@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QStyle, QWidget
 
-from ..core.topology import Finding
+from ...core.topology import Finding
 
 NODES_ROLE = Qt.ItemDataRole.UserRole
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
-from .theme import kind_colour
+from ..theme import kind_colour
 
 
 def draw_kind_icon(p: QPainter, kind: str, rect: QRectF, colour: QColor | None = None) -> None:

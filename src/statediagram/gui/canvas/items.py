@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -23,14 +23,22 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsItem, QStyle, QStyleOptionGraphicsItem, QWidget
 
-from ..core.catalog import KINDS, SERVER
-from ..core.model import Node
-from ..core.topology import ServerHomes
-from . import theme
+from ...core.catalog import KINDS, SERVER
+from ...core.model import Node
+from ...core.topology import ServerHomes
+from .. import theme
 from .painter import draw_kind_icon
 
-if TYPE_CHECKING:
-    from .scene import DiagramScene
+
+class NodeHost(Protocol):
+    """What a node item asks of the scene it stands in while it moves (the scene is one; it is not imported)."""
+
+    snap_enabled: bool
+
+    def snapped(self, pos: QPointF) -> QPointF: ...
+
+    def node_item_moved(self, item: NodeItem) -> None: ...
+
 
 _POSITION_CHANGE = QGraphicsItem.GraphicsItemChange.ItemPositionChange
 _POSITION_CHANGED = QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged
@@ -341,7 +349,7 @@ class NodeItem(QGraphicsItem):
         # class returns ``value`` as it is, so the other changes skip the round trip into Qt.
         if change is not _POSITION_CHANGE and change is not _POSITION_CHANGED:
             return value
-        scene: DiagramScene | None = self.scene()  # type: ignore[assignment]
+        scene: NodeHost | None = self.scene()  # type: ignore[assignment]
         if scene is not None:
             if change is _POSITION_CHANGE and scene.snap_enabled:
                 return scene.snapped(value)
@@ -389,7 +397,7 @@ class LinkItem(QGraphicsItem):
             self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
             self.setToolTip(self._tip)
         self.setZValue(theme.Z_LINK)
-        self.over = False  # drawn over the cards, dashed: its line runs under a third node (gui/crossings.py)
+        self.over = False  # drawn over the cards, dashed: its line runs under a third node (canvas/crossings.py)
         self.update_geometry()
 
     def set_over(self, over: bool) -> bool:

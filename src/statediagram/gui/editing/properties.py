@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import Shiboken
 
-from ..core.catalog import KINDS, PropSpec
+from ...core.catalog import KINDS, PropSpec
 from .editor import Editor
 
 

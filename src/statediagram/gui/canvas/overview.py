@@ -12,18 +12,14 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from itertools import chain
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QPainter, QPen, QPolygonF, QTransform
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
-from . import theme
+from .. import theme
 from .items import BLOCKS_LOD, LinkItem, NodeItem, copies_pictures, link_look
-
-if TYPE_CHECKING:
-    from .scene import DiagramScene
 
 NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
 CHUNK = 600  # items switched per turn of the event loop: about 3 ms
@@ -40,7 +36,7 @@ class Overview:
     drawing it all took 6 ms a frame.
     """
 
-    def __init__(self, scene: DiagramScene) -> None:
+    def __init__(self, links: Iterable[LinkItem], nodes: Iterable[NodeItem]) -> None:
         # Made again on every change of selection: plain numbers where possible.
         self._tiles: dict[tuple[int, int], _Tile] = {}
         self._shown: tuple[set[_Tile], _Tile] | None = None  # tiles drawn lately, and them merged into one
@@ -48,9 +44,9 @@ class Overview:
         self._nodes: dict[NodeItem, tuple[_Tile, QRectF, str]] = {}
         self._rank: dict[NodeItem, int] = {}  # the scene's order: cards overlap as the items would
         self._cards: dict[str, tuple[float, float, float, float]] = {}  # kind -> card's left, top, width, height
-        for link in scene.link_items.values():
+        for link in links:
             self._add_link(link)
-        for rank, node in enumerate(scene.node_items.values()):
+        for rank, node in enumerate(nodes):
             self._rank[node] = rank
             self._add_node(node)
         for tile in self._tiles.values():
@@ -243,8 +239,9 @@ class _Tile:
 class OverviewMode:
     """Whether the scene's items draw themselves (off) or leave it to the view's :class:`Overview` (on)."""
 
-    def __init__(self, scene: DiagramScene) -> None:
+    def __init__(self, scene: QGraphicsScene, every_item: Callable[[], Iterable[QGraphicsItem]]) -> None:
         self.scene = scene
+        self._every_item = every_item  # the scene's links and nodes, links first
         self.on = False
         self._todo: deque[QGraphicsItem] = deque()  # items whose flag may still disagree with ``on``
         self._done: set[QGraphicsItem] = set()  # items of ``_todo`` already switched, as a view showed them
@@ -257,7 +254,7 @@ class OverviewMode:
     def set_on(self, on: bool) -> None:
         if on != self.on:
             self.on = on
-            self._todo = deque(chain(self.scene.link_items.values(), self.scene.node_items.values()))
+            self._todo = deque(self._every_item())
             self._done = set()
             self._settled = QRectF()
             self._timer.start()

@@ -18,9 +18,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer
 from shiboken6 import Shiboken
 
-from ..core.fileio import DiagramError, atomic_write, load_diagram
-from ..core.model import Diagram
-from .document import Document
+from ...core.fileio import DiagramError, atomic_write, load_diagram
+from ...core.model import Diagram
+from ..document import Document
 
 AUTOSAVE_MS = 3000
 
