@@ -19,7 +19,7 @@ def add_parsers(sub, scenarios: tuple[str, ...], journeys: tuple[str, ...]) -> N
         description="Start every node as a real process on this machine (uvicorn servers, HAProxy, redis-server, "
                     "PostgreSQL, an S3 server), drive the journeys with real HTTP clients, crash nodes with "
                     "SIGKILL at the scenario's times, and print the same report as simulate. Exit status: 0 "
-                    "survives, 1 does not, 2 unreadable file, 3 cannot run live here, 130/143 interrupted (Ctrl+C/SIGTERM).")
+                    "survives, 1 does not, 2 unreadable file, 3 cannot run live here, 130/143 after Ctrl+C/SIGTERM.")
     live.add_argument("file", metavar="FILE", help="a diagram file (.statediagram.json) or an exported PNG")
     live.add_argument("--scenario", choices=scenarios, help="overrides the file's scenario")
     live.add_argument("--journey", choices=journeys, help="overrides the file's journey (default: full)")
