@@ -4,6 +4,11 @@ The whole table (every file x journeys sessions/full x scenarios calm/standard, 
 (``CI`` set) or with ``STATEDIAGRAM_LIVE_TABLE=1``; otherwise a few rows at a higher speed keep the everyday
 suite short. Live runs ``calm`` at speed 4 and ``standard`` at speed 2 (a restarted server needs a real second
 to come up, which speed 4 squeezes into the drill's 5 s down time), and prints the table.
+
+Counts differ by timing (real requests interleave differently from simulated ones), and so can a loss that
+happens once or twice by chance (the lesson's starter loses one cart in 85 simulated requests on a calm day:
+whether it happens depends on how three users' requests interleave). So a kind of loss counts as missing from
+one mode only when the other mode saw it at least ``RARE`` times; the verdict must always agree.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ from statediagram.sim.scenario import resolve
 pytestmark = [pytest.mark.live, needs_live]
 
 LOSS_KINDS = ("lost_sessions", "lost_files", "lost_data", "outages")
+SHORT = {"lost_sessions": "sessions", "lost_files": "files", "lost_data": "data", "outages": "outages"}
+RARE = 3
 SPEED = {"calm": 4.0, "standard": 2.0}
 FULL_TABLE = bool(os.environ.get("CI") or os.environ.get("STATEDIAGRAM_LIVE_TABLE"))
 FILES = sorted(EXAMPLES.glob("*.statediagram.json")) + sorted(MISSIONS.glob("*.statediagram.json"))
@@ -52,16 +59,16 @@ def test_live_and_simulate_agree_on_verdict_and_kinds_of_loss(capsys) -> None:
         sim = simulate(diagram, scenario, journey).report
         plan = resolve(diagram, scenario, journey)
         live = run_live(diagram, plan, speed=SPEED[scenario], say=lambda text: None)
-        same = sim["survives"] == live["survives"] and kinds(sim) == kinds(live)
+        same = sim["survives"] == live["survives"] and not missing_in_one(sim, live)
         table.append((path.parent.name + "/" + path.name.split(".")[0], journey, scenario,
                       _cell(sim), _cell(live), live["start_s"], live["wall_s"], "yes" if same else "NO"))
         if not same:
             disagree.append(table[-1])
     with capsys.disabled():
         print("\nlive vs simulate" + ("" if FULL_TABLE else " (subset; the whole table runs in CI)"))
-        print(f"{'file':34s} {'journey':8s} {'scenario':8s} {'simulate':36s} {'live':36s} start  wall  agree")
+        print(f"{'file':30s} {'journey':8s} {'scenario':8s} {'simulate':40s} {'live':40s} start  wall  agree")
         for r in table:
-            print(f"{r[0]:34s} {r[1]:8s} {r[2]:8s} {r[3]:36s} {r[4]:36s} {r[5]:4.1f}s {r[6]:5.1f}s {r[7]}")
+            print(f"{r[0]:30s} {r[1]:8s} {r[2]:8s} {r[3]:40s} {r[4]:40s} {r[5]:4.1f}s {r[6]:5.1f}s {r[7]}")
         if skipped:
             print("skipped (no PostgreSQL installed): " + ", ".join(sorted(set(skipped))))
     assert disagree == []
@@ -69,7 +76,14 @@ def test_live_and_simulate_agree_on_verdict_and_kinds_of_loss(capsys) -> None:
 
 def _cell(report: dict) -> str:
     verdict = "SURVIVES" if report["survives"] else "FAILS"
-    return f"{verdict} {','.join(kinds(report)) or '-'}"
+    losses = " ".join(f"{SHORT[k]} {report['totals'][k]}" for k in kinds(report))
+    return f"{verdict} {losses or '-'}"
+
+
+def missing_in_one(sim: dict, live: dict) -> list[str]:
+    """Kinds of loss one mode saw at least RARE times and the other never saw."""
+    a, b = sim["totals"], live["totals"]
+    return [k for k in LOSS_KINDS if (a[k] >= RARE and b[k] == 0) or (b[k] >= RARE and a[k] == 0)]
 
 
 @pytest.mark.skipif(not FULL_TABLE, reason="a 35-s run at full speed: in CI, or with STATEDIAGRAM_LIVE_TABLE=1")

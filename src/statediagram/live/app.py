@@ -24,6 +24,7 @@ import json
 import os
 import re
 import secrets
+import sys
 import threading
 import time
 from pathlib import Path
@@ -450,7 +451,13 @@ def main() -> None:
     """Run this server with uvicorn on ``HOST``:``PORT`` (default 127.0.0.1:8000)."""
     import uvicorn
 
-    uvicorn.run(create_app(), host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "8000")),
+    app = create_app()
+    if os.environ.get("WAIT_FOR_GO") == "1":
+        # Live mode boots a restarted server ahead of its restart time (imports done, nothing served, no port
+        # taken) and lets it serve when a line arrives on stdin: a restart at t serves from t, not 1-2 s later.
+        app.state.server.warm_up()
+        sys.stdin.readline()
+    uvicorn.run(app, host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "8000")),
                 log_level=os.environ.get("LOG_LEVEL", "warning"), access_log=False)
 
 

@@ -106,6 +106,11 @@ def run_live(diagram: Diagram, plan: Plan, speed: float = 1.0, redis_fallback: b
     from ..sim.report import build_report
 
     report = build_report(LiveRun(diagram, plan, tally, crashes))
+    if tally.unexpected:  # answers no journey step explains (counted as failover errors): say so, never hide
+        report["unexpected_answers"] = [{"status": status, "server": server, "count": n}
+                                        for (status, server), n in sorted(tally.unexpected.items())]
+        say("unexpected answers (counted as failover errors): " + ", ".join(
+            f"{n} x {status} from {diagram.node(server).label}" for (status, server), n in tally.unexpected.items()))
     report["mode"] = "live"
     report["speed"] = speed
     report["start_s"] = round(started, 2)

@@ -109,7 +109,7 @@ def server_spec(ctx: Context, node: str) -> Spec:
         uploads.mkdir()
 
     return Spec(name, ctx.label(node), [sys.executable, "-m", "statediagram.live.app"], lambda: http_ok(port),
-                env=env, wipe=wipe)
+                env=env, wipe=wipe, boots_ahead=True)
 
 
 def load_balancer_spec(ctx: Context, node: str) -> Spec:

@@ -45,6 +45,7 @@ class Spec:
     prepare: Callable[[], None] | None = None  # once, before the first start (initdb)
     wipe: Callable[[], None] | None = None  # on replace: what a new blank machine does not have
     freeze_on_crash: bool = False  # a managed store: a crash makes it unreachable (SIGSTOP), not empty
+    boots_ahead: bool = False  # after a crash, start the next process at once, serving only from the restart
 
 
 @dataclass
@@ -55,6 +56,7 @@ class Child:
     frozen: bool = False
     crashes: int = 0
     log: Path | None = None
+    booted: subprocess.Popen | None = None  # the next process, booted ahead, waiting for its go line
 
 
 def free_port() -> int:
@@ -132,16 +134,31 @@ class Supervisor:
         return self.start_s
 
     def _spawn(self, child: Child) -> None:
+        if child.booted is not None:  # booted ahead after its crash: tell it to serve
+            booted, child.booted = child.booted, None
+            if booted.poll() is None:
+                with contextlib.suppress(OSError):
+                    booted.stdin.write(b"go\n")
+                    booted.stdin.close()
+                child.proc = booted
+                child.expected_down = False
+                return
+        child.proc = self._popen(child, ahead=False)
+        child.expected_down = False
+
+    def _popen(self, child: Child, ahead: bool) -> subprocess.Popen:
         spec = child.spec
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "HOME": str(self.dir),
                "PYTHONPATH": _our_path(), **spec.env}
+        if ahead:
+            env["WAIT_FOR_GO"] = "1"
         with open(child.log, "ab") as log:
             try:
-                child.proc = subprocess.Popen(spec.argv, env=env, cwd=self.dir, stdin=subprocess.DEVNULL,
-                                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                return subprocess.Popen(spec.argv, env=env, cwd=self.dir,
+                                        stdin=subprocess.PIPE if ahead else subprocess.DEVNULL,
+                                        stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
             except OSError as exc:
                 raise StartFailed(f"{spec.label}: cannot start {spec.argv[0]}: {exc}") from exc
-        child.expected_down = False
 
     # --- the drill ----------------------------------------------------------------------------------
 
@@ -157,6 +174,8 @@ class Supervisor:
             return
         child.expected_down = True
         self._kill(child)
+        if child.spec.boots_ahead:
+            child.booted = self._popen(child, ahead=True)
 
     def restart(self, name: str) -> None:
         child = self.children[name]
@@ -176,7 +195,7 @@ class Supervisor:
             return self.restart(name)
         if child.spec.wipe is not None:
             child.spec.wipe()
-        self._spawn(child)
+        self._spawn(child)  # a booted-ahead process has not touched the disk yet: it finds it blank
 
     def check_children(self) -> None:
         """Raise ChildDied when a process that should be running has exited."""
@@ -211,9 +230,18 @@ class Supervisor:
         for child in self.children.values():
             child.expected_down = True
             self._kill(child)
+            if child.booted is not None:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(child.booted.pid, signal.SIGKILL)
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    child.booted.wait(timeout=5)
         for child in self.children.values():
-            if child.proc is not None:
-                _reap_group(child.proc.pid)
+            for proc in (child.proc, child.booted):
+                if proc is not None:
+                    _reap_group(proc.pid)
+                    if proc.stdin is not None:
+                        with contextlib.suppress(OSError):
+                            proc.stdin.close()
         for path in [self.dir, *self.extra_dirs]:
             shutil.rmtree(path, ignore_errors=True)
 
