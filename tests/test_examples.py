@@ -18,6 +18,8 @@ VERDICTS = {
     "jwt": (True, None),
     "stateless-full": (True, None),
     "cattle-not-pets": (False, "lost_files"),
+    "single-server": (False, "outages"),
+    "carts-in-ram": (False, "lost_data"),
 }
 
 

@@ -69,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     fmt = chk.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="one JSON list, an object per file")
     fmt.add_argument("--csv", action="store_true", help="CSV with a header row, a row per file")
+    chk.add_argument("--report", metavar="CLASS.html",
+                     help="also write one HTML page for the class: a summary, then each file's verdict, reasons "
+                          "and a small picture of its diagram")
     exp = sub.add_parser("export", help="render the diagram to PNG or SVG without a display",
                          description="Render the diagram to a picture. A PNG carries the diagram, so it can be "
                                      "handed in and graded. Exit status: 0 written, 2 unreadable.")
@@ -222,14 +225,19 @@ def _check(args: argparse.Namespace) -> int:
     mission = loaded.mission
     for warning in loaded.warnings:
         _error(f"{args.mission}: warning: {warning}")
+    if args.report is not None and not _writable_target(args.report):
+        return 2
     if args.redis_url is not None and not _redis_url_is_one(args.redis_url):
         return 2
     rows: list[dict[str, Any]] = []
+    diagrams: dict[int, Any] = {}  # row index -> diagram, kept for the report's pictures
     for path in args.files:
         diagram, error = _load(path)
         if diagram is None:
             rows.append({"file": path, "mission": mission.id, "passed": False, "reasons": [], "error": error})
             continue
+        if args.report is not None:
+            diagrams[len(rows)] = diagram
         try:
             result = check_mission(mission, diagram, args.redis_url)
         except RunCouldNotFinish as exc:  # its real Redis went away
@@ -246,11 +254,60 @@ def _check(args: argparse.Namespace) -> int:
         sys.stdout.write(check_csv(rows))
     else:
         sys.stdout.write(check_text(rows, mission.id, mission.title))
+    if args.report is not None:
+        if not _write_report(args.report, rows, diagrams, mission):
+            return 2
+        if not (args.json or args.csv):
+            print(f"wrote {args.report}")
     if any("error" in r for r in rows):
         return 2
     if any("not_finished" in r for r in rows):
         return EXIT_NOT_FINISHED
     return 0 if all(r["passed"] for r in rows) else 1
+
+
+def _writable_target(path: str) -> bool:
+    """Whether a file can be written at ``path`` (checked before grading a class, not after)."""
+    target = Path(path)
+    if target.is_dir():
+        _error(f"{path}: is a folder; give the name of the HTML file to write")
+        return False
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        _error(f"{path}: the folder {folder} does not exist")
+        return False
+    return True
+
+
+REPORT_MAX_NODES = 400  # a bigger design is not drawn in the report: each picture must stay a few milliseconds
+
+
+def _write_report(path: str, rows: list[dict[str, Any]], diagrams: dict[int, Any], mission: Any) -> bool:
+    """Write the class report (pictures drawn offscreen, like export); False after saying why it failed."""
+    from .classreport import html_report
+    from .core.fileio import atomic_write
+
+    pictures: dict[int, bytes | None] = {}
+    note = ""
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    try:
+        from .gui.files.export import thumbnail_png
+    except ImportError as exc:
+        note = f"No pictures: drawing them needs the desktop part of statediagram (PySide6), which cannot load: {exc}"
+    else:
+        for i, diagram in diagrams.items():
+            if len(diagram.nodes) <= REPORT_MAX_NODES:
+                pictures[i] = thumbnail_png(diagram)
+        if any(len(d.nodes) > REPORT_MAX_NODES for d in diagrams.values()):
+            note = f"Designs with more than {REPORT_MAX_NODES} nodes are not drawn here (open them in the app)."
+    page = html_report(rows, mission.id, mission.title, pictures, note)
+    try:
+        atomic_write(Path(path), page.encode("utf-8"))
+    except OSError as exc:
+        _error(f"{path}: cannot write the report ({exc.strerror or exc})")
+        return False
+    return True
 
 
 def _redis_url_is_one(url: str) -> bool:

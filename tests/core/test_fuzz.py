@@ -14,7 +14,7 @@ from core_samples import SPEC_EXAMPLE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from statediagram.core.catalog import KINDS, SERVER, STORE_KINDS, link_allowed
+from statediagram.core.catalog import KINDS, Role, link_allowed
 from statediagram.core.fileio import DiagramError, diagram_to_json, parse_diagram
 from statediagram.core.model import FAULT_ACTIONS, JOURNEYS, SCENARIO_NAMES, Diagram, Fault, Link, Node, ScenarioSpec
 
@@ -277,15 +277,15 @@ def valid_diagrams(draw: st.DrawFn) -> Diagram:
             a, b = drawn[i], drawn[j]
             if draw(st.booleans()):
                 a, b = b, a  # either order is allowed
-            if SERVER in (a.kind, b.kind) and {a.kind, b.kind} & set(STORE_KINDS):
-                server, store = (a, b) if a.kind == SERVER else (b, a)
+            if {KINDS[a.kind].role, KINDS[b.kind].role} == {Role.SERVER, Role.STORE}:
+                server, store = (a, b) if KINDS[a.kind].role == Role.SERVER else (b, a)
                 if (server.id, store.kind) in store_of:
                     continue
                 store_of.add((server.id, store.kind))
             links.append(Link(a.id, b.id, draw(st.one_of(st.none(), st.text(max_size=8)))))
     scenario = None
     if draw(st.booleans()):
-        targets = [n for n in drawn if n.kind != "client"]
+        targets = [n for n in drawn if KINDS[n.kind].faultable]
         faults = None
         if targets and draw(st.booleans()):
             faults = draw(

@@ -1,6 +1,6 @@
 """Qt-free core: the diagram model, the kind catalog, files and topology analysis."""
 
-from .catalog import KINDS, STORE_KINDS, Kind, PropSpec, link_allowed, link_problem
+from .catalog import KINDS, Kind, PropSpec, Role, link_allowed, link_problem
 from .fileio import (
     FILE_SUFFIX,
     DiagramError,
@@ -14,7 +14,7 @@ from .model import Diagram, Fault, Link, Node, ScenarioSpec
 from .topology import Finding, Home, ServerHomes, design_findings, state_homes
 
 __all__ = [
-    "FILE_SUFFIX", "KINDS", "STORE_KINDS", "Diagram", "DiagramError", "Fault", "Finding", "Home", "Kind",
-    "Link", "Loaded", "Node", "PropSpec", "ScenarioSpec", "ServerHomes", "design_findings", "diagram_to_json",
+    "FILE_SUFFIX", "KINDS", "Diagram", "DiagramError", "Fault", "Finding", "Home", "Kind",
+    "Link", "Loaded", "Node", "PropSpec", "Role", "ScenarioSpec", "ServerHomes", "design_findings", "diagram_to_json",
     "link_allowed", "link_problem", "load_diagram", "parse_diagram", "save_diagram", "state_homes",
 ]

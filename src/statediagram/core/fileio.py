@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .catalog import KINDS, SERVER, STORE_KINDS, kind_noun, link_allowed, link_problem, readable_kind, show_value
+from .catalog import KINDS, Role, kind_noun, link_allowed, link_problem, readable_kind, show_value
 from .model import FAULT_ACTIONS, JOURNEYS, SCENARIO_NAMES, Diagram, Fault, Link, Node, ScenarioSpec
 
 FORMAT = "statediagram"
@@ -274,8 +274,9 @@ def _read_links(record: dict[str, Any], nodes: dict[str, Node]) -> list[Link]:
                 where, f"{kind_noun(ka).lower()}–{kind_noun(kb).lower()} links are not allowed",
                 f"{link_problem(ka, kb)} Remove this edge",
             )
-        if SERVER in (ka, kb) and (ka in STORE_KINDS or kb in STORE_KINDS):
-            server, store = (a, b) if ka == SERVER else (b, a)
+        ra, rb = KINDS[ka].role, KINDS[kb].role
+        if {ra, rb} == {Role.SERVER, Role.STORE}:
+            server, store = (a, b) if ra == Role.SERVER else (b, a)
             store_kind = nodes[store].kind
             earlier = stores_of.get((server, store_kind))
             if earlier is not None:
@@ -344,8 +345,9 @@ def _read_fault(i: int, raw: Any, nodes: dict[str, Node]) -> Fault:
     node = raw.get("node")
     if not isinstance(node, str) or node not in nodes:
         raise DiagramError(where, f"names an unknown node {show_value(node)}", "Use the id of a node in this file")
-    if nodes[node].kind == "client":
-        raise DiagramError(where, f'node "{node}" is a client; clients do not crash', "Name a server or store")
+    if not KINDS[nodes[node].kind].faultable:
+        noun = kind_noun(nodes[node].kind)
+        raise DiagramError(where, f'node "{node}" is a {noun}; {noun}s do not crash', "Name a server or store")
     action = raw.get("action")
     if action not in FAULT_ACTIONS:
         raise DiagramError(where, f"unknown action {show_value(action)}", f"Use one of: {', '.join(FAULT_ACTIONS)}")

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .catalog import KINDS
+from .catalog import KINDS, Role
 
 SCENARIO_NAMES: tuple[str, ...] = ("calm", "standard", "chaos")
 JOURNEYS: tuple[str, ...] = ("sessions", "full")
@@ -159,6 +159,10 @@ class Diagram:
     def ids_of(self, kind: str) -> list[str]:
         """Ids of the nodes of one kind, in node id order (the simulation's order)."""
         return sorted(n.id for n in self.nodes if n.kind == kind)
+
+    def ids_playing(self, role: Role) -> list[str]:
+        """Ids of the nodes whose kind plays ``role`` (all servers, all stores...), in node id order."""
+        return sorted(n.id for n in self.nodes if n.kind in KINDS and KINDS[n.kind].role == role)
 
     def new_id(self, base: str) -> str:
         """A node id not yet used, made from ``base`` (``server``, ``server-2``, ...)."""

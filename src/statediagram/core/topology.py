@@ -8,24 +8,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .catalog import CLIENT, KINDS, LOAD_BALANCER, OBJECT_STORAGE, POSTGRES, REDIS, SERVER, STORE_KINDS
+from .catalog import DISK, KINDS, RAM, STATES, TOKEN, Role, role_of
 from .model import Diagram, Node
 
-RAM = "ram"
-DISK = "disk"
-TOKEN = "token"
+__all__ = ["DISK", "RAM", "STATES", "TOKEN", "Finding", "Home", "ServerHomes", "design_findings", "request_graph",
+           "reachable_servers", "served_servers", "state_homes"]
 
 
 @dataclass(frozen=True)
 class Home:
     """Where one kind of state lives: ``ram``/``disk`` of ``node`` (a server), a store node, or a token."""
 
-    place: str  # "ram", "disk", "token", or a store kind ("redis", "postgres", "object_storage")
+    place: str  # "ram", "disk", "token", or the kind of a store node ("redis", "postgres", ...)
     node: str | None  # the server (for ram/disk) or the store node; None for a token
 
     @property
     def shared(self) -> bool:
-        return self.place in STORE_KINDS or self.place == TOKEN
+        return self.place not in (RAM, DISK)
 
     def describe(self, labels: dict[str, str]) -> str:
         if self.place == TOKEN:
@@ -74,31 +73,37 @@ def linked_store(diagram: Diagram, server_id: str, store_kind: str, nodes: dict[
 
 
 def state_homes(diagram: Diagram) -> dict[str, ServerHomes]:
-    """For every server: where it keeps login sessions, carts and uploaded files (the contract's table)."""
+    """For every server: where it keeps login sessions, carts and uploaded files (the contract's table).
+
+    A place the server's props decide comes first (a JWT login lives in a token); then, of the stores it links
+    to, the one that ranks first for that kind of state (a cart: PostgreSQL, else Redis); else the server's own
+    place for it (RAM or disk). The ranks and own places are the kinds' registry entries.
+    """
     nodes = diagram.node_map()
-    stores: dict[str, dict[str, str]] = {n.id: {} for n in diagram.nodes if n.kind == SERVER}
+    stores: dict[str, dict[str, str]] = {n.id: {} for n in diagram.nodes if role_of(n.kind) == Role.SERVER}
     for lk in diagram.links:
         for a, b in ((lk.source, lk.target), (lk.target, lk.source)):
-            if a in stores and nodes[b].kind in STORE_KINDS:
+            if a in stores and role_of(nodes[b].kind) == Role.STORE:
                 stores[a].setdefault(nodes[b].kind, b)
     homes: dict[str, ServerHomes] = {}
     for sid, linked in stores.items():
-        redis, pg, bucket = linked.get(REDIS), linked.get(POSTGRES), linked.get(OBJECT_STORAGE)
-        if nodes[sid].props.get("auth") == "jwt":
-            sessions = Home(TOKEN, None)
-        elif redis:
-            sessions = Home(REDIS, redis)
-        else:
-            sessions = Home(RAM, sid)
-        if pg:
-            cart = Home(POSTGRES, pg)
-        elif redis:
-            cart = Home(REDIS, redis)
-        else:
-            cart = Home(RAM, sid)
-        uploads = Home(OBJECT_STORAGE, bucket) if bucket else Home(DISK, sid)
-        homes[sid] = ServerHomes(sessions, cart, uploads)
+        kind = KINDS[nodes[sid].kind]
+        own = dict(kind.keeps)
+        places: dict[str, Home] = {}
+        for state in STATES:
+            decided = kind.decides(nodes[sid].props, state) if kind.decides else None
+            ranked = sorted((KINDS[k].rank(state), k) for k in linked if KINDS[k].rank(state) is not None)
+            if decided is not None:
+                places[state] = Home(decided, None)
+            elif ranked:
+                places[state] = Home(ranked[0][1], linked[ranked[0][1]])
+            else:
+                places[state] = Home(own.get(state, RAM), sid)
+        homes[sid] = ServerHomes(**places)
     return homes
+
+
+_PATH_ROLES = {Role.USERS: 0, Role.BALANCER: 1, Role.SERVER: 2}  # the way a request goes
 
 
 def request_graph(diagram: Diagram):
@@ -107,12 +112,11 @@ def request_graph(diagram: Diagram):
 
     nodes = diagram.node_map()
     g = nx.DiGraph()
-    g.add_nodes_from(n.id for n in diagram.nodes if n.kind in (CLIENT, LOAD_BALANCER, SERVER))
-    order = {CLIENT: 0, LOAD_BALANCER: 1, SERVER: 2}
+    g.add_nodes_from(n.id for n in diagram.nodes if role_of(n.kind) in _PATH_ROLES)
     for lk in diagram.links:
         a, b = lk.source, lk.target
         if a in g and b in g:
-            if order[nodes[a].kind] > order[nodes[b].kind]:
+            if _PATH_ROLES[role_of(nodes[a].kind)] > _PATH_ROLES[role_of(nodes[b].kind)]:
                 a, b = b, a
             g.add_edge(a, b)
     return g
@@ -125,8 +129,8 @@ def reachable_servers(diagram: Diagram, g=None) -> dict[str, list[str]]:
     g = g if g is not None else request_graph(diagram)
     nodes = diagram.node_map()
     out: dict[str, list[str]] = {}
-    for cid in diagram.ids_of(CLIENT):
-        out[cid] = sorted(s for s in nx.descendants(g, cid) if nodes[s].kind == SERVER)
+    for cid in diagram.ids_playing(Role.USERS):
+        out[cid] = sorted(s for s in nx.descendants(g, cid) if role_of(nodes[s].kind) == Role.SERVER)
     return out
 
 
@@ -143,8 +147,8 @@ def design_findings(diagram: Diagram) -> list[Finding]:
     reach = reachable_servers(diagram, g)
     served = sorted({s for servers in reach.values() for s in servers})
     findings: list[Finding] = []
-    clients = diagram.ids_of(CLIENT)
-    servers = diagram.ids_of(SERVER)
+    clients = diagram.ids_playing(Role.USERS)
+    servers = diagram.ids_playing(Role.SERVER)
     if not clients:
         findings.append(
             Finding("warning", "no_client", "No client: nobody sends requests. Add a client and link it to a "
@@ -157,7 +161,7 @@ def design_findings(diagram: Diagram) -> list[Finding]:
                         f"{labels[c]} is linked to no load balancer or server: its users send requests nowhere. "
                         "Link it to a load balancer.", (c,))
             )
-    for lb in diagram.ids_of(LOAD_BALANCER):
+    for lb in diagram.ids_playing(Role.BALANCER):
         behind = [s for s in g.successors(lb)]
         if not behind:
             findings.append(
@@ -165,7 +169,7 @@ def design_findings(diagram: Diagram) -> list[Finding]:
                         f"{labels[lb]} has no server behind it: every request it gets fails. Link it to servers.",
                         (lb,))
             )
-        if not any(nodes[c].kind == CLIENT for c in g.predecessors(lb)):
+        if not any(role_of(nodes[c].kind) == Role.USERS for c in g.predecessors(lb)):
             findings.append(
                 Finding("warning", "unreachable_load_balancer",
                         f"{labels[lb]} gets no traffic: no client is linked to it.", (lb,))
@@ -179,21 +183,21 @@ def design_findings(diagram: Diagram) -> list[Finding]:
                             f"{labels[s]} gets no traffic: no client or load balancer reaches it. "
                             "Link it to a load balancer.", (s,))
                 )
-    for st in sorted(n.id for n in diagram.nodes if n.kind in STORE_KINDS):
-        if not any(nodes[o].kind == SERVER for o in diagram.neighbours(st)):
+    for st in diagram.ids_playing(Role.STORE):
+        if not any(role_of(nodes[o].kind) == Role.SERVER for o in diagram.neighbours(st)):
             findings.append(
                 Finding("warning", "unused_store", f"{labels[st]} is not used by any server: link servers to it.",
                         (st,))
             )
     findings.extend(_single_points_of_failure(diagram, g, reach, served, labels))
-    auths = {nodes[s].props["auth"] for s in served}
+    auths = {nodes[s].props["auth"] for s in served if "auth" in nodes[s].props}
     if len(auths) > 1:
         findings.append(
             Finding("warning", "mixed_auth",
                     "Servers mix session cookies and JWTs: a user logged in on one kind is rejected by the "
                     "other. Give every server the same auth.", tuple(served))
         )
-    sticky = [lb for lb in diagram.ids_of(LOAD_BALANCER) if nodes[lb].props["policy"] == "sticky"]
+    sticky = [lb for lb in diagram.ids_playing(Role.BALANCER) if nodes[lb].props.get("policy") == "sticky"]
     for lb in sticky:
         findings.append(
             Finding("info", "sticky_sessions",
@@ -209,14 +213,14 @@ def _single_points_of_failure(diagram, g, reach, served, labels) -> list[Finding
     if not served:
         return out
     clients = [c for c in reach if reach[c]]
-    cuts = _cut_clients(g, clients, [s for s in g if nodes[s].kind == SERVER])
-    for v in sorted(n for n in cuts if nodes[n].kind != CLIENT):
+    cuts = _cut_clients(g, clients, [s for s in g if role_of(nodes[s].kind) == Role.SERVER])
+    for v in sorted(n for n in cuts if role_of(nodes[n].kind) != Role.USERS):
         cut = cuts[v]
         if len(cut) == len(clients):
             who = "no user reaches any server"
         else:
             who = f"the users of {', '.join(labels[c] for c in cut)} reach no server"
-        if nodes[v].kind == LOAD_BALANCER:
+        if role_of(nodes[v].kind) == Role.BALANCER:
             fix = "Link the clients to a second load balancer as well."
         else:
             fix = "Add a second server, behind a load balancer."
@@ -231,7 +235,8 @@ def _single_points_of_failure(diagram, g, reach, served, labels) -> list[Finding
         if len(used) != 1:
             continue
         (home,) = used
-        if home.place in (REDIS, POSTGRES) and nodes[home.node].props.get("replicas", 0) == 0:
+        replicable = home.place in KINDS and KINDS[home.place].prop("replicas") is not None
+        if replicable and nodes[home.node].props.get("replicas", 0) == 0:
             held.setdefault(home.node, []).append(what)
     for store, whats in held.items():
         what = " and ".join(whats)

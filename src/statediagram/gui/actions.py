@@ -63,7 +63,8 @@ def _action(window: ActionsHost, text: str, slot: Callable, shortcuts=(), tip: s
 
 
 def build_actions(w: ActionsHost) -> SimpleNamespace:
-    """The actions, the menus (``recent_menu``, ``panels_menu``, an empty ``simulate_menu``) and the toolbar."""
+    """The actions, the menus (``recent_menu``, ``panels_menu``, empty ``simulate_menu`` and ``learn_menu``) and
+    the toolbar."""
     ed = w.editor
     a = SimpleNamespace()
     a.new = _action(w, "&New", w.new_diagram, [Key.New], "Start a new, empty diagram")
@@ -141,6 +142,7 @@ def build_actions(w: ActionsHost) -> SimpleNamespace:
 
     # Every command of a run, filled in when the simulation is installed (just after the first paint).
     a.simulate_menu = w.menuBar().addMenu("&Simulate")
+    a.learn_menu = w.menuBar().addMenu("&Learn")  # the lesson and the quiz, filled by gui.learn
 
     menu = w.menuBar().addMenu("&Help")
     menu.addAction(a.howto)

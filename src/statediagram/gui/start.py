@@ -64,6 +64,8 @@ class StartView(QWidget):
         self.mission_button.setIconSize(QSize(20, 20))
         box.addWidget(self.mission_button, 0, Qt.AlignmentFlag.AlignLeft)
         column.addWidget(mission)
+        self.entries = QVBoxLayout()  # what other parts of the app add (the lesson and the quiz)
+        column.addLayout(self.entries)
         column.addWidget(QLabel("<b>Recent files</b>"))
         self.recent = QListWidget()
         self.recent.setObjectName("recentFiles")
@@ -75,6 +77,10 @@ class StartView(QWidget):
         self.open_button.clicked.connect(self.open_requested)
         self.mission_button.clicked.connect(self.mission_requested)
         self.recent.itemActivated.connect(lambda item: self.recent_requested.emit(item.data(PATH_ROLE)))
+
+    def add_entry(self, widget: QWidget) -> None:
+        """Add a panel below the mission, above the recent files."""
+        self.entries.addWidget(widget)
 
     def set_recent(self, paths: list[str]) -> None:
         self.recent.clear()

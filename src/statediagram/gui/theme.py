@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor
 
+from .kinds import gui_kind
+
 GRID = 20  # scene units between grid lines; snapping rounds node centres to it
 NODE_WIDTH = 196.0
 HEADER_HEIGHT = 58.0
@@ -17,15 +19,7 @@ Z_LINK = 0.0
 Z_NODE = 10.0
 Z_WIRE = 20.0
 
-# One accent per kind; chosen from the Okabe-Ito palette so they stay distinct for colour-blind learners.
-KIND_COLOURS: dict[str, str] = {
-    "client": "#0072B2",
-    "load_balancer": "#009E73",
-    "server": "#6A4C93",
-    "redis": "#C0392B",
-    "postgres": "#336791",
-    "object_storage": "#D08C00",
-}
+# One accent per kind: each kind's entry in gui/kinds.py (kind_colour below).
 
 INK = QColor("#1F2430")
 MUTED_INK = QColor("#5A6272")
@@ -51,4 +45,5 @@ WARNING_INK = QColor("#1F2430")
 
 
 def kind_colour(kind: str) -> QColor:
-    return QColor(KIND_COLOURS.get(kind, "#6B7280"))
+    """The kind's one colour, the same on the canvas, in the simulation and in exported pictures."""
+    return QColor(gui_kind(kind).colour)

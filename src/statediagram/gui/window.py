@@ -30,6 +30,7 @@ from .editing.palette import Palette
 from .editing.properties import PropertiesPanel
 from .files.autosave import Autosaver, Recovery, find_recoveries
 from .files.open_save import FileController, read_recent
+from .learn import install_learning
 from .start import StartView
 from .warmup import warm_up_imports
 
@@ -86,6 +87,8 @@ class MainWindow(QMainWindow):
         self.actions = build_actions(self)
         self.recent_menu, self.panels_menu = self.actions.recent_menu, self.actions.panels_menu
         self.simulate_menu = self.actions.simulate_menu
+        self.learn_menu = self.actions.learn_menu
+        self.learning = install_learning(self)  # the lesson dock and the quiz, read when first opened
         for dock in self.docks:
             self.panels_menu.addAction(dock.toggleViewAction())
         self._findings_timer = QTimer(self)
@@ -220,7 +223,15 @@ class MainWindow(QMainWindow):
             return True
         return False
 
-    def open_mission(self) -> None:
+    def open_mission(self, mission_id: str = "stateless") -> None:
+        if mission_id != "stateless":
+            from ..missions import get_mission
+
+            mission = get_mission(mission_id)
+            if self.files.new(mission.load_starter()):
+                self.view.zoom_to_fit()
+                self.show_message(f"Mission: {mission.title}.")
+            return
         text = resources.files("statediagram.assets.missions").joinpath(MISSION_FILE).read_text("utf-8")
         if self.files.new(parse_diagram(text).diagram):
             self.view.zoom_to_fit()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..core.catalog import KINDS, SERVER
+from ..core.catalog import Role, kinds_with
 from ..core.model import Diagram, Fault, ScenarioSpec
 from .files import REPLACE_DRILL, Mission
 from .rules import Context, Problem, Survives
@@ -31,7 +31,7 @@ def replace_drill(diagram: Diagram) -> list[Fault]:
     from ..sim.scenario import drill
 
     return [Fault(f.at, f.node, "replace" if f.action == "restart" else f.action) for f in
-            drill(diagram.ids_of(SERVER))]
+            drill(diagram.ids_playing(Role.SERVER))]
 
 
 def run_mission_scenario(mission: Mission, diagram: Diagram, redis_url: str | None = None) -> dict[str, Any]:
@@ -75,7 +75,7 @@ def check(mission: Mission, diagram: Diagram, redis_url: str | None = None) -> M
     """Grade ``diagram``: passed when every rule of the mission holds (``survives`` asks the run)."""
     report = run_mission_scenario(mission, diagram, redis_url)
     ctx = Context(diagram, report, mission.starter_diagram, mission.drill_words)
-    server_kinds = [k for k in KINDS if k.endswith("server")]
+    server_kinds = [k.name for k in kinds_with(Role.SERVER)]
     if not any(ctx.reached(k) for k in server_kinds):
         problems = [Problem(NO_CLIENT, "No client reaches any server: link a client to a load balancer, and the "
                                        "load balancer to the servers.")]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..core.catalog import show_value
+from ..core.catalog import best_store, show_value
 from ..core.fileio import DiagramError, atomic_write, load_diagram
 from ..core.model import JOURNEYS, SCENARIO_NAMES, Diagram
 from .rules import Rule, Survives, read_rule
@@ -207,6 +207,7 @@ def _text(record: dict[str, Any], key: str, required: bool = True) -> str:
 
 def template(mission_id: str) -> dict[str, Any]:
     """A working mission (the lesson's own check) whose ``_comment`` keys explain every field."""
+    sessions_store = best_store("sessions")  # the lesson's store for sessions (Redis), from the kind registry
     return {
         "_comment": "A statediagram mission. Keys starting with _ are comments: the program ignores them. "
                     "Rules: docs/missions.md. Try it: statediagram check SOME.statediagram.json --mission "
@@ -228,9 +229,9 @@ def template(mission_id: str) -> dict[str, Any]:
         "_rules": "Every rule must hold. Add \"hidden\": true to keep a rule out of the learner's checklist.",
         "rules": [
             {"rule": "survives", "_comment": "the scenario above loses nothing"},
-            {"rule": "shared_store", "state": "sessions", "kind": "redis",
-             "_comment": "every server a client reaches keeps sessions in one and the same Redis"},
-            {"rule": "palette", "kinds": ["redis"], "_comment": "the learner may add only these kinds"},
+            {"rule": "shared_store", "state": "sessions", "kind": sessions_store.name,
+             "_comment": f"every server a client reaches keeps sessions in one and the same {sessions_store.word}"},
+            {"rule": "palette", "kinds": [sessions_store.name], "_comment": "the learner may add only these kinds"},
         ],
     }
 

@@ -16,19 +16,18 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ..core.catalog import CLIENT, KINDS, LOAD_BALANCER, OBJECT_STORAGE, POSTGRES, REDIS, SERVER, show_value
+from ..core.catalog import KINDS, Role, kinds_with, show_value, stores_for
 from ..core.fileio import DiagramError
 from ..core.model import Diagram
 from ..core.topology import DISK, RAM, TOKEN, Home, linked_store, served_servers, state_homes
 
 ALONE = "alone"  # a pub/sub "home" of a server linked to no Redis: it tells only its own users
 
-STORE_WORDS = {REDIS: "Redis", POSTGRES: "PostgreSQL", OBJECT_STORAGE: "object storage"}
 STATE_WORDS = {"sessions": "sessions", "cart": "carts", "uploads": "uploads", "history": "chat history",
                "pubsub": "chat messages"}
-# The store kinds that can hold each kind of state (the contract's table); the first is the lesson's choice.
-STATE_STORES = {"sessions": (REDIS,), "cart": (POSTGRES, REDIS), "uploads": (OBJECT_STORAGE,),
-                "history": (POSTGRES, REDIS), "pubsub": (REDIS,)}
+# The store kinds that can hold each kind of state (the contract's table, from the kind registry's ranks); the
+# first is the lesson's choice.
+STATE_STORES = {state: stores_for(state) for state in STATE_WORDS}
 
 
 @dataclass(frozen=True)
@@ -72,14 +71,14 @@ class Context:
 
     def reached(self, kind: str) -> list[str]:
         """Nodes of ``kind`` that some client's requests reach (directly or through a load balancer)."""
-        if kind == SERVER:
-            return self.served
+        if KINDS[kind].role == Role.SERVER:
+            return [s for s in self.served if self.kind_of(s) == kind]
         found: set[str] = set()
-        for c in self.diagram.ids_of(CLIENT):
+        for c in self.diagram.ids_playing(Role.USERS):
             for n in self.diagram.neighbours(c):
                 if self.kind_of(n) == kind:
                     found.add(n)
-                elif self.kind_of(n) == LOAD_BALANCER:
+                elif KINDS[self.kind_of(n)].role == Role.BALANCER:
                     found.update(s for s in self.diagram.neighbours(n) if self.kind_of(s) == kind)
         return sorted(found)
 
@@ -131,7 +130,14 @@ def _where(home: Home, ctx: Context, pronoun: str) -> str:
 
 
 def kind_words(kind: str) -> str:
-    return STORE_WORDS.get(kind) or (KINDS[kind].label if kind in KINDS else kind)
+    """The kind in a sentence: "Redis", "PostgreSQL", "object storage", "Load balancer"."""
+    if kind not in KINDS:
+        return kind
+    return KINDS[kind].word if KINDS[kind].role == Role.STORE else KINDS[kind].label
+
+
+def server_kinds() -> tuple[str, ...]:
+    return tuple(k.name for k in kinds_with(Role.SERVER))
 
 
 # --- reading a rule's fields -------------------------------------------------------------------------------
@@ -228,8 +234,8 @@ class SharedStore(Rule):
 
     name: ClassVar[str] = "shared_store"
     state: str = "sessions"
-    kind: str = REDIS
-    servers: str = SERVER
+    kind: str = ""  # a store kind that can hold ``state`` (required in the file)
+    servers: str = ""  # the server kind whose nodes are checked (default: the first in the registry)
     jwt: str = "refused"  # sessions only: "allowed" (every server on JWT is shared too) or "refused"
     jwt_mission: str | None = None  # the mission tokens belong to, named when they are refused
 
@@ -237,12 +243,12 @@ class SharedStore(Rule):
     def read(cls, f: Fields) -> Rule:
         state = f.choice("state", tuple(STATE_STORES))
         kind = f.choice("kind", STATE_STORES[state])
-        servers = f.choice("servers", tuple(k for k in KINDS if k.endswith("server")), SERVER)
+        servers = f.choice("servers", server_kinds(), server_kinds()[0])
         jwt = f.choice("jwt", ("refused", "allowed"), "refused")
         return cls(state, kind, servers, jwt, f.text("jwt_mission"))
 
     def describe(self) -> str:
-        who = "server" if self.servers == SERVER else kind_words(self.servers).lower()
+        who = KINDS[self.servers].word.lower()
         what = "links to" if self.state == "pubsub" else f"keeps {STATE_WORDS[self.state]} in"
         alt = " (or every server uses JWT)" if self.state == "sessions" and self.jwt == "allowed" else ""
         return f"Every {who} a client reaches {what} one and the same {kind_words(self.kind)}{alt}."
@@ -286,7 +292,6 @@ class SharedStore(Rule):
                            "out",
         ("uploads", DISK): "an avatar uploaded to one server is \"image not found\" on the others",
         ("cart", RAM): "a crash empties it, and the other servers never see it",
-        ("cart", REDIS): "Redis is for temporary data: when it crashes without persistence, the carts go with it",
         ("history", RAM): "a crash wipes it, and users on the other servers never see it",
         ("pubsub", ALONE): "users connected to the other servers never hear them",
     }
@@ -318,7 +323,7 @@ class SharedStore(Rule):
         for (place, node), ss in elsewhere.items():
             verb, its, it = _keeps(ss)
             where = _where(homes[ss[0]], ctx, its)
-            why = self._WHY.get((self.state, place))
+            why = self._WHY.get((self.state, place)) or (KINDS[place].caveat(self.state) if place in KINDS else None)
             verb_what = f"{'tells' if len(ss) == 1 else 'tell'} chat messages" if self.state == "pubsub" \
                 else f"{verb} {what}"
             head = f"{ctx.name_list(ss)} {verb_what} {where}" + (f" ({why})" if why else "")
@@ -344,7 +349,8 @@ class Auth(Rule):
 
     @classmethod
     def read(cls, f: Fields) -> Rule:
-        return cls(f.choice("auth", tuple(KINDS[SERVER].prop("auth").choices)), f.text("other_mission"))
+        auths = next(k.prop("auth").choices for k in kinds_with(Role.SERVER) if k.prop("auth"))
+        return cls(f.choice("auth", tuple(auths)), f.text("other_mission"))
 
     def describe(self) -> str:
         words = "JWT (auth: jwt)" if self.auth == "jwt" else "session cookies (auth: session)"
@@ -360,7 +366,7 @@ class Auth(Rule):
             verb, its, _ = _keeps(wrong)
             return [self.problem(f"{ctx.name_list(wrong)} {verb} logins in a signed token (JWT): {that} asks for "
                                  f"session cookies. Set {its} auth to session.", wrong)]
-        in_store = [s for s in wrong if ctx.home(s, "sessions").place == REDIS]
+        in_store = [s for s in wrong if ctx.home(s, "sessions").place in KINDS]  # a store: Redis
         in_ram = [s for s in wrong if s not in in_store]
         out: list[Problem] = []
         if in_store:
@@ -387,8 +393,8 @@ class NoSticky(Rule):
 
     def check(self, ctx: Context) -> list[Problem]:
         served = set(ctx.served)
-        in_use = [lb for lb in ctx.diagram.ids_of(LOAD_BALANCER)
-                  if any(ctx.kind_of(n) == CLIENT for n in ctx.diagram.neighbours(lb))
+        in_use = [lb for lb in ctx.diagram.ids_playing(Role.BALANCER)
+                  if any(KINDS[ctx.kind_of(n)].role == Role.USERS for n in ctx.diagram.neighbours(lb))
                   and any(n in served for n in ctx.diagram.neighbours(lb))]
         return [self.problem(
             f"{ctx.names[lb]} still uses sticky sessions: it marries each user to one server, so that server's "
@@ -401,12 +407,12 @@ class Replicas(Rule):
     """Every node of a store kind that keeps some state for a reached server has at least N replicas."""
 
     name: ClassVar[str] = "replicas"
-    kind: str = POSTGRES
+    kind: str = ""  # a store kind with replicas (required in the file)
     at_least: int = 1
 
     @classmethod
     def read(cls, f: Fields) -> Rule:
-        kind = f.choice("kind", tuple(k for k in (REDIS, POSTGRES) if KINDS[k].prop("replicas")))
+        kind = f.choice("kind", tuple(k.name for k in kinds_with(Role.STORE) if k.prop("replicas")))
         top = KINDS[kind].prop("replicas").maximum or 5
         return cls(kind, f.number("at_least", 1, top, 1))
 

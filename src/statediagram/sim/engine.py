@@ -5,8 +5,8 @@ Events at the same instant run in this order: health checks, then faults, then r
 class, in the order they were scheduled.
 
 Hop latencies (one way): client to load balancer or server 20 ms; load balancer to server 1 ms.
-A server spends 1 ms on a request, plus a round trip per store call: Redis 1 ms, PostgreSQL 3 ms,
-object storage 10 ms, its own local disk 2 ms.
+A server spends 1 ms on a request, plus a round trip per store call (each store kind's ``rtt_us`` in
+``kinds.py``: Redis 1 ms, PostgreSQL 3 ms, object storage 10 ms), its own local disk 2 ms.
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ import random
 from collections import Counter
 from collections.abc import Callable
 
-from ..core.catalog import CLIENT, LOAD_BALANCER, OBJECT_STORAGE, POSTGRES, REDIS, SERVER
+from ..core.catalog import Role, kinds_with
 from ..core.model import Diagram
 from ..core.topology import DISK, RAM, state_homes
 from .faults import Faults, unavailable
+from .kinds import sim_kind
 from .nodes import (
     ADD_TO_CART,
     FAILOVER,
@@ -42,18 +43,17 @@ from .nodes import (
     User,
 )
 from .scenario import SECOND, Plan
-from .stores import Bucket, PostgresStore, RedisStore, TokenSigner, open_redis
+from .stores import TokenSigner
 
 CLIENT_HOP_US = 20_000
 LB_HOP_US = 1_000
 PROCESS_US = 1_000
 DISK_US = 2_000
-STORE_RTT_US = {REDIS: 1_000, POSTGRES: 3_000, OBJECT_STORAGE: 10_000}
 THINK_US = (750_000, 1_250_000)
 
 # Event kinds; the tuple index doubles as the priority at one instant.
 CHECK, FAULT, SEND, AT_LB, AT_SERVER = 0, 1, 2, 2, 2
-_CHECK, _FAULT, _SEND, _AT_LB, _AT_SERVER = "check", "fault", "send", "lb", "server"
+_CHECK, _FAULT, _SEND, _AT_LB, _AT_SERVER = "check", "fault", "send", "at_lb", "at_server"
 
 
 class Engine:
@@ -96,26 +96,23 @@ class Engine:
         nodes = d.node_map()
         homes = state_homes(d)
         self.stores: dict[str, StoreState] = {}
-        for sid in d.ids_of(REDIS):
-            p = nodes[sid].props
-            self.stores[sid] = StoreState(
-                sid, REDIS, open_redis(sid, redis_url), STORE_RTT_US[REDIS], p["persistent"], p["replicas"]
-            )
-        for sid in d.ids_of(POSTGRES):
-            self.stores[sid] = StoreState(
-                sid, POSTGRES, PostgresStore(sid), STORE_RTT_US[POSTGRES], True, nodes[sid].props["replicas"]
-            )
-        for sid in d.ids_of(OBJECT_STORAGE):
-            self.stores[sid] = StoreState(sid, OBJECT_STORAGE, Bucket(), STORE_RTT_US[OBJECT_STORAGE], True, 1)
-        self.servers = {s: ServerState(s, nodes[s].props["auth"], homes[s]) for s in d.ids_of(SERVER)}
+        for kind in kinds_with(Role.STORE):  # kind by kind in registry order, as the report lists them
+            sk = sim_kind(kind.name)
+            for sid in d.ids_of(kind.name):
+                p = nodes[sid].props
+                if sk.store is not None:
+                    self.stores[sid] = StoreState(
+                        sid, kind.name, sk.store(nodes[sid], redis_url), sk.rtt_us, sk.keeps_data(p), sk.replicas(p)
+                    )
+        self.servers = {s: sim_kind(nodes[s].kind).server(nodes[s], homes[s]) for s in d.ids_playing(Role.SERVER)}
         self.signer = TokenSigner(self.plan.seed) if any(s.auth == "jwt" for s in self.servers.values()) else None
         self.balancers: dict[str, BalancerState] = {}
-        for lb in d.ids_of(LOAD_BALANCER):
-            behind = sorted(o for o in d.neighbours(lb) if nodes[o].kind == SERVER)
+        for lb in d.ids_playing(Role.BALANCER):
+            behind = sorted(o for o in d.neighbours(lb) if o in self.servers)
             self.balancers[lb] = BalancerState(lb, nodes[lb].props["policy"], behind, dict.fromkeys(behind, True))
         self.clients: dict[str, ClientState] = {}
-        for cid in d.ids_of(CLIENT):
-            entries = sorted(o for o in d.neighbours(cid) if nodes[o].kind in (LOAD_BALANCER, SERVER))
+        for cid in d.ids_playing(Role.USERS):
+            entries = sorted(o for o in d.neighbours(cid) if o in self.servers or o in self.balancers)
             users = [User(f"{cid}-{i}", cid) for i in range(1, nodes[cid].props["users"] + 1)]
             self.clients[cid] = ClientState(cid, entries, users)
             for u in users:
@@ -363,7 +360,7 @@ class Engine:
                     return (*bad, cost)
                 store.store.set_session(sid, user.id)
                 if req.calls is not None:
-                    self._call(req, t, store.id, f"SET session:{sid} {user.id} EX 3600")
+                    self._call(req, t, store.id, store.store.set_session_text(sid, user.id))
                 cost += store.rtt_us
             req.grant = ("cookie", sid, home, srv.id)
             return OK, 200, None, cost
@@ -389,7 +386,7 @@ class Engine:
                     return (*bad, cost)
                 found = store.store.get_session(user.cookie)
                 if req.calls is not None:
-                    self._call(req, t, store.id, f"GET session:{user.cookie}")
+                    self._call(req, t, store.id, store.store.get_session_text(user.cookie))
                 cost += store.rtt_us
             if found is None:
                 return LOST_SESSION, 401, self._session_cause(user, srv), cost
@@ -428,10 +425,7 @@ class Engine:
             else:
                 store.store.add_to_cart(user.id, product)
                 if req.calls is not None:
-                    text = (f"INSERT INTO cart_items VALUES ('{user.id}', '{product}', 1) ON CONFLICT "
-                            "DO UPDATE SET quantity = quantity + 1" if home.place == POSTGRES
-                            else f"HINCRBY cart:{user.id} {product} 1")
-                    self._call(req, t, store.id, text)
+                    self._call(req, t, store.id, store.store.add_to_cart_text(user.id, product))
             req.grant = (product, home, srv.id)
             return OK, 200, None, cost
         if store is None:
@@ -439,9 +433,7 @@ class Engine:
         else:
             shown = store.store.cart(user.id)
             if req.calls is not None:
-                text = (f"SELECT product, quantity FROM cart_items WHERE user_id = '{user.id}'"
-                        if home.place == POSTGRES else f"HGETALL cart:{user.id}")
-                self._call(req, t, store.id, text)
+                self._call(req, t, store.id, store.store.cart_text(user.id))
         missing = [p for p, qty in user.cart.items() if shown.get(p, 0) < qty]
         if not missing:
             return OK, 200, None, cost
@@ -462,7 +454,7 @@ class Engine:
         if home.place == DISK:
             bucket = srv.disk
             cost += DISK_US
-            where, verb = srv.id, "disk"
+            where = srv.id
         else:
             store = self.stores[home.node]
             bad = unavailable(store)
@@ -470,13 +462,13 @@ class Engine:
                 return (*bad, cost)
             bucket = store.store
             cost += store.rtt_us
-            where, verb = store.id, "bucket"
+            where = store.id
         if req.action == UPLOAD:
             bucket.put(name, b"\x89PNG avatar of " + user.id.encode())
-            self._call(req, t, where, f"PUT {name}" if verb == "bucket" else f"write /var/uploads/{name}")
+            self._call(req, t, where, bucket.put_text(name))
             req.grant = (home, srv.id)
             return OK, 200, None, cost
-        self._call(req, t, where, f"GET {name}" if verb == "bucket" else f"read /var/uploads/{name}")
+        self._call(req, t, where, bucket.get_text(name))
         if bucket.get(name) is not None or user.avatar is None:
             return OK, 200, None, cost
         was_home, was_server = user.avatar
@@ -486,6 +478,5 @@ class Engine:
 
     def close(self) -> None:
         for store in self.stores.values():
-            if isinstance(store.store, RedisStore | PostgresStore):
-                store.store.close()
+            store.store.close()
 

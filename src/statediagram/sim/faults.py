@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import random
 
-from ..core.catalog import REDIS, SERVER
 from ..core.model import Diagram
+from .kinds import ids_where
 from .nodes import FAILOVER, OUTAGE, BalancerState, ServerState, StoreState
 from .scenario import SECOND, Plan
-from .stores import Bucket
 
 FaultAt = tuple[int, str, str]  # (at_us, node, action)
 
@@ -33,8 +32,8 @@ class Faults:
     """Applies crashes, restarts and replacements to the servers, load balancers and stores of one run.
 
     A crashed server loses its RAM and the requests in flight on it; a replaced one also gets a new blank disk.
-    A crashed store with replicas fails over at the next second; without, a Redis that is not persistent loses
-    its keys. Each fault is logged in ``events`` as ``(t, action, node, "")``.
+    A crashed store with replicas fails over at the next second; without, a store whose kind keeps no data over
+    a crash (Redis that is not persistent) loses it. Each fault is logged in ``events`` as ``(t, action, node, "")``.
     """
 
     def __init__(
@@ -77,8 +76,7 @@ class Faults:
                 return
             srv.up = False
             srv.crashes += 1
-            srv.ram_sessions.clear()
-            srv.ram_carts.clear()
+            srv.wipe_ram()
             for r in srv.open:
                 if r.t_done is not None and r.t_server <= t < r.t_done:
                     r.outcome, r.status, r.cause = FAILOVER, 502, ("killed_in_flight", srv.id)
@@ -87,7 +85,7 @@ class Faults:
         if action == "replace":
             if srv.up:  # a running machine is taken down first: what was in flight is lost
                 self._server(t, srv, "crash")
-            srv.disk = Bucket()
+            srv.blank()
         srv.up = True
 
     def _store(self, t: int, store: StoreState, action: str) -> FaultAt | None:
@@ -99,21 +97,21 @@ class Faults:
             if store.replicas >= 1:
                 store.failing_over = True
                 return (t // SECOND + 1) * SECOND, store.id, "failover"  # at the next second
-            if store.kind == REDIS and not store.persistent:
+            if not store.persistent:
                 store.store.lose_keys()
             return None
         if store.up:
             return None
         store.failing_over = False
         store.up = True
-        if action == "replace" and store.kind == REDIS and not store.persistent:
+        if action == "replace" and not store.persistent:
             store.store.lose_keys()
         return None
 
 
 def chaos_faults(diagram: Diagram, plan: Plan, seed: int) -> list[FaultAt]:
     """A seeded chaos monkey: every 6 to 12 s it crashes one random server, which restarts 3 to 6 s later."""
-    servers = diagram.ids_of(SERVER)
+    servers = ids_where(diagram, lambda k: k.drilled)
     rng = random.Random(f"chaos-monkey:{seed}")
     out: list[FaultAt] = []
     busy_until: dict[str, int] = {}

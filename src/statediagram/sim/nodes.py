@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.topology import Home, ServerHomes
-from .stores import Bucket, PostgresStore, RedisStore
+from .stores import LocalDisk, Store
 
 # Outcomes of a request, in the words of the report.
 OK = "ok"
@@ -114,10 +114,19 @@ class ServerState:
     up: bool = True
     ram_sessions: dict[str, str] = field(default_factory=dict)
     ram_carts: dict[str, list[str]] = field(default_factory=dict)
-    disk: Bucket = field(default_factory=Bucket)
+    disk: LocalDisk = field(default_factory=LocalDisk)
     open: list[Request] = field(default_factory=list)
     requests: int = 0
     crashes: int = 0
+
+    def wipe_ram(self) -> None:
+        """What a crash does to the machine's memory: every session and cart kept in it is gone."""
+        self.ram_sessions.clear()
+        self.ram_carts.clear()
+
+    def blank(self) -> None:
+        """A new blank machine in its place: RAM and local disk empty (RAM is wiped by the crash before)."""
+        self.disk = LocalDisk()
 
 
 @dataclass(eq=False)
@@ -136,7 +145,7 @@ class BalancerState:
 class StoreState:
     id: str
     kind: str
-    store: RedisStore | PostgresStore | Bucket
+    store: Store
     rtt_us: int
     persistent: bool
     replicas: int

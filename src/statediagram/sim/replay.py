@@ -18,7 +18,6 @@ from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..core.catalog import LOAD_BALANCER, OBJECT_STORAGE, POSTGRES, REDIS, SERVER
 from ..core.model import Diagram
 from .engine import Engine
 from .faults import chaos_faults
@@ -87,8 +86,8 @@ class Replay:
         self.end = self.plan.duration_us
         self.labels = dict(self.engine.labels)
         kinds = {n.id: n.kind for n in setup.diagram.nodes}
-        self.server_ids = setup.diagram.ids_of(SERVER)
-        self.balancer_ids = setup.diagram.ids_of(LOAD_BALANCER)
+        self.server_ids = list(self.engine.servers)
+        self.balancer_ids = list(self.engine.balancers)
         self.store_ids = sorted(self.engine.stores)
         self.kinds = kinds
         # Index of requests (in the order they were sent, which is time order).
@@ -158,10 +157,7 @@ class Replay:
             return
         self.closed = True
         engine = self.engine
-        for store in engine.stores.values():
-            if store.kind == REDIS:
-                store.store.lose_keys()
-        engine.close()
+        engine.close()  # every store lets go of what it holds
         for client in engine.clients.values():
             for user in client.users:
                 user.last = None
@@ -236,7 +232,7 @@ class Replay:
             row += (len(srv.ram_sessions), srv.requests, srv.crashes)
         for sid in self.store_ids:
             st = e.stores[sid]
-            row += (_store_count(st.kind, st.store), st.crashes)
+            row += (st.store.count(), st.crashes)
         self.snapshots.append(tuple(row))
 
     # --- asking about a moment ------------------------------------------------------------------
@@ -300,7 +296,7 @@ class Replay:
             up, failing = self._up_at(sid, t)
             count, _crashes = row[i : i + 2]
             st = self.engine.stores[sid]
-            if not up and st.kind == REDIS and not st.persistent and not failing:
+            if not up and not st.persistent and not failing:  # its crash lost what it held
                 count = 0
             out[sid] = NodeState(up, failing, count, 0, self._crashes_until(sid, t))
             i += 2
@@ -358,16 +354,6 @@ class Replay:
     def previous_moment(self, t: int) -> int:
         i = bisect_left(self.moments, t)
         return self.moments[i - 1] if i else 0
-
-
-def _store_count(kind: str, store: Any) -> int:
-    if kind == REDIS:
-        return store.key_count()
-    if kind == POSTGRES:
-        return store.db.execute("SELECT COUNT(*) FROM cart_items").fetchone()[0]
-    if kind == OBJECT_STORAGE:
-        return len(store.files)
-    return 0
 
 
 def engine_at(setup: RunSetup, t: int) -> Engine:

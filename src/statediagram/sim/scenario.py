@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..core.catalog import POSTGRES, REDIS, SERVER
 from ..core.model import JOURNEYS, SCENARIO_NAMES, Diagram, Fault
 
 SECOND = 1_000_000
@@ -64,9 +63,11 @@ def resolve(
     name = scenario or (block.name if block and block.name else "standard")
     if name == "calm":
         return Plan(name, journey, seed, to_us(CALM_S), ())
-    targets = diagram.ids_of(SERVER)
+    from .kinds import ids_where  # the registry's entries import the stores; a plan needs them only here
+
+    targets = ids_where(diagram, lambda k: k.drilled)
     if name == "chaos":
-        targets += sorted(diagram.ids_of(REDIS) + diagram.ids_of(POSTGRES))
+        targets += ids_where(diagram, lambda k: k.chaos)
     faults = drill(targets)
     duration = to_us(faults[-1].at + TAIL_S) if faults else to_us(CALM_S)
     return Plan(name, journey, seed, duration, tuple((to_us(f.at), f.node, f.action) for f in faults))

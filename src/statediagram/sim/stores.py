@@ -6,11 +6,35 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections import defaultdict
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 SESSION_TTL_S = 3600
+SECOND_US = 1_000_000
+Table = tuple[str, list[str], list[list[str]]]  # what it holds in words ("3 keys"), column headers, rows
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What an inspector knows of the run when it asks a store for its table: the play head, in simulated
+    microseconds, and when each session key was set (from the trace), for the TTL left at the play head."""
+
+    t: int
+    session_set_at: dict[str, int] = field(default_factory=dict)
 # Simulated t = 0 is this Unix time, so a token's iat/exp are plausible dates yet never read the clock.
 EPOCH = 1_767_225_600  # 2026-01-01T00:00:00Z
+
+
+class Store(Protocol):
+    """What the engine and the replay ask of every store node, whatever its kind."""
+
+    commands: int
+
+    def count(self) -> int: ...  # what it holds, in its own unit (keys, rows, files)
+
+    def table(self, seen: Seen) -> Table: ...  # what an inspector shows of it
+
+    def close(self) -> None: ...
 
 
 class RedisStore:
@@ -40,6 +64,23 @@ class RedisStore:
         self.commands += 1
         self.client.set(f"{self.prefix}session:{sid}", user, ex=SESSION_TTL_S)
 
+    @staticmethod
+    def set_session_text(sid: str, user: str) -> str:
+        """The command as the trace shows it (the run's key prefix left out)."""
+        return f"SET session:{sid} {user} EX {SESSION_TTL_S}"
+
+    @staticmethod
+    def get_session_text(sid: str) -> str:
+        return f"GET session:{sid}"
+
+    @staticmethod
+    def add_to_cart_text(user: str, product: str) -> str:
+        return f"HINCRBY cart:{user} {product} 1"
+
+    @staticmethod
+    def cart_text(user: str) -> str:
+        return f"HGETALL cart:{user}"
+
     def get_session(self, sid: str) -> str | None:
         self.commands += 1
         value = self.client.get(f"{self.prefix}session:{sid}")
@@ -64,9 +105,23 @@ class RedisStore:
     def key_count(self) -> int:
         return int(self.client.dbsize())
 
+    count = key_count
+
+    def table(self, seen: Seen) -> Table:
+        rows = []
+        for key, _ttl in self.keys():  # noqa: SIM118 - keys() lists (key, ttl)
+            if key.startswith("session:"):
+                left = SESSION_TTL_S - (seen.t - seen.session_set_at.get(key, seen.t)) // SECOND_US
+                rows.append([key, self.client.get(self.prefix + key).decode(), f"{left} s"])
+            else:
+                rows.append([key, _hash_text(self.client.hgetall(self.prefix + key)), "no expiry"])
+        return f"{len(rows)} keys", ["key", "value", "TTL"], rows
+
     def close(self) -> None:
-        """End the node: the connection is closed, and nothing is left in a reference cycle, so the client and the
-        in-process server are freed as soon as the run is dropped."""
+        """End the node: its keys are gone (a real server's, this run's only), the connection is closed, and
+        nothing is left in a reference cycle, so the client and an in-process server are freed as soon as the
+        run is dropped."""
+        self.lose_keys()
         pool = self.client.connection_pool
         self.client.close()
         pool.disconnect()  # each socket is closed now, not whenever its connection happens to be freed
@@ -135,8 +190,24 @@ class PostgresStore:
         self.commands += 1
         return dict(self.db.execute(self.SELECT, (user,)).fetchall())
 
+    @staticmethod
+    def add_to_cart_text(user: str, product: str) -> str:
+        return (f"INSERT INTO cart_items VALUES ('{user}', '{product}', 1) ON CONFLICT "
+                "DO UPDATE SET quantity = quantity + 1")
+
+    @staticmethod
+    def cart_text(user: str) -> str:
+        return f"SELECT product, quantity FROM cart_items WHERE user_id = '{user}'"
+
+    def count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM cart_items").fetchone()[0]
+
     def rows(self) -> list[tuple[str, str, int]]:
         return list(self.db.execute("SELECT user_id, product, quantity FROM cart_items ORDER BY user_id, product"))
+
+    def table(self, seen: Seen) -> Table:
+        rows = [[u, p, str(q)] for u, p, q in self.rows()]
+        return f"table cart_items, {len(rows)} rows", ["user_id", "product", "quantity"], rows
 
     def close(self) -> None:
         self.db.close()
@@ -156,6 +227,42 @@ class Bucket:
     def get(self, name: str) -> bytes | None:
         self.commands += 1
         return self.files.get(name)
+
+    @staticmethod
+    def put_text(name: str) -> str:
+        return f"PUT {name}"
+
+    @staticmethod
+    def get_text(name: str) -> str:
+        return f"GET {name}"
+
+    def count(self) -> int:
+        return len(self.files)
+
+    def table(self, seen: Seen) -> Table:
+        rows = [[name, f"{len(data)} bytes"] for name, data in sorted(self.files.items())]
+        return f"{len(rows)} files", ["object", "size"], rows
+
+    def close(self) -> None:
+        self.files = {}
+
+
+class LocalDisk(Bucket):
+    """A server's own local disk: files under /var/uploads, lost when the machine is replaced."""
+
+    @staticmethod
+    def put_text(name: str) -> str:
+        return f"write /var/uploads/{name}"
+
+    @staticmethod
+    def get_text(name: str) -> str:
+        return f"read /var/uploads/{name}"
+
+
+def _hash_text(mapping: dict) -> str:
+    items = {(k.decode() if isinstance(k, bytes) else k): (v.decode() if isinstance(v, bytes) else v)
+             for k, v in mapping.items()}
+    return ", ".join(f"{k}×{v}" for k, v in sorted(items.items()))
 
 
 class TokenSigner:

@@ -23,10 +23,11 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsItem, QStyle, QStyleOptionGraphicsItem, QWidget
 
-from ...core.catalog import KINDS, SERVER
+from ...core.catalog import KINDS
 from ...core.model import Node
 from ...core.topology import ServerHomes
 from .. import theme
+from ..kinds import gui_kind
 from .painter import draw_kind_icon
 
 
@@ -71,22 +72,8 @@ def copies_pictures(p: QPainter, t: QTransform) -> bool:
 
 
 def node_subtitle(node: Node) -> str:
-    """One line under the label that shows the node's key property."""
-    p = node.props
-    if node.kind == "client":
-        return f"{p['users']} user" + ("" if p["users"] == 1 else "s")
-    if node.kind == "load_balancer":
-        return str(p["policy"]).replace("_", " ")
-    if node.kind == "server":
-        return f"auth: {p['auth']}"
-    if node.kind == "redis":
-        extra = ", persistent" if p["persistent"] else ""
-        return f"{p['replicas']} replica{'' if p['replicas'] == 1 else 's'}{extra}"
-    if node.kind == "postgres":
-        return f"{p['replicas']} replica{'' if p['replicas'] == 1 else 's'}"
-    if node.kind == "object_storage":
-        return "shared files (S3)"
-    return node.kind
+    """One line under the label that shows the node's key property (the kind's own words, gui/kinds.py)."""
+    return gui_kind(node.kind).subtitle(node.props)
 
 
 class NodeItem(QGraphicsItem):
@@ -96,6 +83,7 @@ class NodeItem(QGraphicsItem):
         super().__init__()
         self.node_id = node.id
         self.kind = node.kind
+        self.keeps_state = bool(KINDS[node.kind].keeps) if node.kind in KINDS else False  # badges
         self.interactive = interactive
         self.label = node.label
         self.subtitle = node_subtitle(node)
@@ -125,7 +113,7 @@ class NodeItem(QGraphicsItem):
 
     def _layout(self) -> None:
         height = theme.HEADER_HEIGHT
-        if self.kind == SERVER:
+        if self.keeps_state:
             height += len(BADGE_ROWS) * theme.BADGE_HEIGHT + 6
         rect = QRectF(-theme.NODE_WIDTH / 2, -height / 2, theme.NODE_WIDTH, height)
         if rect != self._rect:

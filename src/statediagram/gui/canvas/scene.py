@@ -9,7 +9,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter, QPixmapCache, QTransform
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
 
-from ...core.catalog import KINDS, SERVER, STORE_KINDS, link_problem
+from ...core.catalog import KINDS, Role, link_problem
 from ...core.topology import Finding, state_homes
 from .. import theme
 from ..document import Document, LinkKey
@@ -186,7 +186,7 @@ class DiagramScene(QGraphicsScene):
         """Badges: where each server keeps sessions, cart and uploads, from the core's one function."""
         homes = state_homes(self.doc.diagram)
         for node_id, item in self.node_items.items():
-            if item.kind == SERVER:
+            if item.keeps_state:
                 item.set_homes(homes.get(node_id))
 
     def set_findings(self, findings: list[Finding]) -> None:
@@ -209,7 +209,7 @@ class DiagramScene(QGraphicsScene):
         if problem:
             return problem
         for server, store in ((na, nb), (nb, na)):
-            if server.kind == SERVER and store.kind in STORE_KINDS:
+            if KINDS[server.kind].role == Role.SERVER and KINDS[store.kind].role == Role.STORE:
                 for other in self.doc.diagram.neighbours(server.id):
                     if self.doc.node(other).kind == store.kind:
                         kind = KINDS[store.kind].label

@@ -7,7 +7,7 @@ import string
 from PySide6.QtCore import QMimeData
 from PySide6.QtGui import QGuiApplication
 
-from ...core.catalog import KINDS, SERVER
+from ...core.catalog import KINDS
 from ...core.fileio import DiagramError, diagram_to_json, parse_diagram
 from ...core.model import Diagram, Link, Node
 from .editor import Editor
@@ -94,7 +94,7 @@ def _fresh(base: str, taken: set[str]) -> str:
 
 def _fresh_label(kind: str, taken: set[str]) -> str:
     base = KINDS[kind].label
-    if kind == SERVER:
+    if KINDS[kind].lettered:
         for c in string.ascii_uppercase:
             if f"{base} {c}" not in taken:
                 return f"{base} {c}"

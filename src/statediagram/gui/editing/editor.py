@@ -6,7 +6,7 @@ import string
 
 from PySide6.QtCore import QObject, QPointF, Signal
 
-from ...core.catalog import KINDS, SERVER
+from ...core.catalog import KINDS
 from ...core.model import Link, Node
 from .. import theme
 from ..canvas.scene import DiagramScene
@@ -43,7 +43,7 @@ class Editor(QObject):
             x, y = p.x(), p.y()
         labels = {n.label for n in self.doc.diagram.nodes}
         base = KINDS[kind].label
-        if kind == SERVER:
+        if KINDS[kind].lettered:
             letters = [f"{base} {c}" for c in string.ascii_uppercase]
             label = next((name for name in letters if name not in labels), base)
         else:

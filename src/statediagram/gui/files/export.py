@@ -10,6 +10,7 @@ import os
 import struct
 import sys
 import zlib
+from contextlib import contextmanager
 from pathlib import Path
 
 from ...core.fileio import FORMAT, atomic_write, diagram_to_json
@@ -39,13 +40,27 @@ def ensure_app():
     return _app
 
 
+@contextmanager
 def _scene_for(diagram: Diagram):
+    """A read-only scene of ``diagram``, freed as soon as the picture is drawn.
+
+    The scene and its helpers refer to each other, so left to Python only the cyclic collector frees it, at any
+    later moment: in the app that was sometimes in the middle of the event loop, and the window crashed
+    (pictures drawn for the lesson, then a few clicks). Torn down here, at a known moment.
+    """
+    import shiboken6
+
     from ..canvas.scene import DiagramScene
     from ..document import Document
 
     doc = Document(diagram.copy())
     scene = DiagramScene(doc, interactive=False)
-    return doc, scene
+    try:
+        yield scene
+    finally:
+        scene.clear()
+        shiboken6.delete(scene)
+        shiboken6.delete(doc)
 
 
 def picture_rect(scene):
@@ -70,20 +85,20 @@ def render_image(diagram: Diagram, scale: float = 1.0, transparent: bool = False
     if not (isinstance(scale, int | float) and math.isfinite(scale) and scale > 0):
         raise ValueError(f"scale must be a positive number, not {scale!r}")
     ensure_app()
-    _doc, scene = _scene_for(diagram)
-    source = picture_rect(scene)
-    width, height = math.ceil(source.width() * scale), math.ceil(source.height() * scale)
-    if width * height > MAX_PIXELS:
-        raise ValueError(f"the picture would be {width}x{height} pixels; use a smaller --scale")
-    # An opaque picture is kept without an alpha channel: the PNG then skips un-premultiplying every pixel
-    # and holds 3 bytes a pixel instead of 4 (a third faster to encode, measured).
-    fmt = QImage.Format.Format_ARGB32_Premultiplied if transparent else QImage.Format.Format_RGB32
-    image = QImage(width, height, fmt)
-    image.fill(QColor(0, 0, 0, 0) if transparent else QColor("white"))
-    painter = QPainter(image)
-    painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
-    scene.render(painter, QRectF(0, 0, width, height), source, Qt.AspectRatioMode.IgnoreAspectRatio)
-    painter.end()
+    with _scene_for(diagram) as scene:
+        source = picture_rect(scene)
+        width, height = math.ceil(source.width() * scale), math.ceil(source.height() * scale)
+        if width * height > MAX_PIXELS:
+            raise ValueError(f"the picture would be {width}x{height} pixels; use a smaller --scale")
+        # An opaque picture is kept without an alpha channel: the PNG then skips un-premultiplying every pixel
+        # and holds 3 bytes a pixel instead of 4 (a third faster to encode, measured).
+        fmt = QImage.Format.Format_ARGB32_Premultiplied if transparent else QImage.Format.Format_RGB32
+        image = QImage(width, height, fmt)
+        image.fill(QColor(0, 0, 0, 0) if transparent else QColor("white"))
+        painter = QPainter(image)
+        painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        scene.render(painter, QRectF(0, 0, width, height), source, Qt.AspectRatioMode.IgnoreAspectRatio)
+        painter.end()
     return image
 
 
@@ -124,22 +139,22 @@ def svg_bytes(diagram: Diagram) -> bytes:
     from PySide6.QtSvg import QSvgGenerator
 
     ensure_app()
-    _doc, scene = _scene_for(diagram)
-    source = picture_rect(scene)
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    gen = QSvgGenerator()
-    gen.setOutputDevice(buffer)
-    size = QSize(math.ceil(source.width()), math.ceil(source.height()))
-    gen.setSize(size)
-    gen.setViewBox(QRectF(0, 0, size.width(), size.height()))
-    gen.setTitle(diagram.title or "statediagram")
-    gen.setDescription("Drawn with statediagram")
-    painter = QPainter(gen)
-    painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
-    painter.fillRect(QRectF(0, 0, size.width(), size.height()), Qt.GlobalColor.white)
-    scene.render(painter, QRectF(0, 0, size.width(), size.height()), source)
-    painter.end()
+    with _scene_for(diagram) as scene:
+        source = picture_rect(scene)
+        gen = QSvgGenerator()
+        gen.setOutputDevice(buffer)
+        size = QSize(math.ceil(source.width()), math.ceil(source.height()))
+        gen.setSize(size)
+        gen.setViewBox(QRectF(0, 0, size.width(), size.height()))
+        gen.setTitle(diagram.title or "statediagram")
+        gen.setDescription("Drawn with statediagram")
+        painter = QPainter(gen)
+        painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        painter.fillRect(QRectF(0, 0, size.width(), size.height()), Qt.GlobalColor.white)
+        scene.render(painter, QRectF(0, 0, size.width(), size.height()), source)
+        painter.end()
     return bytes(buffer.data().data())
 
 
@@ -154,3 +169,32 @@ def export_diagram(diagram: Diagram, out_path, scale: float = 1.0, transparent: 
     else:
         raise ValueError(f"cannot export to '{path.name}': the picture must end in .png or .svg")
     atomic_write(path, data)
+
+
+# Below half size the canvas's items leave out their words (the far-out view's level of detail): a thumbnail
+# is drawn at half size at least, so labels and badges stay readable, unless the design is too big for the box.
+THUMBNAIL_MIN_SCALE = 0.5
+
+
+def thumbnail_png(diagram: Diagram, max_width: int = 640, max_height: int = 400) -> bytes:
+    """A small PNG of the diagram (no diagram inside), fitted in ``max_width`` x ``max_height`` pixels."""
+    return encode_png(thumbnail_image(diagram, max_width, max_height))
+
+
+def thumbnail_image(diagram: Diagram, max_width: int = 640, max_height: int = 400):
+    """The diagram drawn by the canvas's items at half size (smaller only when it would not fit), on white."""
+    from PySide6.QtCore import QRectF, Qt
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    ensure_app()
+    with _scene_for(diagram) as scene:
+        source = picture_rect(scene)
+        scale = min(max_width / source.width(), max_height / source.height(), THUMBNAIL_MIN_SCALE)
+        width, height = max(1, math.ceil(source.width() * scale)), max(1, math.ceil(source.height() * scale))
+        image = QImage(width, height, QImage.Format.Format_RGB32)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        scene.render(painter, QRectF(0, 0, width, height), source, Qt.AspectRatioMode.KeepAspectRatio)
+        painter.end()
+    return image

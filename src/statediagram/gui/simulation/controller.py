@@ -20,9 +20,10 @@ from PySide6.QtWidgets import (
     QMenu,
 )
 
-from ...core.catalog import LOAD_BALANCER, SERVER, STORE_KINDS
+from ...core.catalog import KINDS
 from ...core.model import Diagram
 from ...core.topology import RAM, TOKEN, state_homes
+from ...sim.kinds import sim_kind
 from ...sim.replay import Replay, RunSetup
 from ...sim.scenario import SECOND
 from .backdrop import Backdrop
@@ -30,8 +31,6 @@ from .geometry import SceneGeometry, node_at
 from .layer import SimulationLayer
 from .player import Player, copy_for_run
 from .tokens import MIN_TRIP_US, TokenPlanner
-
-FAULTABLE = (SERVER, LOAD_BALANCER, *STORE_KINDS)
 
 
 class SimulationController(QObject):
@@ -155,6 +154,13 @@ class SimulationController(QObject):
         d = replay.setup.diagram if replay else self.diagram()
         return next((n.kind for n in d.nodes if n.id == node), None)
 
+    def _faultable(self, node: str) -> bool:
+        kind = KINDS.get(self.kind_of(node) or "")
+        return kind is not None and kind.faultable
+
+    def _inspectable(self, node: str) -> bool:
+        return sim_kind(self.kind_of(node) or "").inspectable
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if not self.active or watched is not self.scene:
             return False
@@ -174,13 +180,13 @@ class SimulationController(QObject):
             self.inspect_request.emit(rid)
             return True  # the click was on a token, not on the editor's items
         node = node_at(self.scene, self.geometry, self.node_ids(), pos)
-        if node is not None and self.kind_of(node) in (SERVER, *STORE_KINDS):
+        if node is not None and self._inspectable(node):
             self.inspect_node.emit(node)
         return False
 
     def _context_menu(self, event: QGraphicsSceneContextMenuEvent) -> bool:
         node = node_at(self.scene, self.geometry, self.node_ids(), event.scenePos())
-        if node is None or self.kind_of(node) not in FAULTABLE:
+        if node is None or not self._faultable(node):
             return False
         menu = self.node_menu(node)
         self.last_menu = menu
@@ -204,12 +210,12 @@ class SimulationController(QObject):
         restart.triggered.connect(lambda: self.inject(node, "restart"))
         menu.addAction(crash)
         menu.addAction(restart)
-        if self.kind_of(node) == SERVER:
+        if sim_kind(self.kind_of(node) or "").replaceable:
             replace = QAction(f"Replace {label} with a new blank machine{at}", menu)
             replace.setToolTip("Cattle, not pets: the new machine has an empty RAM and an empty local disk")
             replace.triggered.connect(lambda: self.inject(node, "replace"))
             menu.addAction(replace)
-        if self.kind_of(node) in (SERVER, *STORE_KINDS):
+        if self._inspectable(node):
             menu.addSeparator()
             inspect = QAction(f"Inspect what {label} holds", menu)
             inspect.triggered.connect(lambda: self.inspect_node.emit(node))

@@ -139,6 +139,15 @@ class SimulationControls(QWidget):
         seed = self.seed.value() or None
         return self.scenario.currentData(), self.journey.currentData(), seed
 
+    def set_choices(self, scenario: str | None, journey: str | None, seed: int | None = None) -> None:
+        """Choose the scenario, journey and seed the next Simulate runs (None: as in the file)."""
+        for combo, value in ((self.scenario, scenario), (self.journey, journey)):
+            index = combo.findData(value)
+            if index < 0:
+                raise ValueError(f"no such choice: {value!r}")
+            combo.setCurrentIndex(index)
+        self.seed.setValue(seed or 0)
+
     def set_running(self, running: bool) -> None:
         for w in (self.play, self.back, self.step, self.restart, self.speed, self.crash, self.restart_node,
                   self.replace, self.chaos, self.timeline):

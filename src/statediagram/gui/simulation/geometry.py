@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QStyleOptionGraphic
 
 from ...core.catalog import KINDS
 from ...core.model import Diagram
+from ..theme import kind_colour
 
 NODE_W, NODE_H = 132.0, 58.0
 
@@ -62,9 +63,6 @@ class ModelGeometry:
 class _BoxItem(QGraphicsItem):
     """A plain node box for the stand-alone simulation view."""
 
-    COLOURS = {"client": "#e8f0fe", "load_balancer": "#fff4e0", "server": "#eef7ee", "redis": "#fde8e8",
-               "postgres": "#e8eefc", "object_storage": "#f3ecfb"}
-
     def __init__(self, node_id: str, kind: str, label: str, rect: QRectF) -> None:
         super().__init__()
         self.node_id, self.kind, self.label, self.rect = node_id, kind, label, rect
@@ -78,7 +76,7 @@ class _BoxItem(QGraphicsItem):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         pen = QPen(QColor("#1a73e8") if self.isSelected() else QColor("#5f6368"), 2 if self.isSelected() else 1.2)
         painter.setPen(pen)
-        painter.setBrush(QBrush(QColor(self.COLOURS.get(self.kind, "#ffffff"))))
+        painter.setBrush(QBrush(kind_colour(self.kind).lighter(185)))
         painter.drawRoundedRect(self.rect, 9, 9)
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
         if lod < 0.3:  # text under ~3 px high is unreadable; skipping it keeps large diagrams fast

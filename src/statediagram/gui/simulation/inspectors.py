@@ -12,10 +12,9 @@ import json
 
 from PySide6.QtWidgets import QLabel, QStackedWidget, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget
 
-from ...core.catalog import OBJECT_STORAGE, POSTGRES, REDIS
 from ...sim.replay import Replay, engine_at
 from ...sim.scenario import SECOND
-from ...sim.stores import EPOCH, SESSION_TTL_S
+from ...sim.stores import EPOCH, Seen
 from .style import LOOKS, badge_text
 
 
@@ -88,24 +87,8 @@ def store_table(replay: Replay, store_id: str, t: int) -> tuple[str, list[str], 
         st = engine.stores[store_id]
         label = replay.labels.get(store_id, store_id)
         state = "" if st.up else " (DOWN)"
-        if st.kind == REDIS:
-            set_at = _session_set_times(replay, t)
-            rows = []
-            for key, _ttl in st.store.keys():  # noqa: SIM118 - RedisStore.keys() lists (key, ttl)
-                if key.startswith("session:"):
-                    left = SESSION_TTL_S - (t - set_at.get(key, t)) // SECOND
-                    rows.append([key, st.store.client.get(key).decode(), f"{left} s"])
-                else:
-                    rows.append([key, _hash_text(st.store.client.hgetall(key)), "no expiry"])
-            return f"{label}{state} at {t / SECOND:.2f} s: {len(rows)} keys", ["key", "value", "TTL"], rows
-        if st.kind == POSTGRES:
-            rows = [[u, p, str(q)] for u, p, q in st.store.rows()]
-            return (f"{label}{state} at {t / SECOND:.2f} s: table cart_items, {len(rows)} rows",
-                    ["user_id", "product", "quantity"], rows)
-        if st.kind == OBJECT_STORAGE:
-            rows = [[name, f"{len(data)} bytes"] for name, data in sorted(st.store.files.items())]
-            return f"{label}{state} at {t / SECOND:.2f} s: {len(rows)} files", ["object", "size"], rows
-        return label, [], []
+        what, headers, rows = st.store.table(Seen(t, _session_set_times(replay, t)))  # the store kind's own table
+        return f"{label}{state} at {t / SECOND:.2f} s: {what}", headers, rows
     finally:
         engine.close()
 

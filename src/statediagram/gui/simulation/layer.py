@@ -11,15 +11,14 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from ...core.catalog import LOAD_BALANCER, OBJECT_STORAGE, POSTGRES, REDIS, SERVER
+from ...core.catalog import KINDS, Role
 from ...core.topology import RAM, TOKEN
+from ..kinds import gui_kind
 from .geometry import SceneGeometry
 from .style import LOOKS, Z_LAYER, Sprites
 from .tokens import Frame
 
-STORE_COLOURS = {REDIS: "#DC382D", POSTGRES: "#336791", OBJECT_STORAGE: "#7B42BC"}
 LABELS_LOD = 0.35  # below this zoom the live-state labels are too small to read and are left out
-COUNT_NOUNS = {REDIS: ("key", "keys"), POSTGRES: ("row", "rows"), OBJECT_STORAGE: ("file", "files")}
 
 
 def short_name(label: str) -> str:
@@ -161,7 +160,7 @@ class SimulationLayer(QGraphicsItem):
     def _paint_flashes(self, painter: QPainter, frame: Frame) -> None:
         by_colour: dict[str, list[QLineF]] = {}
         for server, store in frame.flashes:
-            segs = by_colour.setdefault(STORE_COLOURS.get(self.kinds.get(store, ""), "#888888"), [])
+            segs = by_colour.setdefault(gui_kind(self.kinds.get(store, "")).colour, [])  # the store's colour
             segs += self.link_lines(server, store)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, self._lod >= LABELS_LOD)  # far out: plain lines
@@ -175,7 +174,7 @@ class SimulationLayer(QGraphicsItem):
         for (server, store), text in frame.flashes.items():
             pts = self.link_points(server, store)
             if len(pts) >= 2:
-                colour = QColor(STORE_COLOURS.get(self.kinds.get(store, ""), "#888888"))
+                colour = QColor(gui_kind(self.kinds.get(store, "")).colour)
                 mid = pts[len(pts) // 2 - 1] * 0.5 + pts[len(pts) // 2] * 0.5
                 self._pill(painter, mid + QPointF(0, -12), text[:34], QColor("#ffffff"), colour.darker(115))
 
@@ -202,12 +201,13 @@ class SimulationLayer(QGraphicsItem):
             rect = self.node_rect(nid)
             if rect is None:
                 continue
-            kind = self.kinds.get(nid)
+            kind = self.kinds.get(nid, "")
+            role = KINDS[kind].role if kind in KINDS else None
             if not st.up:
                 self._paint_down(painter, rect, "FAILING OVER" if st.failing_over else "DOWN")
             if small:
                 continue  # labels would be a few pixels high: only the crosses are drawn
-            if kind == SERVER:
+            if role == Role.SERVER:
                 home = self.session_homes.get(nid, RAM)
                 if home == RAM:
                     text = "RAM wiped" if not st.up else f"{st.count} session{'s' if st.count != 1 else ''} in RAM"
@@ -217,12 +217,12 @@ class SimulationLayer(QGraphicsItem):
                     text = f"sessions in {self.labels.get(home, home)}"
                 bg = QColor("#fde2d4") if home == RAM else QColor("#e3f4ec")
                 self._pill(painter, QPointF(rect.center().x(), rect.bottom() + 11), text, QColor("#202124"), bg)
-            elif kind in COUNT_NOUNS:
-                one, many = COUNT_NOUNS[kind]
+            elif gui_kind(kind).counts:
+                one, many = gui_kind(kind).counts
                 text = f"{st.count} {one if st.count == 1 else many}"
                 self._pill(painter, QPointF(rect.center().x(), rect.bottom() + 11), text, QColor("#202124"),
                            QColor("#eef1f5"))
-            elif kind == LOAD_BALANCER and st.health:
+            elif st.health:  # a load balancer's view of its servers
                 self._paint_health(painter, rect, st.health)
 
     def _paint_down(self, painter: QPainter, rect: QRectF, word: str) -> None:

@@ -1,0 +1,142 @@
+"""The GUI's registry of kinds: each kind's colour, icon, subtitle and the words of its live state.
+
+The core registry says what a kind is, the simulation's what it does; an entry here says how it looks: one
+colour used everywhere it is drawn (card, icon, palette, overview, link flashes, PNG and SVG), its icon on a
+48x48 grid, the line under its label, and what the simulation's live pill counts for it ("3 keys").
+Everything else in the GUI asks this registry, never a kind's name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPainterPath
+
+from ..core.catalog import CLIENT, LOAD_BALANCER, OBJECT_STORAGE, POSTGRES, REDIS, SERVER
+
+Icon = Callable[[QPainter, QColor], None]  # draws on a 48x48 grid, pen and brush set up by the caller
+UNKNOWN_COLOUR = "#6B7280"
+
+
+@dataclass(frozen=True)
+class GuiKind:
+    """How one kind looks."""
+
+    name: str
+    colour: str  # at least 4.5:1 against white: white text on it stays readable (a test checks every entry)
+    icon: Icon
+    subtitle: Callable[[dict[str, Any]], str]  # one line under the label: the node's key property
+    counts: tuple[str, str] | None = None  # what the live state counts, one and many ("key", "keys")
+
+
+GUI_KINDS: dict[str, GuiKind] = {}
+
+
+def register(kind: GuiKind) -> GuiKind:
+    if kind.name in GUI_KINDS:
+        raise ValueError(f"kind {kind.name!r} already has a look")
+    GUI_KINDS[kind.name] = kind
+    return kind
+
+
+def unregister(name: str) -> None:
+    GUI_KINDS.pop(name, None)
+
+
+def gui_kind(kind: str) -> GuiKind:
+    """The look of ``kind``; a kind with no entry is a grey question mark showing its name."""
+    return GUI_KINDS.get(kind) or GuiKind(kind, UNKNOWN_COLOUR, _draw_unknown, lambda props: kind)
+
+
+def _draw_unknown(p: QPainter, colour: QColor) -> None:
+    p.drawText(QRectF(0, 0, 48, 48), Qt.AlignmentFlag.AlignCenter, "?")
+
+
+def _replicas(props: dict[str, Any]) -> str:
+    n = props["replicas"]
+    return f"{n} replica{'' if n == 1 else 's'}"
+
+
+def _draw_client(p: QPainter, colour: QColor) -> None:
+    for cx, cy, s in ((18.0, 18.0, 1.0), (31.0, 21.0, 0.85)):
+        p.setBrush(colour.lighter(140) if s < 1 else colour)
+        p.drawEllipse(QPointF(cx, cy), 5.5 * s, 5.5 * s)
+        body = QPainterPath()
+        body.moveTo(cx - 10 * s, cy + 19 * s)
+        body.cubicTo(cx - 10 * s, cy + 7 * s, cx + 10 * s, cy + 7 * s, cx + 10 * s, cy + 19 * s)
+        body.closeSubpath()
+        p.drawPath(body)
+
+
+def _draw_load_balancer(p: QPainter, colour: QColor) -> None:
+    p.drawLine(QPointF(9, 24), QPointF(21, 24))
+    for y in (12.0, 24.0, 36.0):
+        path = QPainterPath(QPointF(21, 24))
+        path.cubicTo(28, 24, 28, y, 35, y)
+        p.drawPath(path)
+        p.drawLine(QPointF(35, y), QPointF(39, y))
+        arrow = QPainterPath(QPointF(36, y - 3.5))
+        arrow.lineTo(40, y)
+        arrow.lineTo(36, y + 3.5)
+        p.drawPath(arrow)
+    p.setBrush(colour)
+    p.drawEllipse(QPointF(21, 24), 3.5, 3.5)
+
+
+def _draw_server(p: QPainter, colour: QColor) -> None:
+    for top in (9.0, 20.0, 31.0):
+        p.setBrush(colour.lighter(170))
+        p.drawRoundedRect(QRectF(10, top, 28, 8.5), 2, 2)
+        p.setBrush(colour)
+        p.drawEllipse(QPointF(15, top + 4.25), 1.3, 1.3)
+        p.drawLine(QPointF(24, top + 4.25), QPointF(33, top + 4.25))
+
+
+def _draw_redis(p: QPainter, colour: QColor) -> None:
+    for i, top in enumerate((28.0, 20.0, 12.0)):
+        layer = QPainterPath(QPointF(24, top))
+        layer.lineTo(39, top + 5)
+        layer.lineTo(24, top + 10)
+        layer.lineTo(9, top + 5)
+        layer.closeSubpath()
+        p.setBrush(colour.lighter(100 + 35 * i))
+        p.drawPath(layer)
+
+
+def _draw_postgres(p: QPainter, colour: QColor) -> None:
+    p.setBrush(colour.lighter(170))
+    body = QPainterPath(QPointF(11, 13))
+    body.lineTo(11, 35)
+    body.arcTo(QRectF(11, 30, 26, 10), 180, 180)
+    body.lineTo(37, 13)
+    p.drawPath(body)
+    p.drawArc(QRectF(11, 19, 26, 10), 180 * 16, 180 * 16)
+    p.drawArc(QRectF(11, 25, 26, 10), 180 * 16, 180 * 16)
+    p.setBrush(colour.lighter(140))
+    p.drawEllipse(QRectF(11, 8, 26, 10))
+
+
+def _draw_object_storage(p: QPainter, colour: QColor) -> None:
+    p.setBrush(colour.lighter(170))
+    bucket = QPainterPath(QPointF(9, 15))
+    bucket.lineTo(14, 38)
+    bucket.arcTo(QRectF(14, 35, 20, 6), 180, 180)
+    bucket.lineTo(39, 15)
+    p.drawPath(bucket)
+    p.setBrush(colour.lighter(130))
+    p.drawEllipse(QRectF(9, 10, 30, 10))
+    p.setBrush(colour)
+    p.drawEllipse(QPointF(24, 28), 3, 3)
+
+
+register(GuiKind(CLIENT, "#0072B2", _draw_client,
+                 lambda p: f"{p['users']} user" + ("" if p["users"] == 1 else "s")))
+register(GuiKind(LOAD_BALANCER, "#00805C", _draw_load_balancer, lambda p: str(p["policy"]).replace("_", " ")))
+register(GuiKind(SERVER, "#6A4C93", _draw_server, lambda p: f"auth: {p['auth']}"))
+register(GuiKind(REDIS, "#C0392B", _draw_redis,
+                 lambda p: _replicas(p) + (", persistent" if p["persistent"] else ""), ("key", "keys")))
+register(GuiKind(POSTGRES, "#336791", _draw_postgres, _replicas, ("row", "rows")))
+register(GuiKind(OBJECT_STORAGE, "#9A6700", _draw_object_storage, lambda p: "shared files (S3)", ("file", "files")))

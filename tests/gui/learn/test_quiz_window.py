@@ -1,0 +1,119 @@
+"""The flash quiz on the real main window: answered by the number keys and Enter, a prediction shown as the
+app draws it and decided by the engine, a score, the missed questions again, a broken file as a message."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import Qt
+
+from statediagram.missions.quiz import load_quiz
+
+QUIZ = load_quiz()
+
+
+def open_quiz(main):
+    next(a for a in main.learn_menu.actions() if a.text() == "Flash &Quiz").trigger()
+    dialog = main.learning.quiz
+    assert dialog.isVisible()
+    return dialog
+
+
+def key_for(question, right: bool) -> Qt.Key:
+    index = question.choices.index(question.answer)
+    if not right:
+        index = next(i for i, c in enumerate(question.choices) if c != question.answer)
+    return Qt.Key(Qt.Key.Key_1 + index)
+
+
+def test_the_quiz_runs_to_a_score_by_keyboard_then_retries_the_missed(main, qtbot):
+    dialog = open_quiz(main)
+    missed = []
+    for i, question in enumerate(QUIZ.questions):
+        assert dialog.round.current == question
+        assert dialog.question.text().endswith(question.ask)
+        assert [b.isVisible() for b in dialog.choice_buttons] == [True] * len(question.choices)
+        right = i % 3 != 0
+        qtbot.keyClick(dialog, key_for(question, right))
+        assert dialog.feedback.isVisible()
+        assert dialog.explain.text() == question.explain
+        assert dialog.verdict.text().startswith("✓ Right" if right else "✗ Not quite")
+        if not right:
+            missed.append(question)
+        qtbot.keyClick(dialog, Qt.Key.Key_1)  # a second answer is not taken
+        assert len(dialog.round.answers) == i + 1
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert dialog.question.text() == f"Score: {len(QUIZ.questions) - len(missed)} / {len(QUIZ.questions)}"
+    assert dialog.retry.isVisible() and dialog.retry.text() == f"&Retry the {len(missed)} missed"
+    assert missed[0].ask in dialog.summary.text()
+    qtbot.mouseClick(dialog.retry, Qt.MouseButton.LeftButton)
+    assert dialog.round.queue == missed
+    assert dialog.progress.text().startswith(f"Question 1 of {len(missed)} (round 2")
+    for question in missed:
+        qtbot.keyClick(dialog, key_for(question, True))
+        qtbot.keyClick(dialog, Qt.Key.Key_Enter)
+    assert dialog.question.text() == f"Score: {len(missed)} / {len(missed)}"
+    assert not dialog.retry.isVisible() and dialog.restart.isVisible()
+
+
+def test_a_prediction_shows_the_drawn_diagram_and_the_engines_counters(main, qtbot):
+    dialog = open_quiz(main)
+    while dialog.round.current.predict is None:  # answer on to the first "predict the verdict"
+        qtbot.mouseClick(dialog.choice_buttons[0], Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.next, Qt.MouseButton.LeftButton)
+    question = dialog.round.current
+    assert question.predict.diagram == "stateful-round-robin"
+    assert dialog.picture.isVisible() and dialog.picture.pixmap().width() >= 400
+    words = [b.text() for b in dialog.choice_buttons]
+    assert words == ["1   Survives", "2   Logs users out (loses sessions)", "3   Loses uploaded files",
+                     "4   Loses cart data"]
+    qtbot.mouseClick(dialog.choice_buttons[0], Qt.MouseButton.LeftButton)  # "survives": wrong
+    assert dialog.verdict.text() == "✗ Not quite: the answer is Logs users out (loses sessions)."
+    assert dialog.engine.text().startswith("The simulation ran it (a calm day, journey sessions): Does not survive.")
+    assert "lost sessions 36" in dialog.engine.text()
+    assert dialog.choice_buttons[1].text().startswith("✓ 2") and dialog.choice_buttons[0].text().startswith("✗ 1")
+    # Watch it run: the same diagram, opened and played in the window behind the quiz.
+    qtbot.mouseClick(dialog.watch, Qt.MouseButton.LeftButton)
+    sim = main.simulation
+    assert main.doc.diagram.title == "Make it stateless" and sim.controller.replay is not None
+    assert sim.controls.scenario.currentData() == "calm"
+    player = sim.controller.player
+    player.set_playing(False)
+    player.work_out()
+    sim.ui.seek(player.end)
+    assert sim.ui.report["totals"]["lost_sessions"] == 36  # the animated run is the one the quiz counted
+
+
+def test_the_answers_have_names_tooltips_and_enter_means_next(main, qtbot):
+    dialog = open_quiz(main)
+    first = dialog.choice_buttons[0]
+    assert first.accessibleName().startswith("Answer 1: ") and first.toolTip() == "Answer 1 (press 1)"
+    assert not first.autoDefault() and dialog.next.isDefault()
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)  # nothing answered yet: Enter does not skip the question
+    assert dialog.round.position == 0 and dialog.isVisible()
+    qtbot.keyClick(dialog, Qt.Key.Key_9)  # no ninth choice
+    assert not dialog.round.answered
+
+
+def test_a_broken_quiz_file_is_a_message_not_a_traceback(main, tmp_path):
+    path = tmp_path / "quiz.json"
+    path.write_text(json.dumps({"format": "statediagram-quiz", "version": 1, "questions": [
+        {"section": "x", "ask": "Q?", "choices": ["a", "b"], "answer": "c", "explain": "E"}]}), "utf-8")
+    assert main.learning.show_quiz(path) is False
+    ((title, text),) = main.errors
+    assert title == "Cannot read the quiz"
+    assert text.startswith("question 1: answer: 'c' is not one of the choices")
+    assert main.learning.quiz is None
+
+
+def test_a_teachers_quiz_file_is_shown_as_plain_text(main, tmp_path, qtbot):
+    path = tmp_path / "quiz.json"
+    path.write_text(json.dumps({"format": "statediagram-quiz", "version": 1, "title": "<i>Mine</i>", "questions": [
+        {"section": "x", "ask": "<b>Bold?</b>", "answer": True, "explain": "<a href='x'>no</a>"}]}), "utf-8")
+    assert main.learning.show_quiz(path)
+    dialog = main.learning.quiz
+    assert dialog.windowTitle() == "<i>Mine</i>"
+    assert dialog.question.textFormat() == Qt.TextFormat.PlainText and dialog.question.text() == "<b>Bold?</b>"
+    qtbot.keyClick(dialog, Qt.Key.Key_1)
+    assert dialog.explain.textFormat() == Qt.TextFormat.PlainText
+    assert dialog.explain.text() == "<a href='x'>no</a>"
