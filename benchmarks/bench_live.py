@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from statediagram.core.catalog import Role
 from statediagram.core.fileio import load_diagram
 from statediagram.live.layout import layout
 from statediagram.live.runner import run_live
@@ -31,7 +32,7 @@ def start_times(path: Path) -> tuple[int, list[float], float]:
         with Supervisor() as sup:
             specs, ctx = build_specs(lay, sup, 1000)
             times.append(sup.start_all(specs))
-            server = lay.nodes_of("server")[0]
+            server = lay.nodes_with(Role.SERVER)[0]
             sup.crash(lay.names[server])
             time.sleep(2.5)  # the drill's down time at speed 2: the next process boots meanwhile
             t0 = time.monotonic()

@@ -36,7 +36,8 @@ def test_session_in_ram_is_only_known_to_the_server_that_made_it(tmp_path) -> No
     a, b = client(tmp_path), client(tmp_path, SERVER_NAME="server-b")
     r = login(a)
     sid = r.cookies["session"]
-    assert a.get("/profile", headers={"Cookie": f"session={sid}"}).json() == {"user": "users-1", "server": "server-a"}
+    mine = a.get("/profile", headers={"Cookie": f"session={sid}"})
+    assert mine.json() == {"user": "users-1", "answered_by": "server-a"}
     other = b.get("/profile", headers={"Cookie": f"session={sid}"})
     assert other.status_code == 401
     assert other.headers["x-server"] == "server-b"

@@ -53,7 +53,7 @@ class Config:
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
         env = dict(os.environ if env is None else env)
-        self.name = env.get("SERVER_NAME", "server")
+        self.name = env.get("SERVER_NAME", "app")
         self.auth = env.get("AUTH", "session")
         if self.auth not in ("session", "jwt"):
             raise ValueError(f"AUTH must be session or jwt, not {self.auth!r}")
@@ -385,7 +385,7 @@ class Server:
         if user is None:
             return self.reply(calls, 401, {"error": "not logged in"})
         if path == "/profile":
-            return self.reply(calls, 200, {"user": user, "server": self.cfg.name})
+            return self.reply(calls, 200, {"user": user, "answered_by": self.cfg.name})
         if path == "/cart":
             if self.carts.remote():
                 calls.add("cart")

@@ -19,17 +19,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..core.catalog import LOAD_BALANCER, OBJECT_STORAGE, POSTGRES, REDIS, SERVER
+from ..core.catalog import Role
 from ..core.model import Diagram
 from .haproxy import haproxy_config
-from .layout import PG_USER, Address, Layout, layout, server_env
+from .kinds import APP_PORT, LIVE_KINDS
+from .layout import Address, Layout, layout, server_env
 
-APP_PORT = 8000
-LB_PORT = 8080
-HOST_PORTS = {LOAD_BALANCER: 8080, SERVER: 8100}  # entries a client reaches are published from here on
-STORE_PORTS = {REDIS: 6379, POSTGRES: 5432, OBJECT_STORAGE: 9000}
-IMAGES = {LOAD_BALANCER: "haproxy:2.8", REDIS: "redis:7", POSTGRES: "postgres:16", OBJECT_STORAGE: "minio/minio",
-          SERVER: "statediagram-app:latest"}
+HOST_PORTS = {Role.BALANCER: 8080, Role.SERVER: 8100}  # entries a client reaches are published from here on
 S3_USER = "statediagram"
 UPLOADS = "/var/uploads"
 SCHEMA = Path(__file__).resolve().parents[1] / "assets" / "compose-spec" / "compose-spec.json"
@@ -47,32 +43,36 @@ def _yaml(data: Any) -> str:
     return yaml.safe_dump(data, sort_keys=False, default_flow_style=False, allow_unicode=True, width=100)
 
 
+def _port(lay: Layout, node: str) -> int:
+    return LIVE_KINDS[lay.kind(node)].port
+
+
 def _addr(lay: Layout) -> Callable[[str], Address]:
-    return lambda node: Address(lay.names[node], STORE_PORTS.get(lay.kind(node), APP_PORT))
+    return lambda node: Address(lay.names[node], _port(lay, node))
 
 
 def _published(lay: Layout) -> dict[str, int]:
     """Entry nodes (what a client links to) and the host port each is published on, in node id order."""
     entries = sorted({e for c in lay.clients() for e in lay.entries(c)})
     out: dict[str, int] = {}
-    used = {LOAD_BALANCER: 0, SERVER: 0}
+    used = dict.fromkeys(HOST_PORTS, 0)
     for e in entries:
-        kind = lay.kind(e)
-        out[e] = HOST_PORTS[kind] + used[kind]
-        used[kind] += 1
+        role = lay.role(e)
+        out[e] = HOST_PORTS[role] + used[role]
+        used[role] += 1
     return out
 
 
 def lb_config(lay: Layout, lb: str, dns: bool = True) -> str:
-    servers = [(lay.names[s], Address(lay.names[s], APP_PORT)) for s in lay.servers_behind(lb)]
+    servers = [(lay.names[s], Address(lay.names[s], _port(lay, s))) for s in lay.servers_behind(lb)]
     policy = lay.diagram.node(lb).props.get("policy", "round_robin")
-    return haproxy_config(lay.names[lb], Address("", LB_PORT), policy, servers, dns=dns)
+    return haproxy_config(lay.names[lb], Address("", _port(lay, lb)), policy, servers, dns=dns)
 
 
 def server_environment(lay: Layout, server: str) -> dict[str, str]:
     """A server's environment as the compose file gives it (secrets as ${...} from .env)."""
     env = server_env(lay, server, _addr(lay), "${JWT_SECRET}", UPLOADS, pg_password="${POSTGRES_PASSWORD}")
-    env.update({"HOST": "0.0.0.0", "PORT": str(APP_PORT)})
+    env.update({"HOST": "0.0.0.0", "PORT": str(_port(lay, server))})
     if env["UPLOAD_STORE"].startswith("s3://"):
         env.update({"AWS_ACCESS_KEY_ID": S3_USER, "AWS_SECRET_ACCESS_KEY": "${MINIO_ROOT_PASSWORD}",
                     "AWS_DEFAULT_REGION": "us-east-1"})
@@ -82,46 +82,33 @@ def server_environment(lay: Layout, server: str) -> dict[str, str]:
 
 
 def compose_file(lay: Layout) -> dict[str, Any]:
+    """A service per running node (stores, then servers, then load balancers), in node id order."""
     services: dict[str, Any] = {}
     volumes: dict[str, Any] = {}
     published = _published(lay)
     names = lay.names
-    for node in lay.nodes_of(REDIS):
-        props = lay.diagram.node(node).props
-        keeps = bool(props.get("persistent"))
-        services[names[node]] = {"image": IMAGES[REDIS], "command": [
-            "redis-server", "--appendonly", "yes" if keeps else "no", "--save", ""]}
-    for node in lay.nodes_of(POSTGRES):
-        vol = f"{names[node]}-data"
-        volumes[vol] = {}
-        services[names[node]] = {"image": IMAGES[POSTGRES], "environment": {
-            "POSTGRES_USER": PG_USER, "POSTGRES_PASSWORD": "${POSTGRES_PASSWORD}", "POSTGRES_DB": "postgres"},
-            "volumes": [f"{vol}:/var/lib/postgresql/data"]}
-    for node in lay.nodes_of(OBJECT_STORAGE):
-        vol = f"{names[node]}-data"
-        volumes[vol] = {}
-        services[names[node]] = {"image": IMAGES[OBJECT_STORAGE], "command": ["server", "/data"],
-                                 "environment": {"MINIO_ROOT_USER": S3_USER,
-                                                 "MINIO_ROOT_PASSWORD": "${MINIO_ROOT_PASSWORD}"},
-                                 "volumes": [f"{vol}:/data"]}
-    for node in lay.nodes_of(SERVER):
-        homes = server_environment(lay, node)
-        stores = sorted({names[n] for n in lay.diagram.neighbours(node) if lay.kind(n) in STORE_PORTS})
-        svc: dict[str, Any] = {"build": "./app", "image": IMAGES[SERVER], "environment": homes}
-        if stores:
-            svc["depends_on"] = stores
+    for node in lay.in_start_order():
+        entry = LIVE_KINDS[lay.kind(node)]
+        name = names[node]
+        svc: dict[str, Any] = {"image": entry.image}
+        role = lay.role(node)
+        if role == Role.SERVER:
+            svc = {"build": "./app", "image": entry.image, "environment": server_environment(lay, node)}
+            needs = sorted({names[n] for n in lay.diagram.neighbours(node) if lay.role(n) == Role.STORE})
+        elif role == Role.BALANCER:
+            svc["volumes"] = [f"./haproxy/{name}.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro"]
+            needs = [names[s] for s in lay.servers_behind(node)]
+        else:
+            svc.update(entry.compose(lay.diagram.node(node).props, f"{name}-data"))
+            needs = []
+            if entry.volume:
+                volumes[f"{name}-data"] = {}
+                svc["volumes"] = [f"{name}-data:{entry.volume}"]
+        if needs:
+            svc["depends_on"] = needs
         if node in published:
-            svc["ports"] = [f"{published[node]}:{APP_PORT}"]
-        services[names[node]] = svc
-    for node in lay.nodes_of(LOAD_BALANCER):
-        svc = {"image": IMAGES[LOAD_BALANCER],
-               "volumes": [f"./haproxy/{names[node]}.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro"]}
-        behind = [names[s] for s in lay.servers_behind(node)]
-        if behind:
-            svc["depends_on"] = behind
-        if node in published:
-            svc["ports"] = [f"{published[node]}:{LB_PORT}"]
-        services[names[node]] = svc
+            svc["ports"] = [f"{published[node]}:{entry.port}"]
+        services[name] = svc
     out: dict[str, Any] = {"name": _project_name(lay.diagram), "services": services}
     if volumes:
         out["volumes"] = volumes
@@ -172,8 +159,8 @@ def readme(lay: Layout, kubernetes: bool) -> str:
         rows.append(f"| {_plain(d.node(node).label)} | `{name}` | {lay.kind(node).replace('_', ' ')} | {port} |")
     first = next(iter(published.items()), None)
     url = f"http://localhost:{first[1]}" if first else "http://localhost:8080"
-    servers = [lay.names[s] for s in lay.nodes_of(SERVER)]
-    victim = servers[0] if servers else "server"
+    servers = [lay.names[s] for s in lay.nodes_with(Role.SERVER)]
+    victim = servers[0] if servers else "server-a"
     title = _plain(d.title or "Untitled design")
     head = [f"# {title}: the drawn design, deployable", "",
             "Written by `statediagram deploy`. Every server runs the same application image; its environment "
@@ -215,12 +202,12 @@ def kubernetes_manifests(lay: Layout) -> dict[str, str]:
     files: dict[str, str] = {}
     compose = compose_file(lay)["services"]
     for node, name in lay.names.items():
-        kind = lay.kind(node)
+        entry = LIVE_KINDS[lay.kind(node)]
         svc = compose[name]
-        port = {LOAD_BALANCER: LB_PORT, SERVER: APP_PORT}.get(kind, STORE_PORTS.get(kind))
+        port = entry.port
         container: dict[str, Any] = {"name": name, "image": svc["image"], "ports": [{"containerPort": port}]}
         if "command" in svc:
-            container["args" if kind == OBJECT_STORAGE else "command"] = svc["command"]
+            container["args" if entry.args_only else "command"] = svc["command"]
         if "environment" in svc:
             env = svc["environment"]
             used = sorted({m for v in env.values() for m in re.findall(r"\$\{([A-Z_]+)\}", v)} - set(env))
@@ -228,7 +215,7 @@ def kubernetes_manifests(lay: Layout) -> dict[str, str]:
             container["env"] += [_k8s_env(k, v) for k, v in env.items()]
         docs: list[dict[str, Any]] = []
         pod: dict[str, Any] = {"containers": [container]}
-        if kind == LOAD_BALANCER:
+        if lay.role(node) == Role.BALANCER:
             docs.append({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": f"{name}-config"},
                          "data": {"haproxy.cfg": lb_config(lay, node)}})
             container["volumeMounts"] = [{"name": "config", "mountPath": "/usr/local/etc/haproxy"}]
@@ -277,7 +264,7 @@ def deployment_files(diagram: Diagram, kubernetes: bool = False) -> dict[str, st
     check_compose(data)
     files["compose.yaml"] = _yaml(data)
     files[".env"] = "".join(f"{k}={v}\n" for k, v in secrets_env.items())
-    for lb in lay.nodes_of(LOAD_BALANCER):
+    for lb in lay.nodes_with(Role.BALANCER):
         files[f"haproxy/{lay.names[lb]}.cfg"] = lb_config(lay, lb)
     return files
 

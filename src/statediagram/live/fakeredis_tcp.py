@@ -12,7 +12,7 @@ def main(argv: list[str] | None = None) -> None:
     from fakeredis import TcpFakeServer
 
     port = int((argv or sys.argv[1:])[0])
-    server = TcpFakeServer(("127.0.0.1", port), server_type="redis")
+    server = TcpFakeServer(("127.0.0.1", port))  # speaks as a Redis server by default
     server.serve_forever()
 
 

@@ -11,16 +11,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..core.catalog import CLIENT, LOAD_BALANCER, OBJECT_STORAGE, POSTGRES, REDIS, SERVER
+from ..core.catalog import Role, role_of
 from ..core.model import Diagram
 from ..core.topology import DISK, RAM, TOKEN, state_homes
+from .kinds import LIVE_KINDS, PG_DB, PG_USER  # noqa: F401 - PG_* are part of what layout offers
 
-RUN_KINDS = (SERVER, LOAD_BALANCER, REDIS, POSTGRES, OBJECT_STORAGE)  # kinds that become a process
-_PREFIX = {SERVER: "server", LOAD_BALANCER: "lb", REDIS: "redis", POSTGRES: "postgres", OBJECT_STORAGE: "s3"}
 _SLUG_MAX = 24
 BUCKET = "avatars"
-PG_USER = "statediagram"
-PG_DB = "postgres"  # made by initdb and by the postgres image alike
+START_ORDER = (Role.STORE, Role.SERVER, Role.BALANCER)  # a server finds its stores, a balancer its servers
 
 
 def _slug(text: str) -> str:
@@ -35,8 +33,8 @@ def safe_names(diagram: Diagram) -> dict[str, str]:
     """
     out: dict[str, str] = {}
     used: set[str] = set()
-    for kind in RUN_KINDS:
-        prefix = _PREFIX[kind]
+    for kind, entry in LIVE_KINDS.items():
+        prefix = entry.prefix
         for n, node_id in enumerate(diagram.ids_of(kind), start=1):
             slug = _slug(node_id)
             name = prefix if slug in ("", prefix) else f"{prefix}-{slug}"
@@ -68,19 +66,24 @@ class Layout:
     def kind(self, node_id: str) -> str:
         return self.diagram.node(node_id).kind
 
-    def nodes_of(self, kind: str) -> list[str]:
-        return [n for n in self.diagram.ids_of(kind) if n in self.names]
+    def role(self, node_id: str) -> Role | None:
+        return role_of(self.kind(node_id))
+
+    def nodes_with(self, role: Role) -> list[str]:
+        """The running nodes that play ``role``, in node id order."""
+        return sorted(n for n in self.names if self.role(n) == role)
+
+    def in_start_order(self) -> list[str]:
+        return [n for role in START_ORDER for n in self.nodes_with(role)]
 
     def servers_behind(self, lb: str) -> list[str]:
-        d = self.diagram
-        return sorted(o for o in d.neighbours(lb) if d.node(o).kind == SERVER)
+        return sorted(o for o in self.diagram.neighbours(lb) if self.role(o) == Role.SERVER)
 
     def entries(self, client: str) -> list[str]:
-        d = self.diagram
-        return sorted(o for o in d.neighbours(client) if d.node(o).kind in (LOAD_BALANCER, SERVER))
+        return sorted(o for o in self.diagram.neighbours(client) if self.role(o) in (Role.BALANCER, Role.SERVER))
 
     def clients(self) -> list[str]:
-        return self.diagram.ids_of(CLIENT)
+        return sorted(n.id for n in self.diagram.nodes if role_of(n.kind) == Role.USERS)
 
 
 def layout(diagram: Diagram) -> Layout:
@@ -105,6 +108,9 @@ def server_env(lay: Layout, server: str, addr: Callable[[str], Address], jwt_sec
     if homes.uploads.place == DISK:
         env["UPLOAD_STORE"] = "disk:" + upload_dir
     else:
+        entry = LIVE_KINDS.get(homes.uploads.place)
+        if entry is None or not entry.s3:
+            raise ValueError(f"live mode cannot keep uploads in {homes.uploads.place}")
         a = addr(homes.uploads.node)
         env["UPLOAD_STORE"] = f"s3://{BUCKET}"
         env["S3_ENDPOINT_URL"] = f"http://{a.host}:{a.port}"
@@ -114,8 +120,8 @@ def server_env(lay: Layout, server: str, addr: Callable[[str], Address], jwt_sec
 def _url(home, addr: Callable[[str], Address], pg_password: str) -> str:
     if home.place == RAM:
         return "memory"
+    entry = LIVE_KINDS.get(home.place)
+    if entry is None or entry.url is None:
+        raise ValueError(f"live mode cannot keep this state in {home.place}")
     a = addr(home.node)
-    if home.place == REDIS:
-        return f"redis://{a.host}:{a.port}/0"
-    auth = f"{PG_USER}:{pg_password}" if pg_password else PG_USER
-    return f"postgresql://{auth}@{a.host}:{a.port}/{PG_DB}"
+    return entry.url(a.host, a.port, pg_password)

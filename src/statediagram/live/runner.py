@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from ..core.catalog import LOAD_BALANCER, OBJECT_STORAGE, POSTGRES, REDIS, SERVER
+from ..core.catalog import Role, role_of
 from ..core.model import Diagram
+from ..sim.kinds import sim_kind
 from ..sim.scenario import SECOND, Plan
 from . import require_modules
-from .layout import RUN_KINDS, Layout, layout
+from .kinds import LIVE_KINDS
+from .layout import Layout, layout
 from .load import Drill, LoadGenerator, Tally
 from .services import build_specs
 from .supervisor import Supervisor
@@ -27,7 +29,6 @@ from .supervisor import Supervisor
 MAX_USERS = 200  # real clients on this machine: more would measure the machine, not the design
 MIN_SPEED, MAX_SPEED = 0.5, 8.0
 WATCH_S = 0.2  # how often the children are checked for a death nobody asked for
-_STORE_KINDS = (REDIS, POSTGRES, OBJECT_STORAGE)
 
 
 class CannotRunLive(Exception):
@@ -50,24 +51,25 @@ class LiveRun:
         self.totals = self.tally.totals
         self.causes = self.tally.causes
         self.first_seen = self.tally.first_seen
+        def having(role: Role) -> list[str]:
+            return sorted(n.id for n in d.nodes if role_of(n.kind) == role)
+
         self.servers = {s: SimpleNamespace(id=s, requests=self.tally.server_requests[s],
-                                           crashes=self.crashes.get(s, 0)) for s in d.ids_of(SERVER)}
-        self.stores = {}
-        for kind in _STORE_KINDS:
-            for st in d.ids_of(kind):
-                self.stores[st] = SimpleNamespace(id=st, kind=kind, crashes=self.crashes.get(st, 0),
-                                                  store=SimpleNamespace(commands=self.tally.store_calls[st]))
+                                           crashes=self.crashes.get(s, 0)) for s in having(Role.SERVER)}
+        self.stores = {st: SimpleNamespace(id=st, kind=d.node(st).kind, crashes=self.crashes.get(st, 0),
+                                           store=SimpleNamespace(commands=self.tally.store_calls[st]))
+                       for st in having(Role.STORE)}
         self.balancers = {lb: SimpleNamespace(servers=sorted(o for o in d.neighbours(lb)
-                                                             if d.node(o).kind == SERVER))
-                          for lb in d.ids_of(LOAD_BALANCER)}
+                                                             if role_of(d.node(o).kind) == Role.SERVER))
+                          for lb in having(Role.BALANCER)}
 
 
 def check_runnable(diagram: Diagram) -> None:
-    users = sum(int(n.props.get("users", 1)) for n in diagram.nodes if n.kind == "client")
+    users = sum(int(n.props.get("users", 1)) for n in diagram.nodes if role_of(n.kind) == Role.USERS)
     if users > MAX_USERS:
         raise CannotRunLive(f"live mode runs at most {MAX_USERS} users as real clients on this machine; this "
                             f"design has {users}. Lower the clients' users, or run statediagram simulate.")
-    skipped = sorted({n.kind for n in diagram.nodes if n.kind not in RUN_KINDS and n.kind != "client"})
+    skipped = sorted({n.kind for n in diagram.nodes if n.kind not in LIVE_KINDS and role_of(n.kind) != Role.USERS})
     if skipped:
         raise CannotRunLive(f"live mode cannot run these kinds yet: {', '.join(skipped)}")
 
@@ -107,7 +109,7 @@ def run_live(diagram: Diagram, plan: Plan, speed: float = 1.0, redis_fallback: b
 
     report = build_report(LiveRun(diagram, plan, tally, crashes))
     if tally.unexpected:  # answers no journey step explains (counted as failover errors): say so, never hide
-        report["unexpected_answers"] = [{"status": status, "server": server, "count": n}
+        report["unexpected_answers"] = [{"status": status, "node": server, "count": n}
                                         for (status, server), n in sorted(tally.unexpected.items())]
         say("unexpected answers (counted as failover errors): " + ", ".join(
             f"{n} x {status} from {diagram.node(server).label}" for (status, server), n in tally.unexpected.items()))
@@ -165,7 +167,7 @@ async def _faults(lay: Layout, plan: Plan, speed: float, sup: Supervisor, drill:
             await asyncio.to_thread(sup.crash, name)
             drill.down.add(node)
             props = lay.diagram.node(node).props
-            if lay.kind(node) in (REDIS, POSTGRES) and int(props.get("replicas", 0)) >= 1:
+            if lay.role(node) == Role.STORE and sim_kind(lay.kind(node)).replicas(props) >= 1:
                 drill.failing_over.add(node)
                 back = (at // SECOND + 1) * SECOND
                 queue.append((back, -1, node, "failover"))

@@ -20,8 +20,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.catalog import LOAD_BALANCER, OBJECT_STORAGE, POSTGRES, REDIS, SERVER
 from .haproxy import haproxy_config
+from .kinds import LIVE_KINDS, PG_SERVER
 from .layout import PG_DB, PG_USER, Address, Layout, server_env
 from .supervisor import Spec, StartFailed, Supervisor, free_port, port_open
 
@@ -171,7 +171,7 @@ def _as_unprivileged() -> tuple[list[str], int, int] | None:
 
 
 def postgres_spec(ctx: Context, node: str) -> Spec:
-    initdb, postgres = find_postgres_bin("initdb"), find_postgres_bin("postgres")
+    initdb, postgres = find_postgres_bin("initdb"), find_postgres_bin(PG_SERVER)
     if initdb is None or postgres is None:
         raise Missing(f"{ctx.label(node)} runs as PostgreSQL, which is not installed: apt-get install postgresql. "
                       "Live mode has no stand-in for it: run this design with statediagram simulate.")
@@ -240,15 +240,6 @@ def object_storage_spec(ctx: Context, node: str) -> Spec:
                 env={"AWS_ACCESS_KEY_ID": "live", "AWS_SECRET_ACCESS_KEY": "live"})
 
 
-SERVICES = {
-    SERVER: server_spec,
-    LOAD_BALANCER: load_balancer_spec,
-    REDIS: redis_spec,
-    POSTGRES: postgres_spec,
-    OBJECT_STORAGE: object_storage_spec,
-}
-
-
 def build_specs(layout: Layout, sup: Supervisor, check_ms: int, redis_fallback: bool = False) -> tuple[
         list[Spec], Context]:
     """A spec per node that runs (stores first, then servers, then load balancers), and their shared context."""
@@ -256,12 +247,12 @@ def build_specs(layout: Layout, sup: Supervisor, check_ms: int, redis_fallback: 
     ctx = Context(layout, sup, ports, secrets.token_hex(32), check_ms, redis_fallback)
     specs = []
     problems = []
-    for kind in (REDIS, POSTGRES, OBJECT_STORAGE, SERVER, LOAD_BALANCER):
-        for node in layout.nodes_of(kind):
-            try:
-                specs.append(SERVICES[kind](ctx, node))
-            except Missing as exc:
-                problems.append(str(exc))
+    for node in layout.in_start_order():
+        make = globals()[LIVE_KINDS[layout.kind(node)].spec]  # a function of this module, named by the registry
+        try:
+            specs.append(make(ctx, node))
+        except Missing as exc:
+            problems.append(str(exc))
     if problems:
         raise Missing("\n".join(dict.fromkeys(problems)))
     return specs, ctx
