@@ -3,8 +3,9 @@
 Exit statuses follow the contract: simulate 0 survives / 1 does not / 2 unreadable; check 0 all pass /
 2 any unreadable / else 1 any fails; export 0 written / 2 unreadable; missions 0. One more, never a verdict:
 3, the run could not finish (its real Redis went away); check gives 3 when no file is unreadable but one could
-not finish. SIGTERM ends a command like Ctrl-C does (exit 143), after its cleanup. Errors are one line on
-stderr naming the file, never a traceback. Heavy modules (the simulation, networkx, fakeredis, Qt) are
+not finish, or ran longer than ``--timeout``. Ctrl-C gives 130; SIGTERM ends a command like Ctrl-C does
+(exit 143), after its cleanup. Errors are one line on stderr naming the file, never a traceback; every text
+from a file is printed terminal-safe (core/text.py). Heavy modules (the simulation, networkx, fakeredis, Qt) are
 imported only by the command that needs them, so ``statediagram missions`` starts at once.
 """
 
@@ -15,12 +16,15 @@ import csv
 import io
 import json
 import os
+import re
 import signal
 import sys
 from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .core.text import brief, safe_lines, terminal_safe
+from .timelimit import RunTimedOut, time_limit
 
 SUBCOMMANDS = ("simulate", "check", "export", "missions", "live", "deploy")
 SCENARIOS = ("calm", "standard", "chaos")
@@ -29,6 +33,11 @@ CSV_TOTALS = ("requests", "ok", "lost_sessions", "lost_files", "lost_data", "out
 MIN_SCALE, MAX_SCALE = 0.1, 8.0
 EXIT_NOT_FINISHED = 3  # the run could not finish: no verdict (0 and 1 are verdicts, 2 an unreadable file)
 REDIS_URL_HELP = "run the Redis nodes on a real server, e.g. redis://127.0.0.1:6379/0"
+DEFAULT_TIMEOUT_S = 60.0
+INTERRUPTED = 130
+# A spreadsheet runs a cell starting with one of these as a formula: a file named "=HYPERLINK(...)" must not.
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_DEL_AND_C1 = re.compile("[\x7f-\x9f]")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -50,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim = sub.add_parser("simulate", help="run the simulation and print the report",
                          description="Run the simulation and print the report. Exit status: 0 the design "
                                      "survives, 1 it does not, 2 the file is unreadable, 3 the run could not "
-                                     "finish (its real Redis went away).")
+                                     "finish (its real Redis went away, or --timeout).")
     sim.add_argument("file", metavar="FILE", help="a diagram file (.statediagram.json) or an exported PNG")
     sim.add_argument("--scenario", choices=SCENARIOS, help="overrides the file's scenario (default: the file's, "
                                                            "else standard)")
@@ -58,10 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--seed", type=int, metavar="N", help="overrides the file's seed (default: 1)")
     sim.add_argument("--json", action="store_true", help="print the report as JSON")
     sim.add_argument("--redis-url", metavar="URL", help=REDIS_URL_HELP)
+    _timeout_option(sim, "the run")
     chk = sub.add_parser("check", help="grade diagram files (JSON or exported PNG) against a mission",
                          description="Grade one or many files against a mission. Exit status: 0 all pass, "
-                                     "2 any file is unreadable, else 3 any run could not finish, else 1 any "
-                                     "fails.")
+                                     "2 any file is unreadable, else 3 any run could not finish (its real "
+                                     "Redis went away, or --timeout), else 1 any fails.")
     chk.add_argument("files", nargs="+", metavar="FILE")
     chk.add_argument("--mission", required=True, metavar="ID|MISSION.json",
                      help="a mission id (see: statediagram missions) or the path of a mission file")
@@ -72,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     chk.add_argument("--report", metavar="CLASS.html",
                      help="also write one HTML page for the class: a summary, then each file's verdict, reasons "
                           "and a small picture of its diagram")
+    _timeout_option(chk, "each file")
     exp = sub.add_parser("export", help="render the diagram to PNG or SVG without a display",
                          description="Render the diagram to a picture. A PNG carries the diagram, so it can be "
                                      "handed in and graded. Exit status: 0 written, 2 unreadable.")
@@ -90,6 +101,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_parsers(sub, SCENARIOS, JOURNEYS)
     return parser
+
+
+def _timeout_option(parser: argparse.ArgumentParser, what: str) -> None:
+    def seconds(text: str) -> float:
+        value = float(text)
+        if not 0 <= value < 10**6:
+            raise argparse.ArgumentTypeError(f"must be from 0 to 1000000 seconds, not {text}")
+        return value
+
+    parser.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT_S, metavar="S",
+                        help=f"stop {what} after S seconds of wall time, reported as could not finish "
+                             f"(exit status 3); 0 for no bound (default {DEFAULT_TIMEOUT_S:g})")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except KeyboardInterrupt:
-        return 130
+        return INTERRUPTED
     except _Terminated:
         return 128 + signal.SIGTERM
     finally:
@@ -132,34 +155,50 @@ def _terminated(signum: int, frame: Any) -> None:
 
 
 def _error(message: str) -> None:
-    print(f"statediagram: {message}", file=sys.stderr)
+    """One line on stderr; whatever a file put in the message is shown, never obeyed by the terminal."""
+    print(f"statediagram: {terminal_safe(message)}", file=sys.stderr)
+
+
+def _write(text: str) -> None:
+    """Lines on stdout, each terminal-safe (a label cannot clear the screen or set the window's title)."""
+    sys.stdout.write(safe_lines(text))
+
+
+def _name(path: str) -> str:
+    """A file name as printed: bytes that are not UTF-8 (a name from a student's archive) and control
+    characters escaped, so it always prints."""
+    return brief(path, 1000)
+
+
+def _unreadable(path: str, exc: Exception) -> str:
+    """The message for a file that cannot be read: its name, then where in it, the rule and the fix."""
+    from .core.fileio import file_where
+
+    message = str(exc)
+    return message if message.startswith(file_where(path)) else f"{_name(path)}: {message}"
 
 
 def _load(path: str) -> tuple[Any, str | None]:
     """(diagram, None), or (None, why it is unreadable) after printing why to stderr. Warnings go to stderr."""
     from .core.fileio import DiagramError, load_diagram
 
-    if Path(path).is_dir():
-        message = f"{path}: is a folder, not a diagram file"
-        _error(message)
-        return None, message
     try:
         loaded = load_diagram(path)
     except DiagramError as exc:
-        message = str(exc) if str(exc).startswith(str(path)) else f"{path}: {exc}"
+        message = _unreadable(path, exc)
         _error(message)
         return None, message
     for warning in loaded.warnings:
-        _error(f"{path}: warning: {warning}")
+        _error(f"{_name(path)}: warning: {warning}")
     return loaded.diagram, None
 
 
 def _open_file_in_app(path: str) -> int:
     if Path(path).is_dir():
-        _error(f"{path}: is a folder, not a diagram file")
+        _error(f"{_name(path)}: is a folder, not a diagram file")
         return 2
     if not Path(path).exists():
-        _error(f"{path}: no such file, and no such command (commands: {', '.join(SUBCOMMANDS)})")
+        _error(f"{_name(path)}: no such file, and no such command (commands: {', '.join(SUBCOMMANDS)})")
         return 2
     return _open_app(path)
 
@@ -174,21 +213,31 @@ def _open_app(path: str | None) -> int:
 
 
 def _simulate(args: argparse.Namespace) -> int:
-    diagram, _ = _load(args.file)
-    if diagram is None:
-        return 2
-    from .sim import RunCouldNotFinish, simulate
-    from .sim.report import format_report, report_json
+    from .core.fileio import DiagramError
 
     try:
-        result = simulate(diagram, args.scenario, args.journey, args.seed, redis_url=args.redis_url)
-    except ValueError as exc:  # a Redis URL that is not one
-        _error(str(exc))
-        return 2
-    except RunCouldNotFinish as exc:
-        _error(f"{args.file}: {exc}")
+        with time_limit(args.timeout):
+            diagram, _ = _load(args.file)
+            if diagram is None:
+                return 2
+            from .sim import RunCouldNotFinish, simulate
+            from .sim.report import format_report, report_json
+
+            try:
+                result = simulate(diagram, args.scenario, args.journey, args.seed, redis_url=args.redis_url)
+            except DiagramError as exc:  # a run bigger than one run simulates (core/limits.py)
+                _error(_unreadable(args.file, exc))
+                return 2
+            except ValueError as exc:  # a Redis URL that is not one
+                _error(str(exc))
+                return 2
+            except RunCouldNotFinish as exc:
+                _error(f"{_name(args.file)}: {exc}")
+                return EXIT_NOT_FINISHED
+    except RunTimedOut as exc:
+        _error(f"{_name(args.file)}: could not finish: {exc}")
         return EXIT_NOT_FINISHED
-    sys.stdout.write(report_json(result.report) if args.json else format_report(result.report))
+    _write(json_safe(report_json(result.report)) if args.json else format_report(result.report))
     return 0 if result.survives else 1
 
 
@@ -211,8 +260,7 @@ def _deploy(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .missions import MissionError, UnknownMission, check_mission, find_mission
-    from .sim import RunCouldNotFinish
+    from .missions import MissionError, UnknownMission, find_mission
 
     try:
         loaded = find_mission(args.mission)
@@ -232,38 +280,66 @@ def _check(args: argparse.Namespace) -> int:
     rows: list[dict[str, Any]] = []
     diagrams: dict[int, Any] = {}  # row index -> diagram, kept for the report's pictures
     for path in args.files:
-        diagram, error = _load(path)
-        if diagram is None:
-            rows.append({"file": path, "mission": mission.id, "passed": False, "reasons": [], "error": error})
-            continue
-        if args.report is not None:
+        row, diagram = _check_one(mission, path, args)
+        if diagram is not None and args.report is not None:
             diagrams[len(rows)] = diagram
-        try:
-            result = check_mission(mission, diagram, args.redis_url)
-        except RunCouldNotFinish as exc:  # its real Redis went away
-            message = f"{path}: {exc}"
-            _error(message)
-            rows.append({"file": path, "mission": mission.id, "passed": False, "reasons": [],
-                         "not_finished": message})
-            continue
-        rows.append({"file": path, "mission": mission.id, "passed": result.passed, "reasons": result.reasons,
-                     "report": result.report})
+        rows.append(row)
     if args.json:
-        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        _write(json_safe(json.dumps(rows, indent=2, ensure_ascii=False)) + "\n")
     elif args.csv:
-        sys.stdout.write(check_csv(rows))
+        _write(check_csv(rows))
     else:
-        sys.stdout.write(check_text(rows, mission.id, mission.title))
+        _write(check_text(rows, mission.id, mission.title))
     if args.report is not None:
         if not _write_report(args.report, rows, diagrams, mission):
             return 2
         if not (args.json or args.csv):
-            print(f"wrote {args.report}")
+            print(f"wrote {_name(args.report)}")
     if any("error" in r for r in rows):
         return 2
     if any("not_finished" in r for r in rows):
         return EXIT_NOT_FINISHED
     return 0 if all(r["passed"] for r in rows) else 1
+
+
+def _check_one(mission: Any, path: str, args: argparse.Namespace) -> tuple[dict[str, Any], Any]:
+    """One file's row and its diagram (None when unreadable). The row holds its verdict and report, or "error"
+    (unreadable), or "not_finished" (its run could not finish: its real Redis went away, or it ran longer than
+    --timeout, so one file cannot stall a class)."""
+    from .core.fileio import DiagramError
+    from .missions import check_mission
+    from .sim import RunCouldNotFinish
+
+    row: dict[str, Any] = {"file": _name(path), "mission": mission.id, "passed": False, "reasons": []}
+    diagram = None
+    try:
+        with time_limit(args.timeout):
+            diagram, error = _load(path)
+            if diagram is None:
+                return {**row, "error": error}, None
+            result = check_mission(mission, diagram, args.redis_url)
+    except DiagramError as exc:  # a run bigger than one run simulates (core/limits.py)
+        message = _unreadable(path, exc)
+        _error(message)
+        return {**row, "error": message}, diagram
+    except (RunCouldNotFinish, RunTimedOut) as exc:
+        message = f"{_name(path)}: {'could not finish: ' if isinstance(exc, RunTimedOut) else ''}{exc}"
+        _error(message)
+        return {**row, "not_finished": message}, diagram
+    return {**row, "passed": result.passed, "reasons": result.reasons, "report": result.report}, diagram
+
+
+def json_safe(text: str) -> str:
+    """JSON text whose strings hold no raw DEL or C1 control (some terminals read U+009B as ESC [): written as
+    \\u escapes, which JSON readers turn back into the same characters."""
+    return _DEL_AND_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def csv_cell(value: Any) -> Any:
+    """A cell a spreadsheet shows as text: one starting like a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(CSV_FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _writable_target(path: str) -> bool:
@@ -335,9 +411,9 @@ def check_csv(rows: list[dict[str, Any]]) -> str:
         report = r.get("report") or {}
         totals = report.get("totals", {})
         survives = "" if not report else ("yes" if report["survives"] else "no")
-        writer.writerow([r["file"], r["mission"], "yes" if r["passed"] else "no", "; ".join(r["reasons"]),
-                         survives, *[totals.get(k, "") for k in CSV_TOTALS],
-                         r.get("error", r.get("not_finished", ""))])
+        cells = [r["file"], r["mission"], "yes" if r["passed"] else "no", "; ".join(r["reasons"]),
+                 survives, *[totals.get(k, "") for k in CSV_TOTALS], r.get("error", r.get("not_finished", ""))]
+        writer.writerow([csv_cell(terminal_safe(c)) if isinstance(c, str) else c for c in cells])
     return out.getvalue()
 
 
@@ -346,13 +422,13 @@ def check_text(rows: list[dict[str, Any]], mission_id: str, title: str) -> str:
     lines = []
     for r in rows:
         if "error" in r:
-            lines.append(f"UNREADABLE  {r['error']}")  # the message names the file
+            lines.append(f"UNREADABLE  {terminal_safe(r['error'])}")  # the message names the file
         elif "not_finished" in r:
-            lines.append(f"NOT RUN     {r['not_finished']}")
+            lines.append(f"NOT RUN     {terminal_safe(r['not_finished'])}")
         else:
             verdict = "PASS" if r["passed"] else "FAIL"
-            first = f": {r['reasons'][0]}" if r["reasons"] else ""
-            lines.append(f"{verdict:10s}  {r['file']}{first}")
+            first = f": {terminal_safe(r['reasons'][0])}" if r["reasons"] else ""
+            lines.append(f"{verdict:10s}  {terminal_safe(r['file'])}{first}")
     passed = sum(1 for r in rows if r["passed"])
     unreadable = sum(1 for r in rows if "error" in r)
     not_run = sum(1 for r in rows if "not_finished" in r)

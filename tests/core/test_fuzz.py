@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from statediagram.core.catalog import KINDS, Role, link_allowed
 from statediagram.core.fileio import DiagramError, diagram_to_json, parse_diagram
+from statediagram.core.limits import MAX_COORDINATE, MAX_SCENARIO_S
 from statediagram.core.model import FAULT_ACTIONS, JOURNEYS, SCENARIO_NAMES, Diagram, Fault, Link, Node, ScenarioSpec
 
 # Budgets keep the whole file near 10 s on a 2-core machine while still trying thousands of files.
@@ -231,8 +232,9 @@ def test_deeply_nested_json_raises_diagram_error() -> None:
 # --- valid diagrams round-trip -------------------------------------------------------------------------
 
 ids = st.text(min_size=1, max_size=12)
-coordinates = st.one_of(
-    st.integers(min_value=-(10**6), max_value=10**6), st.floats(allow_nan=False, allow_infinity=False)
+coordinates = st.one_of(  # the canvas's bounds (core/limits.py), both ends included
+    st.integers(min_value=-MAX_COORDINATE, max_value=MAX_COORDINATE),
+    st.floats(min_value=-MAX_COORDINATE, max_value=MAX_COORDINATE, allow_nan=False),
 )
 
 
@@ -292,7 +294,7 @@ def valid_diagrams(draw: st.DrawFn) -> Diagram:
                 st.lists(
                     st.builds(
                         Fault,
-                        st.one_of(st.integers(0, 10**6).map(float), st.floats(0, 1e9, allow_nan=False)),
+                        st.one_of(st.integers(0, MAX_SCENARIO_S).map(float), st.floats(0, MAX_SCENARIO_S)),
                         st.sampled_from([n.id for n in targets]),
                         st.sampled_from(FAULT_ACTIONS),
                     ),
@@ -305,7 +307,7 @@ def valid_diagrams(draw: st.DrawFn) -> Diagram:
             journey=draw(st.one_of(st.none(), st.sampled_from(JOURNEYS))),
             faults=faults,
             duration_s=draw(
-                st.one_of(st.none(), st.floats(min_value=0, max_value=86400, exclude_min=True, allow_nan=False))
+                st.one_of(st.none(), st.floats(min_value=0, max_value=MAX_SCENARIO_S, exclude_min=True))
             ),
         )
     return Diagram(title=draw(st.text(max_size=20)), nodes=drawn, links=links, scenario=scenario)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from .text import show_value  # a prop's problem quotes the value briefly
+
 
 @dataclass(frozen=True)
 class PropSpec:
@@ -40,7 +42,7 @@ class PropSpec:
                 return f"must be from {self.minimum} to {self.maximum}, not {show_value(value)}"
             return None
         if not isinstance(value, str) or value not in self.choices:
-            return f"must be one of {', '.join(repr(c) for c in self.choices)}, not {show_value(value)}"
+            return f"must be one of {', '.join(show_value(c) for c in self.choices)}, not {show_value(value)}"
         return None
 
 
@@ -259,15 +261,3 @@ def readable_kind(kind: str) -> str:
 def kind_noun(kind: str) -> str:
     """The kind as a noun in a sentence: "client" (its label "Users" names the people, not the kind)."""
     return KINDS[kind].word if kind in KINDS else kind
-
-
-def show_value(value: Any) -> str:
-    """A JSON value as a learner wrote it, cut short so a message stays readable."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str | int | float):
-        text = repr(value) if not isinstance(value, int) or abs(value) < 10**40 else "a number with too many digits"
-        return text if len(text) <= 60 else text[:57] + "..."
-    return {list: "a list", dict: "an object"}.get(type(value), type(value).__name__)

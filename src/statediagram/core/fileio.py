@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .catalog import KINDS, Role, kind_noun, link_allowed, link_problem, readable_kind, show_value
+from .catalog import KINDS, Role, kind_noun, link_allowed, link_problem, readable_kind
+from .limits import MAX_COORDINATE, MAX_FILE_BYTES, MAX_SCENARIO_S
 from .model import FAULT_ACTIONS, JOURNEYS, SCENARIO_NAMES, Diagram, Fault, Link, Node, ScenarioSpec
+from .text import brief, quoted, show_value
 
 FORMAT = "statediagram"
 VERSION = 1
@@ -50,20 +52,17 @@ class Loaded:
 def load_diagram(path: str | os.PathLike[str]) -> Loaded:
     """Read a diagram file (JSON, or a PNG exported by statediagram)."""
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise DiagramError(str(p), f"cannot be read ({exc.strerror or exc})", "Check the file name.") from None
+    data = read_file_bytes(p)
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         from .pngchunk import PngError, read_text_chunk
 
         try:
             text = read_text_chunk(data, FORMAT)
         except PngError as exc:
-            raise DiagramError(str(p), str(exc), "Export the PNG from statediagram.") from None
+            raise DiagramError(file_where(p), str(exc), "Export the PNG from statediagram.") from None
         if text is None:
             raise DiagramError(
-                str(p),
+                file_where(p),
                 f"this PNG carries no diagram (no '{FORMAT}' text chunk)",
                 "Export the PNG from statediagram, or hand in the .statediagram.json file",
             )
@@ -71,8 +70,53 @@ def load_diagram(path: str | os.PathLike[str]) -> Loaded:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DiagramError(str(p), f"is not UTF-8 text (byte {exc.start})", "Save it as UTF-8 JSON.") from None
+        raise DiagramError(file_where(p), f"is not UTF-8 text (byte {exc.start})", "Save it as UTF-8 JSON.") from None
     return parse_diagram(text)
+
+
+def file_where(path: str | os.PathLike[str]) -> str:
+    """A file's name as a message names it: bytes that are not UTF-8 and control characters escaped."""
+    return brief(os.fspath(path), 1000)
+
+
+def read_file_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, or a DiagramError saying why not.
+
+    A FIFO, a device (/dev/zero), a socket or a folder is refused before a byte is read: opening without
+    blocking, then asking the open file what it is, so a FIFO never blocks and a swapped path cannot slip in.
+    """
+    where = file_where(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except IsADirectoryError:
+        raise DiagramError(where, "is a folder, not a diagram file", "Name a .statediagram.json or .png file") from None
+    except OSError as exc:
+        raise DiagramError(where, f"cannot be read ({exc.strerror or exc})", "Check the file name.") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise DiagramError(where, "is a folder, not a diagram file", "Name a .statediagram.json or .png file")
+        if not stat.S_ISREG(info.st_mode):
+            what = "a pipe (FIFO)" if stat.S_ISFIFO(info.st_mode) else "a device or special file"
+            raise DiagramError(where, f"is {what}, not a regular file", "Name a .statediagram.json or .png file")
+        too_big = DiagramError(
+            where, f"is bigger than {limit // (1024 * 1024)} MB, more than any diagram needs",
+            "Hand in the file statediagram saved (a few KB)")
+        if info.st_size > limit:
+            raise too_big
+        chunks = []
+        left = limit + 1
+        while left > 0 and (chunk := os.read(fd, min(left, 1 << 20))):
+            chunks.append(chunk)
+            left -= len(chunk)
+        data = b"".join(chunks)
+    except OSError as exc:
+        raise DiagramError(where, f"cannot be read ({exc.strerror or exc})", "Check the file name.") from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:  # the file grew while it was read
+        raise too_big
+    return data
 
 
 def parse_diagram(text: str) -> Loaded:
@@ -196,7 +240,7 @@ def _read_nodes(record: dict[str, Any], warnings: list[str]) -> list[Node]:
         node_id = raw.get("id")
         if not _is_text(node_id) or not node_id:
             raise DiagramError(where, "has no id (a non-empty text)", 'Give it one, e.g. "id": "server-a"')
-        where = f'node "{node_id}"'
+        where = f"node {quoted(node_id)}"
         if node_id in seen:
             raise DiagramError(where, "this id is used by two nodes", "Give each node its own id")
         seen.add(node_id)
@@ -217,6 +261,11 @@ def _read_nodes(record: dict[str, Any], warnings: list[str]) -> list[Node]:
             number = _finite_number(v)
             if number is None:
                 raise DiagramError(where, f"{axis} must be a number, not {show_value(v)}", f'Write e.g. "{axis}": 120')
+            if abs(number) > MAX_COORDINATE:
+                raise DiagramError(
+                    where,
+                    f"{axis} is {show_value(v)}, beyond the canvas (from {-MAX_COORDINATE:,} to {MAX_COORDINATE:,})",
+                    f'Move the node nearer the others, e.g. "{axis}": 120')
             xy.append(number)
         raw_props = raw.get("props", {})
         if raw_props is None:
@@ -228,12 +277,13 @@ def _read_nodes(record: dict[str, Any], warnings: list[str]) -> list[Node]:
             spec = kind.prop(name)
             if spec is None:
                 known = ", ".join(p.name for p in kind.props) or "none"
-                warnings.append(f'{where}: unknown prop "{name}" was ignored ({kind.name} props: {known})')
+                warnings.append(f"{where}: unknown prop {quoted(name)} was ignored ({kind.name} props: {known})")
                 continue
             problem = spec.problem(value)
             if problem:
                 raise DiagramError(
-                    where, f'prop "{name}" {problem}', f"Fix it or remove it (default: {json.dumps(spec.default)})"
+                    where, f"prop {quoted(name)} {problem}",
+                    f"Fix it or remove it (default: {json.dumps(spec.default)})",
                 )
             props[name] = value
         nodes.append(Node(node_id, kind_name, label or kind.label, xy[0], xy[1], props))
@@ -258,10 +308,11 @@ def _read_links(record: dict[str, Any], nodes: dict[str, Node]) -> list[Link]:
                 raise DiagramError(where, f'has no "{key}" node id', f'Add "{key}": "<node id>"')
             ends.append(end)
         a, b = ends
-        where = f'edge #{i + 1} ({a} – {b})' if link_id is None else f'edge "{link_id}" ({a} – {b})'
+        ends_text = f"({brief(a)} – {brief(b)})"
+        where = f"edge #{i + 1} {ends_text}" if link_id is None else f"edge {quoted(link_id)} {ends_text}"
         for end in (a, b):
             if end not in nodes:
-                raise DiagramError(where, f'names an unknown node "{end}"', "Use the id of a node in this file")
+                raise DiagramError(where, f"names an unknown node {quoted(end)}", "Use the id of a node in this file")
         if a == b:
             raise DiagramError(where, "links a node to itself", "Remove this edge")
         key = frozenset((a, b))
@@ -282,7 +333,7 @@ def _read_links(record: dict[str, Any], nodes: dict[str, Node]) -> list[Link]:
             if earlier is not None:
                 raise DiagramError(
                     where,
-                    f'server "{server}" is already linked to {readable_kind(store_kind)} "{earlier}"; '
+                    f"server {quoted(server)} is already linked to {readable_kind(store_kind)} {quoted(earlier)}; "
                     f"a server links to at most one {readable_kind(store_kind)}",
                     "Remove one of the two links",
                 )
@@ -318,13 +369,14 @@ def _read_scenario(raw: Any, nodes: dict[str, Node]) -> ScenarioSpec | None:
         spec.seed = seed
     if "duration_s" in raw:
         d = raw["duration_s"]
-        if isinstance(d, bool) or not isinstance(d, int | float) or not 0 < d <= 86400:
+        seconds = _finite_number(d)
+        if seconds is None or not 0 < seconds <= MAX_SCENARIO_S:
             raise DiagramError(
                 "scenario",
-                f"duration_s must be a number of seconds above 0, not {show_value(d)}",
+                f"duration_s must be a number of seconds above 0 and at most {MAX_SCENARIO_S}, not {show_value(d)}",
                 'Write e.g. "duration_s": 40',
             )
-        spec.duration_s = float(d)
+        spec.duration_s = seconds
     if "faults" in raw:
         faults = raw["faults"]
         if not isinstance(faults, list):
@@ -338,16 +390,17 @@ def _read_fault(i: int, raw: Any, nodes: dict[str, Node]) -> Fault:
     if not isinstance(raw, dict):
         raise DiagramError(where, "must be an object", 'Write it like {"at": 12, "node": "a", "action": "crash"}')
     at = _finite_number(raw.get("at"))
-    if at is None or at < 0:
+    if at is None or not 0 <= at <= MAX_SCENARIO_S:
         raise DiagramError(
-            where, f'"at" must be a time in seconds from 0, not {show_value(raw.get("at"))}', 'Write e.g. "at": 12'
+            where, f'"at" must be a time in seconds from 0 to {MAX_SCENARIO_S}, not {show_value(raw.get("at"))}',
+            'Write e.g. "at": 12',
         )
     node = raw.get("node")
     if not isinstance(node, str) or node not in nodes:
         raise DiagramError(where, f"names an unknown node {show_value(node)}", "Use the id of a node in this file")
     if not KINDS[nodes[node].kind].faultable:
         noun = kind_noun(nodes[node].kind)
-        raise DiagramError(where, f'node "{node}" is a {noun}; {noun}s do not crash', "Name a server or store")
+        raise DiagramError(where, f"node {quoted(node)} is a {noun}; {noun}s do not crash", "Name a server or store")
     action = raw.get("action")
     if action not in FAULT_ACTIONS:
         raise DiagramError(where, f"unknown action {show_value(action)}", f"Use one of: {', '.join(FAULT_ACTIONS)}")

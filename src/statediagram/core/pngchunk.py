@@ -9,6 +9,8 @@ from __future__ import annotations
 import struct
 import zlib
 
+from .limits import MAX_TEXT_CHUNK_BYTES
+
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -46,8 +48,21 @@ def _text_key(ctype: bytes, body: bytes) -> bytes | None:
     return body.partition(b"\0")[0]
 
 
-def read_text_chunk(data: bytes, key: str) -> str | None:
-    """The text stored under ``key``, or None when the PNG has no such chunk."""
+def inflate(compressed: bytes, limit: int, key: str) -> bytes:
+    """``compressed`` inflated to at most ``limit`` bytes; ``PngError`` when it holds more (a zip bomb: a 1 MB
+    chunk can inflate to 1 GB) or is damaged. Stops at ``limit + 1`` bytes, so a bomb costs little time and memory."""
+    inflater = zlib.decompressobj()
+    out = inflater.decompress(compressed, limit + 1)
+    if len(out) > limit:
+        raise PngError(f"has a '{key}' text chunk that inflates to more than {limit // (1024 * 1024)} MB, "
+                       "more than any diagram needs")
+    if not inflater.eof:
+        raise PngError(f"has a damaged '{key}' text chunk (its compressed text is cut short)")
+    return out
+
+
+def read_text_chunk(data: bytes, key: str, limit: int = MAX_TEXT_CHUNK_BYTES) -> str | None:
+    """The text stored under ``key`` (at most ``limit`` bytes once inflated), or None when the PNG has none."""
     want = key.encode("latin-1")
     for pos, ctype, body in chunks(data):
         if _text_key(ctype, body) != want:
@@ -61,12 +76,12 @@ def read_text_chunk(data: bytes, key: str) -> str | None:
             if ctype == b"tEXt":
                 return rest.decode("latin-1")
             if ctype == b"zTXt":
-                return zlib.decompress(rest[1:]).decode("latin-1")
+                return inflate(rest[1:], limit, key).decode("latin-1")
             flag, _method = rest[0], rest[1]
             rest = rest[2:]
             _lang, _, rest = rest.partition(b"\0")
             _tkey, _, text = rest.partition(b"\0")
-            return (zlib.decompress(text) if flag else text).decode("utf-8")
+            return (inflate(text, limit, key) if flag else text).decode("utf-8")
         except (zlib.error, UnicodeDecodeError, IndexError) as exc:
             raise PngError(f"has a damaged '{key}' text chunk ({exc})") from None
     return None

@@ -72,7 +72,8 @@ register(SimKind(
     keeps_data=lambda props: bool(props["persistent"]), chaos=True, inspectable=True,
 ))
 register(SimKind(POSTGRES, store=lambda node, url: PostgresStore(node.id), rtt_us=3_000, chaos=True, inspectable=True))
-# A managed, replicated service: the chaos scenario leaves it alone; crashed by a file, a replica takes over.
+# A managed, replicated service: the chaos scenario leaves it alone. Crashed by a file's fault list, it is down
+# until it restarts (the contract): a learner has no replica of it to fail over to.
 register(SimKind(
-    OBJECT_STORAGE, store=lambda node, url: Bucket(), rtt_us=10_000, replicas=lambda props: 1, inspectable=True,
+    OBJECT_STORAGE, store=lambda node, url: Bucket(), rtt_us=10_000, replicas=lambda props: 0, inspectable=True,
 ))

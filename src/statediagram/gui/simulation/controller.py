@@ -26,6 +26,7 @@ from ...core.topology import RAM, TOKEN, state_homes
 from ...sim.kinds import sim_kind
 from ...sim.replay import Replay, RunSetup
 from ...sim.scenario import SECOND
+from ..plain_text import menu_text, plain_action
 from .backdrop import Backdrop
 from .geometry import SceneGeometry, node_at
 from .layer import SimulationLayer
@@ -200,24 +201,24 @@ class SimulationController(QObject):
         label = replay.labels.get(node, node) if replay else node
         up = replay.node_states_at(self.player.t)[node].up if replay else True
         menu = QMenu()
-        menu.setTitle(label)
+        menu.setTitle(menu_text(label))
         at = f" at {self.player.t / SECOND:.1f} s"
-        crash = QAction(f"Crash {label}{at}", menu)
+        crash = plain_action(f"Crash {label}{at}", menu)
         crash.setEnabled(up)
         crash.triggered.connect(lambda: self.inject(node, "crash"))
-        restart = QAction(f"Restart {label}{at}", menu)
+        restart = plain_action(f"Restart {label}{at}", menu)
         restart.setEnabled(not up)
         restart.triggered.connect(lambda: self.inject(node, "restart"))
         menu.addAction(crash)
         menu.addAction(restart)
         if sim_kind(self.kind_of(node) or "").replaceable:
-            replace = QAction(f"Replace {label} with a new blank machine{at}", menu)
+            replace = plain_action(f"Replace {label} with a new blank machine{at}", menu)
             replace.setToolTip("Cattle, not pets: the new machine has an empty RAM and an empty local disk")
             replace.triggered.connect(lambda: self.inject(node, "replace"))
             menu.addAction(replace)
         if self._inspectable(node):
             menu.addSeparator()
-            inspect = QAction(f"Inspect what {label} holds", menu)
+            inspect = plain_action(f"Inspect what {label} holds", menu)
             inspect.triggered.connect(lambda: self.inspect_node.emit(node))
             menu.addAction(inspect)
         return menu
