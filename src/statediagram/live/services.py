@@ -23,7 +23,7 @@ from pathlib import Path
 from .haproxy import haproxy_config
 from .kinds import LIVE_KINDS, PG_SERVER
 from .layout import PG_DB, PG_USER, Address, Layout, server_env
-from .supervisor import Spec, StartFailed, Supervisor, free_port, port_open
+from .supervisor import Spec, StartFailed, Supervisor, free_port, passable, port_open
 
 LOCAL = "127.0.0.1"
 UNPRIVILEGED = "nobody"  # PostgreSQL refuses to run as root
@@ -209,7 +209,9 @@ def template_cluster(initdb: str, prefix: list[str], uid: int, gid: int) -> Path
     if (cache / "PG_VERSION").exists():
         return cache
     cache.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="statediagram-initdb-"))  # reachable by the unprivileged user
+    base = Path(tempfile.gettempdir())
+    reachable = all(passable(p, uid, gid) for p in (base, *base.parents))
+    work = Path(tempfile.mkdtemp(prefix="statediagram-initdb-", dir=None if reachable else "/tmp"))
     staged = Path(tempfile.mkdtemp(prefix="postgres-template-", dir=cache.parent))
     try:
         os.chmod(work, 0o755)

@@ -98,7 +98,7 @@ class Supervisor:
     def folder_for_user(self, name: str, uid: int, gid: int) -> Path:
         """A folder of the run that user ``uid`` can reach: in the run's folder when every folder above it lets
         that user through, else a folder of its own under /tmp (still removed by ``stop``)."""
-        if all(_passable(p, uid, gid) for p in self.dir.parents):
+        if all(passable(p, uid, gid) for p in self.dir.parents):
             return self.folder(name)
         path = Path(tempfile.mkdtemp(prefix=f"statediagram-live-{name}-", dir="/tmp"))
         self.extra_dirs.append(path)
@@ -253,7 +253,8 @@ class Supervisor:
         return f"the end of its log:\n{text}" if text else "it wrote nothing to its log"
 
 
-def _passable(folder: Path, uid: int, gid: int) -> bool:
+def passable(folder: Path, uid: int, gid: int) -> bool:
+    """Whether user ``uid`` (group ``gid``) may go through ``folder``."""
     st = folder.stat()
     if st.st_uid == uid:
         return bool(st.st_mode & 0o100)
