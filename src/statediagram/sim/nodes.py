@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.topology import Home, ServerHomes
+from .causes import Cause
 from .stores import LocalDisk, Store
 
 # Outcomes of a request, in the words of the report.
@@ -57,7 +58,7 @@ class Request:
         self.t_reply: int | None = None
         self.outcome: str | None = None
         self.status = 0
-        self.cause: tuple | None = None
+        self.cause: Cause | None = None
         self.calls: list[tuple[int, str, str]] | None = None
         self.grant: Any = None  # what a successful request gives the user (a cookie, a token, an item...)
         self.shown: dict[str, int] | None = None  # the cart a GET /cart showed: product -> quantity

@@ -179,3 +179,15 @@ def test_see_it_keeps_unsaved_work_when_the_learner_cancels(main, qtbot, monkeyp
     assert main.simulation.controller.replay is None
     QApplication.processEvents()
     assert main.learning.reader.see_buttons[0].mapTo(main, QPoint(0, 0)).x() < main.view.mapTo(main, QPoint()).x()
+
+
+def test_the_window_starts_without_loading_the_lesson_or_the_quiz():
+    # The cold start stays lean: the reader, the quiz and their data modules load when first opened.
+    import subprocess
+    import sys
+
+    code = ("import sys, statediagram.gui.window; "
+            "print(sorted(m for m in sys.modules if 'lesson' in m or 'quiz' in m or m.endswith('learn.reader')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

@@ -3,12 +3,14 @@
 ``install_learning(window)`` needs from the main window: ``learn_menu`` (an empty menu it fills), ``start``
 (``add_entry(widget)``), ``files.new(diagram)``, ``view.zoom_to_fit()``, ``simulation`` (its controls and
 panel), ``open_mission(id)``, ``show_error(title, text)`` and ``show_message(text)``. The lesson and the quiz
-are read when first opened, not at start-up.
+are read when first opened, not at start-up: this module imports nothing of them (the window's cold start
+must stay under 0.6 s; the reader, the quiz and the missions' modules take 0.1-0.3 s to import).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -22,13 +24,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ...missions.lesson import LESSON_FILE, Lesson, load_lesson
-from ...missions.lessondata import LessonFileError
-from ...missions.lessonruns import RunSpec, load_run_diagram
-from ...missions.quiz import QUIZ_FILE, load_quiz
 from .. import icons
-from .quizdialog import QuizDialog
-from .reader import LessonReader
+
+if TYPE_CHECKING:
+    from ...missions.lesson import Lesson
+    from ...missions.lessonruns import RunSpec
+    from .quizdialog import QuizDialog
+    from .reader import LessonReader
 
 DOCK_WIDTH = 470
 
@@ -96,9 +98,13 @@ class Learning(QObject):
 
     # --- the lesson -------------------------------------------------------------------------------
 
-    def show_lesson(self, section_id: str | None = None, path: str | Path = LESSON_FILE) -> bool:
+    def show_lesson(self, section_id: str | None = None, path: str | Path | None = None) -> bool:
         """Open the lesson dock (reading the lesson file the first time); False if the file is unusable."""
-        if self.reader is None or Path(path) != self.lesson.path:
+        from ...missions.lesson import LESSON_FILE, load_lesson
+        from ...missions.lessondata import LessonFileError
+
+        path = Path(path or LESSON_FILE)
+        if self.reader is None or path != self.lesson.path:
             try:
                 lesson = load_lesson(path)
             except LessonFileError as exc:
@@ -113,6 +119,8 @@ class Learning(QObject):
         return True
 
     def _make_reader(self, lesson: Lesson) -> None:
+        from .reader import LessonReader
+
         self.lesson = lesson
         if self.reader is not None:
             self.reader.deleteLater()
@@ -140,6 +148,9 @@ class Learning(QObject):
 
     def see(self, spec: RunSpec) -> bool:
         """Open the run's diagram as a new, unsaved copy (the example file itself stays as it is) and play it."""
+        from ...missions.lessondata import LessonFileError
+        from ...missions.lessonruns import load_run_diagram
+
         w = self.window
         try:
             diagram = load_run_diagram(spec)
@@ -160,10 +171,14 @@ class Learning(QObject):
 
     # --- the quiz ---------------------------------------------------------------------------------
 
-    def show_quiz(self, path: str | Path = QUIZ_FILE) -> bool:
+    def show_quiz(self, path: str | Path | None = None) -> bool:
         """Open the quiz window on a new round; False (with a message) if the quiz file is unusable."""
+        from ...missions.lessondata import LessonFileError
+        from ...missions.quiz import QUIZ_FILE, load_quiz
+        from .quizdialog import QuizDialog
+
         try:
-            quiz = load_quiz(path)
+            quiz = load_quiz(path or QUIZ_FILE)
         except LessonFileError as exc:
             self.window.show_error("Cannot read the quiz", str(exc))
             return False
@@ -179,6 +194,9 @@ class Learning(QObject):
         return True
 
     def _section_titles(self) -> dict[str, str]:
+        from ...missions.lesson import load_lesson
+        from ...missions.lessondata import LessonFileError
+
         lesson = self.lesson
         if lesson is None:
             try:
