@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from http.cookies import CookieError, SimpleCookie
 
 from ..core.topology import RAM, ServerHomes, state_homes
+from ..sim.causes import Cause, Why
 from ..sim.nodes import (
     ADD_TO_CART,
     FAILOVER,
@@ -52,7 +53,7 @@ class Answer:
     """What came back for one request, as the outcome and cause the report counts."""
 
     outcome: str
-    cause: tuple | None = None
+    cause: Cause | None = None
     server: str | None = None
     grant: object = None
     shown: dict[str, int] | None = None
@@ -72,7 +73,7 @@ class Tally:
     def count(self, answer: Answer, at_us: int) -> None:
         self.totals[answer.outcome] += 1
         if answer.cause is not None:
-            key = (answer.outcome, *answer.cause)
+            key = (answer.outcome, answer.cause)
             self.causes[key] += 1
             self.first_seen.setdefault(key, at_us)
 
@@ -159,11 +160,11 @@ class LoadGenerator:
                 if entry not in self.homes:  # through a load balancer: the server behind it the drill killed
                     behind = next((s for s in self.lay.servers_behind(entry) if s in self.drill.down), None)
                     if behind is not None:
-                        return Answer(FAILOVER, ("server_down_unnoticed", behind), behind)
-                return Answer(FAILOVER, ("entry_crashed", entry), entry if entry in self.homes else None)
+                        return Answer(FAILOVER, Cause.at(Why.SERVER_DOWN_UNNOTICED, behind), behind)
+                return Answer(FAILOVER, Cause.at(Why.ENTRY_CRASHED, entry), entry if entry in self.homes else None)
             self.rr[user.client] = i + 1
             return self._read(user, action, entry, resp)
-        return Answer(OUTAGE, ("no_entry", user.client, tuple(entries)))
+        return Answer(OUTAGE, Cause.no_entry(user.client, tuple(entries)))
 
     async def _request(self, user: User, action: str, entry: str):
         method, path = _ROUTES[action]
@@ -201,13 +202,13 @@ class LoadGenerator:
             if resp.headers.get("x-outage") == "no-server":
                 behind = self.lay.servers_behind(entry)
                 down = tuple(s for s in behind if s in self.drill.down) or tuple(behind)
-                return Answer(OUTAGE, ("no_server", entry, down))
+                return Answer(OUTAGE, Cause.no_server(entry, down))
             chosen = self.by_name.get(resp.headers.get("x-backend-server", ""))
             if chosen not in self.homes:  # HAProxy did not say: a server behind it that the drill took down
                 chosen = next((s for s in self.lay.servers_behind(entry) if s in self.drill.down), None)
             if chosen is not None:
-                return Answer(FAILOVER, ("server_down_unnoticed", chosen), chosen)
-            return Answer(FAILOVER, ("entry_crashed", entry))
+                return Answer(FAILOVER, Cause.at(Why.SERVER_DOWN_UNNOTICED, chosen), chosen)
+            return Answer(FAILOVER, Cause.at(Why.ENTRY_CRASHED, entry))
         self.tally.server_requests[server] += 1
         homes = self.homes[server]
         for part in filter(None, resp.headers.get("x-store-calls", "").split(",")):
@@ -221,8 +222,8 @@ class LoadGenerator:
             home = getattr(homes, role, None)
             store = home.node if home is not None else None
             if store in self.drill.failing_over:
-                return Answer(FAILOVER, ("store_failover", store), server)
-            return Answer(OUTAGE, ("store_down", store), server)
+                return Answer(FAILOVER, Cause.at(Why.STORE_FAILOVER, store), server)
+            return Answer(OUTAGE, Cause.at(Why.STORE_DOWN, store), server)
         if status == 401:
             return Answer(LOST_SESSION, self._session_cause(user, server), server)
         if action == LOGIN and status == 200:
@@ -243,27 +244,27 @@ class LoadGenerator:
                 return Answer(OK, None, server)
             was_home, was_server = user.avatar
             home = homes.uploads
-            cause = (("moved", was_server, server, was_home.place, home.place) if was_home != home
-                     else ("disk_wiped", server))
+            cause = (Cause.moved(was_server, server, was_home.place, home.place) if was_home != home
+                     else Cause.at(Why.DISK_WIPED, server))
             return Answer(LOST_FILE, cause, server)
         if status == 200:
             return Answer(OK, None, server)
         self.tally.unexpected[(status, server)] += 1
-        return Answer(FAILOVER, ("entry_crashed", server), server)
+        return Answer(FAILOVER, Cause.at(Why.ENTRY_CRASHED, server), server)
 
-    def _session_cause(self, user: User, server: str) -> tuple:
+    def _session_cause(self, user: User, server: str) -> Cause:
         if self.lay.diagram.node(server).props.get("auth") == "jwt":
             if user.token is None:
-                return ("auth_mismatch", user.cookie_server or "", server, "cookie")
-            return ("token_rejected", user.token_server or "", server)
+                return Cause.auth_mismatch(user.cookie_server or "", server, "cookie")
+            return Cause.token_rejected(user.token_server or "", server)
         if user.cookie is None:
-            return ("auth_mismatch", user.token_server or "", server, "token")
+            return Cause.auth_mismatch(user.token_server or "", server, "token")
         home = self.homes[server].sessions
         if user.cookie_home != home:
-            return ("moved", user.cookie_server, server, user.cookie_home.place, home.place)
+            return Cause.moved(user.cookie_server, server, user.cookie_home.place, home.place)
         if home.place == RAM:
-            return ("server_wiped", server)
-        return ("store_wiped", home.node)
+            return Cause.at(Why.SERVER_WIPED, server)
+        return Cause.at(Why.STORE_WIPED, home.node)
 
     def _cart(self, user: User, server: str, homes: ServerHomes, shown_raw: object) -> Answer:
         shown = {str(k): int(v) for k, v in shown_raw.items()} if isinstance(shown_raw, dict) else {}
@@ -273,11 +274,11 @@ class LoadGenerator:
         home = homes.cart
         was_home, was_server = user.cart_where[missing[0]]
         if was_home != home:
-            cause = ("moved", was_server, server, was_home.place, home.place)
+            cause = Cause.moved(was_server, server, was_home.place, home.place)
         elif home.place == RAM:
-            cause = ("server_wiped", server)
+            cause = Cause.at(Why.SERVER_WIPED, server)
         else:
-            cause = ("store_wiped", home.node)
+            cause = Cause.at(Why.STORE_WIPED, home.node)
         return Answer(LOST_DATA, cause, server, shown=shown)
 
     # --- what the user does with it (as sim.engine's _apply) -------------------------------------------
