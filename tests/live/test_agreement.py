@@ -28,7 +28,7 @@ pytestmark = [pytest.mark.live, needs_live]
 LOSS_KINDS = ("lost_sessions", "lost_files", "lost_data", "outages")
 SHORT = {"lost_sessions": "sessions", "lost_files": "files", "lost_data": "data", "outages": "outages"}
 RARE = 3
-SPEED = {"calm": 4.0, "standard": 2.0}
+SPEED = {"calm": 4.0, "standard": 2.0, "chaos": 2.0}
 FULL_TABLE = bool(os.environ.get("CI") or os.environ.get("STATEDIAGRAM_LIVE_TABLE"))
 FILES = sorted(EXAMPLES.glob("*.statediagram.json")) + sorted(MISSIONS.glob("*.statediagram.json"))
 SUBSET = [(MISSIONS / "stateless.statediagram.json", "sessions", "standard"),
@@ -46,7 +46,8 @@ def uses_postgres(diagram) -> bool:
 def rows() -> list[tuple]:
     if not FULL_TABLE:
         return SUBSET
-    return [(f, j, s) for f in FILES for j in ("sessions", "full") for s in ("calm", "standard")]
+    table = [(f, j, s) for f in FILES for j in ("sessions", "full") for s in ("calm", "standard")]
+    return table + [(EXAMPLES / "stateless-full.statediagram.json", "full", "chaos")]  # replicas take over
 
 
 def test_live_and_simulate_agree_on_verdict_and_kinds_of_loss(capsys) -> None:

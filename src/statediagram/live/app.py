@@ -175,14 +175,18 @@ class PostgresCarts:
 
     async def _execute(self, sql: str, params: tuple) -> list[tuple]:
         async with self.lock:
-            conn = await self._conn()
-            try:
-                cur = await asyncio.wait_for(conn.execute(sql, params), STORE_TIMEOUT_S * 2)
-                return await cur.fetchall() if cur.description else []
-            except (TimeoutError, self.psycopg.Error, OSError) as exc:
-                await _close_quietly(conn)
-                self.conn = None
-                raise StoreDown("cart") from exc
+            for attempt in (1, 2):  # a connection made before the database restarted fails once: make a new one
+                fresh = self.conn is None or self.conn.closed
+                conn = await self._conn()
+                try:
+                    cur = await asyncio.wait_for(conn.execute(sql, params), STORE_TIMEOUT_S * 2)
+                    return await cur.fetchall() if cur.description else []
+                except (TimeoutError, self.psycopg.Error, OSError) as exc:
+                    await _close_quietly(conn)
+                    self.conn = None
+                    if fresh or attempt == 2 or isinstance(exc, TimeoutError):
+                        raise StoreDown("cart") from exc
+            raise StoreDown("cart")
 
     async def add_to_cart(self, user: str, product: str) -> None:
         await self._execute(

@@ -29,6 +29,7 @@ from .supervisor import Supervisor
 MAX_USERS = 200  # real clients on this machine: more would measure the machine, not the design
 MIN_SPEED, MAX_SPEED = 0.5, 8.0
 WATCH_S = 0.2  # how often the children are checked for a death nobody asked for
+REPLICA_READY_S = 5.0  # bound on waiting for a store that stands for its replica to answer
 
 
 class CannotRunLive(Exception):
@@ -173,8 +174,9 @@ async def _faults(lay: Layout, plan: Plan, speed: float, sup: Supervisor, drill:
                 queue.append((back, -1, node, "failover"))
                 queue.sort(key=lambda f: (f[0], f[1]))
         elif action == "failover":
-            if node in drill.failing_over:
+            if node in drill.failing_over:  # failing over until the store answers again, as a replica would
                 await asyncio.to_thread(sup.restart, name)
+                await asyncio.to_thread(sup.wait_ready, name, REPLICA_READY_S)
                 drill.failing_over.discard(node)
                 drill.down.discard(node)
         else:

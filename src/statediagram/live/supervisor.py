@@ -197,6 +197,16 @@ class Supervisor:
             child.spec.wipe()
         self._spawn(child)  # a booted-ahead process has not touched the disk yet: it finds it blank
 
+    def wait_ready(self, name: str, timeout: float) -> bool:
+        """Wait (at most ``timeout`` seconds) until the node's process answers; True when it does."""
+        deadline = time.monotonic() + timeout
+        ready = self.children[name].spec.ready
+        while not ready():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+        return True
+
     def check_children(self) -> None:
         """Raise ChildDied when a process that should be running has exited."""
         for child in self.children.values():
