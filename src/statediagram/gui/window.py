@@ -13,12 +13,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QSizePolicy,
     QStackedWidget,
     QWidget,
 )
 
 from ..core.model import Diagram
 from ..core.topology import design_findings
+from ..missions.files import MISSION_SUFFIX
 from .actions import build_actions
 from .canvas.scene import DiagramScene
 from .canvas.view import DiagramView
@@ -203,8 +205,16 @@ class MainWindow(QMainWindow):
 
     # --- pages ---------------------------------------------------------------------------------------
 
+    def _show_page(self, page: QWidget) -> None:
+        # A stacked widget is as wide as its widest page, hidden ones included: the start page's mission cards
+        # (830 px) kept the canvas from yielding width to the lesson's dock. A hidden page asks for no room.
+        for i in range(self.pages.count()):
+            policy = QSizePolicy.Policy.Preferred if self.pages.widget(i) is page else QSizePolicy.Policy.Ignored
+            self.pages.widget(i).setSizePolicy(policy, policy)
+        self.pages.setCurrentWidget(page)
+
     def show_start(self) -> None:
-        self.pages.setCurrentWidget(self.start)
+        self._show_page(self.start)
         for dock in self.docks:
             dock.hide()
         self.missions.dock.hide()
@@ -212,7 +222,7 @@ class MainWindow(QMainWindow):
     def show_editor(self) -> None:
         if self.pages.currentWidget() is self.view:
             return
-        self.pages.setCurrentWidget(self.view)
+        self._show_page(self.view)
         for dock in self.docks:
             dock.show()  # a tabbed dock shown comes to the front: the one wanted in front is raised last
         self.missions.dock.setVisible(self.missions.session.mission is not None)
@@ -271,6 +281,8 @@ class MainWindow(QMainWindow):
             self.view.zoom_to_fit()
 
     def open_path(self, path: str) -> bool:
+        if str(path).endswith(MISSION_SUFFIX):  # `statediagram class.mission.json` opens the mission
+            return self.open_mission(str(path))
         if not self.files.maybe_save():
             return False
         if self.files.open_path(path):

@@ -67,7 +67,10 @@ def test_see_it_opens_the_example_and_starts_its_run(main, qtbot):
     run_to_end(main)
     assert sim.panel.verdict.survives is False
     assert shown(sim, "lost_sessions") > 0
-    assert main.learning.dock.isVisible()  # the lesson stays open beside the run
+    dock = main.learning.dock
+    assert dock.isVisible()  # the lesson stays open beside the run, at a width to read it
+    assert dock.width() >= 440 and dock.geometry().right() < main.view.mapTo(main, QPoint()).x()
+    assert main.view.width() >= 500  # and the canvas keeps room for the run
 
 
 def test_a_table_cell_opens_the_run_that_shows_its_claim(main, qtbot):

@@ -83,7 +83,7 @@ class Learning(QObject):
                              "then a flash quiz where the simulation says who was right."))
         box.itemAt(0).widget().setWordWrap(True)
         row = QHBoxLayout()
-        self.start_lesson = QPushButton(icons.drawn(icons.paint_help), "Read the &lesson")
+        self.start_lesson = QPushButton(icons.drawn(icons.paint_help), "&Read the lesson")
         self.start_lesson.setToolTip(self.lesson_action.toolTip())
         self.start_quiz = QPushButton("Take the flash &quiz")
         self.start_quiz.setToolTip(self.quiz_action.toolTip())
@@ -113,8 +113,11 @@ class Learning(QObject):
             self._make_reader(lesson)
         if section_id is not None:
             self.reader.show_section(section_id)
+        first = not self.dock.isVisible()
         self.dock.show()
         self.dock.raise_()
+        if first:
+            self._widen()
         self.reader.chooser.setFocus()
         return True
 
@@ -134,9 +137,13 @@ class Learning(QObject):
                                   | QDockWidget.DockWidgetFeature.DockWidgetClosable
                                   | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
             self.window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
-            self.window.resizeDocks([self.dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
             self.window.panels_menu.addAction(self.dock.toggleViewAction())
         self.dock.setWidget(self.reader)
+
+    def _widen(self) -> None:
+        """Give the lesson its reading width (the window hands spare width to the canvas otherwise)."""
+        if self.dock is not None and self.dock.isVisible() and self.dock.width() < DOCK_WIDTH:
+            self.window.resizeDocks([self.dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
 
     def choose_lesson(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.window, "Open a lesson file", str(Path.home()),
@@ -159,6 +166,7 @@ class Learning(QObject):
             return False
         if not w.files.new(diagram):
             return False  # the learner kept their unsaved work
+        self._widen()  # the editor's docks came back with the canvas: the lesson keeps its width
         w.view.zoom_to_fit()
         sim = w.simulation
         sim.controls.set_choices(spec.scenario, spec.journey)
