@@ -15,7 +15,6 @@ import argparse
 import csv
 import io
 import json
-import os
 import re
 import signal
 import sys
@@ -27,7 +26,7 @@ from .core.model import JOURNEYS
 from .core.text import brief, safe_lines, terminal_safe
 from .timelimit import RunTimedOut, time_limit
 
-SUBCOMMANDS = ("simulate", "check", "export", "missions")
+SUBCOMMANDS = ("simulate", "check", "export", "missions", "live", "deploy")
 SCENARIOS = ("calm", "standard", "chaos")
 CSV_TOTALS = ("requests", "ok", "lost_sessions", "lost_files", "lost_data", "outages", "failover_errors")
 MIN_SCALE, MAX_SCALE = 0.1, 8.0
@@ -97,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
                                      "(docs/missions.md).")
     mis.add_argument("--new", metavar="ID", help="write a template for a new mission with this id")
     mis.add_argument("--dir", default=".", metavar="DIR", help="where --new writes (default: here)")
+    from .live.commands import add_parsers
+
+    add_parsers(sub, SCENARIOS, JOURNEYS)
     return parser
 
 
@@ -125,7 +127,8 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # --help, --version, usage errors: argparse has printed what to say
         return exc.code if isinstance(exc.code, int) else 2
-    commands = {"simulate": _simulate, "check": _check, "export": _export, "missions": _missions}
+    commands = {"simulate": _simulate, "check": _check, "export": _export, "missions": _missions, "live": _live,
+                "deploy": _deploy}
     if args.command is None:
         return _open_app(None)
     previous = signal.signal(signal.SIGTERM, _terminated)
@@ -237,6 +240,24 @@ def _simulate(args: argparse.Namespace) -> int:
     return 0 if result.survives else 1
 
 
+def _live(args: argparse.Namespace) -> int:
+    diagram, _ = _load(args.file)
+    if diagram is None:
+        return 2
+    from .live.commands import run_live_command
+
+    return run_live_command(args, diagram)
+
+
+def _deploy(args: argparse.Namespace) -> int:
+    diagram, _ = _load(args.file)
+    if diagram is None:
+        return 2
+    from .live.commands import run_deploy_command
+
+    return run_deploy_command(args, diagram)
+
+
 def _check(args: argparse.Namespace) -> int:
     from .missions import MissionError, UnknownMission, find_mission
 
@@ -343,8 +364,6 @@ def _write_report(path: str, rows: list[dict[str, Any]], diagrams: dict[int, Any
 
     pictures: dict[int, bytes | None] = {}
     note = ""
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
         from .gui.files.export import thumbnail_png
     except ImportError as exc:
@@ -428,8 +447,6 @@ def _export(args: argparse.Namespace) -> int:
     if Path(args.output).suffix.lower() not in (".png", ".svg"):
         _error(f"{args.output}: the picture must end in .png or .svg")
         return 2
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
         from .gui.files.export import export_diagram
     except ImportError as exc:
