@@ -221,7 +221,7 @@ def test_check_json_and_csv_together_is_a_usage_error(capsys):
 def test_check_unknown_mission_exit_2_lists_the_ids(capsys):
     status, out, err = run(capsys, "check", str(STARTER), "--mission", "stateles")
     assert status == 2 and out == ""
-    assert "unknown mission 'stateles'" in err and "stateless, sticky, avatars, jwt, durable, cattle" in err
+    assert "unknown mission 'stateles'" in err and "stateless, sticky, avatars, jwt, durable, cattle, realtime" in err
 
 
 def test_check_grades_an_exported_png_by_its_text_chunk(capsys, tmp_path):
@@ -262,7 +262,7 @@ def test_missions_lists_ids_and_titles(capsys):
     assert status == 0
     assert out.splitlines()[0].split(None, 1) == ["stateless", "Make it stateless"]
     assert {line.split()[0] for line in out.splitlines()} == {"stateless", "sticky", "avatars", "jwt", "durable",
-                                                               "cattle"}
+                                                               "cattle", "realtime"}
 
 
 def test_no_arguments_opens_the_app_and_a_file_opens_in_it(monkeypatch):

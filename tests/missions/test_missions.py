@@ -18,7 +18,8 @@ REPLICATED = (("cache", "redis", {"replicas": 1}), ("db", "postgres", {"replicas
 def test_missions_are_listed_with_the_lesson_first_and_every_one_has_rules_from_the_vocabulary():
     missions = list_missions()
     assert missions[0].id == "stateless" and missions[0].title == "Make it stateless"
-    assert [m.id for m in missions] == ["stateless", "sticky", "avatars", "jwt", "durable", "cattle"]
+    assert [m.id for m in missions] == ["stateless", "sticky", "avatars", "jwt", "durable", "cattle",
+                                           "realtime"]
     for m in missions:
         assert m.goal and m.hints and m.situation and m.starter_path.is_file()
         assert m.rules and {r.name for r in m.rules} <= set(RULES) and m.checklist()
@@ -47,7 +48,7 @@ def test_unknown_mission_is_a_key_error_naming_the_known_ones():
         get_mission("nope")
     assert isinstance(info.value, UnknownMission)
     assert str(info.value) == ("unknown mission 'nope'; missions are: stateless, sticky, avatars, jwt, durable, "
-                               "cattle")
+                               "cattle, realtime")
 
 
 def test_sticky_mission_wants_a_balancer_that_is_not_sticky():

@@ -22,7 +22,7 @@ from typing import Any
 from ..core.catalog import Role
 from ..core.model import Diagram
 from .haproxy import haproxy_config
-from .kinds import APP_PORT, LIVE_KINDS
+from .kinds import APP_PORT, LIVE_KINDS, kinds_not_live
 from .layout import Address, Layout, layout, server_env
 
 HOST_PORTS = {Role.BALANCER: 8080, Role.SERVER: 8100}  # entries a client reaches are published from here on
@@ -247,6 +247,9 @@ def _k8s_env(key: str, value: str) -> dict[str, Any]:
 
 def deployment_files(diagram: Diagram, kubernetes: bool = False) -> dict[str, str]:
     """Every file of the deployment, by relative path."""
+    skipped = kinds_not_live(diagram)
+    if skipped:
+        raise DeployError(f"deploy cannot run these kinds yet: {', '.join(skipped)}")
     lay = layout(diagram)
     secrets_env = {"JWT_SECRET": secrets.token_hex(32), "POSTGRES_PASSWORD": secrets.token_hex(16),
                    "MINIO_ROOT_PASSWORD": secrets.token_hex(16)}

@@ -48,6 +48,13 @@ def live_kind(kind: str) -> LiveKind | None:
     return LIVE_KINDS.get(kind)
 
 
+def kinds_not_live(diagram) -> list[str]:
+    """The kinds in ``diagram`` that live mode and deploy cannot run yet (clients run as load, not processes)."""
+    from ..core.catalog import Role, role_of
+
+    return sorted({n.kind for n in diagram.nodes if n.kind not in LIVE_KINDS and role_of(n.kind) != Role.USERS})
+
+
 def _pg_url(host: str, port: int, password: str) -> str:
     auth = f"{PG_USER}:{password}" if password else PG_USER
     return f"postgresql://{auth}@{host}:{port}/{PG_DB}"

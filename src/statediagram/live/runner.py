@@ -20,7 +20,7 @@ from ..core.model import Diagram
 from ..sim.kinds import sim_kind
 from ..sim.scenario import SECOND, Plan
 from . import require_modules
-from .kinds import LIVE_KINDS
+from .kinds import kinds_not_live
 from .layout import Layout, layout
 from .load import Drill, LoadGenerator, Tally
 from .services import build_specs
@@ -70,7 +70,7 @@ def check_runnable(diagram: Diagram) -> None:
     if users > MAX_USERS:
         raise CannotRunLive(f"live mode runs at most {MAX_USERS} users as real clients on this machine; this "
                             f"design has {users}. Lower the clients' users, or run statediagram simulate.")
-    skipped = sorted({n.kind for n in diagram.nodes if n.kind not in LIVE_KINDS and role_of(n.kind) != Role.USERS})
+    skipped = kinds_not_live(diagram)
     if skipped:
         raise CannotRunLive(f"live mode cannot run these kinds yet: {', '.join(skipped)}")
 

@@ -199,7 +199,7 @@ def test_the_window_starts_without_loading_the_lesson_or_the_quiz():
 def test_a_run_this_version_cannot_make_is_a_message(main):
     from statediagram.missions.lessonruns import RunSpec
 
-    assert main.learning.see(RunSpec("jwt", "standard", "chat")) is False
+    assert main.learning.see(RunSpec("jwt", "standard", "multiplayer")) is False
     ((title, text),) = main.errors
-    assert title.startswith("Cannot") and "journey 'chat'" in text
+    assert title.startswith("Cannot") and "journey 'multiplayer'" in text
     assert main.simulation.controller.replay is None
