@@ -179,7 +179,7 @@ def trace_of(diagram, scenario: str | None, journey: str) -> tuple[Any, Any]:
                      sorted(r.shown.items()) if r.shown is not None else None] for r in replay.requests]
         report = replay.report
         trace = {"requests": requests, "events": replay.engine.events, "snapshots": replay.snapshots,
-                 "report": report_json(report.to_json() if hasattr(report, "to_json") else report),
+                 "report": report_json(report),
                  "stores": store_contents(replay.engine)}
         say, badge, where = _words_functions()
         homes = state_homes(diagram)
