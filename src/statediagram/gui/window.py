@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication
@@ -12,12 +13,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QSizePolicy,
     QStackedWidget,
     QWidget,
 )
 
 from ..core.model import Diagram
 from ..core.topology import design_findings
+from ..missions.files import MISSION_SUFFIX
 from .actions import build_actions
 from .canvas.scene import DiagramScene
 from .canvas.view import DiagramView
@@ -35,6 +38,9 @@ from .missions.progress import MissionProgress
 from .plain_text import menu_text, message, tip
 from .start import StartView
 from .warmup import warm_up_imports
+
+if TYPE_CHECKING:  # the simulation itself is imported when it is built, after the first paint
+    from .simulation.part import Simulation
 
 FINDINGS_DELAY_MS = 120
 SIMULATION_AFTER_MS = 150  # after the first paint, on a 2-core machine
@@ -74,11 +80,10 @@ class MainWindow(QMainWindow):
         self.palette = Palette()
         self.properties = PropertiesPanel(self.editor)
         self.findings = FindingsList()
-        self.docks = [
-            self._dock("Components", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea),
-            self._dock("Properties", self.properties, Qt.DockWidgetArea.RightDockWidgetArea),
-            self._dock("Design findings", self.findings, Qt.DockWidgetArea.RightDockWidgetArea),
-        ]
+        self.palette_dock = self._dock("Components", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.properties_dock = self._dock("Properties", self.properties, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.findings_dock = self._dock("Design findings", self.findings, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.docks = [self.palette_dock, self.properties_dock, self.findings_dock]  # shown with the canvas page
         self.zoom_label = QLabel("100%")
         # A fixed width: the text changes every zoom frame, the status bar's layout must not follow it.
         self.zoom_label.setFixedWidth(self.zoom_label.fontMetrics().horizontalAdvance("0000%") + 8)
@@ -93,7 +98,8 @@ class MainWindow(QMainWindow):
         self.learning = install_learning(self)  # the lesson dock and the quiz, read when first opened
         for dock in self.docks:
             self.panels_menu.addAction(dock.toggleViewAction())
-        self.missions = install_missions(self, progress or MissionProgress(), self.simulate_menu.menuAction())
+        self.missions = install_missions(self, progress or MissionProgress(), self.simulate_menu.menuAction(),
+                                         below=self.docks[0])
         self.start.set_missions(self.missions.browser)
         self._findings_timer = QTimer(self)
         self._findings_timer.setSingleShot(True)
@@ -113,6 +119,7 @@ class MainWindow(QMainWindow):
         self.doc.undo_stack.indexChanged.connect(self._mission_edited)
         self.doc.topology_changed.connect(self._findings_timer.start)
         self.palette.add_requested.connect(self.view.add_at_centre)
+        self.scene.selectionChanged.connect(self._selection_changed)
         self.findings.nodes_chosen.connect(self.select_nodes)
         self.view.zoom_changed.connect(self._show_zoom)
         self.start.new_requested.connect(self.new_diagram)
@@ -122,10 +129,10 @@ class MainWindow(QMainWindow):
         self.update_title()
         self.show_start()
 
-        # The simulation (its bar, panel, canvas layer and the engine behind them) is installed just after the
+        # The simulation (its bar, panel, canvas layer and the engine behind them) is built just after the
         # window's first paint: a faster start, and nothing moves, since the start page shows none of it and its
         # menu is already in place.
-        self._simulation = None
+        self._simulation: Simulation | None = None
         warm_up_imports()  # networkx for the findings, the simulation's libraries: off the GUI thread
         # With the window as the timer's context: a window destroyed sooner is never called.
         QTimer.singleShot(SIMULATION_AFTER_MS, self, lambda: self.simulation)
@@ -143,27 +150,71 @@ class MainWindow(QMainWindow):
         self.zoom_label.setText(f"{round(zoom * 100)}%")
 
     @property
-    def simulation(self):
-        """The installed simulation (installed on first use if the window has not yet done it)."""
+    def simulation(self) -> Simulation:
+        """The simulation, a part of this window (built on first use if the window has not yet done it)."""
         if self._simulation is None:
-            from .simulation import install_in_main_window
+            from .simulation import build_simulation
 
-            self._simulation = install_in_main_window(self)
+            self._simulation = build_simulation(self)
+            if self.pages.currentWidget() is self.view:
+                self.properties_dock.raise_()  # no run yet: the canvas stays on the editor's side
         return self._simulation
 
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+    def run_shown(self) -> bool:
+        """Whether a run is on the canvas (the simulation's bar and panel then matter more than the editor's)."""
+        return self._simulation is not None and self._simulation.controller.active
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea,
+              features: QDockWidget.DockWidgetFeature | None = None) -> QDockWidget:
         dock = QDockWidget(title, self)
-        dock.setObjectName(title.replace(" ", "_"))
+        dock.setObjectName(title.replace(" ", "_"))  # for saving the window's layout; never looked up
         dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+        dock.setFeatures(features if features is not None else QDockWidget.DockWidgetFeature.DockWidgetMovable
                          | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(area, dock)
         return dock
 
+    # --- what the window offers the simulation (simulation/part.py's RunHost) -------------------------
+
+    def selected_node(self) -> str | None:
+        ids = self.scene.selected_node_ids()
+        return ids[0] if ids else None
+
+    def place_run_bar(self, bar: QWidget, title: str) -> QDockWidget:
+        dock = self._dock(title, bar, Qt.DockWidgetArea.BottomDockWidgetArea,
+                          QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        return self._shown_with_the_canvas(dock)
+
+    def place_run_panel(self, panel: QWidget, title: str) -> QDockWidget:
+        dock = self._dock(title, panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.properties_dock, dock)  # one place on the right: the run's or the properties
+        # A few lines of findings; the rest of the height for the verdict and metrics.
+        self.resizeDocks([dock, self.findings_dock], [640, 150], Qt.Orientation.Vertical)
+        return self._shown_with_the_canvas(dock)
+
+    def _shown_with_the_canvas(self, dock: QDockWidget) -> QDockWidget:
+        self.docks.append(dock)
+        self.panels_menu.addAction(dock.toggleViewAction())
+        dock.setVisible(self.pages.currentWidget() is self.view)
+        return dock
+
+    def _selection_changed(self) -> None:
+        # No run shown and a node chosen: its properties are what the learner wants to see.
+        if not self.run_shown() and self.scene.selected_node_ids():
+            self.properties_dock.raise_()
+
     # --- pages ---------------------------------------------------------------------------------------
 
+    def _show_page(self, page: QWidget) -> None:
+        # A stacked widget is as wide as its widest page, hidden ones included: the start page's mission cards
+        # (830 px) kept the canvas from yielding width to the lesson's dock. A hidden page asks for no room.
+        for i in range(self.pages.count()):
+            policy = QSizePolicy.Policy.Preferred if self.pages.widget(i) is page else QSizePolicy.Policy.Ignored
+            self.pages.widget(i).setSizePolicy(policy, policy)
+        self.pages.setCurrentWidget(page)
+
     def show_start(self) -> None:
-        self.pages.setCurrentWidget(self.start)
+        self._show_page(self.start)
         for dock in self.docks:
             dock.hide()
         self.missions.dock.hide()
@@ -171,10 +222,12 @@ class MainWindow(QMainWindow):
     def show_editor(self) -> None:
         if self.pages.currentWidget() is self.view:
             return
-        self.pages.setCurrentWidget(self.view)
+        self._show_page(self.view)
         for dock in self.docks:
-            dock.show()
+            dock.show()  # a tabbed dock shown comes to the front: the one wanted in front is raised last
         self.missions.dock.setVisible(self.missions.session.mission is not None)
+        if not self.run_shown():
+            self.properties_dock.raise_()  # with no run to show, the canvas opens on the editor's side
         self.view.setFocus()
 
     def update_title(self) -> None:
@@ -228,6 +281,8 @@ class MainWindow(QMainWindow):
             self.view.zoom_to_fit()
 
     def open_path(self, path: str) -> bool:
+        if str(path).endswith(MISSION_SUFFIX):  # `statediagram class.mission.json` opens the mission
+            return self.open_mission(str(path))
         if not self.files.maybe_save():
             return False
         if self.files.open_path(path):
@@ -273,7 +328,11 @@ class MainWindow(QMainWindow):
     def show_mission_panel(self, shown: bool) -> None:
         self.missions.dock.setVisible(shown and self.pages.currentWidget() is self.view)
         if shown:
-            self.missions.dock.raise_()
+            # The palette keeps the height of its entries; the mission gets the rest of the left column.
+            self.resizeDocks([self.docks[0], self.missions.dock], [260, max(400, self.height() - 360)],
+                             Qt.Orientation.Vertical)
+            # The panel narrows the canvas once the layout settles: fit the starter to the canvas it then has.
+            QTimer.singleShot(0, self, self.view.zoom_to_fit)
 
     def mission_starter(self) -> tuple[Diagram, str]:
         """The open mission's starter and its name (the first mission's when none is open), for Compare."""

@@ -14,7 +14,6 @@ from __future__ import annotations
 import heapq
 import random
 from collections import Counter
-from collections.abc import Callable
 
 from ..core.catalog import KINDS, Role, kinds_with
 from ..core.model import Diagram
@@ -66,7 +65,6 @@ class Engine:
         plan: Plan,
         redis_url: str | None = None,
         record_trace: bool = False,
-        on_request: Callable[[Request], None] | None = None,
     ) -> None:
         self.diagram = diagram
         self.plan = plan
@@ -74,7 +72,6 @@ class Engine:
         self.now = 0
         self.rng = random.Random(plan.seed)
         self.record = record_trace
-        self.on_request = on_request
         self.requests: list[Request] = []  # kept only when recording a trace
         self.events: list[tuple[int, str, str, str]] = []  # (t, what, node, detail): faults, health, failover
         self.totals: Counter[str] = Counter()
@@ -241,8 +238,6 @@ class Engine:
             key = (outcome, req.cause)
             self.causes[key] += 1
             self.first_seen.setdefault(key, req.t_reply)
-        if self.on_request is not None:
-            self.on_request(req)
         action = req.action
         if outcome == OK:
             if action == LOGIN:

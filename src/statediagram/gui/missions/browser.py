@@ -104,6 +104,9 @@ class MissionBrowser(QWidget):
         from ..files.export import thumbnail_image
 
         for card in self.cards.values():
-            image = thumbnail_image(card.mission.load_starter(), THUMB.width(), THUMB.height())
+            # Drawn at half size (the canvas's words and badges show from there), then shrunk smoothly: below
+            # half size the items would draw their far-out blocks instead.
+            image = thumbnail_image(card.mission.load_starter(), 4 * THUMB.width(), 4 * THUMB.height())
+            image = image.scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
             card.set_picture(QPixmap.fromImage(image))
         self._drawn = True

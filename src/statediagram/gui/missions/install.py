@@ -30,9 +30,10 @@ class InstalledMissions:
     open_file: QAction
 
 
-def install_missions(window: QMainWindow, progress: MissionProgress, before: QAction | None = None
-                     ) -> InstalledMissions:
-    """Browser, menu (placed before ``before`` in the menu bar), panel and session, wired to ``window``."""
+def install_missions(window: QMainWindow, progress: MissionProgress, before: QAction | None = None,
+                     below: QDockWidget | None = None) -> InstalledMissions:
+    """Browser, menu (placed before ``before`` in the menu bar), panel (docked under ``below``, else on the
+    left) and session, wired to ``window``."""
     missions = list_missions()
     session = MissionSession(window, progress, window)
     browser = MissionBrowser(missions)
@@ -41,7 +42,12 @@ def install_missions(window: QMainWindow, progress: MissionProgress, before: QAc
     dock.setObjectName("Mission")
     dock.setWidget(panel)
     dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)  # always there while a mission is open
-    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+    if below is not None:
+        # Under the palette: the left column is tall and the palette short, so the goal, hints and reasons
+        # get most of the window's height.
+        window.splitDockWidget(below, dock, Qt.Orientation.Vertical)
+        window.resizeDocks([below, dock], [260, 640], Qt.Orientation.Vertical)
     dock.hide()
 
     menu = QMenu("&Missions", window)

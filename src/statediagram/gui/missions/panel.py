@@ -93,6 +93,9 @@ class MissionPanel(QWidget):
         self.result = plain()
         self.result.setWordWrap(True)
         self.result.hide()
+        self.result_detail = plain()
+        self.result_detail.setWordWrap(True)
+        self.result_detail.hide()
         self.reasons = QListWidget()
         self.reasons.setObjectName("missionReasons")
         self.reasons.setWordWrap(True)
@@ -114,6 +117,7 @@ class MissionPanel(QWidget):
         row.addWidget(self.start_over_button)
         outer.addWidget(self.check_button)
         outer.addWidget(self.result)
+        outer.addWidget(self.result_detail)
         outer.addWidget(self.reasons)
         outer.addWidget(self.next_button)
         outer.addLayout(row)
@@ -144,6 +148,7 @@ class MissionPanel(QWidget):
 
     def clear_result(self) -> None:
         self.result.hide()
+        self.result_detail.hide()
         self.reasons.hide()
         self.reasons.clear()
         self.next_button.hide()
@@ -153,7 +158,9 @@ class MissionPanel(QWidget):
         self.result.show()
         if result.passed:
             self.result.setStyleSheet(PASSED_STYLE)
-            self.result.setText("★ Mission complete! ★\n" + (result.reasons[0] if result.reasons else ""))
+            self.result.setText(f"★ Mission complete! ★\n{self.mission.title if self.mission else ''}")
+            self.result_detail.setText(result.reasons[0] if result.reasons else "")
+            self.result_detail.show()
             self.reasons.hide()
             if next_mission is not None:
                 self.next_button.setText(f"Next mission: {next_mission.title} →")
@@ -163,9 +170,10 @@ class MissionPanel(QWidget):
                 self.next_button.hide()
             return
         self.next_button.hide()
+        self.result_detail.hide()
         self.result.setStyleSheet(FAILED_STYLE)
-        count = len(result.problems)
-        self.result.setText(f"✗ Not yet: {count} {'thing' if count == 1 else 'things'} to fix")
+        count = len({p.rule for p in result.problems})  # the run's losses are one thing: its verdict
+        self.result.setText(f"✗ Not passed yet: {count} {'rule fails' if count == 1 else 'rules fail'}")
         for problem in result.problems:
             item = QListWidgetItem(problem.reason)
             item.setData(NODES_ROLE, list(problem.nodes))
