@@ -192,11 +192,8 @@ def trace_of(diagram, scenario: str | None, journey: str) -> tuple[Any, Any]:
 
 def _words_functions():
     """The app's sentences about one failed request: (narration, badge text, badge node)."""
-    try:
-        from statediagram.sim.wording import badge_node, badge_text, narrate
-    except ImportError:
-        from statediagram.gui.simulation.narrate import narrate
-        from statediagram.gui.simulation.style import badge_node, badge_text
+    from statediagram.sim.wording import badge_node, badge_text, narrate
+
     return narrate, badge_text, badge_node
 
 
