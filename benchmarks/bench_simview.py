@@ -3,7 +3,6 @@
 anywhere in a 10-minute run, and memory over a long play. Offscreen; prints figures.
 
 Targets: frame (update + paint) <= 8 ms median; no block > 50 ms; a scrub <= 100 ms; memory flat while playing.
-``--standalone`` adds the frame figure of the stand-alone SimulationWindow.
 """
 
 from __future__ import annotations
@@ -20,11 +19,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _HOME = tempfile.mkdtemp(prefix="statediagram-bench-")  # recent files and autosaves go here, not to the user's
 os.environ["XDG_DATA_HOME"] = os.environ["XDG_CONFIG_HOME"] = _HOME
 
-from PySide6.QtCore import QEventLoop, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from statediagram.core import Diagram, Fault, Link, Node, ScenarioSpec  # noqa: E402
-from statediagram.gui.simulation.window import SimulationWindow  # noqa: E402
 from statediagram.gui.window import MainWindow  # noqa: E402
 from statediagram.sim.scenario import SECOND  # noqa: E402
 
@@ -100,15 +98,6 @@ def open_in_editor(d: Diagram) -> Shown:
     w.view.zoom_to_fit()
     QApplication.processEvents()
     return Shown(w, w.view, w.simulation)
-
-
-def open_standalone(d: Diagram) -> Shown:
-    w = SimulationWindow(d)
-    w.resize(1400, 900)
-    w.show()
-    QApplication.processEvents()
-    w.view.fitInView(w.scene.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
-    return Shown(w, w.view, w.sim)
 
 
 def frame_benchmark(shown: Shown, where: str) -> None:
@@ -255,8 +244,6 @@ def blocking_benchmark(shown: Shown) -> None:
 def main() -> None:
     app = QApplication.instance() or QApplication(sys.argv)
     frame_benchmark(open_in_editor(wide_diagram(200)), "editor")
-    if "--standalone" in sys.argv:
-        frame_benchmark(open_standalone(wide_diagram(200)), "stand-alone")
     blocking_benchmark(open_in_editor(ten_minutes()))
     del app
 

@@ -87,3 +87,12 @@ def test_the_canvas_draws_without_knowing_the_editor_the_files_or_the_run():
         if module.startswith(f"{GUI}.canvas"):
             reached = [m for m in nx.descendants(graph, module) if m.startswith(above)]
             assert reached == [], f"{module} imports {reached}"
+
+
+def test_no_part_of_the_window_is_found_by_its_name():
+    """Parts are handed their places (the window's RunHost, the view's input router), never looked up by an
+    object name or a title, which breaks silently when a title is reworded."""
+    for path in sorted((PACKAGE / "gui").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for lookup in ("findChild(", "findChildren(", "objectName() ==", ".text() == \"&"):
+            assert lookup not in text, f"{path.relative_to(PACKAGE)} looks a part up by name: {lookup}"

@@ -35,7 +35,6 @@ class ActionsHost(Protocol):
 
     def new_diagram(self) -> None: ...
     def open_diagram(self) -> None: ...
-    def open_mission(self) -> None: ...
     def export_picture(self, suffix: str, scale: float, transparent: bool) -> None: ...
     def rename_selected(self) -> None: ...
     def toggle_snap(self) -> None: ...
@@ -69,8 +68,6 @@ def build_actions(w: ActionsHost) -> SimpleNamespace:
     a = SimpleNamespace()
     a.new = _action(w, "&New", w.new_diagram, [Key.New], "Start a new, empty diagram")
     a.open = _action(w, "&Open…", w.open_diagram, [Key.Open], "Open a diagram file or an exported PNG")
-    a.mission = _action(w, "Start the &Mission “Make it stateless”", w.open_mission, [],
-                        "Open the starter diagram of the stateless mission")
     a.save = _action(w, "&Save", w.files.save, [Key.Save], "Save the diagram")
     a.save_as = _action(w, "Save &As…", w.files.save_as, [Key.SaveAs], "Save the diagram under a new name")
     a.export_png = _action(w, "Export &PNG…", lambda: w.export_picture(".png", 1.0, False), ["Ctrl+E"],
@@ -117,7 +114,7 @@ def build_actions(w: ActionsHost) -> SimpleNamespace:
     a.howto = _action(w, "&How to Draw", w.show_help, [Key.HelpContents])
 
     menu = w.menuBar().addMenu("&File")
-    for item in (a.new, a.open, a.mission):
+    for item in (a.new, a.open):
         menu.addAction(item)
     a.recent_menu = menu.addMenu("Open &Recent")
     menu.addSeparator()

@@ -1,4 +1,4 @@
-"""The start view: New diagram, Open, the first mission, recent files."""
+"""The start view: New diagram, Open, every mission (the mission browser), recent files."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from . import icons
+from .plain_text import tip
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 
@@ -24,7 +24,6 @@ PATH_ROLE = Qt.ItemDataRole.UserRole
 class StartView(QWidget):
     new_requested = Signal()
     open_requested = Signal()
-    mission_requested = Signal()
     recent_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -33,7 +32,7 @@ class StartView(QWidget):
         outer = QHBoxLayout(self)
         outer.addStretch(1)
         column = QVBoxLayout()
-        outer.addLayout(column, 2)
+        outer.addLayout(column, 6)
         outer.addStretch(1)
         column.addStretch(1)
         title = QLabel("<h1>statediagram</h1>"
@@ -50,36 +49,31 @@ class StartView(QWidget):
             b.setIconSize(QSize(20, 20))
             buttons.addWidget(b)
         column.addLayout(buttons)
-        mission = QFrame()
-        mission.setFrameShape(QFrame.Shape.StyledPanel)
-        box = QVBoxLayout(mission)
-        box.addWidget(QLabel(
-            "<b>Mission: Make it stateless</b><br>Two servers keep logged-in users in their own RAM, so a "
-            "user sent to the other server is logged out. Add one shared Redis so any server can serve "
-            "any user, even after a crash."
-        ))
-        box.itemAt(0).widget().setWordWrap(True)
-        self.mission_button = QPushButton(icons.drawn(icons.paint_mission), "Start the &mission")
-        self.mission_button.setToolTip("Open the mission's starter diagram")
-        self.mission_button.setIconSize(QSize(20, 20))
-        box.addWidget(self.mission_button, 0, Qt.AlignmentFlag.AlignLeft)
-        column.addWidget(mission)
+        column.addWidget(QLabel("<b>Missions</b> — the lesson, one problem at a time"))
+        self.missions_box = QVBoxLayout()
+        column.addLayout(self.missions_box)
+        self.mission_button: QPushButton | None = None  # the first mission's Open button, once missions are in
         self.entries = QVBoxLayout()  # what other parts of the app add (the lesson and the quiz)
         column.addLayout(self.entries)
         column.addWidget(QLabel("<b>Recent files</b>"))
         self.recent = QListWidget()
         self.recent.setObjectName("recentFiles")
         self.recent.setAccessibleName("Recent files")
-        self.recent.setMaximumHeight(170)
+        self.recent.setMaximumHeight(130)
         column.addWidget(self.recent)
         column.addStretch(2)
         self.new_button.clicked.connect(self.new_requested)
         self.open_button.clicked.connect(self.open_requested)
-        self.mission_button.clicked.connect(self.mission_requested)
         self.recent.itemActivated.connect(lambda item: self.recent_requested.emit(item.data(PATH_ROLE)))
 
+    def set_missions(self, browser) -> None:
+        """Show the mission browser (its cards in lesson order) between the buttons and the recent files."""
+        self.missions_box.addWidget(browser)
+        first = next(iter(browser.cards.values()), None)
+        self.mission_button = first.open_button if first is not None else None
+
     def add_entry(self, widget: QWidget) -> None:
-        """Add a panel below the mission, above the recent files."""
+        """Add a panel below the missions, above the recent files."""
         self.entries.addWidget(widget)
 
     def set_recent(self, paths: list[str]) -> None:
@@ -87,7 +81,7 @@ class StartView(QWidget):
         for path in paths:
             item = QListWidgetItem(f"{Path(path).name}  —  {Path(path).parent}")
             item.setData(PATH_ROLE, path)
-            item.setToolTip(path)
+            item.setToolTip(tip(path))
             self.recent.addItem(item)
         if not paths:
             item = QListWidgetItem("No recent files yet.")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication
@@ -13,11 +13,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QSizePolicy,
     QStackedWidget,
     QWidget,
 )
 
-from ..core.fileio import parse_diagram
 from ..core.model import Diagram
 from ..core.topology import design_findings
 from .actions import build_actions
@@ -31,12 +31,19 @@ from .editing.properties import PropertiesPanel
 from .files.autosave import Autosaver, Recovery, find_recoveries
 from .files.open_save import FileController, read_recent
 from .learn import install_learning
+from .missions.install import find as find_mission_or_say_why
+from .missions.install import install_missions
+from .missions.progress import MissionProgress
+from .plain_text import menu_text, message, tip
 from .start import StartView
 from .warmup import warm_up_imports
 
+if TYPE_CHECKING:  # the simulation itself is imported when it is built, after the first paint
+    from .simulation.part import Simulation
+
 FINDINGS_DELAY_MS = 120
 SIMULATION_AFTER_MS = 150  # after the first paint, on a 2-core machine
-MISSION_FILE = "stateless.statediagram.json"
+FIRST_MISSION = "stateless"
 
 
 def initial_size() -> tuple[int, int]:
@@ -49,7 +56,7 @@ def initial_size() -> tuple[int, int]:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, autosave_ms: int | None = None) -> None:
+    def __init__(self, autosave_ms: int | None = None, progress: MissionProgress | None = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.resize(*initial_size())
@@ -72,11 +79,10 @@ class MainWindow(QMainWindow):
         self.palette = Palette()
         self.properties = PropertiesPanel(self.editor)
         self.findings = FindingsList()
-        self.docks = [
-            self._dock("Components", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea),
-            self._dock("Properties", self.properties, Qt.DockWidgetArea.RightDockWidgetArea),
-            self._dock("Design findings", self.findings, Qt.DockWidgetArea.RightDockWidgetArea),
-        ]
+        self.palette_dock = self._dock("Components", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.properties_dock = self._dock("Properties", self.properties, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.findings_dock = self._dock("Design findings", self.findings, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.docks = [self.palette_dock, self.properties_dock, self.findings_dock]  # shown with the canvas page
         self.zoom_label = QLabel("100%")
         # A fixed width: the text changes every zoom frame, the status bar's layout must not follow it.
         self.zoom_label.setFixedWidth(self.zoom_label.fontMetrics().horizontalAdvance("0000%") + 8)
@@ -91,6 +97,9 @@ class MainWindow(QMainWindow):
         self.learning = install_learning(self)  # the lesson dock and the quiz, read when first opened
         for dock in self.docks:
             self.panels_menu.addAction(dock.toggleViewAction())
+        self.missions = install_missions(self, progress or MissionProgress(), self.simulate_menu.menuAction(),
+                                         below=self.docks[0])
+        self.start.set_missions(self.missions.browser)
         self._findings_timer = QTimer(self)
         self._findings_timer.setSingleShot(True)
         self._findings_timer.setInterval(FINDINGS_DELAY_MS)
@@ -106,22 +115,23 @@ class MainWindow(QMainWindow):
         # cleared during teardown cannot call into a deleted window.
         self.doc.undo_stack.cleanChanged.connect(self._clean_changed)
         self.doc.undo_stack.indexChanged.connect(self._index_changed)
+        self.doc.undo_stack.indexChanged.connect(self._mission_edited)
         self.doc.topology_changed.connect(self._findings_timer.start)
         self.palette.add_requested.connect(self.view.add_at_centre)
+        self.scene.selectionChanged.connect(self._selection_changed)
         self.findings.nodes_chosen.connect(self.select_nodes)
         self.view.zoom_changed.connect(self._show_zoom)
         self.start.new_requested.connect(self.new_diagram)
         self.start.open_requested.connect(self.open_diagram)
-        self.start.mission_requested.connect(self.open_mission)
         self.start.recent_requested.connect(self.open_path)
         self.refresh_recent()
         self.update_title()
         self.show_start()
 
-        # The simulation (its bar, panel, canvas layer and the engine behind them) is installed just after the
+        # The simulation (its bar, panel, canvas layer and the engine behind them) is built just after the
         # window's first paint: a faster start, and nothing moves, since the start page shows none of it and its
         # menu is already in place.
-        self._simulation = None
+        self._simulation: Simulation | None = None
         warm_up_imports()  # networkx for the findings, the simulation's libraries: off the GUI thread
         # With the window as the timer's context: a window destroyed sooner is never called.
         QTimer.singleShot(SIMULATION_AFTER_MS, self, lambda: self.simulation)
@@ -132,40 +142,91 @@ class MainWindow(QMainWindow):
     def _index_changed(self, _index: int) -> None:
         self.show_editor()
 
+    def _mission_edited(self, _index: int) -> None:
+        self.missions.session.edited()
+
     def _show_zoom(self, zoom: float) -> None:
         self.zoom_label.setText(f"{round(zoom * 100)}%")
 
     @property
-    def simulation(self):
-        """The installed simulation (installed on first use if the window has not yet done it)."""
+    def simulation(self) -> Simulation:
+        """The simulation, a part of this window (built on first use if the window has not yet done it)."""
         if self._simulation is None:
-            from .simulation import install_in_main_window
+            from .simulation import build_simulation
 
-            self._simulation = install_in_main_window(self)
+            self._simulation = build_simulation(self)
+            if self.pages.currentWidget() is self.view:
+                self.properties_dock.raise_()  # no run yet: the canvas stays on the editor's side
         return self._simulation
 
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+    def run_shown(self) -> bool:
+        """Whether a run is on the canvas (the simulation's bar and panel then matter more than the editor's)."""
+        return self._simulation is not None and self._simulation.controller.active
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea,
+              features: QDockWidget.DockWidgetFeature | None = None) -> QDockWidget:
         dock = QDockWidget(title, self)
-        dock.setObjectName(title.replace(" ", "_"))
+        dock.setObjectName(title.replace(" ", "_"))  # for saving the window's layout; never looked up
         dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+        dock.setFeatures(features if features is not None else QDockWidget.DockWidgetFeature.DockWidgetMovable
                          | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(area, dock)
         return dock
 
+    # --- what the window offers the simulation (simulation/part.py's RunHost) -------------------------
+
+    def selected_node(self) -> str | None:
+        ids = self.scene.selected_node_ids()
+        return ids[0] if ids else None
+
+    def place_run_bar(self, bar: QWidget, title: str) -> QDockWidget:
+        dock = self._dock(title, bar, Qt.DockWidgetArea.BottomDockWidgetArea,
+                          QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        return self._shown_with_the_canvas(dock)
+
+    def place_run_panel(self, panel: QWidget, title: str) -> QDockWidget:
+        dock = self._dock(title, panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.properties_dock, dock)  # one place on the right: the run's or the properties
+        # A few lines of findings; the rest of the height for the verdict and metrics.
+        self.resizeDocks([dock, self.findings_dock], [640, 150], Qt.Orientation.Vertical)
+        return self._shown_with_the_canvas(dock)
+
+    def _shown_with_the_canvas(self, dock: QDockWidget) -> QDockWidget:
+        self.docks.append(dock)
+        self.panels_menu.addAction(dock.toggleViewAction())
+        dock.setVisible(self.pages.currentWidget() is self.view)
+        return dock
+
+    def _selection_changed(self) -> None:
+        # No run shown and a node chosen: its properties are what the learner wants to see.
+        if not self.run_shown() and self.scene.selected_node_ids():
+            self.properties_dock.raise_()
+
     # --- pages ---------------------------------------------------------------------------------------
 
+    def _show_page(self, page: QWidget) -> None:
+        # A stacked widget is as wide as its widest page, hidden ones included: the start page's mission cards
+        # (830 px) kept the canvas from yielding width to the lesson's dock. A hidden page asks for no room.
+        for i in range(self.pages.count()):
+            policy = QSizePolicy.Policy.Preferred if self.pages.widget(i) is page else QSizePolicy.Policy.Ignored
+            self.pages.widget(i).setSizePolicy(policy, policy)
+        self.pages.setCurrentWidget(page)
+
     def show_start(self) -> None:
-        self.pages.setCurrentWidget(self.start)
+        self._show_page(self.start)
         for dock in self.docks:
             dock.hide()
+        self.missions.dock.hide()
 
     def show_editor(self) -> None:
         if self.pages.currentWidget() is self.view:
             return
-        self.pages.setCurrentWidget(self.view)
+        self._show_page(self.view)
         for dock in self.docks:
-            dock.show()
+            dock.show()  # a tabbed dock shown comes to the front: the one wanted in front is raised last
+        self.missions.dock.setVisible(self.missions.session.mission is not None)
+        if not self.run_shown():
+            self.properties_dock.raise_()  # with no run to show, the canvas opens on the editor's side
         self.view.setFocus()
 
     def update_title(self) -> None:
@@ -176,7 +237,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 10000 if text else 1)
 
     def show_error(self, title: str, text: str) -> None:
-        QMessageBox.critical(self, title, text)
+        """A modal error; ``text`` (which may quote a file's ids and values) is shown as plain text."""
+        message(self, QMessageBox.Icon.Critical, title, text)
 
     def refresh_findings(self) -> None:
         self._findings_timer.stop()
@@ -189,8 +251,8 @@ class MainWindow(QMainWindow):
         self.start.set_recent(recent)
         self.recent_menu.clear()
         for path in recent:
-            action = self.recent_menu.addAction(Path(path).name)
-            action.setToolTip(path)
+            action = self.recent_menu.addAction(menu_text(Path(path).name))
+            action.setToolTip(tip(path))
             action.triggered.connect(lambda _c=False, p=path: self.open_path(p))
         self.recent_menu.setEnabled(bool(recent))
 
@@ -207,39 +269,85 @@ class MainWindow(QMainWindow):
 
     def new_diagram(self) -> None:
         if self.files.new():
+            self.missions.session.close()
             self.view.resetTransform()
             self.view.centerOn(0, 0)
             self.show_message("Drag components from the left onto the canvas, then wire them from the round handle.")
 
     def open_diagram(self) -> None:
         if self.files.open():
+            self.missions.session.close()
             self.view.zoom_to_fit()
 
     def open_path(self, path: str) -> bool:
         if not self.files.maybe_save():
             return False
         if self.files.open_path(path):
+            self.missions.session.close()
             self.view.zoom_to_fit()
             return True
         return False
 
-    def open_mission(self, mission_id: str = "stateless") -> None:
-        if mission_id != "stateless":
-            from ..missions import get_mission
+    # --- missions -------------------------------------------------------------------------------------------
 
-            mission = get_mission(mission_id)
-            if self.files.new(mission.load_starter()):
-                self.view.zoom_to_fit()
-                self.show_message(f"Mission: {mission.title}.")
-            return
-        text = resources.files("statediagram.assets.missions").joinpath(MISSION_FILE).read_text("utf-8")
-        if self.files.new(parse_diagram(text).diagram):
-            self.view.zoom_to_fit()
-            self.show_message("Mission: link Servers A and B to one shared Redis, so a crash logs nobody out.")
+    def open_mission(self, id_or_path: str = FIRST_MISSION, continue_attempt: bool | None = None) -> bool:
+        """Open a mission by id or mission file path: its starter (or the learner's attempt) and its panel.
+
+        A broken mission file shows a dialog naming where and how to fix it; nothing changes.
+        """
+        mission = find_mission_or_say_why(self, id_or_path)
+        if mission is None:
+            return False
+        return self.missions.session.open(mission, continue_attempt)
+
+    def choose_mission(self, id_or_path: str) -> None:
+        """A mission picked on the start page or in the Missions menu."""
+        self.open_mission(id_or_path)
+
+    def load_mission_diagram(self, diagram: Diagram) -> bool:
+        if self.missions.session.mission is not None and self.files.path is None:
+            # Going from one mission to another: the attempt is kept in the mission's own autosave, so there
+            # is nothing to ask about (work saved to a file of its own is asked about as usual).
+            self.missions.session.save_attempt()
+            self.doc.undo_stack.setClean()
+        if not self.files.new(diagram):
+            return False
+        self.show_editor()
+        self.view.zoom_to_fit()
+        return True
+
+    def current_diagram(self) -> Diagram:
+        return self.doc.diagram
+
+    def restrict_palette(self, kinds: tuple[str, ...] | None) -> None:
+        self.palette.set_allowed(kinds)
+
+    def show_mission_panel(self, shown: bool) -> None:
+        self.missions.dock.setVisible(shown and self.pages.currentWidget() is self.view)
+        if shown:
+            # The palette keeps the height of its entries; the mission gets the rest of the left column.
+            self.resizeDocks([self.docks[0], self.missions.dock], [260, max(400, self.height() - 360)],
+                             Qt.Orientation.Vertical)
+            # The panel narrows the canvas once the layout settles: fit the starter to the canvas it then has.
+            QTimer.singleShot(0, self, self.view.zoom_to_fit)
+
+    def mission_starter(self) -> tuple[Diagram, str]:
+        """The open mission's starter and its name (the first mission's when none is open), for Compare."""
+        from ..missions import get_mission
+
+        mission = self.missions.session.mission or get_mission(FIRST_MISSION)
+        return mission.load_starter(), f"Starter of “{mission.title}”"
+
+    def compare_with_starter(self) -> None:
+        """Run this design and the open mission's starter side by side."""
+        self.simulation.ui.compare()
+        starter, title = self.mission_starter()
+        self.simulation.ui.compare_dialog.compare_with(starter, title)
 
     def recover(self, recovery: Recovery) -> None:
         """Show an autosaved diagram as unsaved work, so Save keeps it."""
         diagram = recovery.load()
+        self.missions.session.close()
         self.files.path = recovery.original_path
         self.doc.replace(Diagram(title=diagram.title, scenario=diagram.scenario))
         from .editing.commands import AddItems
@@ -253,8 +361,8 @@ class MainWindow(QMainWindow):
         self.view.zoom_to_fit()
 
     def ask_recover(self, recovery: Recovery) -> bool:
-        answer = QMessageBox.question(
-            self, "Recover unsaved work?",
+        answer = message(
+            self, QMessageBox.Icon.Question, "Recover unsaved work?",
             f"statediagram did not close properly last time. Recover {recovery.describe()}?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes,
         )

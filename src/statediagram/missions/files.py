@@ -28,8 +28,8 @@ MISSION_SCENARIOS = (*SCENARIO_NAMES, REPLACE_DRILL)
 DRILL_WORDS = {"calm": "a calm day", "standard": "the crash drill", "chaos": "chaos",
                REPLACE_DRILL: "the replace drill", "custom": "the file's own faults"}
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
-_KNOWN = {"format", "version", "id", "title", "order", "starter", "scenario", "journey", "goal", "situation",
-          "hints", "rules"}
+_KNOWN = {"format", "version", "id", "title", "summary", "order", "starter", "scenario", "journey", "goal",
+          "situation", "hints", "rules"}
 
 
 class MissionError(DiagramError):
@@ -51,6 +51,7 @@ class Mission:
     order: int = 99
     situation: str = ""  # the lesson's words for what goes wrong in the starter
     folder: Path = field(default_factory=Path)
+    summary: str = ""  # the goal in one line (the mission browser's card)
     starter_diagram: Diagram | None = None
     path: Path | None = None  # the mission file itself
 
@@ -150,6 +151,7 @@ def _build(record: Any, folder: Path) -> LoadedMission:
                            f"{show_value(mission_id)}", 'Write e.g. "id": "shared-cart"')
     title, goal = _text(record, "title"), _text(record, "goal")
     situation = _text(record, "situation", required=False)
+    summary = _text(record, "summary", required=False) or goal.split(". ")[0].rstrip(".") + "."
     hints = record.get("hints", [])
     if not isinstance(hints, list) or not all(isinstance(h, str) and h.strip() for h in hints):
         raise DiagramError("hints", "must be a list of sentences", 'Write "hints": ["First hint.", "Second hint."]')
@@ -188,7 +190,7 @@ def _build(record: Any, folder: Path) -> LoadedMission:
     if names.count("palette") > 1:
         raise DiagramError("rules", "have two palette rules", "Keep one list of the kinds a learner may add")
     mission = Mission(mission_id, title, goal, tuple(hints), starter_name, scenario, journey, tuple(rules), order,
-                      situation, folder, starter.diagram)
+                      situation, folder, summary, starter.diagram)
     return LoadedMission(mission, warnings + [f"starter {starter_name}: {w}" for w in starter.warnings])
 
 
@@ -223,6 +225,7 @@ def template(mission_id: str) -> dict[str, Any]:
         "_scenario": f"What the check runs: {', '.join(MISSION_SCENARIOS)}; journey: {', '.join(JOURNEYS)}.",
         "scenario": "standard",
         "journey": "sessions",
+        "summary": "The goal in one line (the app's mission card).",
         "goal": "What the learner must achieve, in plain words.",
         "situation": "What goes wrong in the starter, in the lesson's words.",
         "hints": ["A first hint, shown when asked for.", "A second, more direct hint."],

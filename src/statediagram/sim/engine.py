@@ -14,12 +14,12 @@ from __future__ import annotations
 import heapq
 import random
 from collections import Counter
-from collections.abc import Callable
 
-from ..core.catalog import Role, kinds_with
+from ..core.catalog import KINDS, Role, kinds_with
 from ..core.model import Diagram
 from ..core.topology import DISK, RAM, state_homes
 from ..timelimit import check_deadline
+from .causes import Cause, Why
 from .faults import Faults, unavailable
 from .kinds import sim_kind
 from .nodes import (
@@ -66,7 +66,6 @@ class Engine:
         plan: Plan,
         redis_url: str | None = None,
         record_trace: bool = False,
-        on_request: Callable[[Request], None] | None = None,
     ) -> None:
         self.diagram = diagram
         self.plan = plan
@@ -74,12 +73,11 @@ class Engine:
         self.now = 0
         self.rng = random.Random(plan.seed)
         self.record = record_trace
-        self.on_request = on_request
         self.requests: list[Request] = []  # kept only when recording a trace
         self.events: list[tuple[int, str, str, str]] = []  # (t, what, node, detail): faults, health, failover
         self.totals: Counter[str] = Counter()
-        self.causes: Counter[tuple] = Counter()
-        self.first_seen: dict[tuple, int] = {}
+        self.causes: Counter[tuple[str, Cause]] = Counter()  # (outcome, cause) -> requests
+        self.first_seen: dict[tuple[str, Cause], int] = {}
         self._heap: list[tuple] = []
         self._seq = 0
         self._rid = 0
@@ -111,13 +109,15 @@ class Engine:
                     )
         self.servers = {s: sim_kind(nodes[s].kind).server(nodes[s], homes[s]) for s in d.ids_playing(Role.SERVER)}
         self.signer = TokenSigner(self.plan.seed) if any(s.auth == "jwt" for s in self.servers.values()) else None
+        # Load balancers and clients send the journey's requests only to the servers whose kind speaks it.
+        speaks = {s for s in self.servers if self.plan.journey in KINDS[nodes[s].kind].journeys}
         self.balancers: dict[str, BalancerState] = {}
         for lb in d.ids_playing(Role.BALANCER):
-            behind = sorted(o for o in d.neighbours(lb) if o in self.servers)
+            behind = sorted(o for o in d.neighbours(lb) if o in speaks)
             self.balancers[lb] = BalancerState(lb, nodes[lb].props["policy"], behind, dict.fromkeys(behind, True))
         self.clients: dict[str, ClientState] = {}
         for cid in d.ids_playing(Role.USERS):
-            entries = sorted(o for o in d.neighbours(cid) if o in self.servers or o in self.balancers)
+            entries = sorted(o for o in d.neighbours(cid) if o in speaks or o in self.balancers)
             users = [User(f"{cid}-{i}", cid) for i in range(1, nodes[cid].props["users"] + 1)]
             self.clients[cid] = ClientState(cid, entries, users)
             for u in users:
@@ -203,7 +203,7 @@ class Engine:
         entry = self._pick_entry(client)
         if entry is None:
             down = tuple(client.entries)
-            return self._finish(req, t, OUTAGE, 503, ("no_entry", client.id, down), t)
+            return self._finish(req, t, OUTAGE, 503, Cause.no_entry(client.id, down), t)
         req.entry = entry
         if entry in self.balancers:
             req.lb = entry
@@ -229,7 +229,7 @@ class Engine:
     def _think(self) -> int:
         return self.rng.randint(*THINK_US)
 
-    def _finish(self, req: Request, t_done: int, outcome: str, status: int, cause: tuple | None,
+    def _finish(self, req: Request, t_done: int, outcome: str, status: int, cause: Cause | None,
                 t_reply: int) -> None:
         req.t_done, req.t_reply = t_done, t_reply
         req.outcome, req.status, req.cause = outcome, status, cause
@@ -240,11 +240,9 @@ class Engine:
         outcome = req.outcome
         self.totals[outcome] += 1
         if req.cause is not None:
-            key = (outcome, *req.cause)
+            key = (outcome, req.cause)
             self.causes[key] += 1
             self.first_seen.setdefault(key, req.t_reply)
-        if self.on_request is not None:
-            self.on_request(req)
         action = req.action
         if outcome == OK:
             if action == LOGIN:
@@ -315,11 +313,11 @@ class Engine:
         req.t_lb = t
         back = t + CLIENT_HOP_US
         if not lb.up:
-            return self._finish(req, t, FAILOVER, 502, ("entry_crashed", lb.id), back)
+            return self._finish(req, t, FAILOVER, 502, Cause.at(Why.ENTRY_CRASHED, lb.id), back)
         server = self._choose(lb, req.user, t)
         if server is None:
             down = tuple(s for s in lb.servers if not lb.believed[s])
-            return self._finish(req, t, OUTAGE, 503, ("no_server", lb.id, down), back)
+            return self._finish(req, t, OUTAGE, 503, Cause.no_server(lb.id, down), back)
         req.server = server
         self.servers[server].open.append(req)
         self._push(t + LB_HOP_US, AT_SERVER, _AT_SERVER, req)
@@ -358,7 +356,7 @@ class Engine:
         req.t_server = t
         back = (LB_HOP_US if req.lb else 0) + CLIENT_HOP_US
         if not srv.up:
-            cause = ("server_down_unnoticed", srv.id) if req.lb else ("entry_crashed", srv.id)
+            cause = Cause.at(Why.SERVER_DOWN_UNNOTICED if req.lb else Why.ENTRY_CRASHED, srv.id)
             return self._finish(req, t, FAILOVER, 502, cause, t + back)
         srv.requests += 1
         if not req.lb:
@@ -372,7 +370,7 @@ class Engine:
         if req.calls is not None:
             req.calls.append((t, node, text))
 
-    def _serve(self, req: Request, srv: ServerState, t: int) -> tuple[str, int, tuple | None, int]:
+    def _serve(self, req: Request, srv: ServerState, t: int) -> tuple[str, int, Cause | None, int]:
         """Run the request on a server that is up: its store calls, its status and its outcome."""
         user = req.user
         cost = PROCESS_US
@@ -401,13 +399,13 @@ class Engine:
         if srv.auth == "jwt":
             req.credential = user.token
             if user.token is None:
-                return LOST_SESSION, 401, ("auth_mismatch", user.cookie_server or "", srv.id, "cookie"), cost
+                return LOST_SESSION, 401, Cause.auth_mismatch(user.cookie_server or "", srv.id, "cookie"), cost
             if self.signer.verify(user.token, t / SECOND) is None:
-                return LOST_SESSION, 401, ("token_rejected", user.token_server or "", srv.id), cost
+                return LOST_SESSION, 401, Cause.token_rejected(user.token_server or "", srv.id), cost
         else:
             req.credential = user.cookie
             if user.cookie is None:
-                return LOST_SESSION, 401, ("auth_mismatch", user.token_server or "", srv.id, "token"), cost
+                return LOST_SESSION, 401, Cause.auth_mismatch(user.token_server or "", srv.id, "token"), cost
             home = homes.sessions
             if home.place == RAM:
                 found = srv.ram_sessions.get(user.cookie)
@@ -430,15 +428,15 @@ class Engine:
             return self._cart(req, srv, t, cost)
         return self._avatar(req, srv, t, cost)
 
-    def _session_cause(self, user: User, srv: ServerState) -> tuple:
+    def _session_cause(self, user: User, srv: ServerState) -> Cause:
         home = srv.homes.sessions
         if user.cookie_home != home:
-            return ("moved", user.cookie_server, srv.id, user.cookie_home.place, home.place)
+            return Cause.moved(user.cookie_server, srv.id, user.cookie_home.place, home.place)
         if home.place == RAM:
-            return ("server_wiped", srv.id)
-        return ("store_wiped", home.node)
+            return Cause.at(Why.SERVER_WIPED, srv.id)
+        return Cause.at(Why.STORE_WIPED, home.node)
 
-    def _cart(self, req: Request, srv: ServerState, t: int, cost: int) -> tuple[str, int, tuple | None, int]:
+    def _cart(self, req: Request, srv: ServerState, t: int, cost: int) -> tuple[str, int, Cause | None, int]:
         user = req.user
         home = srv.homes.cart
         store = None
@@ -472,14 +470,14 @@ class Engine:
         req.shown = shown
         was_home, was_server = user.cart_where[missing[0]]
         if was_home != home:
-            cause = ("moved", was_server, srv.id, was_home.place, home.place)
+            cause = Cause.moved(was_server, srv.id, was_home.place, home.place)
         elif home.place == RAM:
-            cause = ("server_wiped", srv.id)
+            cause = Cause.at(Why.SERVER_WIPED, srv.id)
         else:
-            cause = ("store_wiped", home.node)
+            cause = Cause.at(Why.STORE_WIPED, home.node)
         return LOST_DATA, 200, cause, cost
 
-    def _avatar(self, req: Request, srv: ServerState, t: int, cost: int) -> tuple[str, int, tuple | None, int]:
+    def _avatar(self, req: Request, srv: ServerState, t: int, cost: int) -> tuple[str, int, Cause | None, int]:
         user = req.user
         home = srv.homes.uploads
         name = f"avatars/{user.id}.png"
@@ -504,8 +502,8 @@ class Engine:
         if bucket.get(name) is not None or user.avatar is None:
             return OK, 200, None, cost
         was_home, was_server = user.avatar
-        cause = ("moved", was_server, srv.id, was_home.place, home.place) if was_home != home \
-            else ("disk_wiped", srv.id)
+        cause = Cause.moved(was_server, srv.id, was_home.place, home.place) if was_home != home \
+            else Cause.at(Why.DISK_WIPED, srv.id)
         return LOST_FILE, 404, cause, cost
 
     def close(self) -> None:

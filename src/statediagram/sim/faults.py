@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 
 from ..core.model import Diagram
+from .causes import Cause, Why
 from .kinds import ids_where
 from .nodes import FAILOVER, OUTAGE, BalancerState, ServerState, StoreState
 from .scenario import SECOND, Plan
@@ -18,14 +19,14 @@ from .scenario import SECOND, Plan
 FaultAt = tuple[int, str, str]  # (at_us, node, action)
 
 
-def unavailable(store: StoreState) -> tuple[str, int, tuple] | None:
+def unavailable(store: StoreState) -> tuple[str, int, Cause] | None:
     """How a request that needs ``store`` fails while it is down (None while it is up): a failover error while a
     replica is taking over, else an outage."""
     if store.up:
         return None
     if store.failing_over:
-        return FAILOVER, 503, ("store_failover", store.id)
-    return OUTAGE, 503, ("store_down", store.id)
+        return FAILOVER, 503, Cause.at(Why.STORE_FAILOVER, store.id)
+    return OUTAGE, 503, Cause.at(Why.STORE_DOWN, store.id)
 
 
 class Faults:
@@ -79,7 +80,7 @@ class Faults:
             srv.wipe_ram()
             for r in srv.open:
                 if r.t_done is not None and r.t_server <= t < r.t_done:
-                    r.outcome, r.status, r.cause = FAILOVER, 502, ("killed_in_flight", srv.id)
+                    r.outcome, r.status, r.cause = FAILOVER, 502, Cause.at(Why.KILLED_IN_FLIGHT, srv.id)
             srv.open = [r for r in srv.open if r.t_done is None]
             return
         if action == "replace":

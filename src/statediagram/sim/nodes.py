@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.topology import Home, ServerHomes
-from .stores import LocalDisk, Store
+from .causes import Cause
+from .stores import LocalDisk, Seen, Store, Table
 
 # Outcomes of a request, in the words of the report.
 OK = "ok"
@@ -57,7 +58,7 @@ class Request:
         self.t_reply: int | None = None
         self.outcome: str | None = None
         self.status = 0
-        self.cause: tuple | None = None
+        self.cause: Cause | None = None
         self.calls: list[tuple[int, str, str]] | None = None
         self.grant: Any = None  # what a successful request gives the user (a cookie, a token, an item...)
         self.shown: dict[str, int] | None = None  # the cart a GET /cart showed: product -> quantity
@@ -113,7 +114,7 @@ class ServerState:
     homes: ServerHomes
     up: bool = True
     ram_sessions: dict[str, str] = field(default_factory=dict)
-    ram_carts: dict[str, list[str]] = field(default_factory=dict)
+    ram_carts: dict[str, dict[str, int]] = field(default_factory=dict)  # user -> product -> quantity
     disk: LocalDisk = field(default_factory=LocalDisk)
     open: list[Request] = field(default_factory=list)
     requests: int = 0
@@ -127,6 +128,17 @@ class ServerState:
     def blank(self) -> None:
         """A new blank machine in its place: RAM and local disk empty (RAM is wiped by the crash before)."""
         self.disk = LocalDisk()
+
+    def table(self, seen: Seen) -> Table:
+        """What an inspector shows of the machine: its state, and what it keeps in its own RAM and on its disk."""
+        rows = [["RAM", f"session:{sid}", user] for sid, user in sorted(self.ram_sessions.items())]
+        rows += [["RAM", f"cart:{user}", ", ".join(f"{k}×{v}" for k, v in sorted(cart.items()))]
+                 for user, cart in sorted(self.ram_carts.items())]
+        rows += [["disk", name, f"{len(data)} bytes"] for name, data in sorted(self.disk.files.items())]
+        what = f"{'up' if self.up else 'DOWN (RAM wiped)'}, {self.requests} requests"
+        if not rows:  # the stateless case, said in words: a crash of this server loses nobody anything
+            what += "; nothing in its own RAM or on its disk, so a crash loses nothing"
+        return what, ["where", "what", "value"], rows
 
 
 @dataclass(eq=False)

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..core.catalog import KINDS
 from ..core.topology import DISK, RAM, Finding, design_findings, state_homes
+from .causes import Cause, Why
 from .nodes import FAILOVER, LOST_DATA, LOST_FILE, LOST_SESSION, OUTAGE, TOTAL_KEYS
 from .scenario import SECOND
 
@@ -96,8 +97,9 @@ class _Explainer:
     def L(self, node_id: str) -> str:  # noqa: N802 - a label, read aloud
         return self.labels.get(node_id, node_id)
 
-    def at(self, keys) -> float:
-        return min(self.e.first_seen[k] for k in keys) / SECOND
+    def at(self, outcome: str, causes) -> float:
+        """The simulated second of the first request that failed as ``outcome`` for one of ``causes``."""
+        return min(self.e.first_seen[(outcome, c)] for c in causes) / SECOND
 
     def where(self, server: str, what: str) -> str:
         home = getattr(self.homes[server], what)
@@ -110,24 +112,25 @@ class _Explainer:
 
 def _explain(engine) -> list[Finding]:
     x = _Explainer(engine)
-    by_outcome: dict[str, list[tuple[tuple, int]]] = defaultdict(list)
-    for key, n in engine.causes.items():
-        by_outcome[key[0]].append((key, n))
+    by_outcome: dict[str, list[tuple[Cause, int]]] = defaultdict(list)
+    for (outcome, cause), n in engine.causes.items():
+        by_outcome[outcome].append((cause, n))
     out: list[Finding] = []
     for outcome, code, what, noun in (
         (LOST_SESSION, "lost_sessions", "sessions", ("session lost", "sessions lost")),
         (LOST_FILE, "lost_files", "uploads", ("file lost", "files lost")),
         (LOST_DATA, "lost_data", "cart", ("cart came back missing items", "carts came back missing items")),
     ):
-        out += _losses(x, sorted(by_outcome.get(outcome, []), key=_order), code, what, noun)
+        out += _losses(x, sorted(by_outcome.get(outcome, []), key=_order), outcome, code, what, noun)
     out += _outages(x, sorted(by_outcome.get(OUTAGE, []), key=_order))
     out += _failovers(x, sorted(by_outcome.get(FAILOVER, []), key=_order))
     return out
 
 
-def _order(item: tuple[tuple, int]) -> tuple:
-    key, n = item
-    return (-n, tuple(str(k) for k in key))
+def _order(item: tuple[Cause, int]) -> tuple:
+    """Most requests first; causes of equal count in the order of their fields."""
+    cause, n = item
+    return (-n, cause.sort_key())
 
 
 _FIX = {
@@ -142,15 +145,15 @@ _SUBJECT = {
 }
 
 
-def _losses(x: _Explainer, items, code: str, what: str, noun: tuple[str, str]) -> list[Finding]:
+def _losses(x: _Explainer, items, outcome: str, code: str, what: str, noun: tuple[str, str]) -> list[Finding]:
     def head(n: int) -> str:
         return f"{n} {noun[0] if n == 1 else noun[1]}"
 
     out: list[Finding] = []
-    moved = [(k, n) for k, n in items if k[1] == "moved"]
+    moved = [(c, n) for c, n in items if c.why is Why.MOVED]
     if moved and len(moved) <= _MAX_PAIRS:
-        for key, n in moved:
-            _, _cause, a, b, from_place, to_place = key
+        for cause, n in moved:
+            a, b, from_place, to_place = cause.origin, cause.node, cause.kept_in, cause.looks_in
             subject, keeps = _SUBJECT[what]
             where_b = x.where(b, what)
             text = f"{head(n)}: {subject.format(a=x.L(a), b=x.L(b))}, which {keeps} {where_b}"
@@ -159,64 +162,63 @@ def _losses(x: _Explainer, items, code: str, what: str, noun: tuple[str, str]) -
             fix = _FIX[what][1]
             if from_place not in (RAM, DISK) and to_place not in (RAM, DISK):
                 fix = fix.replace(" one ", " the same ").replace(" to object", " to the same object")
-            out.append(Finding("error", code, f"{text}; {fix}", (a, b), x.at([key])))
+            out.append(Finding("error", code, f"{text}; {fix}", (a, b), x.at(outcome, [cause])))
     elif moved:
         n = sum(c for _, c in moved)
-        pairs = ", ".join(f"{x.L(k[2])} → {x.L(k[3])}: {c}" for k, c in moved[:_MAX_PAIRS])
+        pairs = ", ".join(f"{x.L(c.origin)} → {x.L(c.node)}: {n}" for c, n in moved[:_MAX_PAIRS])
         more = f", and {len(moved) - _MAX_PAIRS} more pairs" if len(moved) > _MAX_PAIRS else ""
         subject = {"sessions": "users logged in on one server were sent to another that cannot see their session",
                    "cart": "cart items added on one server were asked for on another that cannot see them",
                    "uploads": "avatars uploaded to one server were asked for on another that cannot see them"}[what]
-        nodes = tuple(sorted({k[2] for k, _ in moved} | {k[3] for k, _ in moved}))
+        nodes = tuple(sorted({c.origin for c, _ in moved} | {c.node for c, _ in moved}))
         out.append(Finding("error", code, f"{head(n)}: {subject} ({pairs}{more}); {_FIX[what][2]}", nodes,
-                           x.at([k for k, _ in moved])))
-    for key, n in items:
-        cause = key[1]
-        if cause == "moved":
+                           x.at(outcome, [c for c, _ in moved])))
+    for cause, n in items:
+        why = cause.why
+        if why is Why.MOVED:
             continue
-        if cause == "server_wiped":
-            s = key[2]
+        if why is Why.SERVER_WIPED:
+            s = cause.node
             thing = {"sessions": "the sessions", "cart": "the carts"}[what]
             fix = {"sessions": "keep sessions in Redis so a crash logs nobody out",
                    "cart": "keep carts in PostgreSQL"}[what]
             msg = f"{head(n)}: {x.L(s)} crashed and its RAM, with {thing} in it, was wiped; {fix}"
             nodes = (s,)
-        elif cause == "store_wiped":
-            r = key[2]
+        elif why is Why.STORE_WIPED:
+            r = cause.node
             if what == "sessions":
                 msg = f"{head(n)}: {x.L(r)} crashed and lost its keys; make it persistent or give it a replica"
             else:
                 msg = (f"{head(n)}: {x.L(r)} crashed and the carts kept in it were lost; keep durable data "
                        "in PostgreSQL")
             nodes = (r,)
-        elif cause == "disk_wiped":
-            s = key[2]
+        elif why is Why.DISK_WIPED:
+            s = cause.node
             msg = (f"{head(n)}: {x.L(s)} was replaced by a new blank machine and its local disk went with it; "
                    "keep uploads in object storage")
             nodes = (s,)
-        elif cause == "auth_mismatch":
-            _, _c, a, b, held = key
+        elif why is Why.AUTH_MISMATCH:
+            a, b, held = cause.origin, cause.node, cause.held
             held_text = "a JWT" if held == "token" else "a session cookie"
             wants = "a session cookie" if held == "token" else "a JWT"
             origin = f" from {x.L(a)}" if a else ""
             msg = (f"{head(n)}: users holding {held_text}{origin} were sent to {x.L(b)}, which expects {wants}; "
                    "give all servers the same auth")
             nodes = tuple(i for i in (a, b) if i)
-        else:  # token_rejected
-            b = key[3]
+        else:  # token rejected
+            b = cause.node
             msg = f"{head(n)}: {x.L(b)} rejected tokens it could not verify; every server must share one key"
             nodes = (b,)
-        out.append(Finding("error", code, msg, nodes, x.at([key])))
+        out.append(Finding("error", code, msg, nodes, x.at(outcome, [cause])))
     return out
 
 
 def _outages(x: _Explainer, items) -> list[Finding]:
     out: list[Finding] = []
-    for key, n in items:
-        cause = key[1]
+    for cause, n in items:
         head = _plural(n, "request")
-        if cause == "no_entry":
-            client, entries = key[2], key[3]
+        if cause.why is Why.NO_ENTRY:
+            client, entries = cause.node, cause.down
             if not entries:
                 msg = (f"{head} failed as outages: {x.L(client)} is linked to no load balancer or server; "
                        "link it to a load balancer")
@@ -224,8 +226,8 @@ def _outages(x: _Explainer, items) -> list[Finding]:
                 msg = (f"{head} failed as outages: nothing that {x.L(client)} links to was running "
                        f"({_names(x.labels, entries)} down); put a load balancer in front of two or more servers")
             nodes = (client, *entries)
-        elif cause == "no_server":
-            lb, down = key[2], key[3]
+        elif cause.why is Why.NO_SERVER:
+            lb, down = cause.node, cause.down
             if not x.e.balancers[lb].servers:
                 msg = f"{head} failed as outages: {x.L(lb)} has no server behind it; link servers to it"
             else:
@@ -233,30 +235,30 @@ def _outages(x: _Explainer, items) -> list[Finding]:
                        f"{_names(x.labels, down)} {'was' if len(down) == 1 else 'were'} down; "
                        "add another server behind it")
             nodes = (lb, *down)
-        else:  # store_down
-            st = key[2]
+        else:  # store down
+            st = cause.node
             kind = KINDS[x.e.stores[st].kind].label
             msg = (f"{head} failed as outages while {x.L(st)} was down: the requests that needed it could not "
                    f"be served; give the {kind} a replica")
             nodes = (st,)
-        out.append(Finding("error", "outages", msg, nodes, x.at([key])))
+        out.append(Finding("error", "outages", msg, nodes, x.at(OUTAGE, [cause])))
     return out
 
 
 def _failovers(x: _Explainer, items) -> list[Finding]:
     out: list[Finding] = []
     per_server: dict[str, int] = defaultdict(int)
-    server_keys = []
-    for key, n in items:
-        if key[1] == "store_failover":
-            st = key[2]
+    server_causes = []
+    for cause, n in items:
+        if cause.why is Why.STORE_FAILOVER:
+            st = cause.node
             out.append(Finding(
                 "info", "failover_errors",
                 f"{_plural(n, 'failover error')} while {x.L(st)} failed over to its replica; users retried, "
-                "nothing was lost", (st,), x.at([key])))
+                "nothing was lost", (st,), x.at(FAILOVER, [cause])))
         else:
-            per_server[key[2]] += n
-            server_keys.append(key)
+            per_server[cause.node] += n
+            server_causes.append(cause)
     if per_server:
         total = sum(per_server.values())
         order = sorted(per_server, key=lambda s: (-per_server[s], s))
@@ -265,5 +267,5 @@ def _failovers(x: _Explainer, items) -> list[Finding]:
             "info", "failover_errors",
             f"{_plural(total, 'failover error')}: requests reached a node that had just crashed ({detail}), "
             "before a health check took it out; users retried, nothing was lost", tuple(order),
-            x.at(server_keys)))
+            x.at(FAILOVER, server_causes)))
     return out

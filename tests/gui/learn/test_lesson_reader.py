@@ -67,7 +67,10 @@ def test_see_it_opens_the_example_and_starts_its_run(main, qtbot):
     run_to_end(main)
     assert sim.panel.verdict.survives is False
     assert shown(sim, "lost_sessions") > 0
-    assert main.learning.dock.isVisible()  # the lesson stays open beside the run
+    dock = main.learning.dock
+    assert dock.isVisible()  # the lesson stays open beside the run, at a width to read it
+    assert dock.width() >= 440 and dock.geometry().right() < main.view.mapTo(main, QPoint()).x()
+    assert main.view.width() >= 500  # and the canvas keeps room for the run
 
 
 def test_a_table_cell_opens_the_run_that_shows_its_claim(main, qtbot):
@@ -179,3 +182,15 @@ def test_see_it_keeps_unsaved_work_when_the_learner_cancels(main, qtbot, monkeyp
     assert main.simulation.controller.replay is None
     QApplication.processEvents()
     assert main.learning.reader.see_buttons[0].mapTo(main, QPoint(0, 0)).x() < main.view.mapTo(main, QPoint()).x()
+
+
+def test_the_window_starts_without_loading_the_lesson_or_the_quiz():
+    # The cold start stays lean: the reader, the quiz and their data modules load when first opened.
+    import subprocess
+    import sys
+
+    code = ("import sys, statediagram.gui.window; "
+            "print(sorted(m for m in sys.modules if 'lesson' in m or 'quiz' in m or m.endswith('learn.reader')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

@@ -12,9 +12,15 @@ def with_redis(diagram):
     return d
 
 
+def show_diagram(window, diagram) -> None:
+    """Put ``diagram`` on the main window's canvas, as a new unsaved diagram (the run shown, if any, stops)."""
+    assert window.files.new(diagram.copy())
+    window.view.zoom_to_fit()
+
+
 def run_to(window, t_us: int) -> None:
     """Work the run out and put the play head at ``t_us``, paused."""
-    player = window.sim.controller.player
+    player = window.simulation.controller.player
     player.set_playing(False)
     player.work_out()
-    window.sim.ui.seek(t_us)
+    window.simulation.ui.seek(t_us)

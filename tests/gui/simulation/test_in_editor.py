@@ -111,7 +111,7 @@ def test_the_simulate_menu_runs_and_crashes_from_the_keyboard(main, qtbot):
 
 def test_the_properties_come_back_to_the_front_when_editing_again(main, qtbot):
     w, sim = main
-    properties = next(d for d in w.docks if d.objectName() == "Properties")
+    properties = w.properties_dock
     w.scene.node_items["a"].setSelected(True)
     qtbot.waitUntil(lambda: not properties.visibleRegion().isEmpty())
     sim.controls.simulate_action.trigger()  # a run: the verdict and metrics come to the front
@@ -127,6 +127,6 @@ def test_the_properties_come_back_to_the_front_when_editing_again(main, qtbot):
 
 def test_a_diagram_opens_with_the_properties_in_front(main, qtbot):
     w, sim = main  # the fixture opened the mission from the start page
-    properties = next(d for d in w.docks if d.objectName() == "Properties")
+    properties = w.properties_dock
     qtbot.waitUntil(lambda: not properties.visibleRegion().isEmpty())
     assert sim.side.visibleRegion().isEmpty()

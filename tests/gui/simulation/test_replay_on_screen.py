@@ -7,25 +7,24 @@ import struct
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
-from simgui import run_to, with_redis
+from simgui import run_to, show_diagram, with_redis
 
 from statediagram.core import Diagram, Link, Node
 from statediagram.gui.simulation.export import PNG_SIGNATURE, save_replay_apng, save_report
 from statediagram.gui.simulation.style import LOOKS, REQUEST
 from statediagram.gui.simulation.tokens import MIN_TRIP_US
-from statediagram.gui.simulation.window import SimulationWindow
 from statediagram.sim.scenario import SECOND
 
 
 def seen(window) -> tuple:
-    layer = window.sim.controller.layer
-    return (dict(window.sim.panel.metrics.shown), dict(layer.frame.states), list(layer.frame.tokens),
-            window.sim.controls.clock.text())
+    layer = window.simulation.controller.layer
+    return (dict(window.simulation.panel.metrics.shown), dict(layer.frame.states), list(layer.frame.tokens),
+            window.simulation.controls.clock.text())
 
 
 def test_scrubbing_back_shows_what_was_seen_going_forward(window):
-    window.sim.ui.simulate()
-    player = window.sim.controller.player
+    window.simulation.ui.simulate()
+    player = window.simulation.controller.player
     player.set_playing(False)
     forward = {}
     t = 0
@@ -33,34 +32,34 @@ def test_scrubbing_back_shows_what_was_seen_going_forward(window):
         player.tick()
         player.seek(t)
         if player.t == t:
-            window.sim.ui.show_time(t, force=True)
+            window.simulation.ui.show_time(t, force=True)
             forward[t] = seen(window)
             if t == 11 * SECOND + 200_000:
-                window.sim.controller.inject("b", "crash")  # a hand-made fault on the way
+                window.simulation.controller.inject("b", "crash")  # a hand-made fault on the way
                 player.work_out(t + SECOND)
                 player.seek(t)
-                window.sim.ui.show_time(t, force=True)
+                window.simulation.ui.show_time(t, force=True)
                 forward[t] = seen(window)
             t += 200_000
     player.work_out()
     assert len(forward) > 100
     assert any(v[0]["lost_sessions"] for v in forward.values())
     assert any(not s.up for v in forward.values() for s in v[1].values())
-    timeline = window.sim.controls.timeline
+    timeline = window.simulation.controls.timeline
     for t in sorted(forward, reverse=True)[::7]:
-        window.sim.ui.seek(t)
-        window.sim.ui.show_time(t, force=True)
+        window.simulation.ui.seek(t)
+        window.simulation.ui.show_time(t, force=True)
         assert seen(window) == forward[t], f"at {t / SECOND} s"
     assert timeline.t == player.t
 
 
 def test_timeline_drag_moves_the_play_head(window, qtbot):
-    window.sim.ui.simulate()
+    window.simulation.ui.simulate()
     run_to(window, 0)
-    timeline = window.sim.controls.timeline
+    timeline = window.simulation.controls.timeline
     qtbot.mousePress(timeline, Qt.MouseButton.LeftButton, pos=QPointF(timeline.x_of(20 * SECOND), 25).toPoint())
-    assert abs(window.sim.controller.player.t - 20 * SECOND) < SECOND / 2
-    assert window.sim.controller.player.playing is False
+    assert abs(window.simulation.controller.player.t - 20 * SECOND) < SECOND / 2
+    assert window.simulation.controller.player.playing is False
 
 
 def test_every_outcome_has_its_own_shape_and_colour():
@@ -71,11 +70,11 @@ def test_every_outcome_has_its_own_shape_and_colour():
 
 
 def test_tokens_are_drawn_in_their_outcome_look(window):
-    window.sim.ui.simulate()
-    player = window.sim.controller.player
+    window.simulation.ui.simulate()
+    player = window.simulation.controller.player
     player.work_out()
     replay = player.replay
-    layer = window.sim.controller.layer
+    layer = window.simulation.controller.layer
     looks_seen = set()
     for t in range(0, replay.end, 50_000):
         player.seek(t)
@@ -99,8 +98,8 @@ def test_tokens_are_drawn_in_their_outcome_look(window):
 
 
 def _click_token(window, qtbot, look: str | None = None):
-    layer = window.sim.controller.layer
-    player = window.sim.controller.player
+    layer = window.simulation.controller.layer
+    player = window.simulation.controller.player
     for t in range(2 * SECOND, player.end, 20_000):
         player.seek(t)
         toks = [tok for tok in layer.frame.tokens if look is None or tok[2] == look]
@@ -121,63 +120,61 @@ def jwt_diagram() -> Diagram:
     return d
 
 
-def test_clicking_a_token_of_a_jwt_design_shows_the_decoded_token(qtbot):
-    window = SimulationWindow(jwt_diagram())
-    qtbot.addWidget(window)
-    window.resize(1400, 900)
-    window.show()
-    window.sim.ui.simulate()
-    window.sim.controller.player.work_out()
+def test_clicking_a_token_of_a_jwt_design_shows_the_decoded_token(window, qtbot):
+    show_diagram(window, jwt_diagram())
+    window.simulation.ui.simulate()
+    window.simulation.controller.player.work_out()
     rid = _click_token(window, qtbot, "ok")
-    req = window.sim.controller.player.replay.requests[rid - 1]
-    text = window.sim.panel.inspector.text.toPlainText()
+    req = window.simulation.controller.player.replay.requests[rid - 1]
+    text = window.simulation.panel.inspector.text.toPlainText()
     assert f"Request #{rid}" in text
     if req.action == "POST /login":  # a login carries no token yet; the next request of that user does
-        rid = next(r.id for r in window.sim.controller.player.replay.requests[rid:] if r.credential)
-        window.sim.panel.inspector.show_request(window.sim.controller.player.replay, rid)
-        text = window.sim.panel.inspector.text.toPlainText()
+        rid = next(r.id for r in window.simulation.controller.player.replay.requests[rid:] if r.credential)
+        window.simulation.panel.inspector.show_request(window.simulation.controller.player.replay, rid)
+        text = window.simulation.panel.inspector.text.toPlainText()
     assert '"alg": "HS256"' in text and '"typ": "JWT"' in text
     assert '"sub": "users-' in text
     assert "signature verifies" in text
-    window.sim.controller.stop()
+    window.simulation.controller.stop()
 
 
 def test_redis_inspector_lists_real_session_keys_with_ttls(window, starter):
-    window.set_diagram(with_redis(starter))
-    window.sim.ui.simulate()
+    show_diagram(window, with_redis(starter))
+    window.simulation.ui.simulate()
     run_to(window, 8 * SECOND)
-    window.sim.ui.inspect_node("redis")
-    table = window.sim.panel.inspector.table
+    window.simulation.ui.inspect_node("redis")
+    table = window.simulation.panel.inspector.table
     keys = [table.item(i, 0).text() for i in range(table.rowCount())]
     assert keys and all(k.startswith("session:") for k in keys)
     ttls = [int(table.item(i, 2).text().split()[0]) for i in range(table.rowCount())]
     assert all(3590 <= ttl <= 3600 for ttl in ttls)  # set within the first seconds, simulated
-    assert len(keys) == window.sim.controller.layer.frame.states["redis"].count
-    window.sim.ui.inspect_node("a")  # the server itself keeps nothing to lose, and says so
-    assert window.sim.panel.inspector.table.rowCount() == 0
-    assert "nothing in its own RAM" in window.sim.panel.inspector.title.text()
+    assert len(keys) == window.simulation.controller.layer.frame.states["redis"].count
+    window.simulation.ui.inspect_node("a")  # the server itself keeps nothing to lose, and says so
+    assert window.simulation.panel.inspector.table.rowCount() == 0
+    assert "nothing in its own RAM" in window.simulation.panel.inspector.title.text()
 
 
 def test_clicking_an_explanation_highlights_its_nodes_and_jumps_to_the_first_loss(window):
-    window.sim.ui.simulate()
-    run_to(window, window.sim.controller.player.end)
-    findings = window.sim.panel.verdict.findings
+    window.simulation.ui.simulate()
+    run_to(window, window.simulation.controller.player.end)
+    findings = window.simulation.panel.verdict.findings
     item = findings.item(0)
     findings.itemClicked.emit(item)
-    report = window.sim.controller.player.replay.report
+    report = window.simulation.controller.player.replay.report
     first = report["findings"][0]
-    assert window.sim.controller.layer.highlighted == tuple(first["nodes"])
-    assert window.sim.controller.player.t == int(first["at"] * SECOND) + MIN_TRIP_US
-    assert window.sim.controller.player.replay.totals_at(window.sim.controller.player.t)["lost_sessions"] >= 1
+    assert window.simulation.controller.layer.highlighted == tuple(first["nodes"])
+    assert window.simulation.controller.player.t == int(first["at"] * SECOND) + MIN_TRIP_US
+    player = window.simulation.controller.player
+    assert player.replay.totals_at(player.t)["lost_sessions"] >= 1
 
 
 def test_export_report_and_animated_png(window, tmp_path):
-    window.sim.ui.simulate()
-    player = window.sim.controller.player
+    window.simulation.ui.simulate()
+    player = window.simulation.controller.player
     player.work_out()
     save_report(player.replay.report, tmp_path / "r.json")
     assert json.loads((tmp_path / "r.json").read_text()) == json.loads(json.dumps(player.replay.report))
-    n = save_replay_apng(window.sim.controller, tmp_path / "run.apng", 9.0, 12.0, fps=5, speed=1.0, width=300)
+    n = save_replay_apng(window.simulation.controller, tmp_path / "run.apng", 9.0, 12.0, fps=5, speed=1.0, width=300)
     data = (tmp_path / "run.apng").read_bytes()
     assert data.startswith(PNG_SIGNATURE) and n == 15
     i = data.index(b"acTL")
@@ -188,46 +185,46 @@ def test_export_report_and_animated_png(window, tmp_path):
 def test_compare_the_starter_with_a_redis_design(window, starter):
     from statediagram.gui.simulation.compare import CompareDialog
 
-    window.set_diagram(with_redis(starter))
-    window.sim.ui.simulate()
-    dialog = CompareDialog(window.sim.controller, window)
+    show_diagram(window, with_redis(starter))
+    window.simulation.ui.simulate()
+    dialog = CompareDialog(window.simulation.controller, window)
     mine, theirs = dialog.compare_with(starter, "Mission starter")
     assert mine["survives"] and not theirs["survives"]
     assert mine["seed"] == theirs["seed"] and mine["scenario"] == theirs["scenario"]
     assert "Does not survive" in dialog.right.toPlainText() and "Survives" in dialog.left.toPlainText()
 
 
-def test_postgres_and_object_storage_inspectors_show_rows_and_files(qtbot, starter):
+def test_postgres_and_object_storage_inspectors_show_rows_and_files(window, starter):
     d = with_redis(starter)
     d.nodes += [Node("pg", "postgres", "PostgreSQL", 660, 260), Node("s3", "object_storage", "Files", 660, 380)]
     d.links += [Link(s, store) for s in ("a", "b") for store in ("pg", "s3")]
-    window = SimulationWindow(d)
-    qtbot.addWidget(window)
-    window.sim.controls.journey.setCurrentIndex(window.sim.controls.journey.findData("full"))
-    window.sim.ui.simulate()
+    show_diagram(window, d)
+    window.simulation.controls.journey.setCurrentIndex(window.simulation.controls.journey.findData("full"))
+    window.simulation.ui.simulate()
     run_to(window, 12 * SECOND)
-    window.sim.ui.inspect_node("pg")
-    table = window.sim.panel.inspector.table
+    window.simulation.ui.inspect_node("pg")
+    table = window.simulation.panel.inspector.table
     rows = [[table.item(i, j).text() for j in range(3)] for i in range(table.rowCount())]
     assert rows and {r[1] for r in rows} <= {"book", "mug", "lamp", "plant"}
     assert all(r[0].startswith("users-") and int(r[2]) >= 1 for r in rows)
-    window.sim.ui.inspect_node("s3")
+    window.simulation.ui.inspect_node("s3")
     files = [table.item(i, 0).text() for i in range(table.rowCount())]
     assert files == sorted(f"avatars/users-{i}.png" for i in range(1, 4))
-    assert window.sim.controller.player.replay.report is None or window.sim.controller.player.replay.report["survives"]
-    window.sim.controller.stop()
+    report = window.simulation.controller.player.replay.report
+    assert report is None or report["survives"]
+    window.simulation.controller.stop()
 
 
 def test_what_just_happened_tells_the_lost_session_in_the_lessons_words(window):
     from statediagram.core.topology import state_homes
     from statediagram.gui.simulation.narrate import narrate
 
-    window.sim.ui.simulate()
-    run_to(window, window.sim.controller.player.end)
-    replay = window.sim.controller.player.replay
-    moved = next(r for r in replay.failures if r.outcome == "lost_session" and r.cause[0] == "moved")
+    window.simulation.ui.simulate()
+    run_to(window, window.simulation.controller.player.end)
+    replay = window.simulation.controller.player.replay
+    moved = next(r for r in replay.failures if r.outcome == "lost_session" and r.cause.why == "moved")
     text = narrate(moved, replay.labels, state_homes(replay.setup.diagram))
-    a, b = replay.labels[moved.cause[1]], replay.labels[moved.cause[2]]
+    a, b = replay.labels[moved.cause.origin], replay.labels[moved.cause.node]
     assert f"kept in {a}'s own RAM" in text and f"sent the next request to {b}" in text and "logged out" in text
-    window.sim.ui.seek(replay.shown_at(moved))
-    assert "lost session" in window.sim.panel.happened.text()
+    window.simulation.ui.seek(replay.shown_at(moved))
+    assert "lost session" in window.simulation.panel.happened.text()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import weakref
 
-from simgui import with_redis
+from simgui import show_diagram, with_redis
 
 from statediagram.sim.engine import Engine
 from statediagram.sim.replay import Replay, RunSetup
@@ -45,7 +45,7 @@ def test_an_engine_stopped_every_few_events_ends_as_one_run_through(starter):
 
 
 def test_a_run_replaced_by_a_hand_made_crash_is_freed(window):
-    sim = window.sim
+    sim = window.simulation
     sim.ui.simulate()
     player = sim.controller.player
     player.set_playing(False)
@@ -66,8 +66,8 @@ def test_a_run_replaced_by_a_hand_made_crash_is_freed(window):
 def test_a_crash_by_hand_after_the_run_was_worked_out_reports_the_new_run(window, starter):
     """The first run finishes in the background; a crash by hand rebuilds it. The verdict must be the rebuilt
     run's (with the crash and its failover error), never the finished first run's."""
-    window.set_diagram(with_redis(starter))
-    sim = window.sim
+    show_diagram(window, with_redis(starter))
+    sim = window.simulation
     sim.controls.scenario.setCurrentIndex(sim.controls.scenario.findData("calm"))
     sim.ui.simulate()
     player = sim.controller.player

@@ -28,6 +28,7 @@ from ...core.model import Node
 from ...core.topology import ServerHomes
 from .. import theme
 from ..kinds import gui_kind
+from ..plain_text import esc, rich_tip
 from .painter import draw_kind_icon
 
 
@@ -164,15 +165,15 @@ class NodeItem(QGraphicsItem):
 
     def _update_tooltip(self) -> None:
         kind = KINDS.get(self.kind)
-        lines = [f"<b>{self.label}</b> ({kind.label if kind else self.kind})"]
+        lines = [f"<b>{esc(self.label, 200)}</b> ({esc(kind.label if kind else self.kind, 200)})"]
         if kind:
-            lines.append(kind.description)
+            lines.append(esc(kind.description))
         for title, where, shared in self.badges():
-            lines.append(f"{title}: {where}" + ("" if shared else " (lost if this server crashes)"))
-        lines += [f"⚠ {w}" for w in self.warnings]
+            lines.append(esc(f"{title}: {where}" + ("" if shared else " (lost if this server crashes)")))
+        lines += [esc(f"⚠ {w}") for w in self.warnings]
         if self.interactive:
             lines.append("<i>Drag the round handle on the right to another node to link them.</i>")
-        self.setToolTip("<br>".join(lines))
+        self.setToolTip(rich_tip("<br>".join(lines)))
 
     # --- geometry ----------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""The scene mirrors the document's diagram through id -> item maps, and hosts the canvas gestures."""
+"""The scene mirrors the document's diagram through id -> item maps; its input comes through input.py."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from itertools import chain
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter, QPixmapCache, QTransform
-from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
+from PySide6.QtWidgets import QGraphicsScene
 
 from ...core.catalog import KINDS, Role, link_problem
 from ...core.topology import Finding, state_homes
 from .. import theme
 from ..document import Document, LinkKey
 from .crossings import hidden_links
-from .gestures import GestureContext, MoveTracker, WiringGesture
+from .gestures import GestureContext
 from .items import LinkItem, NodeItem
 from .overview import Overview, OverviewMode
 
@@ -28,8 +28,8 @@ class DiagramScene(QGraphicsScene):
 
     link_requested = Signal(str, str)
     nodes_dragged = Signal(object)  # {node_id: ((old x, old y), (new x, new y))}
-    label_edit_requested = Signal(str)
     hint = Signal(str)
+    clearing = Signal()  # every item is about to go (a new or opened diagram): gestures under way let go
 
     def __init__(self, doc: Document, interactive: bool = True) -> None:
         super().__init__()
@@ -40,9 +40,8 @@ class DiagramScene(QGraphicsScene):
         self.link_items: dict[LinkKey, LinkItem] = {}
         self._links_at: dict[str, set[LinkKey]] = {}
         self._warnings: dict[str, list[str]] = {}
-        self._gesture: WiringGesture | None = None
-        self._tracker: MoveTracker | None = None
-        self._gesture_context = GestureContext(
+        # What the canvas's gestures may ask of it and tell it (the input router hands it to them).
+        self.gesture_context = GestureContext(
             add_item=self.addItem, remove_item=self.removeItem,
             node_at=lambda pos, exclude: self.node_item_at(pos, exclude), link_problem=self.link_problem,
             selected=self.selected_node_items, node_item=self.node_items.get, hint=self.hint.emit,
@@ -77,7 +76,7 @@ class DiagramScene(QGraphicsScene):
     # --- mirroring the model -------------------------------------------------------------------------
 
     def rebuild(self) -> None:
-        self.cancel_gesture()
+        self.clearing.emit()
         self._overview = None
         self.overview_mode.forget_all()
         self.clear()
@@ -245,51 +244,3 @@ class DiagramScene(QGraphicsScene):
     def snapped(self, pos: QPointF) -> QPointF:
         g = theme.GRID
         return QPointF(round(pos.x() / g) * g, round(pos.y() / g) * g)
-
-    # --- gestures ------------------------------------------------------------------------------------
-
-    def start_wiring(self, source_id: str, at: QPointF) -> None:
-        self.cancel_gesture()
-        self._gesture = WiringGesture(self._gesture_context, self.node_items[source_id], at)
-
-    def cancel_gesture(self) -> None:
-        if self._gesture is not None:
-            self._gesture.cancel()
-            self._gesture = None
-
-    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802 - Qt's name
-        if self.interactive and event.button() == Qt.MouseButton.LeftButton:
-            node = self.node_item_at(event.scenePos())
-            if node is not None and node.over_handle(node.mapFromScene(event.scenePos())):
-                self.start_wiring(node.node_id, event.scenePos())
-                event.accept()
-                return
-        super().mousePressEvent(event)
-        if self.interactive and event.button() == Qt.MouseButton.LeftButton:
-            self._tracker = MoveTracker(self._gesture_context)
-
-    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802 - Qt's name
-        if self._gesture is not None:
-            self._gesture.move(event.scenePos())
-            event.accept()
-            return
-        super().mouseMoveEvent(event)
-
-    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802 - Qt's name
-        if self._gesture is not None:
-            gesture, self._gesture = self._gesture, None
-            gesture.release(event.scenePos())
-            event.accept()
-            return
-        super().mouseReleaseEvent(event)
-        if self._tracker is not None and event.button() == Qt.MouseButton.LeftButton:
-            tracker, self._tracker = self._tracker, None
-            tracker.finish()
-
-    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802 - Qt's name
-        node = self.node_item_at(event.scenePos()) if self.interactive else None
-        if node is not None and not node.over_handle(node.mapFromScene(event.scenePos())):
-            self.label_edit_requested.emit(node.node_id)
-            event.accept()
-            return
-        super().mouseDoubleClickEvent(event)

@@ -1,61 +1,49 @@
-"""The canvas widget: grid, zoom, pan, drops from the palette, in-place label editing, nudging."""
+"""The canvas widget: grid, zoom, drops from the palette, in-place label editing; its input goes to input.py."""
 
 from __future__ import annotations
 
 import math
 from typing import Protocol
 
-from PySide6.QtCore import QPoint, QRectF, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QWheelEvent
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QContextMenuEvent, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QWheelEvent
 from PySide6.QtWidgets import QGraphicsView, QLineEdit, QWidget
 
 from ...core.catalog import KINDS
 from .. import theme
+from .input import CanvasEdits, CanvasInput
 from .items import TEXT_LOD
 from .scene import DiagramScene
 
 KIND_MIME = "application/x-statediagram-kind"
 
 
-class CanvasEdits(Protocol):
+class ViewEdits(CanvasEdits, Protocol):
     """The edits the canvas asks for (the editor makes them, as undoable commands; it is not imported here)."""
 
     def add_node(self, kind: str, x: float, y: float) -> str: ...
-    def nudge(self, dx: float, dy: float) -> None: ...
     def rename(self, node_id: str, label: str) -> None: ...
+
+
+class RunFrames(Protocol):
+    """Paints the canvas itself while a run is shown (see simulation/backdrop.py)."""
+
+    def paint(self) -> bool:
+        """Paint the viewport now; False to leave this paint to the view."""
 
 MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
 SCENE_EXTENT = 50000.0
 
 
-class PanGesture:
-    """Drag the canvas with the middle button, or the left button while Space is held."""
-
-    def __init__(self, view: QGraphicsView, at: QPoint) -> None:
-        self.view = view
-        self.last = at
-        view.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
-
-    def move(self, at: QPoint) -> None:
-        delta = at - self.last
-        self.last = at
-        h, v = self.view.horizontalScrollBar(), self.view.verticalScrollBar()
-        h.setValue(h.value() - delta.x())
-        v.setValue(v.value() - delta.y())
-
-    def finish(self) -> None:
-        self.view.viewport().unsetCursor()
-
-
 class DiagramView(QGraphicsView):
     zoom_changed = Signal(float)
 
-    def __init__(self, scene: DiagramScene, editor: CanvasEdits, parent: QWidget | None = None) -> None:
+    def __init__(self, scene: DiagramScene, editor: ViewEdits, parent: QWidget | None = None) -> None:
         super().__init__(scene, parent)
         self.diagram_scene = scene
         self.editor = editor
-        self._pan: PanGesture | None = None
-        self._space_held = False
+        self.input = CanvasInput(self, scene, editor)  # every mouse and key event of the canvas goes there
+        self.frames: RunFrames | None = None
         self._label_editor: QLineEdit | None = None
         scene.setSceneRect(QRectF(-SCENE_EXTENT, -SCENE_EXTENT, 2 * SCENE_EXTENT, 2 * SCENE_EXTENT))
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
@@ -68,7 +56,7 @@ class DiagramView(QGraphicsView):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName("Diagram canvas")
         self.setToolTip("")
-        scene.label_edit_requested.connect(self.start_label_edit)
+        self.input.rename_requested.connect(self.start_label_edit)
 
     # --- grid ----------------------------------------------------------------------------------------
 
@@ -93,7 +81,13 @@ class DiagramView(QGraphicsView):
         if scene.overview_mode.on:
             scene.overview().draw(painter, rect)
 
+    def set_frames(self, frames: RunFrames | None) -> None:
+        """Who paints the canvas while a run is shown (None: the view paints it all, always)."""
+        self.frames = frames
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        if self.frames is not None and self.frames.paint():
+            return
         # Far out every card is a picture without text, or a block: drawing them all in a few calls keeps
         # 2,000 nodes fluid. A little below the texts' zoom before switching, so that a zoom resting on that
         # very zoom does not switch back and forth.
@@ -152,56 +146,48 @@ class DiagramView(QGraphicsView):
             return
         super().wheelEvent(event)
 
-    # --- pan -----------------------------------------------------------------------------------------
+    # --- input: all of it goes through the router ------------------------------------------------------
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
-        middle = event.button() == Qt.MouseButton.MiddleButton
-        if middle or (self._space_held and event.button() == Qt.MouseButton.LeftButton):
-            self._pan = PanGesture(self, event.position().toPoint())
+        if self.input.press(event):
             event.accept()
             return
         super().mousePressEvent(event)
+        self.input.pressed(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
-        if self._pan is not None:
-            self._pan.move(event.position().toPoint())
+        if self.input.move(event):
             event.accept()
             return
         super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
-        if self._pan is not None:
-            self._pan.finish()
-            self._pan = None
+        if self.input.release(event):
             event.accept()
             return
         super().mouseReleaseEvent(event)
+        self.input.released(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
+        if self.input.double_click(event):
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 - Qt's name
+        if self.input.context_menu(event):
+            event.accept()
+            return
+        super().contextMenuEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
-        key = event.key()
-        if key == Qt.Key.Key_Space and not event.isAutoRepeat():
-            self._space_held = True
-            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
-            event.accept()
-            return
-        arrows = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, -1), Qt.Key.Key_Down: (0, 1)}
-        if key in arrows and self.diagram_scene.selected_node_ids():
-            step = 1.0 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else float(theme.GRID)
-            dx, dy = arrows[key]
-            self.editor.nudge(dx * step, dy * step)
-            event.accept()
-            return
-        if key == Qt.Key.Key_Escape:
-            self.diagram_scene.cancel_gesture()
-            self.diagram_scene.clearSelection()
+        if self.input.key_press(event):
             event.accept()
             return
         super().keyPressEvent(event)
 
     def keyReleaseEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
-        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
-            self._space_held = False
-            self.viewport().unsetCursor()
+        if self.input.key_release(event):
             event.accept()
             return
         super().keyReleaseEvent(event)

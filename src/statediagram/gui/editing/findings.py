@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QStyle, QWidget
 
 from ...core.topology import Finding
+from ..plain_text import tip
 
 NODES_ROLE = Qt.ItemDataRole.UserRole
 
@@ -35,7 +36,7 @@ class FindingsList(QListWidget):
         for f in findings:
             item = QListWidgetItem(icons.get(f.severity, icons["info"]), f"{f.severity.capitalize()}: {f.message}")
             item.setData(NODES_ROLE, list(f.nodes))
-            item.setToolTip(f.message)
+            item.setToolTip(tip(f.message))
             self.addItem(item)
         if not findings:
             item = QListWidgetItem("No design problems found. Run the simulation to test it under crashes.")

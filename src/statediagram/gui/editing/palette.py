@@ -34,6 +34,14 @@ class Palette(QListWidget):
         self.itemActivated.connect(lambda item: self.add_requested.emit(item.data(KIND_ROLE)))
         self.setMinimumWidth(170)
 
+    def set_allowed(self, kinds: tuple[str, ...] | None) -> None:
+        """Offer only ``kinds`` (a mission's palette), or every kind (None)."""
+        for row in range(self.count()):
+            self.item(row).setHidden(kinds is not None and self.kind_at(row) not in kinds)
+
+    def allowed(self) -> list[str]:
+        return [self.kind_at(row) for row in range(self.count()) if not self.item(row).isHidden()]
+
     def kind_at(self, row: int) -> str:
         return self.item(row).data(KIND_ROLE)
 

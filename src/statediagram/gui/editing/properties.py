@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import Shiboken
 
 from ...core.catalog import KINDS, PropSpec
+from ..plain_text import esc
 from .editor import Editor
 
 
@@ -65,8 +66,8 @@ class PropertiesPanel(QWidget):
             return
         node = self.editor.doc.node(node_id)
         kind = KINDS[node.kind]
-        self.title.setText(f"<b>{kind.label}</b> <span style='color:#5A6272'>({node.id})</span><br>"
-                           f"<small>{kind.description}</small>")
+        self.title.setText(f"<b>{esc(kind.label)}</b> <span style='color:#5A6272'>({esc(node.id, 200)})</span><br>"
+                           f"<small>{esc(kind.description)}</small>")
         label = QLineEdit()
         label.setObjectName("prop_label")
         label.setToolTip("The name shown on the canvas and in the report.")

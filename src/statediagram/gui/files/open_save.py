@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from ...core.fileio import FILE_SUFFIX, DiagramError, atomic_write, load_diagram, save_diagram
 from ...core.model import Diagram
 from ..document import Document, gc_paused
+from ..plain_text import message
 
 MAX_RECENT = 8
 FILE_FILTER = f"Diagrams (*{FILE_SUFFIX} *.json);;Exported pictures (*.png);;All files (*)"
@@ -67,8 +68,9 @@ class FileController(QObject):
 
     def ask_unsaved(self) -> QMessageBox.StandardButton:
         """Save, Discard or Cancel: asked when unsaved work would be closed."""
-        return QMessageBox.question(
+        return message(
             self.widget,
+            QMessageBox.Icon.Question,
             "Unsaved changes",
             f"Save the changes to “{self.display_name()}” before closing it?",
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,

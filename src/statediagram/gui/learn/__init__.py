@@ -3,12 +3,14 @@
 ``install_learning(window)`` needs from the main window: ``learn_menu`` (an empty menu it fills), ``start``
 (``add_entry(widget)``), ``files.new(diagram)``, ``view.zoom_to_fit()``, ``simulation`` (its controls and
 panel), ``open_mission(id)``, ``show_error(title, text)`` and ``show_message(text)``. The lesson and the quiz
-are read when first opened, not at start-up.
+are read when first opened, not at start-up: this module imports nothing of them (the window's cold start
+must stay under 0.6 s; the reader, the quiz and the missions' modules take 0.1-0.3 s to import).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -22,13 +24,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ...missions.lesson import LESSON_FILE, Lesson, load_lesson
-from ...missions.lessondata import LessonFileError
-from ...missions.lessonruns import RunSpec, load_run_diagram
-from ...missions.quiz import QUIZ_FILE, load_quiz
 from .. import icons
-from .quizdialog import QuizDialog
-from .reader import LessonReader
+
+if TYPE_CHECKING:
+    from ...missions.lesson import Lesson
+    from ...missions.lessonruns import RunSpec
+    from .quizdialog import QuizDialog
+    from .reader import LessonReader
 
 DOCK_WIDTH = 470
 
@@ -81,7 +83,7 @@ class Learning(QObject):
                              "then a flash quiz where the simulation says who was right."))
         box.itemAt(0).widget().setWordWrap(True)
         row = QHBoxLayout()
-        self.start_lesson = QPushButton(icons.drawn(icons.paint_help), "Read the &lesson")
+        self.start_lesson = QPushButton(icons.drawn(icons.paint_help), "&Read the lesson")
         self.start_lesson.setToolTip(self.lesson_action.toolTip())
         self.start_quiz = QPushButton("Take the flash &quiz")
         self.start_quiz.setToolTip(self.quiz_action.toolTip())
@@ -96,9 +98,13 @@ class Learning(QObject):
 
     # --- the lesson -------------------------------------------------------------------------------
 
-    def show_lesson(self, section_id: str | None = None, path: str | Path = LESSON_FILE) -> bool:
+    def show_lesson(self, section_id: str | None = None, path: str | Path | None = None) -> bool:
         """Open the lesson dock (reading the lesson file the first time); False if the file is unusable."""
-        if self.reader is None or Path(path) != self.lesson.path:
+        from ...missions.lesson import LESSON_FILE, load_lesson
+        from ...missions.lessondata import LessonFileError
+
+        path = Path(path or LESSON_FILE)
+        if self.reader is None or path != self.lesson.path:
             try:
                 lesson = load_lesson(path)
             except LessonFileError as exc:
@@ -107,12 +113,17 @@ class Learning(QObject):
             self._make_reader(lesson)
         if section_id is not None:
             self.reader.show_section(section_id)
+        first = not self.dock.isVisible()
         self.dock.show()
         self.dock.raise_()
+        if first:
+            self._widen()
         self.reader.chooser.setFocus()
         return True
 
     def _make_reader(self, lesson: Lesson) -> None:
+        from .reader import LessonReader
+
         self.lesson = lesson
         if self.reader is not None:
             self.reader.deleteLater()
@@ -126,9 +137,13 @@ class Learning(QObject):
                                   | QDockWidget.DockWidgetFeature.DockWidgetClosable
                                   | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
             self.window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
-            self.window.resizeDocks([self.dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
             self.window.panels_menu.addAction(self.dock.toggleViewAction())
         self.dock.setWidget(self.reader)
+
+    def _widen(self) -> None:
+        """Give the lesson its reading width (the window hands spare width to the canvas otherwise)."""
+        if self.dock is not None and self.dock.isVisible() and self.dock.width() < DOCK_WIDTH:
+            self.window.resizeDocks([self.dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
 
     def choose_lesson(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.window, "Open a lesson file", str(Path.home()),
@@ -140,6 +155,9 @@ class Learning(QObject):
 
     def see(self, spec: RunSpec) -> bool:
         """Open the run's diagram as a new, unsaved copy (the example file itself stays as it is) and play it."""
+        from ...missions.lessondata import LessonFileError
+        from ...missions.lessonruns import load_run_diagram
+
         w = self.window
         try:
             diagram = load_run_diagram(spec)
@@ -148,6 +166,7 @@ class Learning(QObject):
             return False
         if not w.files.new(diagram):
             return False  # the learner kept their unsaved work
+        self._widen()  # the editor's docks came back with the canvas: the lesson keeps its width
         w.view.zoom_to_fit()
         sim = w.simulation
         sim.controls.set_choices(spec.scenario, spec.journey)
@@ -160,10 +179,14 @@ class Learning(QObject):
 
     # --- the quiz ---------------------------------------------------------------------------------
 
-    def show_quiz(self, path: str | Path = QUIZ_FILE) -> bool:
+    def show_quiz(self, path: str | Path | None = None) -> bool:
         """Open the quiz window on a new round; False (with a message) if the quiz file is unusable."""
+        from ...missions.lessondata import LessonFileError
+        from ...missions.quiz import QUIZ_FILE, load_quiz
+        from .quizdialog import QuizDialog
+
         try:
-            quiz = load_quiz(path)
+            quiz = load_quiz(path or QUIZ_FILE)
         except LessonFileError as exc:
             self.window.show_error("Cannot read the quiz", str(exc))
             return False
@@ -179,6 +202,9 @@ class Learning(QObject):
         return True
 
     def _section_titles(self) -> dict[str, str]:
+        from ...missions.lesson import load_lesson
+        from ...missions.lessondata import LessonFileError
+
         lesson = self.lesson
         if lesson is None:
             try:

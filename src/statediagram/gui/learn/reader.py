@@ -24,6 +24,7 @@ from .table import ComparisonTable
 from .text import heading, lesson_label
 
 PICTURE_WIDTH = 400
+MIN_WIDTH = 380  # the comparison table's three columns stay readable (the window asks for more, see DOCK_WIDTH)
 NOTE_STYLE = "QFrame#lessonNote { background: #e8f1fb; border: 1px solid #5b8fc9; border-radius: 6px; }"
 
 
@@ -37,6 +38,7 @@ class LessonReader(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("lessonReader")
+        self.setMinimumWidth(MIN_WIDTH)
         self.lesson = lesson
         self.mission_known = mission_known
         self.section: Section | None = None

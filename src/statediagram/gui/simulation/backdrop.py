@@ -2,12 +2,12 @@
 
 While a run is shown, the diagram itself (grid, nodes, links, badges) rarely changes, but a view in full-update
 mode repaints all of it every frame: 20 ms for 200 nodes and 600 links, more than a 60 Hz frame has. A
-``Backdrop`` watches the view's viewport: it keeps a picture of what the view draws without the simulation
-layer, and paints a frame as that picture plus the layer. The picture is drawn again whenever the scene
-reports a change (an edit, a selection, a hover) or the view moves or zooms.
+``Backdrop`` is the view's frame painter (``DiagramView.set_frames``): it keeps a picture of what the view draws
+without the simulation layer, and paints a frame as that picture plus the layer. The picture is drawn again
+whenever the scene reports a change (an edit, a selection, a hover) or the view moves or zooms.
 
-While a mouse button is held on the canvas or a rubber band is drawn, the view paints as usual (the editor's
-gestures draw things the picture would not show).
+While a mouse button is held on the canvas (the canvas's input router says so) or a rubber band is drawn, the
+view paints as usual (the editor's gestures draw things the picture would not show).
 """
 
 from __future__ import annotations
@@ -15,17 +15,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtGui import QPainter, QPixmap, QRegion
-from PySide6.QtWidgets import QGraphicsView, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
+from ..canvas.view import DiagramView
 from .layer import SimulationLayer
 
 
 class Backdrop(QObject):
     """Paints ``view``'s viewport from a cached picture of the diagram plus the live simulation layer."""
 
-    def __init__(self, view: QGraphicsView, layer: Callable[[], SimulationLayer | None],
+    def __init__(self, view: DiagramView, layer: Callable[[], SimulationLayer | None],
                  shown: Callable[[], bool]) -> None:
         super().__init__(view)
         self.view = view
@@ -42,7 +43,8 @@ class Backdrop(QObject):
         self._drawing = False  # the view is painting the picture
         self._option = QStyleOptionGraphicsItem()
         self.scene.changed.connect(self._scene_changed)
-        self.viewport.installEventFilter(self)
+        view.input.pressing.connect(self._pressing)
+        view.set_frames(self)
 
     # --- when the picture can be used -----------------------------------------------------------
 
@@ -84,27 +86,22 @@ class Backdrop(QObject):
             # for the repaint directly rather than rely on it (ours, or the view's if a gesture began).
             self.viewport.update()
 
-    # --- the viewport's events ------------------------------------------------------------------
+    # --- the view's paints and presses ---------------------------------------------------------
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if watched is not self.viewport:
-            return False
-        kind = event.type()
-        if kind == QEvent.Type.Paint:
-            if self._drawing:
-                return False  # the view paints the picture
-            self._painted_last = self.active() and self._picture is not None and self._key == self._view_key()
-            if self._painted_last:
-                self._paint()
-                return True
-        elif kind == QEvent.Type.MouseButtonPress:
-            self._pressed = True
-            self.viewport.update()  # the view paints the gesture itself from now on
-        elif kind == QEvent.Type.MouseButtonRelease and not event.buttons():  # type: ignore[attr-defined]
-            self._pressed = False
+    def paint(self) -> bool:
+        """Called by the view for each paint of its viewport: True when the frame was painted here."""
+        if self._drawing:
+            return False  # the view paints the picture
+        self._painted_last = self.active() and self._picture is not None and self._key == self._view_key()
+        if self._painted_last:
+            self._paint()
+        return self._painted_last
+
+    def _pressing(self, down: bool) -> None:
+        self._pressed = down
+        if not down:
             self._picture = None  # the gesture may have changed what the view draws
-            self.viewport.update()
-        return False
+        self.viewport.update()  # while a button is held the view paints the gesture itself
 
     def _paint(self) -> None:
         view, viewport = self.view, self.viewport

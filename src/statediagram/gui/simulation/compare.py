@@ -27,6 +27,7 @@ TOTAL_NAMES = (("requests", "requests"), ("ok", "ok"), ("lost_sessions", "lost s
 
 
 def starter_diagram() -> Diagram:
+    """The first mission's starter (the stand-alone simulation window has no mission open)."""
     text = resources.files("statediagram").joinpath("assets/missions/stateless.statediagram.json").read_text("utf-8")
     return parse_diagram(text).diagram
 
@@ -65,7 +66,7 @@ class CompareDialog(QDialog):
         layout = QVBoxLayout(self)
         buttons = QHBoxLayout()
         self.starter = QPushButton("Compare with the mission's starter")
-        self.starter.clicked.connect(lambda: self.compare_with(starter_diagram(), "Mission starter"))
+        self.starter.clicked.connect(self.compare_with_starter)
         self.open = QPushButton("Compare with a file…")
         self.open.clicked.connect(self._open)
         buttons.addWidget(self.starter)
@@ -80,6 +81,12 @@ class CompareDialog(QDialog):
         sides.addWidget(self.right)
         layout.addLayout(sides, 1)
         self.reports: tuple[dict, dict] | None = None
+
+    def compare_with_starter(self) -> tuple[dict, dict]:
+        """Against the starter of the mission open in the window (the first mission's when none is)."""
+        starter_of = getattr(self.parent(), "mission_starter", None)
+        starter, title = starter_of() if starter_of is not None else (starter_diagram(), "Mission starter")
+        return self.compare_with(starter, title)
 
     def _open(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Compare with", "", "Diagrams (*.json *.png)")

@@ -1,8 +1,8 @@
-"""The simulation controller: glues the player, the canvas layer, the panels, and the scene's mouse.
+"""The simulation controller: glues the player, the canvas layer, the panels, and the run's part of the input.
 
-It takes a QGraphicsScene, a ``SceneGeometry`` for it, and a function returning the diagram to simulate,
-so it works over the editor's scene or over the stand-alone one. Clicks and context menus on the scene
-reach it through an event filter, so no editor item has to know about the simulation.
+It takes the canvas's scene, a ``SceneGeometry`` for it, and a function returning the diagram to simulate.
+It is the canvas's :class:`~statediagram.gui.canvas.input.RunInput`: the canvas's input router hands it a
+click, a right-click or a Space tap while a run is shown, so no editor item has to know about the simulation.
 """
 
 from __future__ import annotations
@@ -10,15 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
+from PySide6.QtCore import QObject, QPoint, QPointF, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (
-    QGraphicsScene,
-    QGraphicsSceneContextMenuEvent,
-    QGraphicsSceneMouseEvent,
-    QGraphicsView,
-    QMenu,
-)
+from PySide6.QtWidgets import QGraphicsScene, QMenu
 
 from ...core.catalog import KINDS
 from ...core.model import Diagram
@@ -26,6 +20,8 @@ from ...core.topology import RAM, TOKEN, state_homes
 from ...sim.kinds import sim_kind
 from ...sim.replay import Replay, RunSetup
 from ...sim.scenario import SECOND
+from ..canvas.view import DiagramView
+from ..plain_text import menu_text, plain_action
 from .backdrop import Backdrop
 from .geometry import SceneGeometry, node_at
 from .layer import SimulationLayer
@@ -57,7 +53,6 @@ class SimulationController(QObject):
         self.seed: int | None = None
         self.player.run_changed.connect(self._run_changed)
         self.player.frame_changed.connect(self._show)
-        scene.installEventFilter(self)
 
     @property
     def layer(self) -> SimulationLayer:
@@ -79,7 +74,7 @@ class SimulationController(QObject):
             return None
         return layer
 
-    def attach_view(self, view: QGraphicsView) -> Backdrop:
+    def attach_view(self, view: DiagramView) -> Backdrop:
         """Let ``view`` (of this scene) paint frames over a picture of the diagram drawn once (see Backdrop)."""
         self.backdrop = Backdrop(view, self._current_layer, lambda: self.active)
         self.layer.backdrop = self.backdrop
@@ -142,7 +137,7 @@ class SimulationController(QObject):
             self.player.set_playing(False)
             self.player.seek(int(at_s * SECOND) + MIN_TRIP_US)
 
-    # --- the scene's mouse ----------------------------------------------------------------------
+    # --- nodes of the run shown, or of the diagram ---------------------------------------------
 
     def node_ids(self) -> list[str]:
         replay = self.player.replay
@@ -161,38 +156,34 @@ class SimulationController(QObject):
     def _inspectable(self, node: str) -> bool:
         return sim_kind(self.kind_of(node) or "").inspectable
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if not self.active or watched is not self.scene:
-            return False
-        if event.type() == QEvent.Type.GraphicsSceneContextMenu:
-            return self._context_menu(event)
-        if event.type() == QEvent.Type.GraphicsSceneMousePress:
-            return self._press(event)
-        return False
+    # --- the run's part of the canvas's input (RunInput) ----------------------------------------
 
-    def _press(self, event: QGraphicsSceneMouseEvent) -> bool:
-        if event.button() != Qt.MouseButton.LeftButton:
-            return False
-        pos = event.scenePos()
-        rid = self.layer.token_at(pos)
+    def shown(self) -> bool:
+        return self.active
+
+    def click(self, at: QPointF) -> bool:
+        rid = self.layer.token_at(at)
         if rid is not None:
             self.player.set_playing(False)
             self.inspect_request.emit(rid)
             return True  # the click was on a token, not on the editor's items
-        node = node_at(self.scene, self.geometry, self.node_ids(), pos)
+        node = node_at(self.geometry, self.node_ids(), at)
         if node is not None and self._inspectable(node):
             self.inspect_node.emit(node)
-        return False
+        return False  # the editor still selects what was clicked
 
-    def _context_menu(self, event: QGraphicsSceneContextMenuEvent) -> bool:
-        node = node_at(self.scene, self.geometry, self.node_ids(), event.scenePos())
+    def menu(self, at: QPointF, screen: QPoint) -> bool:
+        node = node_at(self.geometry, self.node_ids(), at)
         if node is None or not self._faultable(node):
             return False
         menu = self.node_menu(node)
         self.last_menu = menu
         self.menu_shown.emit(menu)
-        menu.popup(event.screenPos())
+        menu.popup(screen)
         return True
+
+    def play_or_pause(self) -> None:
+        self.player.toggle()
 
     def node_menu(self, node: str) -> QMenu:
         """Crash / Restart / Replace (and Inspect) for one node, at the play head."""
@@ -200,24 +191,24 @@ class SimulationController(QObject):
         label = replay.labels.get(node, node) if replay else node
         up = replay.node_states_at(self.player.t)[node].up if replay else True
         menu = QMenu()
-        menu.setTitle(label)
+        menu.setTitle(menu_text(label))
         at = f" at {self.player.t / SECOND:.1f} s"
-        crash = QAction(f"Crash {label}{at}", menu)
+        crash = plain_action(f"Crash {label}{at}", menu)
         crash.setEnabled(up)
         crash.triggered.connect(lambda: self.inject(node, "crash"))
-        restart = QAction(f"Restart {label}{at}", menu)
+        restart = plain_action(f"Restart {label}{at}", menu)
         restart.setEnabled(not up)
         restart.triggered.connect(lambda: self.inject(node, "restart"))
         menu.addAction(crash)
         menu.addAction(restart)
         if sim_kind(self.kind_of(node) or "").replaceable:
-            replace = QAction(f"Replace {label} with a new blank machine{at}", menu)
+            replace = plain_action(f"Replace {label} with a new blank machine{at}", menu)
             replace.setToolTip("Cattle, not pets: the new machine has an empty RAM and an empty local disk")
             replace.triggered.connect(lambda: self.inject(node, "replace"))
             menu.addAction(replace)
         if self._inspectable(node):
             menu.addSeparator()
-            inspect = QAction(f"Inspect what {label} holds", menu)
+            inspect = plain_action(f"Inspect what {label} holds", menu)
             inspect.triggered.connect(lambda: self.inspect_node.emit(node))
             menu.addAction(inspect)
         return menu
@@ -226,7 +217,3 @@ class SimulationController(QObject):
         """The menu's action starting with ``verb`` (Crash, Restart, Replace, Inspect)."""
         return next((a for a in menu.actions() if a.text().startswith(verb)), None)
 
-
-def scene_pos_of(geometry: SceneGeometry, node: str) -> QPointF:
-    rect = geometry.node_rect(node)
-    return rect.center() if rect is not None else QPointF()

@@ -94,26 +94,13 @@ def store_table(replay: Replay, store_id: str, t: int) -> tuple[str, list[str], 
 
 
 def server_table(replay: Replay, server_id: str, t: int) -> tuple[str, list[str], list[list[str]]]:
-    """What a server holds in its own RAM and on its disk at ``t``."""
+    """What a server holds in its own RAM and on its disk at ``t`` (the server kind's own table)."""
     engine = engine_at(replay.setup, t)
     try:
-        srv = engine.servers[server_id]
-        rows = [["RAM", f"session:{sid}", user] for sid, user in sorted(srv.ram_sessions.items())]
-        rows += [["RAM", f"cart:{user}", _hash_text(cart)] for user, cart in sorted(srv.ram_carts.items())]
-        rows += [["disk", name, f"{len(data)} bytes"] for name, data in sorted(srv.disk.files.items())]
-        state = "up" if srv.up else "DOWN (RAM wiped)"
-        title = f"{replay.labels.get(server_id, server_id)} at {t / SECOND:.2f} s: {state}, {srv.requests} requests"
-        if not rows:  # the stateless case, said in words: a crash of this server loses nobody anything
-            title += "; nothing in its own RAM or on its disk, so a crash loses nothing"
-        return title, ["where", "what", "value"], rows
+        what, headers, rows = engine.servers[server_id].table(Seen(t))
+        return f"{replay.labels.get(server_id, server_id)} at {t / SECOND:.2f} s: {what}", headers, rows
     finally:
         engine.close()
-
-
-def _hash_text(mapping) -> str:
-    items = {(k.decode() if isinstance(k, bytes) else k): (v.decode() if isinstance(v, bytes) else v)
-             for k, v in mapping.items()}
-    return ", ".join(f"{k}×{v}" for k, v in sorted(items.items()))
 
 
 def _session_set_times(replay: Replay, t: int) -> dict[str, int]:

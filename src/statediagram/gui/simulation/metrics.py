@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 
 from ...sim.nodes import FAILOVER, LOST_DATA, LOST_FILE, LOST_SESSION, OK, OUTAGE, TOTAL_KEYS
 from ...sim.scenario import SECOND
-from .style import LEGEND_ORDER, LOOKS, REQUEST, look_icon
+from .style import LOOKS, REQUEST, look_icon
 
 COUNTER_ORDER = (OK, LOST_SESSION, LOST_FILE, LOST_DATA, OUTAGE, FAILOVER)
 
@@ -149,9 +149,4 @@ class MetricsPanel(QWidget):
         self.shown = {}
         self.chart.show_losses([], 0, [])
         self.load.show_load([])
-
-
-def legend_lines() -> list[tuple[str, str, str]]:
-    """(outcome, name, meaning) in legend order, for tooltips and the help text."""
-    return [(o, LOOKS[o].name, LOOKS[o].meaning) for o in LEGEND_ORDER]
 

@@ -7,6 +7,7 @@ teacher would say, so the learner sees *why* the user was logged out while it ha
 from __future__ import annotations
 
 from ...core.topology import DISK, RAM, TOKEN, ServerHomes
+from ...sim.causes import Why
 
 
 def _place(place: str, node: str | None, labels: dict[str, str]) -> str:
@@ -23,13 +24,16 @@ def narrate(req, labels: dict[str, str], homes: dict[str, ServerHomes]) -> str:
     """A sentence or two on why ``req`` failed."""
     L = labels.get  # noqa: N806 - read aloud: the label of a node
     user = req.user.id
-    cause = req.cause or ("",)
-    kind = cause[0]
+    cause = req.cause
+    why = cause.why if cause is not None else None
     what = {"lost_session": ("session", "sessions", "logged out against their will"),
             "lost_file": ("avatar", "uploads", "the image is gone (404)"),
             "lost_data": ("cart items", "cart", "the cart came back missing items")}.get(req.outcome)
-    if what and kind == "moved":
-        _, a, b, _from, _to = cause
+    if cause is None:
+        return f"{user}'s request ended as {req.outcome}."
+    n = cause.node
+    if what and why is Why.MOVED:
+        a, b = cause.origin, n
         noun, attr, effect = what
         here = getattr(homes[b], attr) if b in homes else None
         there = getattr(homes[a], attr) if a in homes else None
@@ -38,37 +42,31 @@ def narrate(req, labels: dict[str, str], homes: dict[str, ServerHomes]) -> str:
         by = "" if there and there.place in (RAM, DISK) else f" (by {L(a, a)})"
         return (f"{user}'s {noun} was kept in {kept_a}{by}. The load balancer sent the next request "
                 f"to {L(b, b)}, which looks in {kept_b} and finds nothing: {user} is {effect}.")
-    if what and kind == "server_wiped":
-        s = cause[1]
-        return (f"{user}'s {what[0]} was in {L(s, s)}'s RAM. {L(s, s)} crashed and its RAM was wiped: "
+    if what and why is Why.SERVER_WIPED:
+        return (f"{user}'s {what[0]} was in {L(n, n)}'s RAM. {L(n, n)} crashed and its RAM was wiped: "
                 f"{user} is {what[2]}.")
-    if what and kind == "store_wiped":
-        r = cause[1]
-        return f"{L(r, r)} crashed and lost its keys, {user}'s {what[0]} with them: {user} is {what[2]}."
-    if what and kind == "disk_wiped":
-        s = cause[1]
-        return f"{L(s, s)} was replaced by a new blank machine; the avatar on its old disk is gone (404)."
-    if kind == "auth_mismatch":
-        b = cause[2]
-        held = "a JWT" if cause[3] == "token" else "a session cookie"
-        return f"{user} holds {held}, but {L(b, b)} expects the other kind of login: 401."
-    if kind == "token_rejected":
-        return f"{L(cause[2], cause[2])} could not verify {user}'s token (a different signing key?): 401."
-    if kind == "no_server":
-        return f"{L(cause[1], cause[1])} had no healthy server to send {user}'s request to: outage (503)."
-    if kind == "no_entry":
-        return f"Nothing {L(cause[1], cause[1])} links to was running: outage (503)."
-    if kind == "store_down":
-        return f"{L(cause[1], cause[1])} was down, so {L(req.server, req.server)} could not serve it: outage (503)."
-    if kind == "server_down_unnoticed":
-        s = cause[1]
-        return (f"{L(s, s)} had just crashed and the load balancer's health check (every 1 s) had not noticed "
+    if what and why is Why.STORE_WIPED:
+        return f"{L(n, n)} crashed and lost its keys, {user}'s {what[0]} with them: {user} is {what[2]}."
+    if what and why is Why.DISK_WIPED:
+        return f"{L(n, n)} was replaced by a new blank machine; the avatar on its old disk is gone (404)."
+    if why is Why.AUTH_MISMATCH:
+        held = "a JWT" if cause.held == "token" else "a session cookie"
+        return f"{user} holds {held}, but {L(n, n)} expects the other kind of login: 401."
+    if why is Why.TOKEN_REJECTED:
+        return f"{L(n, n)} could not verify {user}'s token (a different signing key?): 401."
+    if why is Why.NO_SERVER:
+        return f"{L(n, n)} had no healthy server to send {user}'s request to: outage (503)."
+    if why is Why.NO_ENTRY:
+        return f"Nothing {L(n, n)} links to was running: outage (503)."
+    if why is Why.STORE_DOWN:
+        return f"{L(n, n)} was down, so {L(req.server, req.server)} could not serve it: outage (503)."
+    if why is Why.SERVER_DOWN_UNNOTICED:
+        return (f"{L(n, n)} had just crashed and the load balancer's health check (every 1 s) had not noticed "
                 f"yet: failover error (502); {user} simply retries.")
-    if kind == "killed_in_flight":
-        s = cause[1]
-        return f"{L(s, s)} crashed while handling {user}'s request: failover error (502); {user} retries."
-    if kind == "entry_crashed":
-        return f"{L(cause[1], cause[1])} was down when the request arrived: failover error; {user} retries."
-    if kind == "store_failover":
-        return f"{L(cause[1], cause[1])} was failing over to its replica: failover error; nothing was lost."
+    if why is Why.KILLED_IN_FLIGHT:
+        return f"{L(n, n)} crashed while handling {user}'s request: failover error (502); {user} retries."
+    if why is Why.ENTRY_CRASHED:
+        return f"{L(n, n)} was down when the request arrived: failover error; {user} retries."
+    if why is Why.STORE_FAILOVER:
+        return f"{L(n, n)} was failing over to its replica: failover error; nothing was lost."
     return f"{user}'s request ended as {req.outcome}."

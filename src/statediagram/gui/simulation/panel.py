@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import time
 from collections.abc import Callable
 
@@ -11,6 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QScrollArea, QVB
 
 from ...core.topology import state_homes
 from ...sim.scenario import SECOND
+from ..plain_text import esc
 from .controller import SimulationController
 from .controls import SimulationControls
 from .inspectors import Inspector
@@ -186,12 +186,12 @@ class SimulationUI(QObject):
             quiet = "nothing failed in the last 4 s"
             if down:
                 quiet += f"; down now: {', '.join(down)}"
-            self.panel.happened.setText(f"<b>What just happened</b> (t = {t / SECOND:.1f} s)<br>{quiet}.")
+            self.panel.happened.setText(f"<b>What just happened</b> (t = {t / SECOND:.1f} s)<br>{esc(quiet)}.")
             return
         look = LOOKS[req.outcome]
         self.panel.happened.setText(
             f"<b>What just happened</b> at {replay.shown_at(req) / SECOND:.1f} s: <b style='color:{look.colour}'>"
-            f"{look.name}</b> ({look.shape})<br>{html.escape(narrate(req, replay.labels, self.homes))}")
+            f"{look.name}</b> ({look.shape})<br>{esc(narrate(req, replay.labels, self.homes))}")
 
     def finished(self, report: dict) -> None:
         self.report = report

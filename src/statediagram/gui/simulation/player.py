@@ -61,7 +61,6 @@ class Player(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self.tick)
-        self.longest_tick_s = 0.0
         self._discarded: list[Replay] = []  # closed runs, freed a slice per tick (see ``Replay.release``)
         warm_up_imports()
 
@@ -191,7 +190,6 @@ class Player(QObject):
     # --- the tick -------------------------------------------------------------------------------
 
     def tick(self) -> None:
-        started = time.perf_counter()
         self._free_some()
         replay = self.replay
         if replay is None:
@@ -226,7 +224,6 @@ class Player(QObject):
             moved = True
         if moved:
             self.frame_changed.emit(self.t)
-        self.longest_tick_s = max(self.longest_tick_s, time.perf_counter() - started)
 
     def work_out(self, until_us: int | None = None) -> None:
         """Work the run out up to ``until_us`` (the end when None) at once: for tests, exports and benchmarks."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap, QPolygonF, QTransform
 
+from ...sim.causes import Cause, Why
 from ...sim.nodes import FAILOVER, LOST_DATA, LOST_FILE, LOST_SESSION, OK, OUTAGE
 
 REQUEST = "request"  # a request on its way out, outcome not known yet
@@ -105,13 +106,13 @@ def look_icon(outcome: str, size: int = 16) -> QIcon:
     return QIcon(pix)
 
 
-def badge_text(outcome: str, status: int, cause: tuple | None, labels: dict[str, str]) -> str:
+def badge_text(outcome: str, status: int, cause: Cause | None, labels: dict[str, str]) -> str:
     """The short note a failed request leaves where it failed."""
-    kind = cause[0] if cause else ""
+    kind = cause.why if cause else ""
     if outcome == LOST_SESSION:
-        if kind == "auth_mismatch":
+        if kind == Why.AUTH_MISMATCH:
             return f"{status} wrong kind of login"
-        if kind == "token_rejected":
+        if kind == Why.TOKEN_REJECTED:
             return f"{status} token not verified"
         return f"{status} session not found"
     if outcome == LOST_FILE:
@@ -119,11 +120,11 @@ def badge_text(outcome: str, status: int, cause: tuple | None, labels: dict[str,
     if outcome == LOST_DATA:
         return "cart missing items"
     if outcome == OUTAGE:
-        if kind == "store_down":
-            return f"{status} {labels.get(cause[1], cause[1])} down"
+        if kind == Why.STORE_DOWN:
+            return f"{status} {labels.get(cause.node, cause.node)} down"
         return f"{status} no server up"
     if outcome == FAILOVER:
-        if kind == "store_failover":
+        if kind == Why.STORE_FAILOVER:
             return f"{status} failing over"
         return f"{status} server just crashed"
     return ""
@@ -131,10 +132,9 @@ def badge_text(outcome: str, status: int, cause: tuple | None, labels: dict[str,
 
 def badge_node(req) -> str | None:
     """Where a failed request failed: the server for most, the load balancer or client when none was reached."""
-    cause = req.cause or ()
-    kind = cause[0] if cause else ""
-    if kind == "no_entry":
+    kind = req.cause.why if req.cause else ""
+    if kind == Why.NO_ENTRY:
         return req.user.client
-    if kind == "no_server" or (kind == "entry_crashed" and req.server is None):
+    if kind == Why.NO_SERVER or (kind == Why.ENTRY_CRASHED and req.server is None):
         return req.lb or req.entry
     return req.server or req.lb or req.user.client

@@ -6,6 +6,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from ..plain_text import esc, tip
+
 SEVERITY_MARK = {"error": "✗", "warning": "!", "info": "i"}
 
 
@@ -49,16 +51,16 @@ class VerdictBanner(QFrame):
         t = report["totals"]
         if report["survives"]:
             self.headline.setText(
-                f"<span style='font-size:15pt'><b>✓ Survives</b></span><br>{report['scenario']} scenario, "
-                f"journey {report['journey']}: {t['ok']} of {t['requests']} requests ok, nobody lost anything")
+                f"<span style='font-size:15pt'><b>✓ Survives</b></span><br>{esc(report['scenario'])} scenario, "
+                f"journey {esc(report['journey'])}: {t['ok']} of {t['requests']} requests ok, nobody lost anything")
             self._set_colour("#e6f4ea", "#0d652d")
         else:
             losses = ", ".join(f"{t[k]} {name}" for k, name in (
                 ("lost_sessions", "lost sessions"), ("lost_files", "lost files"), ("lost_data", "lost data"),
                 ("outages", "outages")) if t[k])
             self.headline.setText(
-                f"<span style='font-size:15pt'><b>✗ Does not survive</b></span><br>{report['scenario']} scenario, "
-                f"journey {report['journey']}: {losses}")
+                f"<span style='font-size:15pt'><b>✗ Does not survive</b></span><br>{esc(report['scenario'])} scenario, "
+                f"journey {esc(report['journey'])}: {losses}")
             self._set_colour("#fce8e6", "#a50e0e")
         self.findings.clear()
         self.findings.show()
@@ -67,7 +69,8 @@ class VerdictBanner(QFrame):
             when = f"  (first at {f['at']:.1f} s)" if f.get("at") is not None else ""
             item = QListWidgetItem(f"{mark} {f['message']}{when}")
             item.setData(Qt.ItemDataRole.UserRole, (tuple(f.get("nodes", ())), f.get("at")))
-            item.setToolTip("Click: highlight " + ", ".join(report.get("labels", {}).get(n, n) for n in f["nodes"]))
+            names = ", ".join(report.get("labels", {}).get(n, n) for n in f["nodes"])
+            item.setToolTip(tip(f"Click: highlight {names}"))
             self.findings.addItem(item)
         QTimer.singleShot(0, self, self._fit)
 
