@@ -81,7 +81,7 @@ def memo():
         replicas=lambda props: 0, chaos=True, inspectable=True,
     ))
     gui_kinds.register(gui_kinds.GuiKind(MEMO, COLOUR, draw_memo, lambda p: f"remembers {p['ttl_s']} s",
-                                         ("entry", "entries")))
+                                         gui_kinds.counted("entry", "entries")))
     yield MEMO
     catalog.unregister(MEMO)
     sim_kinds.unregister(MEMO)
@@ -246,3 +246,32 @@ def test_a_server_kind_links_by_its_rules_and_serves_only_its_journeys(edge):
     full = simulate(diagram, scenario="calm", journey="full").report
     assert full["servers"]["b"]["requests"] == 0  # the load balancer sends it no journey it does not speak
     assert full["servers"]["a"]["requests"] == full["totals"]["requests"]
+
+
+def test_a_run_on_the_canvas_flashes_its_links_in_its_colour_and_tells_its_state_in_its_words(memo, qapp):
+    from PySide6.QtWidgets import QStyleOptionGraphicsItem
+
+    from statediagram.gui.simulation.layer import SimulationLayer
+    from statediagram.gui.simulation.tokens import Frame
+    from statediagram.sim.replay import NodeState
+
+    class Boxes:  # a server at the left, the memo cache at the right
+        def node_rect(self, nid: str) -> QRectF | None:
+            return {"a": QRectF(0, 0, 100, 60), "memo": QRectF(300, 0, 100, 60)}.get(nid)
+
+        def link_points(self, a: str, b: str):
+            return [self.node_rect(a).center(), self.node_rect(b).center()]
+
+    layer = SimulationLayer(Boxes())
+    layer.set_run({"a": "server", "memo": MEMO}, {"a": "Server A", "memo": "Memo"}, {"a": "memo"})
+    layer.show_frame(Frame(0, flashes={("a", "memo"): "recall 1"},
+                           states={"a": NodeState(count=0), "memo": NodeState(count=2)}))
+    image = QImage(500, 200, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.translate(50, 50)
+    layer.paint_frame(painter, QStyleOptionGraphicsItem())
+    painter.end()
+    assert image.pixel(50 + 150, 50 + 30) == QColor(COLOUR).lighter(135).rgb()  # the call flashes its link
+    drawn = {key[0] for key in layer._pills}  # the texts of the pills this frame drew
+    assert {"2 entries", "sessions in Memo"} <= drawn

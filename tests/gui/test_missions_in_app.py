@@ -151,6 +151,15 @@ def test_a_teachers_mission_file_restricts_the_palette_and_its_texts_stay_plain(
     leave(w)
 
 
+def test_a_mission_file_given_as_the_file_to_open_opens_as_a_mission(qtbot, progress, tmp_path):
+    path = teacher_file(tmp_path, id="from-the-command-line", title="Given on the command line")
+    w = open_window(qtbot, progress)
+    assert w.open_path(path)  # what `statediagram teacher.mission.json` does
+    assert w.missions.session.mission.id == "from-the-command-line" and w.missions.dock.isVisible()
+    assert w.missions.panel.title.text() == "Given on the command line"
+    leave(w)
+
+
 def test_a_broken_mission_file_shows_where_and_how_to_fix_and_changes_nothing(qtbot, progress, tmp_path,
                                                                               monkeypatch):
     path = teacher_file(tmp_path, rules=[{"rule": "shared_store", "state": "sessions", "kind": "postgres"}])

@@ -2,7 +2,7 @@
 
 The core registry says what a kind is, the simulation's what it does; an entry here says how it looks: one
 colour used everywhere it is drawn (card, icon, palette, overview, link flashes, PNG and SVG), its icon on a
-48x48 grid, the line under its label, and what the simulation's live pill counts for it ("3 keys").
+48x48 grid, the line under its label, and the pill the simulation shows under it ("3 keys", "sessions in Redis").
 Everything else in the GUI asks this registry, never a kind's name.
 """
 
@@ -15,9 +15,12 @@ from typing import Any
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath
 
-from ..core.catalog import CLIENT, LOAD_BALANCER, OBJECT_STORAGE, POSTGRES, REDIS, SERVER
+from ..core.catalog import CLIENT, LOAD_BALANCER, OBJECT_STORAGE, POSTGRES, RAM, REDIS, SERVER, TOKEN
 
 Icon = Callable[[QPainter, QColor], None]  # draws on a 48x48 grid, pen and brush set up by the caller
+# The pill under a node while a run is shown: (text, background colour) from the node's live state (``up``,
+# ``count``), where it keeps sessions ("ram", "token" or a store's node id) and the labels; None for no pill.
+Live = Callable[[Any, str, dict[str, str]], tuple[str, str] | None]
 UNKNOWN_COLOUR = "#6B7280"
 
 
@@ -29,7 +32,7 @@ class GuiKind:
     colour: str  # at least 4.5:1 against white: white text on it stays readable (a test checks every entry)
     icon: Icon
     subtitle: Callable[[dict[str, Any]], str]  # one line under the label: the node's key property
-    counts: tuple[str, str] | None = None  # what the live state counts, one and many ("key", "keys")
+    live: Live | None = None  # the pill the simulation shows under it
 
 
 GUI_KINDS: dict[str, GuiKind] = {}
@@ -53,6 +56,22 @@ def gui_kind(kind: str) -> GuiKind:
 
 def _draw_unknown(p: QPainter, colour: QColor) -> None:
     p.drawText(QRectF(0, 0, 48, 48), Qt.AlignmentFlag.AlignCenter, "?")
+
+
+def counted(one: str, many: str) -> Live:
+    """A pill that counts what a store holds: "1 key", "3 keys"."""
+    return lambda st, _home, _labels: (f"{st.count} {one if st.count == 1 else many}", "#eef1f5")
+
+
+def _server_live(st: Any, home: str, labels: dict[str, str]) -> tuple[str, str]:
+    """Where a server's sessions are: in its RAM (and how many, wiped by a crash), nowhere (JWT), or a store."""
+    if home == RAM:
+        text = "RAM wiped" if not st.up else f"{st.count} session{'s' if st.count != 1 else ''} in RAM"
+    elif home == TOKEN:
+        text = "JWT: keeps no session"
+    else:
+        text = f"sessions in {labels.get(home, home)}"
+    return text, "#fde2d4" if home == RAM else "#e3f4ec"
 
 
 def _replicas(props: dict[str, Any]) -> str:
@@ -135,8 +154,9 @@ def _draw_object_storage(p: QPainter, colour: QColor) -> None:
 register(GuiKind(CLIENT, "#0072B2", _draw_client,
                  lambda p: f"{p['users']} user" + ("" if p["users"] == 1 else "s")))
 register(GuiKind(LOAD_BALANCER, "#00805C", _draw_load_balancer, lambda p: str(p["policy"]).replace("_", " ")))
-register(GuiKind(SERVER, "#6A4C93", _draw_server, lambda p: f"auth: {p['auth']}"))
+register(GuiKind(SERVER, "#6A4C93", _draw_server, lambda p: f"auth: {p['auth']}", _server_live))
 register(GuiKind(REDIS, "#C0392B", _draw_redis,
-                 lambda p: _replicas(p) + (", persistent" if p["persistent"] else ""), ("key", "keys")))
-register(GuiKind(POSTGRES, "#336791", _draw_postgres, _replicas, ("row", "rows")))
-register(GuiKind(OBJECT_STORAGE, "#9A6700", _draw_object_storage, lambda p: "shared files (S3)", ("file", "files")))
+                 lambda p: _replicas(p) + (", persistent" if p["persistent"] else ""), counted("key", "keys")))
+register(GuiKind(POSTGRES, "#336791", _draw_postgres, _replicas, counted("row", "rows")))
+register(GuiKind(OBJECT_STORAGE, "#9A6700", _draw_object_storage, lambda p: "shared files (S3)",
+                 counted("file", "files")))

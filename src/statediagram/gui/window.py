@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ..core.model import Diagram
 from ..core.topology import design_findings
+from ..missions.files import MISSION_SUFFIX
 from .actions import build_actions
 from .canvas.scene import DiagramScene
 from .canvas.view import DiagramView
@@ -280,6 +281,8 @@ class MainWindow(QMainWindow):
             self.view.zoom_to_fit()
 
     def open_path(self, path: str) -> bool:
+        if str(path).endswith(MISSION_SUFFIX):  # `statediagram class.mission.json` opens the mission
+            return self.open_mission(str(path))
         if not self.files.maybe_save():
             return False
         if self.files.open_path(path):

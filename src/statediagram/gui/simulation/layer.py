@@ -11,8 +11,7 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from ...core.catalog import KINDS, Role
-from ...core.topology import RAM, TOKEN
+from ...core.topology import RAM
 from ..kinds import gui_kind
 from .geometry import SceneGeometry
 from .style import LOOKS, Z_LAYER, Sprites
@@ -202,26 +201,16 @@ class SimulationLayer(QGraphicsItem):
             if rect is None:
                 continue
             kind = self.kinds.get(nid, "")
-            role = KINDS[kind].role if kind in KINDS else None
             if not st.up:
                 self._paint_down(painter, rect, "FAILING OVER" if st.failing_over else "DOWN")
             if small:
                 continue  # labels would be a few pixels high: only the crosses are drawn
-            if role == Role.SERVER:
-                home = self.session_homes.get(nid, RAM)
-                if home == RAM:
-                    text = "RAM wiped" if not st.up else f"{st.count} session{'s' if st.count != 1 else ''} in RAM"
-                elif home == TOKEN:
-                    text = "JWT: keeps no session"
-                else:
-                    text = f"sessions in {self.labels.get(home, home)}"
-                bg = QColor("#fde2d4") if home == RAM else QColor("#e3f4ec")
-                self._pill(painter, QPointF(rect.center().x(), rect.bottom() + 11), text, QColor("#202124"), bg)
-            elif gui_kind(kind).counts:
-                one, many = gui_kind(kind).counts
-                text = f"{st.count} {one if st.count == 1 else many}"
+            live = gui_kind(kind).live
+            pill = live(st, self.session_homes.get(nid, RAM), self.labels) if live else None
+            if pill is not None:  # the kind's own words: "3 sessions in RAM", "12 keys"
+                text, bg = pill
                 self._pill(painter, QPointF(rect.center().x(), rect.bottom() + 11), text, QColor("#202124"),
-                           QColor("#eef1f5"))
+                           QColor(bg))
             elif st.health:  # a load balancer's view of its servers
                 self._paint_health(painter, rect, st.health)
 
