@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .core.text import brief, safe_lines, terminal_safe
-from .timelimit import RunTimedOut, time_limit
+from .timelimit import RunTimedOut, interrupts_deferred, time_limit
 
 if TYPE_CHECKING:
     from .sim.report import Report
 
-SUBCOMMANDS = ("simulate", "check", "export", "missions")
+SUBCOMMANDS = ("simulate", "check", "export", "missions", "live", "deploy")
 SCENARIOS = ("calm", "standard", "chaos")
 JOURNEYS = ("sessions", "full")
 CSV_TOTALS = ("requests", "ok", "lost_sessions", "lost_files", "lost_data", "outages", "failover_errors")
@@ -99,6 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
                                      "(docs/missions.md).")
     mis.add_argument("--new", metavar="ID", help="write a template for a new mission with this id")
     mis.add_argument("--dir", default=".", metavar="DIR", help="where --new writes (default: here)")
+    from .live.commands import add_parsers
+
+    add_parsers(sub, SCENARIOS, JOURNEYS)
     return parser
 
 
@@ -127,7 +130,8 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # --help, --version, usage errors: argparse has printed what to say
         return exc.code if isinstance(exc.code, int) else 2
-    commands = {"simulate": _simulate, "check": _check, "export": _export, "missions": _missions}
+    commands = {"simulate": _simulate, "check": _check, "export": _export, "missions": _missions, "live": _live,
+                "deploy": _deploy}
     if args.command is None:
         return _open_app(None)
     previous = signal.signal(signal.SIGTERM, _terminated)
@@ -238,6 +242,24 @@ def _simulate(args: argparse.Namespace) -> int:
         return EXIT_NOT_FINISHED
     _write(json_safe(report_json(result.report)) if args.json else format_report(result.report))
     return 0 if result.survives else 1
+
+
+def _live(args: argparse.Namespace) -> int:
+    diagram, _ = _load(args.file)
+    if diagram is None:
+        return 2
+    from .live.commands import run_live_command
+
+    return run_live_command(args, diagram)
+
+
+def _deploy(args: argparse.Namespace) -> int:
+    diagram, _ = _load(args.file)
+    if diagram is None:
+        return 2
+    from .live.commands import run_deploy_command
+
+    return run_deploy_command(args, diagram)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -434,19 +456,30 @@ def _export(args: argparse.Namespace) -> int:
         _error(f"--scale must be from {MIN_SCALE:g} to {MAX_SCALE:g}, not {args.scale:g}")
         return 2
     if Path(args.output).suffix.lower() not in (".png", ".svg"):
-        _error(f"{args.output}: the picture must end in .png or .svg")
+        _error(f"{_name(args.output)}: the picture must end in .png or .svg")
         return 2
     try:
-        from .gui.files.export import export_diagram
+        from .gui.files.export import MAX_PIXELS, MAX_SIDE, picture_bytes
     except ImportError as exc:
         _error(f"export needs the desktop part of statediagram (PySide6), which cannot load: {exc}")
         return 2
-    try:
-        export_diagram(diagram, Path(args.output), scale=args.scale, transparent=args.transparent)
-    except (ValueError, OSError) as exc:
-        _error(f"{args.output}: cannot write the picture ({exc})")
-        return 2
-    print(f"wrote {args.output}")
+    from .core.fileio import atomic_write
+
+    # Ctrl-C while Qt paints only sets a flag (raised inside a C++ paint call it crashed the process); the
+    # export stops between steps, before anything is written, and main() answers 130.
+    with interrupts_deferred() as interrupts:
+        try:
+            data, scale = picture_bytes(diagram, args.output, args.scale, args.transparent)
+            interrupts.stop_if_requested()
+            atomic_write(Path(args.output), data)
+        except (ValueError, OSError) as exc:
+            _error(f"{_name(args.output)}: cannot write the picture ({exc})")
+            return 2
+    if scale < args.scale:
+        _error(f"{_name(args.output)}: note: drawn at scale {scale:.3g}, not {args.scale:g}: a picture has at most "
+               f"{MAX_PIXELS // 1_000_000} megapixels and {MAX_SIDE:,} pixels a side, and this diagram spans a "
+               "large canvas")
+    print(f"wrote {_name(args.output)}")
     return 0
 
 

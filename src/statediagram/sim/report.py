@@ -95,6 +95,22 @@ class FaultDone:
 
 
 @dataclass(frozen=True)
+class LiveFigures:
+    """What a run on real processes adds (``statediagram live``): its speed, how long its processes took to
+    start and the whole run took on the wall clock, and answers no journey step explains."""
+
+    speed: float
+    start_s: float
+    wall_s: float
+    unexpected_answers: tuple[dict[str, Any], ...] = ()  # {"status", "node", "count"}, counted as failover errors
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"unexpected_answers": list(self.unexpected_answers)} if self.unexpected_answers \
+            else {}
+        return {**out, "mode": "live", "speed": self.speed, "start_s": self.start_s, "wall_s": self.wall_s}
+
+
+@dataclass(frozen=True)
 class Report:
     """The report of a run, read by its fields; ``to_json()`` is the ``simulate --json`` object.
 
@@ -114,6 +130,7 @@ class Report:
     stores: dict[str, StoreFigures]
     faults: tuple[FaultDone, ...]
     findings: tuple[Finding, ...]
+    live: LiveFigures | None = None  # a run on real processes, not simulated
 
     def label(self, node: str) -> str:
         return self.labels.get(node, node)
@@ -135,6 +152,7 @@ class Report:
             "stores": {sid: s.to_json() for sid, s in self.stores.items()},
             "faults": [f.to_json() for f in self.faults],
             "findings": [f.to_json() for f in self.findings],
+            **(self.live.to_json() if self.live is not None else {}),
         }
 
     def __getitem__(self, key: str) -> Any:

@@ -56,7 +56,7 @@ def format_report(report: Report) -> str:
     """``statediagram simulate``'s text: a verdict line, the counters, load per server, and the findings."""
     lines = [
         f"{verdict_word(report.survives).upper()}: scenario {report.scenario}, journey {report.journey}, "
-        f"seed {report.seed}, {report.duration_s:g} s simulated",
+        f"seed {report.seed}, {report.duration_s:g} s {'simulated' if report.live is None else 'run for real'}",
         "  " + counters_text(report.totals),
     ]
     if report.servers:

@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu
 
 from ...missions import Mission, MissionError, UnknownMission, find_mission, list_missions
+from ..plain_text import menu_text, tip
 from .browser import MissionBrowser
 from .panel import MissionPanel
 from .progress import STATUS_SIGNS, MissionProgress
@@ -54,8 +55,8 @@ def install_missions(window: QMainWindow, progress: MissionProgress, before: QAc
     window.menuBar().insertMenu(before, menu) if before is not None else window.menuBar().addMenu(menu)
     mission_actions: dict[str, QAction] = {}
     for i, mission in enumerate(missions):
-        action = menu.addAction(f"&{i + 1}. {mission.title}")
-        action.setToolTip(mission.summary)
+        action = menu.addAction(f"&{i + 1}. {menu_text(mission.title)}")
+        action.setToolTip(tip(mission.summary))
         action.setStatusTip(mission.summary)
         action.triggered.connect(lambda _c=False, m=mission.id: window.choose_mission(m))
         mission_actions[mission.id] = action
@@ -91,7 +92,7 @@ def install_missions(window: QMainWindow, progress: MissionProgress, before: QAc
     panel.nodes_chosen.connect(window.select_nodes)
     panel.next_requested.connect(window.choose_mission)
     panel.compare_requested.connect(window.compare_with_starter)
-    panel.start_over_requested.connect(lambda: session.mission and session.open(session.mission, False))
+    panel.start_over_requested.connect(session.start_over)
     show_progress()
     QTimer.singleShot(PICTURES_AFTER_MS, browser, browser.draw_pictures)
     return InstalledMissions(session, browser, panel, dock, menu, check, open_file)

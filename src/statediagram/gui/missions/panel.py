@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...missions import Mission, MissionResult
+from ..plain_text import menu_text
 from .browser import plain
 
 NODES_ROLE = Qt.ItemDataRole.UserRole
@@ -111,7 +112,7 @@ class MissionPanel(QWidget):
         self.compare_button.setToolTip("Run this design and the mission's starter side by side")
         self.compare_button.clicked.connect(self.compare_requested)
         self.start_over_button = QPushButton("Start over")
-        self.start_over_button.setToolTip("Go back to the mission's starter (undo brings your work back)")
+        self.start_over_button.setToolTip("Go back to the mission's starter (asks first: your changes are replaced)")
         self.start_over_button.clicked.connect(self.start_over_requested)
         row.addWidget(self.compare_button)
         row.addWidget(self.start_over_button)
@@ -163,7 +164,7 @@ class MissionPanel(QWidget):
             self.result_detail.show()
             self.reasons.hide()
             if next_mission is not None:
-                self.next_button.setText(f"Next mission: {next_mission.title} →")
+                self.next_button.setText(menu_text(f"Next mission: {next_mission.title} →"))
                 self.next_button.setProperty("mission", next_mission.id)
                 self.next_button.show()
             else:
