@@ -19,12 +19,15 @@ import re
 import signal
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .core.model import JOURNEYS
 from .core.text import brief, safe_lines, terminal_safe
-from .timelimit import RunTimedOut, time_limit
+from .timelimit import RunTimedOut, interrupts_deferred, time_limit
+
+if TYPE_CHECKING:
+    from .sim.report import Report
 
 SUBCOMMANDS = ("simulate", "check", "export", "missions", "live", "deploy")
 SCENARIOS = ("calm", "standard", "chaos")
@@ -220,7 +223,8 @@ def _simulate(args: argparse.Namespace) -> int:
             if diagram is None:
                 return 2
             from .sim import RunCouldNotFinish, simulate
-            from .sim.report import format_report, report_json
+            from .sim.report import report_json
+            from .sim.wording import format_report
 
             try:
                 result = simulate(diagram, args.scenario, args.journey, args.seed, redis_url=args.redis_url)
@@ -284,7 +288,7 @@ def _check(args: argparse.Namespace) -> int:
             diagrams[len(rows)] = diagram
         rows.append(row)
     if args.json:
-        _write(json_safe(json.dumps(rows, indent=2, ensure_ascii=False)) + "\n")
+        _write(json_safe(json.dumps(rows, indent=2, ensure_ascii=False, default=_report_json)) + "\n")
     elif args.csv:
         _write(check_csv(rows))
     else:
@@ -399,17 +403,24 @@ def _redis_url_is_one(url: str) -> bool:
     return True
 
 
+def _report_json(value: Any) -> Any:
+    """A row's report as the JSON object ``simulate --json`` prints."""
+    if hasattr(value, "to_json"):  # a Report (imported only by the commands that run the simulation)
+        return value.to_json()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
 def check_csv(rows: list[dict[str, Any]]) -> str:
     """A header row, then one row per file: verdict, reasons joined by "; ", the run's totals, the error."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["file", "mission", "passed", "reasons", "survives", *CSV_TOTALS, "error"])
     for r in rows:
-        report = r.get("report") or {}
-        totals = report.get("totals", {})
-        survives = "" if not report else ("yes" if report["survives"] else "no")
+        report: Report | None = r.get("report")
+        survives = "" if report is None else ("yes" if report.survives else "no")
+        totals = ["" if report is None else report.totals.count(k) for k in CSV_TOTALS]
         cells = [r["file"], r["mission"], "yes" if r["passed"] else "no", "; ".join(r["reasons"]),
-                 survives, *[totals.get(k, "") for k in CSV_TOTALS], r.get("error", r.get("not_finished", ""))]
+                 survives, *totals, r.get("error", r.get("not_finished", ""))]
         writer.writerow([csv_cell(terminal_safe(c)) if isinstance(c, str) else c for c in cells])
     return out.getvalue()
 
@@ -445,19 +456,30 @@ def _export(args: argparse.Namespace) -> int:
         _error(f"--scale must be from {MIN_SCALE:g} to {MAX_SCALE:g}, not {args.scale:g}")
         return 2
     if Path(args.output).suffix.lower() not in (".png", ".svg"):
-        _error(f"{args.output}: the picture must end in .png or .svg")
+        _error(f"{_name(args.output)}: the picture must end in .png or .svg")
         return 2
     try:
-        from .gui.files.export import export_diagram
+        from .gui.files.export import MAX_PIXELS, MAX_SIDE, picture_bytes
     except ImportError as exc:
         _error(f"export needs the desktop part of statediagram (PySide6), which cannot load: {exc}")
         return 2
-    try:
-        export_diagram(diagram, Path(args.output), scale=args.scale, transparent=args.transparent)
-    except (ValueError, OSError) as exc:
-        _error(f"{args.output}: cannot write the picture ({exc})")
-        return 2
-    print(f"wrote {args.output}")
+    from .core.fileio import atomic_write
+
+    # Ctrl-C while Qt paints only sets a flag (raised inside a C++ paint call it crashed the process); the
+    # export stops between steps, before anything is written, and main() answers 130.
+    with interrupts_deferred() as interrupts:
+        try:
+            data, scale = picture_bytes(diagram, args.output, args.scale, args.transparent)
+            interrupts.stop_if_requested()
+            atomic_write(Path(args.output), data)
+        except (ValueError, OSError) as exc:
+            _error(f"{_name(args.output)}: cannot write the picture ({exc})")
+            return 2
+    if scale < args.scale:
+        _error(f"{_name(args.output)}: note: drawn at scale {scale:.3g}, not {args.scale:g}: a picture has at most "
+               f"{MAX_PIXELS // 1_000_000} megapixels and {MAX_SIDE:,} pixels a side, and this diagram spans a "
+               "large canvas")
+    print(f"wrote {_name(args.output)}")
     return 0
 
 
