@@ -20,6 +20,8 @@ VERDICTS = {
     "cattle-not-pets": (False, "lost_files"),
     "single-server": (False, "outages"),
     "carts-in-ram": (False, "lost_data"),
+    "chat-stateful": (False, "lost_messages"),
+    "chat-redis": (True, None),
 }
 
 
@@ -32,6 +34,8 @@ def test_example_verdict(name):
     report = simulate(loaded.diagram).report
     survives, loss = VERDICTS[name]
     assert report["survives"] is survives
+    if report["journey"] == "chat" and survives:  # the exception's price: connections dropped and made again
+        assert report["totals"]["reconnects"] > 0
     if loss:
         assert report["totals"][loss] > 0
         assert any(f["code"] == loss for f in report["findings"])

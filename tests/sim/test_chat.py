@@ -125,3 +125,14 @@ def test_chat_on_a_real_redis_gives_the_same_counts_as_the_embedded_one():
         (embedded.chat.messages, embedded.chat.reconnects, embedded.chat.lost())
     real.close()
     embedded.close()
+
+
+def test_inspectors_show_a_rooms_history_in_redis_and_who_is_connected_to_a_server():
+    from statediagram.sim.stores import Seen
+
+    e = run(chat_room(redis=True), "calm")
+    what, _columns, rows = e.stores["redis"].store.table(Seen(e.now))
+    (row,) = rows
+    assert row[0] == "chat:users" and f"{e.chat.messages} messages" in row[1] and "pub/sub channel" in row[1]
+    what, _columns, rows = e.servers["a"].table(Seen(e.now))
+    assert what.startswith("up") and rows[0][0] == "connection" and rows[0][2].startswith("3 users")

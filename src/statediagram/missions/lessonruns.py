@@ -169,7 +169,7 @@ class RunResult:
         """The run's counters in words: "requests 86, ok 86, lost sessions 0, ..."."""
         from ..sim.wording import counters_text
 
-        return counters_text(self.report.totals)
+        return counters_text(self.report.totals, self.report.journey)
 
 
 def run(spec: RunSpec) -> RunResult:

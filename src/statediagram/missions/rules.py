@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ..core.catalog import KINDS, Role, kinds_with, show_value, stores_for
+from ..core.catalog import KINDS, STATES, Role, kinds_with, show_value, stores_for
 from ..core.fileio import DiagramError
 from ..core.model import Diagram
 from ..core.topology import DISK, RAM, TOKEN, Home, linked_store, served_servers, state_homes
@@ -55,9 +55,13 @@ class Context:
         self.starter = starter
         self.drill_words = drill_words
         self.homes = state_homes(diagram)
-        self.served = served_servers(diagram)
-        self.names = display_names(diagram)
         self._nodes = diagram.node_map()
+        self._reached = served_servers(diagram)
+        # The servers that keep sessions, carts and uploads (an application server, not a websocket server): the
+        # ones the rules about those states, auth, stickiness and pets look at.
+        self.served = [s for s in self._reached
+                       if any(state in dict(KINDS[self.kind_of(s)].keeps) for state in STATES)]
+        self.names = display_names(diagram)
 
     @property
     def survives(self) -> bool:
@@ -75,7 +79,7 @@ class Context:
     def reached(self, kind: str) -> list[str]:
         """Nodes of ``kind`` that some client's requests reach (directly or through a load balancer)."""
         if KINDS[kind].role == Role.SERVER:
-            return [s for s in self.served if self.kind_of(s) == kind]
+            return [s for s in self._reached if self.kind_of(s) == kind]
         found: set[str] = set()
         for c in self.diagram.ids_playing(Role.USERS):
             for n in self.diagram.neighbours(c):

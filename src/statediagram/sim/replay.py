@@ -18,6 +18,8 @@ from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
 
 from ..core.model import Diagram
+from .chat import ACTIONS as CHAT_ACTIONS
+from .chat import SEND as CHAT_SEND
 from .engine import Engine
 from .faults import chaos_faults
 from .nodes import OK, OUTCOMES, Request
@@ -97,6 +99,8 @@ class Replay:
         self.settled: list[Request] = []  # requests whose outcome is final, in the order they were indexed
         self._seen = 0
         self.replies: dict[str, list[int]] = {o: [] for o in OUTCOMES}
+        self.chat_sent: list[int] = []  # journey chat: when each acknowledged message's answer is shown, sorted
+        self.chat_reconnects: list[int] = []  # ... and each reconnect's
         self.fail_times: list[int] = []  # reply times of the requests that did not end ok, sorted
         self.failures: list[Request] = []  # the same requests, in the same order
         self.moments: list[int] = []  # every instant something happens, for Step and Step back
@@ -167,7 +171,8 @@ class Replay:
         A worked-out 10-minute run holds over a million objects; dropped at once, freeing them stops the
         caller for about 50 ms. Called a little at a time, it never does."""
         for entries in (self.requests, self.settled, self.failures, self._pending, self.t_sends, self.moments,
-                        self.fail_times, self.snapshots, self._event_times, *self.replies.values()):
+                        self.fail_times, self.snapshots, self._event_times, self.chat_sent, self.chat_reconnects,
+                        *self.replies.values()):
             if entries:
                 del entries[-count:]
                 return False
@@ -191,6 +196,11 @@ class Replay:
             shown = self.shown_at(r)
             self.settled.append(r)
             insort(self.replies[r.outcome], shown)
+            if r.outcome == OK and r.action in CHAT_ACTIONS:
+                if r.action == CHAT_SEND:
+                    insort(self.chat_sent, shown)
+                elif r.grant == "again":
+                    insort(self.chat_reconnects, shown)
             if r.outcome != OK:
                 i = bisect_right(self.fail_times, shown)
                 self.fail_times.insert(i, shown)
@@ -241,7 +251,12 @@ class Replay:
         finished run on, the report's own (which also counts the replies still on their way at the end)."""
         if self.finished and t >= self.end:
             return self.report.totals
-        return Totals.of_outcomes({o: bisect_right(self.replies[o], t) for o in OUTCOMES})
+        counts = {o: bisect_right(self.replies[o], t) for o in OUTCOMES}
+        if self.engine.chat is None:
+            return Totals.of_outcomes(counts)
+        # A lost message is one some member never got by the end: it is counted when the run ends, not before.
+        return Totals.of_outcomes(counts, messages=bisect_right(self.chat_sent, t),
+                                  reconnects=bisect_right(self.chat_reconnects, t))
 
     def losses_per_second(self, t: int) -> list[int]:
         """Losses (lost sessions, files, data, outages) in each simulated second up to ``t``."""

@@ -11,6 +11,7 @@ from typing import Any
 from ..core.catalog import KINDS
 from ..core.topology import DISK, RAM, Finding, design_findings, state_homes
 from .causes import Cause, Why
+from .chat import UNSHARED
 from .nodes import FAILOVER, LOST_DATA, LOST_FILE, LOST_SESSION, OUTAGE, TOTAL_KEYS
 from .scenario import SECOND
 
@@ -34,11 +35,15 @@ class Totals:
     lost_data: int = _loss()
     outages: int = _loss()
     failover_errors: int = 0
+    messages: int = 0  # journey chat: messages acknowledged
+    lost_messages: int = _loss()  # journey chat: messages some member still connected never received
+    reconnects: int = 0  # journey chat: connects after a user's first (the cost the exception accepts)
 
     @classmethod
-    def of_outcomes(cls, counts: Mapping[str, int]) -> Totals:
-        """From the number of requests per outcome (``nodes.OUTCOMES``); ``requests`` is their sum."""
-        return cls(sum(counts.values()), **{key: counts.get(o, 0) for o, key in TOTAL_KEYS.items()})
+    def of_outcomes(cls, counts: Mapping[str, int], **chat: int) -> Totals:
+        """From the number of requests per outcome (``nodes.OUTCOMES``), ``requests`` their sum, and the chat
+        journey's own counters."""
+        return cls(sum(counts.values()), **{key: counts.get(o, 0) for o, key in TOTAL_KEYS.items()}, **chat)
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
@@ -164,7 +169,10 @@ class Report:
 
 def build_report(engine) -> Report:
     plan = engine.plan
-    totals = Totals.of_outcomes(engine.totals)
+    chat = engine.chat
+    lost = chat.lost() if chat is not None else {}
+    totals = Totals.of_outcomes(engine.totals, **({} if chat is None else {
+        "messages": chat.messages, "lost_messages": len(lost), "reconnects": chat.reconnects}))
     return Report(
         survives=totals.ok >= 1 and totals.lost_nothing,
         scenario=plan.name,
@@ -177,7 +185,7 @@ def build_report(engine) -> Report:
         servers={s.id: ServerFigures(s.requests, s.crashes) for s in engine.servers.values()},
         stores={st.id: StoreFigures(st.kind, st.crashes, st.store.commands) for st in engine.stores.values()},
         faults=tuple(FaultDone(at / SECOND, node, action) for at, node, action in plan.faults),
-        findings=tuple(_explain(engine) + design_findings(engine.diagram)),
+        findings=tuple(_explain(engine, lost) + design_findings(engine.diagram)),
     )
 
 
@@ -222,7 +230,7 @@ class _Explainer:
         return self.L(home.node)
 
 
-def _explain(engine) -> list[Finding]:
+def _explain(engine, lost_messages: dict[int, tuple[str, str, str]]) -> list[Finding]:
     x = _Explainer(engine)
     by_outcome: dict[str, list[tuple[Cause, int]]] = defaultdict(list)
     for (outcome, cause), n in engine.causes.items():
@@ -234,8 +242,39 @@ def _explain(engine) -> list[Finding]:
         (LOST_DATA, "lost_data", "cart", ("cart came back missing items", "carts came back missing items")),
     ):
         out += _losses(x, sorted(by_outcome.get(outcome, []), key=_order), outcome, code, what, noun)
+    out += _lost_messages(x, lost_messages)
     out += _outages(x, sorted(by_outcome.get(OUTAGE, []), key=_order))
     out += _failovers(x, sorted(by_outcome.get(FAILOVER, []), key=_order))
+    return out
+
+
+def _lost_messages(x: _Explainer, lost: dict[int, tuple[str, str, str]]) -> list[Finding]:
+    """Lost chat messages, told by why the first member that missed each one did: most messages first."""
+    groups: dict[tuple[str, str, str], list[int]] = {}
+    for seq, why in lost.items():
+        groups.setdefault(why, []).append(seq)
+    out: list[Finding] = []
+    for (why, origin, other), seqs in sorted(groups.items(), key=lambda g: (-len(g[1]), g[0])):
+        head = _plural(len(seqs), "message lost", "messages lost")
+        at = x.e.chat.times[seqs[0]] / SECOND
+        if why == UNSHARED:
+            text = (f"{head}: users on {x.L(other)} never received messages sent on {x.L(origin)}; link both "
+                    "servers to one Redis so they can publish to each other")
+            nodes: tuple[str, ...] = (origin, other)
+        else:
+            home = x.homes[origin].history
+            if home.place == RAM:
+                text = (f"{head}: users who were reconnecting when they were sent never got them, because "
+                        f"{x.L(origin)} keeps the chat history in its own RAM, which the server they reconnected "
+                        "to cannot read and a crash wipes; keep the history in a PostgreSQL (or a Redis) that "
+                        "every websocket server links to")
+                nodes = (origin,)
+            else:
+                text = (f"{head}: users who were reconnecting when they were sent never got them, because the "
+                        f"history in {x.L(home.node)} did not have them any more (it lost its keys in a crash); "
+                        "keep the history in PostgreSQL, or make that Redis persistent")
+                nodes = (origin, home.node)
+        out.append(Finding("error", "lost_messages", text, nodes, at))
     return out
 
 

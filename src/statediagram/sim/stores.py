@@ -139,12 +139,22 @@ class RedisStore:
     def table(self, seen: Seen) -> Table:
         rows = []
         for key, _ttl in self.keys():  # noqa: SIM118 - keys() lists (key, ttl)
+            if key.startswith("chat:"):  # a room's history; its channel carries the room's new messages
+                rows.append(self.chat_rows(key))
+                continue
             if key.startswith("session:"):
                 left = SESSION_TTL_S - (seen.t - seen.session_set_at.get(key, seen.t)) // SECOND_US
                 rows.append([key, self.client.get(self.prefix + key).decode(), f"{left} s"])
             else:
                 rows.append([key, _hash_text(self.client.hgetall(self.prefix + key)), "no expiry"])
         return f"{len(rows)} keys", ["key", "value", "TTL"], rows
+
+    def chat_rows(self, key: str) -> list[str]:
+        """An inspector's row for a room's history: how many messages, and the newest."""
+        n = int(self.client.zcard(self.prefix + key))
+        newest = self.client.zrange(self.prefix + key, -1, -1)
+        last = newest[0].decode() if newest else "none"
+        return [key, f"chat history: {n} messages (newest {last}); pub/sub channel {key}", "no expiry"]
 
     def close(self) -> None:
         """End the node: its keys are gone (a real server's, this run's only), the connection is closed, and

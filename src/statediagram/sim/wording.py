@@ -30,10 +30,19 @@ def verdict_word(survives: bool) -> str:
     return "Survives" if survives else "Does not survive"
 
 
-def counters_text(totals: Totals) -> str:
-    """Every counter with its number: "requests 86, ok 86, lost sessions 0, ..."."""
+# The counters only one kind of journey can move: the others are left out of its text (the JSON keeps them all).
+JOURNEY_COUNTERS = {"chat": ("messages", "lost_messages", "reconnects")}
+_OTHERS_ONLY = {"chat": ("lost_sessions", "lost_files", "lost_data")}
+
+
+def counters_text(totals: Totals, journey: str = "") -> str:
+    """Every counter of the journey with its number: "requests 86, ok 86, lost sessions 0, ..."."""
+    hidden = set(_OTHERS_ONLY.get(journey, ()))
+    for other, names in JOURNEY_COUNTERS.items():
+        if other != journey:
+            hidden.update(names)
     return ", ".join(f"{COUNTER_WORDS.get(name, name.replace('_', ' '))} {totals.count(name)}"
-                     for name in totals.names())
+                     for name in totals.names() if name not in hidden)
 
 
 def ok_text(totals: Totals) -> str:
@@ -57,7 +66,7 @@ def format_report(report: Report) -> str:
     lines = [
         f"{verdict_word(report.survives).upper()}: scenario {report.scenario}, journey {report.journey}, "
         f"seed {report.seed}, {report.duration_s:g} s {'simulated' if report.live is None else 'run for real'}",
-        "  " + counters_text(report.totals),
+        "  " + counters_text(report.totals, report.journey),
     ]
     if report.servers:
         parts = []

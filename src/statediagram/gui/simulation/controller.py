@@ -119,6 +119,8 @@ class SimulationController(QObject):
         d = replay.setup.diagram
         homes = {}
         for sid, h in state_homes(d).items():
+            if h.sessions is None:  # a server that keeps no sessions (a websocket server): its pill says its own
+                continue
             place = h.sessions.place
             homes[sid] = RAM if place == RAM else TOKEN if place == TOKEN else h.sessions.node
         self._run_args = ({n.id: n.kind for n in d.nodes}, replay.labels, homes)

@@ -13,6 +13,13 @@ from ...sim.scenario import SECOND
 from .style import LOOKS, REQUEST, look_icon
 
 COUNTER_ORDER = (OK, LOST_SESSION, LOST_FILE, LOST_DATA, OUTAGE, FAILOVER)
+CHAT_COUNTERS = (
+    ("messages", "messages", "Chat messages sent and acknowledged."),
+    ("lost_messages", "lost messages", "Messages that some user still connected never received: counted when the "
+                                       "run ends."),
+    ("reconnects", "reconnects", "Users who connected again after their server dropped them: the price the "
+                                 "real-time exception accepts, not a loss."),
+)
 
 
 class LossChart(QWidget):
@@ -122,10 +129,22 @@ class MetricsPanel(QWidget):
             grid.addWidget(name, row, 1)
             grid.addWidget(value, row, 2, Qt.AlignmentFlag.AlignRight)
             self.values[TOTAL_KEYS[outcome]] = value
+        # Journey chat's own counters, shown only for a chat run (lost messages are counted when the run ends).
+        self.chat_rows: list[QLabel] = []
+        for row, (key, words, tip) in enumerate(CHAT_COUNTERS, start=len(COUNTER_ORDER) + 1):
+            name, value = QLabel(words), QLabel("0")
+            name.setToolTip(tip)
+            value.setObjectName(key)
+            grid.addWidget(name, row, 1)
+            grid.addWidget(value, row, 2, Qt.AlignmentFlag.AlignRight)
+            self.values[key] = value
+            self.chat_rows += [name, value]
+        legend = len(COUNTER_ORDER) + len(CHAT_COUNTERS) + 1
         legend_icon = QLabel()
         legend_icon.setPixmap(look_icon(REQUEST, 16).pixmap(16, 16))
-        grid.addWidget(legend_icon, len(COUNTER_ORDER) + 1, 0)
-        grid.addWidget(QLabel(f"<i>{LOOKS[REQUEST].name}</i>"), len(COUNTER_ORDER) + 1, 1, 1, 2)
+        grid.addWidget(legend_icon, legend, 0)
+        grid.addWidget(QLabel(f"<i>{LOOKS[REQUEST].name}</i>"), legend, 1, 1, 2)
+        self.show_chat(False)
         grid.setColumnStretch(1, 1)
         layout.addLayout(grid)
         self.chart = LossChart()
@@ -135,6 +154,11 @@ class MetricsPanel(QWidget):
         layout.addWidget(self.load)
         layout.addStretch(1)  # spare height goes below the bars, not between the sections
         self.shown: dict[str, int] = {}
+
+    def show_chat(self, shown: bool) -> None:
+        """Show the chat journey's counters (a chat run) or hide them (any other)."""
+        for w in self.chat_rows:
+            w.setVisible(shown)
 
     def show_totals(self, totals: Totals) -> None:
         self.shown = totals.to_json()

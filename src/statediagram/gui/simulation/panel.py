@@ -174,6 +174,7 @@ class SimulationUI(QObject):
     def refresh_metrics(self, t: int) -> None:
         replay = self.player.replay
         m = self.panel.metrics
+        m.show_chat(replay.engine.chat is not None)
         m.show_totals(replay.totals_at(t))
         m.chart.show_losses(replay.losses_per_second(t), replay.end, replay.down_windows(t))
         states = replay.node_states_at(t)
