@@ -52,6 +52,10 @@ class ServerHomes:
     pubsub: Home | None = None  # a websocket server: how its messages reach the other servers (a Redis, or RAM:
     #                             nowhere but itself)
 
+    def of(self, state: str) -> Home | None:
+        """Where this server keeps ``state``, or None when its kind keeps no such state."""
+        return getattr(self, state, None)
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -231,11 +235,11 @@ def _unshared_messages(diagram: Diagram, reach: dict[str, list[str]], labels: di
     out: list[Finding] = []
     seen: set[tuple[str, ...]] = set()
     for servers in reach.values():
-        relays = [s for s in servers if homes[s].pubsub is not None]
+        relays = [s for s in servers if homes[s].of("pubsub") is not None]
         if len(relays) < 2:
             continue
-        shared = {homes[s].pubsub.node for s in relays if homes[s].pubsub.shared}
-        if len(shared) == 1 and all(homes[s].pubsub.shared for s in relays):
+        shared = {homes[s].of("pubsub").node for s in relays if homes[s].of("pubsub").shared}
+        if len(shared) == 1 and all(homes[s].of("pubsub").shared for s in relays):
             continue
         key = tuple(relays)
         if key in seen:

@@ -111,11 +111,11 @@ def _draw_websocket_server(p: QPainter, colour: QColor) -> None:
 
 
 def _pubsub_badge(homes: ServerHomes) -> tuple[str, bool | None]:
-    return ("Redis pub/sub", True) if homes.pubsub.shared else ("this server only", False)
+    return ("Redis pub/sub", True) if homes.of("pubsub").shared else ("this server only", False)
 
 
 def _history_badge(homes: ServerHomes) -> tuple[str, bool | None]:
-    home = homes.history
+    home = homes.of("history")
     return home.badge() + ("" if home.shared else " (own)"), home.shared
 
 

@@ -132,8 +132,8 @@ class ChatJourney:
         # The servers each Redis carries messages between (subscribed while both are up).
         self.relay: dict[str, list[ChatServerState]] = {}
         for s in self.servers:
-            if s.homes.pubsub is not None and s.homes.pubsub.shared:
-                self.relay.setdefault(s.homes.pubsub.node, []).append(s)
+            if s.homes.of("pubsub") is not None and s.homes.of("pubsub").shared:
+                self.relay.setdefault(s.homes.of("pubsub").node, []).append(s)
         self.seq = -1  # the newest message's number
         self.times: list[int] = []  # message number -> when its server wrote it
         self.first: dict[tuple[str, int], int] = {}  # (sender, its message) -> number, for a retried message
@@ -165,7 +165,7 @@ class ChatJourney:
         cost = PROCESS_US
         if req.action == SEND and m.server != srv.id:  # the connection dropped while the message was on its way
             return FAILOVER, 502, Cause.at(Why.KILLED_IN_FLIGHT, srv.id), cost
-        needed = [h for h in (srv.homes.history, srv.homes.pubsub) if h is not None and h.shared]
+        needed = [h for h in (srv.homes.of("history"), srv.homes.of("pubsub")) if h is not None and h.shared]
         for home in needed:
             bad = self.unavailable(self.stores[home.node])
             if bad:
@@ -178,7 +178,7 @@ class ChatJourney:
     def _connect(self, req: Request, m: Member, srv: ChatServerState, t: int, cost: int):
         room = m.room
         if m.ever:  # a reconnect: read the history newer than the newest message it got
-            home = srv.homes.history
+            home = srv.homes.of("history")
             if home.place == RAM:
                 kept = srv.history.get(room, [])
                 got = kept[bisect.bisect_right(kept, m.newest):]
@@ -214,7 +214,7 @@ class ChatJourney:
             self.seq = seq = len(self.times)
             self.times.append(t)
             self.first[key] = seq
-        home = srv.homes.history
+        home = srv.homes.of("history")
         if home.place == RAM:
             kept = srv.history.setdefault(room, [])
             i = bisect.bisect_left(kept, seq)
@@ -226,7 +226,7 @@ class ChatJourney:
             _call(req, t, store.id, store.store.add_message_text(room, seq))
             cost += store.rtt_us
         reach = [srv]
-        relay = srv.homes.pubsub
+        relay = srv.homes.of("pubsub")
         if relay is not None and relay.shared:
             store = self.stores[relay.node]
             store.store.publish(room, seq)

@@ -262,7 +262,7 @@ def _lost_messages(x: _Explainer, lost: dict[int, tuple[str, str, str]]) -> list
                     "servers to one Redis so they can publish to each other")
             nodes: tuple[str, ...] = (origin, other)
         else:
-            home = x.homes[origin].history
+            home = x.homes[origin].of("history")
             if home.place == RAM:
                 text = (f"{head}: users who were reconnecting when they were sent never got them, because "
                         f"{x.L(origin)} keeps the chat history in its own RAM, which the server they reconnected "
