@@ -56,6 +56,15 @@ def sim_kind(kind: str) -> SimKind:
     return SIM_KINDS.get(kind) or SimKind(kind)
 
 
+def behaviour(kind: str, part: str) -> Callable:
+    """The ``part`` of a kind's entry a node needs to take part in a run (``store`` or ``server``). A kind in the
+    core registry without it is a programming error, said plainly here rather than found halfway through a run."""
+    made = getattr(SIM_KINDS.get(kind), part, None)
+    if made is None:
+        raise LookupError(f"kind {kind!r} has no {part} in the simulation's registry (sim/kinds.py)")
+    return made
+
+
 def ids_where(diagram: Diagram, test: Callable[[SimKind], bool]) -> list[str]:
     """Ids of the nodes whose kind's entry passes ``test``, in node id order."""
     return sorted(n.id for n in diagram.nodes if test(sim_kind(n.kind)))
