@@ -56,12 +56,20 @@ def sim_kind(kind: str) -> SimKind:
     return SIM_KINDS.get(kind) or SimKind(kind)
 
 
-def behaviour(kind: str, part: str) -> Callable:
-    """The ``part`` of a kind's entry a node needs to take part in a run (``store`` or ``server``). A kind in the
-    core registry without it is a programming error, said plainly here rather than found halfway through a run."""
-    made = getattr(SIM_KINDS.get(kind), part, None)
+def store_maker(kind: str) -> Callable[[Node, str | None], Store]:
+    """What makes a node's store. A store kind in the core registry without one is a programming error, said
+    plainly here rather than found as a missing node halfway through a run."""
+    return _needed(kind, SIM_KINDS[kind].store if kind in SIM_KINDS else None, "store")
+
+
+def server_maker(kind: str) -> Callable[[Node, ServerHomes], ServerState]:
+    """What makes a server node's run-time state (see ``store_maker``)."""
+    return _needed(kind, SIM_KINDS[kind].server if kind in SIM_KINDS else None, "run-time state")
+
+
+def _needed(kind: str, made: Callable | None, what: str) -> Callable:
     if made is None:
-        raise LookupError(f"kind {kind!r} has no {part} in the simulation's registry (sim/kinds.py)")
+        raise LookupError(f"kind {kind!r} has no {what} in the simulation's registry (sim/kinds.py)")
     return made
 
 
