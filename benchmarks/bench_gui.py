@@ -36,6 +36,7 @@ import time
 t_script = time.time()
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication
+from statediagram.gui.app import set_up_application
 from statediagram.gui.window import MainWindow
 t_imported = time.time()
 
@@ -47,7 +48,7 @@ class FirstPaint(QObject):
         return False
 
 app = QApplication(["statediagram"])
-app.setApplicationName("statediagram")
+set_up_application(app)
 spy = FirstPaint()
 app.installEventFilter(spy)
 window = MainWindow()
@@ -145,10 +146,12 @@ def show_frames(name: str, times: list[float]) -> None:
 def open_and_move(path: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
+    from statediagram.gui.app import set_up_application
     from statediagram.gui.warmup import wait_for_warm_up
     from statediagram.gui.window import MainWindow
 
     app = QApplication.instance() or QApplication(["statediagram"])
+    set_up_application(app)  # as the app's own start does
     window = MainWindow()
     window.show()
     app.processEvents()

@@ -23,6 +23,7 @@ from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from statediagram.core import Diagram, Fault, Link, Node, ScenarioSpec  # noqa: E402
+from statediagram.gui.app import set_up_application  # noqa: E402
 from statediagram.gui.window import MainWindow  # noqa: E402
 from statediagram.sim.scenario import SECOND  # noqa: E402
 
@@ -243,6 +244,7 @@ def blocking_benchmark(shown: Shown) -> None:
 
 def main() -> None:
     app = QApplication.instance() or QApplication(sys.argv)
+    set_up_application(app)  # as the app's own start does
     frame_benchmark(open_in_editor(wide_diagram(200)), "editor")
     blocking_benchmark(open_in_editor(ten_minutes()))
     del app

@@ -15,7 +15,6 @@ import argparse
 import csv
 import io
 import json
-import os
 import re
 import signal
 import sys
@@ -343,8 +342,6 @@ def _write_report(path: str, rows: list[dict[str, Any]], diagrams: dict[int, Any
 
     pictures: dict[int, bytes | None] = {}
     note = ""
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
         from .gui.files.export import thumbnail_png
     except ImportError as exc:
@@ -428,8 +425,6 @@ def _export(args: argparse.Namespace) -> int:
     if Path(args.output).suffix.lower() not in (".png", ".svg"):
         _error(f"{args.output}: the picture must end in .png or .svg")
         return 2
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
         from .gui.files.export import export_diagram
     except ImportError as exc:

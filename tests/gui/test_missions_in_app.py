@@ -117,6 +117,13 @@ def test_a_mission_in_progress_offers_to_continue_the_attempt_or_start_over(qtbo
     monkeypatch.setattr(again.missions.session, "ask_continue", lambda m: False)
     assert again.open_mission("jwt")
     assert again.doc.node("a").props["auth"] == "session"  # started over from the starter
+    again.editor.set_prop("a", "auth", "jwt")
+    monkeypatch.setattr(again.missions.session, "confirm_start_over", lambda m: False)
+    qtbot.mouseClick(again.missions.panel.start_over_button, Qt.MouseButton.LeftButton)
+    assert again.doc.node("a").props["auth"] == "jwt"  # the learner said no: nothing replaced
+    monkeypatch.setattr(again.missions.session, "confirm_start_over", lambda m: True)
+    qtbot.mouseClick(again.missions.panel.start_over_button, Qt.MouseButton.LeftButton)
+    assert again.doc.node("a").props["auth"] == "session"
     monkeypatch.setattr(again.missions.session, "ask_continue", lambda m: None)
     again.editor.set_prop("b", "auth", "jwt")
     again.doc.undo_stack.setClean()

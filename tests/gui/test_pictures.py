@@ -4,6 +4,7 @@ copied from a shared picture look as cards drawn one by one, and SVG stays all v
 from __future__ import annotations
 
 import struct
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRectF
@@ -137,3 +138,27 @@ def test_a_thumbnail_leaves_no_scene_behind_either():
     image = export.thumbnail_image(tier(), 320, 200)
     assert 0 < image.width() <= 320 and 0 < image.height() <= 200
     assert sum(isinstance(o, DiagramScene) and shiboken6.isValid(o) for o in gc.get_objects()) == before
+
+
+def test_an_export_without_a_display_leaves_the_process_environment_as_it_was(tmp_path):
+    """A program that exports a picture (a grading script, say) and starts other programs afterwards must not
+    find Qt's platform changed under it: the offscreen platform is asked for on Qt's own command line."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    script = (
+        "import os, sys\n"
+        "from statediagram.core.fileio import load_diagram\n"
+        "from statediagram.gui.files.export import export_diagram\n"
+        "export_diagram(load_diagram(sys.argv[1]).diagram, sys.argv[2])\n"
+        "print(os.environ.get('QT_QPA_PLATFORM'))\n"
+    )
+    starter = Path(__file__).resolve().parents[2] / "src/statediagram/assets/missions/stateless.statediagram.json"
+    out = tmp_path / "picture.png"
+    done = subprocess.run([sys.executable, "-c", script, str(starter), str(out)], capture_output=True, text=True,
+                          timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "None"
+    assert out.read_bytes().startswith(b"\x89PNG")

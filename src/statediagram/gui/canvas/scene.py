@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from itertools import chain
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QPainter, QPixmapCache, QTransform
+from PySide6.QtGui import QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsScene
 
 from ...core.catalog import KINDS, Role, link_problem
@@ -18,7 +18,6 @@ from .gestures import GestureContext
 from .items import LinkItem, NodeItem
 from .overview import Overview, OverviewMode
 
-PICTURE_CACHE_KB = 64 * 1024  # the node cards' cached pictures: a screenful at any zoom, with room to spare
 CROSSINGS_DELAY_MS = 60
 MAX_CROSSING_LINKS = 150
 
@@ -52,8 +51,6 @@ class DiagramScene(QGraphicsScene):
         # the tree hands the view only what it shows. A dragged node re-enters it cheaply.
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         self.selectionChanged.connect(self._forget_overview)
-        if interactive:
-            QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), PICTURE_CACHE_KB))
         doc.node_added.connect(self._on_node_added)
         doc.node_removed.connect(self._on_node_removed)
         doc.node_moved.connect(self._on_node_moved)

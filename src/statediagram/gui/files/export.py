@@ -32,12 +32,18 @@ def ensure_app():
     app = QApplication.instance()
     if app is not None:
         return app
-    if not os.environ.get("QT_QPA_PLATFORM") and sys.platform.startswith("linux") and not (
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-    ):
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    _app = QApplication(["statediagram"])
+    _app = QApplication(["statediagram", *_platform_arguments(os.environ, sys.platform)])
     return _app
+
+
+def _platform_arguments(environ, platform: str) -> list[str]:
+    """Qt's offscreen platform on a Linux machine without a display (a server, CI), asked for on the
+    application's own command line: the process's environment is left as it was."""
+    if environ.get("QT_QPA_PLATFORM") or not platform.startswith("linux"):
+        return []
+    if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
+        return []
+    return ["-platform", "offscreen"]
 
 
 @contextmanager

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from ...core.fileio import FILE_SUFFIX, DiagramError, atomic_write, load_diagram, save_diagram
 from ...core.model import Diagram
-from ..document import Document, gc_paused
+from ..document import Document
 from ..plain_text import message
 
 MAX_RECENT = 8
@@ -126,8 +126,7 @@ class FileController(QObject):
     def open_path(self, path: str) -> bool:
         """Open ``path``; an unreadable file shows the loader's message and changes nothing."""
         try:
-            with gc_paused():
-                loaded = load_diagram(path)
+            loaded = load_diagram(path)
         except DiagramError as exc:
             self.show_error("Cannot open this diagram", str(exc))
             return False

@@ -91,7 +91,7 @@ def install_missions(window: QMainWindow, progress: MissionProgress, before: QAc
     panel.nodes_chosen.connect(window.select_nodes)
     panel.next_requested.connect(window.choose_mission)
     panel.compare_requested.connect(window.compare_with_starter)
-    panel.start_over_requested.connect(lambda: session.mission and session.open(session.mission, False))
+    panel.start_over_requested.connect(session.start_over)
     show_progress()
     QTimer.singleShot(PICTURES_AFTER_MS, browser, browser.draw_pictures)
     return InstalledMissions(session, browser, panel, dock, menu, check, open_file)

@@ -111,7 +111,7 @@ class MissionPanel(QWidget):
         self.compare_button.setToolTip("Run this design and the mission's starter side by side")
         self.compare_button.clicked.connect(self.compare_requested)
         self.start_over_button = QPushButton("Start over")
-        self.start_over_button.setToolTip("Go back to the mission's starter (undo brings your work back)")
+        self.start_over_button.setToolTip("Go back to the mission's starter (asks first: your changes are replaced)")
         self.start_over_button.clicked.connect(self.start_over_requested)
         row.addWidget(self.compare_button)
         row.addWidget(self.start_over_button)

@@ -98,6 +98,21 @@ class MissionSession(QObject):
             return False
         return None
 
+    def start_over(self) -> bool:
+        """Back to the starter, after the learner agrees to replace the attempt."""
+        if self.mission is None or not self.confirm_start_over(self.mission):
+            return False
+        return self.open(self.mission, continue_attempt=False)
+
+    def confirm_start_over(self, mission: Mission) -> bool:
+        box = QMessageBox(self.parent() if isinstance(self.parent(), QWidget) else None)
+        box.setWindowTitle("Start over?")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(f"Go back to the starter of “{mission.title}”? Your changes to this mission are replaced.")
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
     def close(self) -> None:
         """The learner left the mission (a new or another file): the panel goes, the palette is whole again."""
         if self.mission is None:
