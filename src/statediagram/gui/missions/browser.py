@@ -11,6 +11,7 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ...missions import Mission
+from ..plain_text import tip
 from .progress import IN_PROGRESS, PASSED, STATUS_SIGNS, STATUS_WORDS
 
 THUMB = QSize(240, 110)
@@ -50,12 +51,12 @@ class MissionCard(QFrame):
         box.addWidget(self.title)
         self.goal = plain(mission.summary)
         self.goal.setWordWrap(True)
-        self.goal.setToolTip(mission.goal)
+        self.goal.setToolTip(tip(mission.goal))
         box.addWidget(self.goal)
         self.status = plain()
         box.addWidget(self.status)
         self.open_button = QPushButton("Open mission")
-        self.open_button.setToolTip(f"Open the starter of “{mission.title}” with its goal, hints and Check")
+        self.open_button.setToolTip(tip(f"Open the starter of “{mission.title}” with its goal, hints and Check"))
         self.open_button.clicked.connect(lambda: self.chosen.emit(self.mission.id))
         box.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.setFixedWidth(THUMB.width() + 24)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...missions import Mission, MissionResult
+from ..plain_text import menu_text
 from .browser import plain
 
 NODES_ROLE = Qt.ItemDataRole.UserRole
@@ -163,7 +164,7 @@ class MissionPanel(QWidget):
             self.result_detail.show()
             self.reasons.hide()
             if next_mission is not None:
-                self.next_button.setText(f"Next mission: {next_mission.title} →")
+                self.next_button.setText(menu_text(f"Next mission: {next_mission.title} →"))
                 self.next_button.setProperty("mission", next_mission.id)
                 self.next_button.show()
             else:
