@@ -18,6 +18,7 @@ from collections import Counter
 from ..core.catalog import KINDS, Role, kinds_with
 from ..core.model import Diagram
 from ..core.topology import DISK, RAM, state_homes
+from ..timelimit import check_deadline
 from .causes import Cause, Why
 from .faults import Faults, unavailable
 from .kinds import sim_kind
@@ -146,10 +147,14 @@ class Engine:
         heap = self._heap
         pop = heapq.heappop
         left = -1 if max_events is None else max_events  # counts down to 0; from -1 it never gets there
+        done = 0
         while heap and heap[0][0] <= t_us:
             if left == 0:
                 return False
             left -= 1
+            done += 1
+            if not done & 2047:  # every 2,048 events (~0.2 s): `check --timeout` stops a run between two events
+                check_deadline()
             t, _prio, _seq, kind, payload = pop(heap)
             self.now = t
             if kind == _SEND:
