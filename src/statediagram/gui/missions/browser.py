@@ -11,6 +11,7 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ...missions import Mission
+from ..plain_text import clip, tip
 from .progress import IN_PROGRESS, PASSED, STATUS_SIGNS, STATUS_WORDS
 
 THUMB = QSize(240, 110)
@@ -44,18 +45,18 @@ class MissionCard(QFrame):
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.picture.setAccessibleName(f"Starter of {mission.title}")
         box.addWidget(self.picture)
-        self.title = plain(f"{number}. {mission.title}")
+        self.title = plain(f"{number}. {clip(mission.title, 200)}")
         self.title.setStyleSheet("font-weight: 600; font-size: 11pt;")
         self.title.setWordWrap(True)
         box.addWidget(self.title)
-        self.goal = plain(mission.summary)
+        self.goal = plain(clip(mission.summary, 300))
         self.goal.setWordWrap(True)
-        self.goal.setToolTip(mission.goal)
+        self.goal.setToolTip(tip(mission.goal))
         box.addWidget(self.goal)
         self.status = plain()
         box.addWidget(self.status)
         self.open_button = QPushButton("Open mission")
-        self.open_button.setToolTip(f"Open the starter of “{mission.title}” with its goal, hints and Check")
+        self.open_button.setToolTip(tip(f"Open the starter of “{mission.title}” with its goal, hints and Check"))
         self.open_button.clicked.connect(lambda: self.chosen.emit(self.mission.id))
         box.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.setFixedWidth(THUMB.width() + 24)

@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu
 
 from ...missions import Mission, MissionError, UnknownMission, find_mission, list_missions
+from ..plain_text import clip, menu_text, tip
 from .browser import MissionBrowser
 from .panel import MissionPanel
 from .progress import STATUS_SIGNS, MissionProgress
@@ -54,9 +55,9 @@ def install_missions(window: QMainWindow, progress: MissionProgress, before: QAc
     window.menuBar().insertMenu(before, menu) if before is not None else window.menuBar().addMenu(menu)
     mission_actions: dict[str, QAction] = {}
     for i, mission in enumerate(missions):
-        action = menu.addAction(f"&{i + 1}. {mission.title}")
-        action.setToolTip(mission.summary)
-        action.setStatusTip(mission.summary)
+        action = menu.addAction(f"&{i + 1}. {menu_text(mission.title)}")
+        action.setToolTip(tip(mission.summary))
+        action.setStatusTip(clip(mission.summary, 300))
         action.triggered.connect(lambda _c=False, m=mission.id: window.choose_mission(m))
         mission_actions[mission.id] = action
     menu.addSeparator()
