@@ -11,7 +11,8 @@ from pathlib import Path
 from statediagram.core.catalog import KINDS
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "statediagram"
-REGISTRIES = {SRC / "core" / "catalog.py", SRC / "sim" / "kinds.py", SRC / "gui" / "kinds.py"}
+REGISTRIES = {SRC / "core" / "catalog.py", SRC / "sim" / "kinds.py", SRC / "gui" / "kinds.py",
+              SRC / "live" / "kinds.py"}
 CONSTANTS = {"CLIENT", "LOAD_BALANCER", "SERVER", "REDIS", "POSTGRES", "OBJECT_STORAGE", "STORE_KINDS"}
 # Kinds of the contract, registered or about to be (the next one must not be prepared for by name either).
 NAMES = set(KINDS) | {"client", "load_balancer", "server", "redis", "postgres", "object_storage", "websocket_server"}

@@ -25,7 +25,7 @@ from . import __version__
 from .core.text import brief, safe_lines, terminal_safe
 from .timelimit import RunTimedOut, time_limit
 
-SUBCOMMANDS = ("simulate", "check", "export", "missions")
+SUBCOMMANDS = ("simulate", "check", "export", "missions", "live", "deploy")
 SCENARIOS = ("calm", "standard", "chaos")
 JOURNEYS = ("sessions", "full")
 CSV_TOTALS = ("requests", "ok", "lost_sessions", "lost_files", "lost_data", "outages", "failover_errors")
@@ -96,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
                                      "(docs/missions.md).")
     mis.add_argument("--new", metavar="ID", help="write a template for a new mission with this id")
     mis.add_argument("--dir", default=".", metavar="DIR", help="where --new writes (default: here)")
+    from .live.commands import add_parsers
+
+    add_parsers(sub, SCENARIOS, JOURNEYS)
     return parser
 
 
@@ -124,7 +127,8 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # --help, --version, usage errors: argparse has printed what to say
         return exc.code if isinstance(exc.code, int) else 2
-    commands = {"simulate": _simulate, "check": _check, "export": _export, "missions": _missions}
+    commands = {"simulate": _simulate, "check": _check, "export": _export, "missions": _missions, "live": _live,
+                "deploy": _deploy}
     if args.command is None:
         return _open_app(None)
     previous = signal.signal(signal.SIGTERM, _terminated)
@@ -234,6 +238,24 @@ def _simulate(args: argparse.Namespace) -> int:
         return EXIT_NOT_FINISHED
     _write(json_safe(report_json(result.report)) if args.json else format_report(result.report))
     return 0 if result.survives else 1
+
+
+def _live(args: argparse.Namespace) -> int:
+    diagram, _ = _load(args.file)
+    if diagram is None:
+        return 2
+    from .live.commands import run_live_command
+
+    return run_live_command(args, diagram)
+
+
+def _deploy(args: argparse.Namespace) -> int:
+    diagram, _ = _load(args.file)
+    if diagram is None:
+        return 2
+    from .live.commands import run_deploy_command
+
+    return run_deploy_command(args, diagram)
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -186,3 +186,23 @@ def test_the_unsaved_work_question_names_a_hostile_title_as_text(window, dialogs
     assert [b.textFormat() for b in dialogs] == [Qt.TextFormat.PlainText]
     assert f"Title {HOSTILE}" in dialogs[0].text()
 
+
+
+def test_a_teachers_mission_file_with_markup_shows_it_as_text(window, dialogs, tmp_path):
+    w, _sim = window
+    (tmp_path / "hostile.statediagram.json").write_text(json.dumps(hostile_record()), encoding="utf-8")
+    mission = {"format": "statediagram-mission", "version": 1, "id": "hostile", "title": f"Mission {HOSTILE}",
+               "summary": f"Summary {HOSTILE}", "starter": "hostile.statediagram.json", "scenario": "standard",
+               "journey": "sessions", "goal": f"Goal {HOSTILE}", "situation": f"Situation {HOSTILE}",
+               "hints": [f"Hint {HOSTILE}"], "rules": [{"rule": "survives"}, {"rule": "no_sticky"}]}
+    path = tmp_path / "hostile.mission.json"
+    path.write_text(json.dumps(mission), encoding="utf-8")
+    w.choose_mission(str(path))
+    assert w.missions.session.mission is not None and w.missions.session.mission.id == "hostile"
+    texts = assert_no_markup(w)
+    assert shows_literally(texts, f"Goal {HOSTILE}")
+    w.missions.panel.hint_button.click()
+    w.missions.session.check()
+    texts = assert_no_markup(w)
+    assert shows_literally(texts, f"Hint {HOSTILE}")
+    assert all(b.textFormat() == Qt.TextFormat.PlainText for b in dialogs if isinstance(b, QMessageBox))

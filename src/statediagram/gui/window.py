@@ -35,7 +35,7 @@ from .learn import install_learning
 from .missions.install import find as find_mission_or_say_why
 from .missions.install import install_missions
 from .missions.progress import MissionProgress
-from .plain_text import menu_text, message, tip
+from .plain_text import menu_text, message, notice, tip
 from .start import StartView
 from .warmup import warm_up_imports
 
@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
 
         self.editor.message.connect(self.show_message)
         self.files.message.connect(self.show_message)
+        self.autosaver.failed.connect(self._autosave_failed)
         self.files.path_changed.connect(self.update_title)
         self.files.path_changed.connect(self._remember_path)
         self.files.opened.connect(self.show_editor)
@@ -236,6 +237,14 @@ class MainWindow(QMainWindow):
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 10000 if text else 1)
+
+    def _autosave_failed(self, why: str) -> None:
+        """Autosave cannot write: say so once, and where the work is (only in this window)."""
+        self.show_message("Autosave failed: your work is only in this window. Use Save As (Ctrl+Shift+S).")
+        notice(self, QMessageBox.Icon.Warning, "Autosave failed",
+               f"statediagram cannot keep a safety copy of this diagram ({why}).\n\n"
+               "Your work is still here, in this window, but if the app closes unexpectedly it is lost. "
+               "Use File > Save As (Ctrl+Shift+S) to save it in a folder you can write to.")
 
     def show_error(self, title: str, text: str) -> None:
         """A modal error; ``text`` (which may quote a file's ids and values) is shown as plain text."""

@@ -144,7 +144,10 @@ def load_run_diagram(spec: RunSpec) -> Diagram:
         raise LessonFileError(spec.diagram, f"has {len(diagram.nodes)} nodes, more than {MAX_NODES}",
                               "Use a smaller diagram for the lesson.")
     users = sum(int(n.props.get("users", 0)) for n in diagram.nodes)  # only clients have users
-    plan = resolve(diagram, spec.scenario, spec.journey)
+    try:
+        plan = resolve(diagram, spec.scenario, spec.journey)
+    except ValueError as exc:  # a scenario or journey this version does not know
+        raise LessonFileError(spec.diagram, str(exc), "Choose a scenario and journey the app offers.") from None
     if users * plan.duration_s > MAX_USER_SECONDS:
         raise LessonFileError(spec.diagram, f"runs {users} users for {plan.duration_s:g} s, too long for a lesson",
                               f"Keep users x seconds under {MAX_USER_SECONDS}.")

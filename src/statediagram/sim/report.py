@@ -55,7 +55,7 @@ def format_report(report: dict[str, Any]) -> str:
     verdict = "SURVIVES" if report["survives"] else "DOES NOT SURVIVE"
     lines = [
         f"{verdict}: scenario {report['scenario']}, journey {report['journey']}, seed {report['seed']}, "
-        f"{report['duration_s']:g} s simulated",
+        f"{report['duration_s']:g} s {'run for real' if report.get('mode') == 'live' else 'simulated'}",
         f"  requests {t['requests']}, ok {t['ok']}, lost sessions {t['lost_sessions']}, lost files "
         f"{t['lost_files']}, lost data {t['lost_data']}, outages {t['outages']}, failover errors "
         f"{t['failover_errors']}",

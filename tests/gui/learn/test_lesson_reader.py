@@ -194,3 +194,12 @@ def test_the_window_starts_without_loading_the_lesson_or_the_quiz():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_a_run_this_version_cannot_make_is_a_message(main):
+    from statediagram.missions.lessonruns import RunSpec
+
+    assert main.learning.see(RunSpec("jwt", "standard", "chat")) is False
+    ((title, text),) = main.errors
+    assert title.startswith("Cannot") and "journey 'chat'" in text
+    assert main.simulation.controller.replay is None

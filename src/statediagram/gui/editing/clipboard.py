@@ -9,11 +9,13 @@ from PySide6.QtGui import QGuiApplication
 
 from ...core.catalog import KINDS
 from ...core.fileio import DiagramError, diagram_to_json, parse_diagram
+from ...core.limits import MAX_FILE_BYTES
 from ...core.model import Diagram, Link, Node
 from .editor import Editor
 
 MIME_TYPE = "application/x-statediagram"
 PASTE_OFFSET = 40.0
+MAX_PASTE_BYTES = MAX_FILE_BYTES  # another program may put anything under our type: no more than a file may hold
 
 
 def selection_json(editor: Editor) -> str | None:
@@ -50,7 +52,17 @@ def paste(editor: Editor) -> None:
     if mime is None or not mime.hasFormat(MIME_TYPE):
         editor.message.emit("Nothing to paste: copy some nodes first.")
         return
-    paste_text(editor, bytes(mime.data(MIME_TYPE).data()).decode("utf-8"), "Paste")
+    data = mime.data(MIME_TYPE)
+    if data.size() > MAX_PASTE_BYTES:
+        editor.message.emit(f"Cannot paste: the clipboard holds {data.size() / 1e6:.0f} MB, more than a diagram "
+                            f"may ({MAX_PASTE_BYTES / 1e6:.0f} MB). Nothing was pasted.")
+        return
+    try:
+        text = bytes(data.data()).decode("utf-8")
+    except UnicodeDecodeError:
+        editor.message.emit("Cannot paste: the clipboard holds no diagram text (not UTF-8). Nothing was pasted.")
+        return
+    paste_text(editor, text, "Paste")
 
 
 def duplicate(editor: Editor) -> None:

@@ -7,6 +7,7 @@ import string
 from PySide6.QtCore import QObject, QPointF, Signal
 
 from ...core.catalog import KINDS
+from ...core.limits import MAX_COORDINATE
 from ...core.model import Link, Node
 from .. import theme
 from ..canvas.scene import DiagramScene
@@ -15,6 +16,12 @@ from .commands import AddItems, MoveNodes, RemoveItems, SetLabel, SetProp
 
 TIER_GAP_X = 240.0
 ROW_GAP_Y = 40.0
+
+
+def on_canvas(x: float, y: float) -> tuple[float, float]:
+    """The nearest point to (x, y) that a file may hold (|x|, |y| <= MAX_COORDINATE), so what is drawn saves and
+    opens again."""
+    return max(-MAX_COORDINATE, min(MAX_COORDINATE, x)), max(-MAX_COORDINATE, min(MAX_COORDINATE, y))
 
 
 class Editor(QObject):
@@ -52,7 +59,7 @@ class Editor(QObject):
             while label in labels:
                 label = f"{base} {i}"
                 i += 1
-        return Node(self.doc.diagram.new_id(kind), kind, label, x, y)
+        return Node(self.doc.diagram.new_id(kind), kind, label, *on_canvas(x, y))
 
     def add_node(self, kind: str, x: float, y: float) -> str:
         node = self.new_node(kind, x, y)
@@ -61,6 +68,8 @@ class Editor(QObject):
         return node.id
 
     def add_items(self, nodes: list[Node], links: list[Link], text: str) -> None:
+        for n in nodes:
+            n.x, n.y = on_canvas(n.x, n.y)
         self.stack.push(AddItems(self.doc, nodes, links, text))
         self.scene.select_ids([n.id for n in nodes])
 
@@ -86,8 +95,21 @@ class Editor(QObject):
     # --- changing -----------------------------------------------------------------------------------
 
     def move_nodes(self, moves: dict, text: str) -> None:
-        if moves:
-            self.stack.push(MoveNodes(self.doc, moves, text))
+        """Move nodes (a drag, a nudge, a tidy-up); no farther than the canvas reaches (``on_canvas``)."""
+        kept = {}
+        stopped = []
+        for node_id, (old, new) in moves.items():
+            inside = on_canvas(*new)
+            if inside != tuple(new):
+                stopped.append(node_id)
+            if inside != tuple(old):
+                kept[node_id] = (old, inside)
+        if kept:
+            self.stack.push(MoveNodes(self.doc, kept, text))
+        if stopped:
+            for node_id in stopped:  # a card dragged past the edge goes back to where its node now is
+                self.doc.node_moved.emit(node_id)
+            self.message.emit(f"The canvas ends at {MAX_COORDINATE:,} units from its centre: the node stops there.")
 
     def nudge(self, dx: float, dy: float) -> None:
         moves = {}

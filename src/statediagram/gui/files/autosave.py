@@ -8,6 +8,7 @@ another program after a reboot or in a container.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -15,7 +16,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 from shiboken6 import Shiboken
 
 from ...core.fileio import DiagramError, atomic_write, load_diagram
@@ -115,7 +116,10 @@ def find_recoveries(directory: Path | None = None) -> list[Recovery]:
 
 
 class Autosaver(QObject):
-    """Writes the document a few seconds after it becomes dirty, again while it stays dirty."""
+    """Writes the document a few seconds after it becomes dirty, again while it stays dirty. ``failed`` says why
+    when writing starts to fail (once, not at every attempt; again only after a write worked in between)."""
+
+    failed = Signal(str)
 
     def __init__(self, doc: Document, interval_ms: int = AUTOSAVE_MS, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -159,7 +163,10 @@ class Autosaver(QObject):
             atomic_write(self.meta_file, json.dumps(meta).encode("utf-8"))
             self.error = None
         except OSError as exc:
-            self.error = f"Autosave failed: {exc}"
+            told = self.error is not None
+            self.error = f"{self.diagram_file.parent}: {exc.strerror or exc}"
+            if not told:
+                self.failed.emit(self.error)
 
     def _hold_lock(self) -> None:
         """Hold ``lock_file`` for as long as this program runs (or until the autosave is discarded)."""
@@ -174,12 +181,18 @@ class Autosaver(QObject):
         self._lock_fd = fd
 
     def discard(self) -> None:
-        self.diagram_file.unlink(missing_ok=True)
-        self.meta_file.unlink(missing_ok=True)
+        _remove(self.diagram_file)
+        _remove(self.meta_file)
         if self._lock_fd is not None:
-            self.lock_file.unlink(missing_ok=True)
+            _remove(self.lock_file)
             os.close(self._lock_fd)
             self._lock_fd = None
+
+
+def _remove(path: Path) -> None:
+    """Remove our own file if it is there; a folder that cannot even be looked into holds nothing to remove."""
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
 
 
 __all__ = ["Autosaver", "DiagramError", "Recovery", "autosave_dir", "find_recoveries"]

@@ -169,7 +169,11 @@ class Learning(QObject):
         self._widen()  # the editor's docks came back with the canvas: the lesson keeps its width
         w.view.zoom_to_fit()
         sim = w.simulation
-        sim.controls.set_choices(spec.scenario, spec.journey)
+        try:
+            sim.controls.set_choices(spec.scenario, spec.journey)
+        except ValueError:  # a journey this version's Simulate bar does not offer: say so, run nothing
+            w.show_error("Cannot run the example", f"{spec.diagram}: the app cannot run {spec.describe()} yet.")
+            return False
         sim.controls.simulate_action.trigger()  # runs it and brings the verdict panel forward
         w.show_message(f"{diagram.title or spec.diagram}: {spec.describe()}. Watch the verdict on the right.")
         return True

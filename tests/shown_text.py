@@ -143,9 +143,9 @@ def rendered(shown: Shown) -> str:
     return doc.toPlainText()
 
 
-def markup_from_file(texts: list[Shown]) -> list[Shown]:
-    """The texts where a file's markup would be read as markup: each should be empty."""
-    return [s for s in texts if s.rich and (any(m in s.text for m in MARKERS) or _looks_made(rendered(s)))]
+def markup_from_file(texts: list[Shown], markers: tuple[str, ...] = MARKERS) -> list[Shown]:
+    """The texts where a file's markup (holding one of ``markers``) would be read as markup: should be none."""
+    return [s for s in texts if s.rich and (any(m in s.text for m in markers) or _looks_made(rendered(s)))]
 
 
 def _looks_made(seen: str) -> bool:

@@ -1,0 +1,48 @@
+"""Live mode: the drawn design run as real processes on this machine, and a deployment to take away.
+
+``app`` is the web application every server node runs; ``supervisor`` starts, kills and cleans up the real
+processes (uvicorn, HAProxy, redis-server, PostgreSQL, moto's S3 server); ``load`` drives the journeys with
+real HTTP; ``runner`` ties them into ``statediagram live``; ``deploy`` writes compose or Kubernetes files.
+
+Nothing here is imported by ``make run`` or ``simulate``: the live dependencies are an optional extra
+(``pip install statediagram[live]``), imported only in live mode, with a clear message when missing.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+LIVE_MODULES = {  # import name -> what to install
+    "starlette": "starlette",
+    "uvicorn": "uvicorn",
+    "httpx": "httpx",
+    "psycopg": "psycopg[binary]",
+    "boto3": "boto3",
+    "moto": "moto[server]",
+}
+
+
+class LiveUnavailable(Exception):
+    """Live mode cannot run here; the message says what to install."""
+
+
+def missing_modules(names=None) -> list[str]:
+    """The pip requirements of live mode that cannot be imported (checked without importing the heavy parts)."""
+    out = []
+    for name in names or LIVE_MODULES:
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is None:
+            out.append(LIVE_MODULES[name])
+    return out
+
+
+def require_modules(names=None) -> None:
+    missing = missing_modules(names)
+    if missing:
+        raise LiveUnavailable(
+            "live mode needs Python packages that are not installed: " + ", ".join(missing)
+            + ". Install them with: pip install 'statediagram[live]'"
+        )

@@ -1,0 +1,185 @@
+"""``statediagram live``: start every node as a real process, drive the journeys, apply the drill, report.
+
+The report is built by the simulation's own ``build_report`` from a ``LiveRun`` that offers what it reads
+(totals, causes, per-node figures), so text and JSON have the same shape; JSON adds ``"mode": "live"``,
+``start_s`` (seconds to start every process) and ``wall_s``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from ..core.catalog import Role, role_of
+from ..core.model import Diagram
+from ..sim.kinds import sim_kind
+from ..sim.scenario import SECOND, Plan
+from . import require_modules
+from .kinds import LIVE_KINDS
+from .layout import Layout, layout
+from .load import Drill, LoadGenerator, Tally
+from .services import build_specs
+from .supervisor import Supervisor
+
+MAX_USERS = 200  # real clients on this machine: more would measure the machine, not the design
+MIN_SPEED, MAX_SPEED = 0.5, 8.0
+WATCH_S = 0.2  # how often the children are checked for a death nobody asked for
+REPLICA_READY_S = 5.0  # bound on waiting for a store that stands for its replica to answer
+
+
+class CannotRunLive(Exception):
+    """The design cannot be run live here, for a reason the message gives."""
+
+
+@dataclass
+class LiveRun:
+    """What ``sim.report.build_report`` reads from a run, filled from a live one."""
+
+    diagram: Diagram
+    plan: Plan
+    tally: Tally
+    crashes: dict[str, int]
+    labels: dict[str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        d = self.diagram
+        self.labels = {n.id: n.label for n in d.nodes}
+        self.totals = self.tally.totals
+        self.causes = self.tally.causes
+        self.first_seen = self.tally.first_seen
+        def having(role: Role) -> list[str]:
+            return sorted(n.id for n in d.nodes if role_of(n.kind) == role)
+
+        self.servers = {s: SimpleNamespace(id=s, requests=self.tally.server_requests[s],
+                                           crashes=self.crashes.get(s, 0)) for s in having(Role.SERVER)}
+        self.stores = {st: SimpleNamespace(id=st, kind=d.node(st).kind, crashes=self.crashes.get(st, 0),
+                                           store=SimpleNamespace(commands=self.tally.store_calls[st]))
+                       for st in having(Role.STORE)}
+        self.balancers = {lb: SimpleNamespace(servers=sorted(o for o in d.neighbours(lb)
+                                                             if role_of(d.node(o).kind) == Role.SERVER))
+                          for lb in having(Role.BALANCER)}
+
+
+def check_runnable(diagram: Diagram) -> None:
+    users = sum(int(n.props.get("users", 1)) for n in diagram.nodes if role_of(n.kind) == Role.USERS)
+    if users > MAX_USERS:
+        raise CannotRunLive(f"live mode runs at most {MAX_USERS} users as real clients on this machine; this "
+                            f"design has {users}. Lower the clients' users, or run statediagram simulate.")
+    skipped = sorted({n.kind for n in diagram.nodes if n.kind not in LIVE_KINDS and role_of(n.kind) != Role.USERS})
+    if skipped:
+        raise CannotRunLive(f"live mode cannot run these kinds yet: {', '.join(skipped)}")
+
+
+def run_live(diagram: Diagram, plan: Plan, speed: float = 1.0, redis_fallback: bool = False,
+             say: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Run ``plan`` on real processes and return the report (the simulation's shape, plus ``mode: live``).
+
+    Raises CannotRunLive (missing program or package, a process that would not start or died by itself).
+    Everything started is stopped and its folder removed before this returns or raises, KeyboardInterrupt
+    included, and the exception ``cli.main`` raises on SIGTERM.
+    """
+    from .services import Missing
+    from .supervisor import ChildDied, StartFailed
+
+    say = say or (lambda text: print(text, file=sys.stderr, flush=True))
+    if not MIN_SPEED <= speed <= MAX_SPEED:
+        raise CannotRunLive(f"--speed must be from {MIN_SPEED:g} to {MAX_SPEED:g}, not {speed:g}")
+    check_runnable(diagram)
+    try:
+        require_modules()
+    except Exception as exc:
+        raise CannotRunLive(str(exc)) from None
+    lay = layout(diagram)
+    wall0 = time.monotonic()
+    try:
+        with Supervisor() as sup:
+            specs, ctx = build_specs(lay, sup, check_ms=max(100, round(1000 / speed)), redis_fallback=redis_fallback)
+            started = sup.start_all(specs)
+            say(f"started {len(specs)} processes in {started:.1f} s (folder {sup.dir}); running "
+                f"{plan.duration_s:g} s of scenario {plan.name} at speed {speed:g}")
+            tally = asyncio.run(_drive(lay, plan, ctx.ports, speed, sup))
+            crashes = {node: sup.crashes(name) for node, name in lay.names.items()}
+    except (Missing, StartFailed, ChildDied) as exc:
+        raise CannotRunLive(str(exc)) from None
+    from ..sim.report import build_report
+
+    report = build_report(LiveRun(diagram, plan, tally, crashes))
+    if tally.unexpected:  # answers no journey step explains (counted as failover errors): say so, never hide
+        report["unexpected_answers"] = [{"status": status, "node": server, "count": n}
+                                        for (status, server), n in sorted(tally.unexpected.items())]
+        say("unexpected answers (counted as failover errors): " + ", ".join(
+            f"{n} x {status} from {diagram.node(server).label}" for (status, server), n in tally.unexpected.items()))
+    report["mode"] = "live"
+    report["speed"] = speed
+    report["start_s"] = round(started, 2)
+    report["wall_s"] = round(time.monotonic() - wall0, 2)
+    return report
+
+
+async def _drive(lay: Layout, plan: Plan, ports: dict[str, int], speed: float, sup: Supervisor) -> Tally:
+    drill = Drill()
+    gen = LoadGenerator(lay, plan, ports, speed, drill)
+    t0 = time.monotonic()
+    users = asyncio.create_task(gen.run(t0))
+    faults = asyncio.create_task(_faults(lay, plan, speed, sup, drill, t0))
+    watcher = asyncio.create_task(_watch(sup))
+    # bounded: the run, then the answers' timeout for the last requests in flight
+    deadline = t0 + plan.duration_s / speed + 15
+    try:
+        while not users.done():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise CannotRunLive(f"the run did not end {deadline - t0:.0f} s after it began")
+            pending = {users, watcher} | ({faults} if not faults.done() else set())
+            done, _ = await asyncio.wait(pending, timeout=left, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                if task is not users and task.exception() is not None:
+                    raise task.exception()
+        return users.result()
+    finally:
+        for task in (users, faults, watcher):
+            task.cancel()
+        await asyncio.gather(users, faults, watcher, return_exceptions=True)
+
+
+async def _watch(sup: Supervisor) -> None:
+    while True:
+        sup.check_children()
+        await asyncio.sleep(WATCH_S)
+
+
+async def _faults(lay: Layout, plan: Plan, speed: float, sup: Supervisor, drill: Drill, t0: float) -> None:
+    """Apply the plan's faults at their times; a store with a replica comes back at the next second."""
+    schedule = sorted(((at, i, node, action) for i, (at, node, action) in enumerate(plan.faults)
+                       if node in lay.names), key=lambda f: (f[0], f[1]))
+    queue = list(schedule)
+    while queue:
+        at, i, node, action = queue.pop(0)
+        wait = t0 + at / SECOND / speed - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        name = lay.names[node]
+        if action == "crash":
+            await asyncio.to_thread(sup.crash, name)
+            drill.down.add(node)
+            props = lay.diagram.node(node).props
+            if lay.role(node) == Role.STORE and sim_kind(lay.kind(node)).replicas(props) >= 1:
+                drill.failing_over.add(node)
+                back = (at // SECOND + 1) * SECOND
+                queue.append((back, -1, node, "failover"))
+                queue.sort(key=lambda f: (f[0], f[1]))
+        elif action == "failover":
+            if node in drill.failing_over:  # failing over until the store answers again, as a replica would
+                await asyncio.to_thread(sup.restart, name)
+                await asyncio.to_thread(sup.wait_ready, name, REPLICA_READY_S)
+                drill.failing_over.discard(node)
+                drill.down.discard(node)
+        else:
+            await asyncio.to_thread(sup.replace if action == "replace" else sup.restart, name)
+            drill.failing_over.discard(node)
+            drill.down.discard(node)
