@@ -275,3 +275,9 @@ def test_a_run_on_the_canvas_flashes_its_links_in_its_colour_and_tells_its_state
     assert image.pixel(50 + 150, 50 + 30) == QColor(COLOUR).lighter(135).rgb()  # the call flashes its link
     drawn = {key[0] for key in layer._pills}  # the texts of the pills this frame drew
     assert {"2 entries", "sessions in Memo"} <= drawn
+
+
+def test_a_kind_without_its_simulation_entry_is_named_before_any_run(memo):
+    sim_kinds.unregister(MEMO)  # the core knows it, the simulation does not
+    with pytest.raises(LookupError, match="'memo_cache' has no store in the simulation's registry"):
+        simulate(parse_diagram(file_text()).diagram)
