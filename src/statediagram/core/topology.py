@@ -42,19 +42,20 @@ class Home:
 
 @dataclass(frozen=True)
 class ServerHomes:
-    """Where one server keeps each kind of state its kind keeps; None for state its kind never holds (an
-    application server keeps no chat history; a websocket server no cart)."""
+    """Where one server keeps each kind of state its kind keeps: an application server's sessions, cart and
+    uploads (None for a kind that keeps none of them: a websocket server), and the other kinds of state its kind
+    keeps (``more``: a websocket server's chat history and pub/sub)."""
 
     sessions: Home | None = None
     cart: Home | None = None
     uploads: Home | None = None
-    history: Home | None = None  # a websocket server: the chat rooms' history
-    pubsub: Home | None = None  # a websocket server: how its messages reach the other servers (a Redis, or RAM:
-    #                             nowhere but itself)
+    more: tuple[tuple[str, Home], ...] = ()  # the other kinds of state the server's kind keeps (its ``keeps``)
 
     def of(self, state: str) -> Home | None:
         """Where this server keeps ``state``, or None when its kind keeps no such state."""
-        return getattr(self, state, None)
+        if state in STATES:
+            return getattr(self, state)
+        return next((home for s, home in self.more if s == state), None)
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def state_homes(diagram: Diagram) -> dict[str, ServerHomes]:
         kind = KINDS[nodes[sid].kind]
         own = dict(kind.keeps)
         places: dict[str, Home] = {}
-        for state in own:
+        for state in own:  # only what its kind keeps: a websocket server has no cart
             decided = kind.decides(nodes[sid].props, state) if kind.decides else None
             ranked = sorted((KINDS[k].rank(state), k) for k in linked if KINDS[k].rank(state) is not None)
             if decided is not None:
@@ -109,7 +110,8 @@ def state_homes(diagram: Diagram) -> dict[str, ServerHomes]:
                 places[state] = Home(ranked[0][1], linked[ranked[0][1]])
             else:
                 places[state] = Home(own.get(state, RAM), sid)
-        homes[sid] = ServerHomes(**places)
+        more = tuple((state, places.pop(state)) for state in list(places) if state not in STATES)
+        homes[sid] = ServerHomes(**places, more=more)
     return homes
 
 

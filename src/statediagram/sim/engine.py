@@ -23,7 +23,7 @@ from .causes import Cause, Why
 from .chat import SEND as CHAT_SEND
 from .chat import ChatJourney
 from .faults import Faults, unavailable
-from .kinds import sim_kind
+from .kinds import server_maker, sim_kind, store_maker
 from .nodes import (
     ADD_TO_CART,
     FAILOVER,
@@ -105,11 +105,9 @@ class Engine:
             sk = sim_kind(kind.name)
             for sid in d.ids_of(kind.name):
                 p = nodes[sid].props
-                if sk.store is not None:
-                    self.stores[sid] = StoreState(
-                        sid, kind.name, sk.store(nodes[sid], redis_url), sk.rtt_us, sk.keeps_data(p), sk.replicas(p)
-                    )
-        self.servers = {s: sim_kind(nodes[s].kind).server(nodes[s], homes[s]) for s in d.ids_playing(Role.SERVER)}
+                store = store_maker(kind.name)(nodes[sid], redis_url)
+                self.stores[sid] = StoreState(sid, kind.name, store, sk.rtt_us, sk.keeps_data(p), sk.replicas(p))
+        self.servers = {s: server_maker(nodes[s].kind)(nodes[s], homes[s]) for s in d.ids_playing(Role.SERVER)}
         self.signer = TokenSigner(self.plan.seed) if any(s.auth == "jwt" for s in self.servers.values()) else None
         # Load balancers and clients send the journey's requests only to the servers whose kind speaks it.
         speaks = {s for s in self.servers if self.plan.journey in KINDS[nodes[s].kind].journeys}

@@ -3,7 +3,6 @@ or the mission's starter), side by side with both verdicts."""
 
 from __future__ import annotations
 
-import html
 from importlib import resources
 
 from PySide6.QtWidgets import (
@@ -22,6 +21,7 @@ from ...core.model import Diagram
 from ...sim.replay import Replay, RunSetup
 from ...sim.report import Report
 from ...sim.wording import COUNTER_WORDS, run_words, verdict_word
+from ..plain_text import esc
 
 
 def starter_diagram() -> Diagram:
@@ -50,9 +50,9 @@ def report_html(title: str, report: Report) -> str:
     t = report.totals
     rows = "".join(f"<tr><td>{COUNTER_WORDS[key]}</td><td align=right><b>{t.count(key)}</b></td></tr>"
                    for key in t.names())
-    findings = "".join(f"<li>{html.escape(f.message)}</li>" for f in report.findings)
-    return (f"<h3>{html.escape(title)}</h3><p style='color:{colour}; font-size:15pt'><b>{head}</b></p>"
-            f"<p>{html.escape(run_words(report))}, seed {report.seed}</p>"
+    findings = "".join(f"<li>{esc(f.message)}</li>" for f in report.findings)
+    return (f"<h3>{esc(title)}</h3><p style='color:{colour}; font-size:15pt'><b>{head}</b></p>"
+            f"<p>{esc(run_words(report))}, seed {report.seed}</p>"
             f"<table>{rows}</table><ul>{findings}</ul>")
 
 
@@ -94,7 +94,7 @@ class CompareDialog(QDialog):
         try:
             other = load_diagram(path).diagram
         except DiagramError as exc:
-            self.right.setHtml(f"<p style='color:#a50e0e'>{html.escape(str(exc))}</p>")
+            self.right.setHtml(f"<p style='color:#a50e0e'>{esc(str(exc))}</p>")
             return
         self.compare_with(other, other.title or path)
 
