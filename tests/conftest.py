@@ -13,3 +13,19 @@ def _own_user_folders(tmp_path_factory, monkeypatch):
     home = tmp_path_factory.mktemp("user")
     for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
         monkeypatch.setenv(name, str(home / name.lower()))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _clipboard_released_at_the_end():
+    """What the tests put on the clipboard is let go before the process ends, as the app does when it quits
+    (``gui.app.release_clipboard``): left there, Qt's exit crashes the test run after every test passed."""
+    yield
+    import sys
+
+    if "PySide6.QtWidgets" in sys.modules:
+        from PySide6.QtWidgets import QApplication
+
+        if QApplication.instance() is not None:
+            from statediagram.gui.app import release_clipboard
+
+            release_clipboard()

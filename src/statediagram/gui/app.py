@@ -22,6 +22,21 @@ def set_up_application(app) -> None:
     app.setApplicationDisplayName("statediagram")
     app.setOrganizationName("statediagram")
     QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), PICTURE_CACHE_KB))
+    app.aboutToQuit.connect(release_clipboard)
+
+
+def release_clipboard() -> None:
+    """Let go of what we put on the clipboard before the process ends.
+
+    Qt deletes the clipboard's data when the application object goes, which at Python's exit comes after
+    PySide has let go of its side: a process that copied nodes and then quit ended in a segmentation fault
+    (seen offscreen, every time). Another program that took the clipboard since keeps what it put there; the
+    offscreen platform's clipboard is the process's own (it never says it owns it)."""
+    from PySide6.QtGui import QGuiApplication
+
+    board = QGuiApplication.clipboard()
+    if board.ownsClipboard() or QGuiApplication.platformName() == "offscreen":
+        board.clear()
 
 
 def run_app(path: str | None = None) -> int:

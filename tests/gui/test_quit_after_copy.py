@@ -1,0 +1,38 @@
+"""Quitting the app after copying nodes ends the process cleanly (it segfaulted at exit before)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+SCRIPT = textwrap.dedent("""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from statediagram.gui.app import set_up_application
+    from statediagram.gui.editing import clipboard
+    from statediagram.gui.window import MainWindow
+
+    app = QApplication(["statediagram"])
+    set_up_application(app)
+    w = MainWindow()
+    w.show()
+    w.new_diagram()
+    node = w.editor.add_node("server", 0, 0)
+    w.scene.select_ids([node])
+    assert clipboard.copy_selection(w.editor)
+    w.doc.undo_stack.setClean()
+    QTimer.singleShot(50, app.quit)
+    app.exec()
+    print("quit cleanly")
+""")
+
+
+def test_quitting_after_a_copy_exits_cleanly(tmp_path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path),
+               XDG_DATA_HOME=str(tmp_path), XDG_STATE_HOME=str(tmp_path))
+    run = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=120, env=env)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "quit cleanly" in run.stdout
