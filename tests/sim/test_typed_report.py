@@ -32,7 +32,7 @@ def test_the_report_json_is_the_contracts_object_in_its_order():
     assert list(data) == ["survives", "scenario", "journey", "seed", "duration_s", "title", "labels", "totals",
                           "servers", "stores", "faults", "findings"]
     assert list(data["totals"]) == ["requests", "ok", "lost_sessions", "lost_files", "lost_data", "outages",
-                                    "failover_errors"]
+                                    "failover_errors", "messages", "lost_messages", "reconnects"]
     assert data["totals"]["lost_sessions"] == report.totals.lost_sessions > 0
     assert data["findings"][0]["code"] == report.findings[0].code == "lost_sessions"
 
@@ -49,13 +49,14 @@ def test_the_command_line_the_mission_and_the_class_report_tell_the_losses_in_th
 
 def test_a_new_counter_is_one_field_and_a_new_loss_fails_the_verdict():
     @dataclass(frozen=True)
-    class ChatTotals(Totals):  # what the chat journey adds
-        messages: int = 0
-        lost_messages: int = _loss()
+    class GameTotals(Totals):  # what a game journey would add (chat's counters are Totals' own now)
+        moves: int = 0
+        lost_moves: int = _loss()
 
-    totals = ChatTotals(requests=10, ok=10, messages=9, lost_messages=2)
-    assert list(totals.to_json())[-2:] == ["messages", "lost_messages"]
+    totals = GameTotals(requests=10, ok=10, moves=9, lost_moves=2)
+    assert list(totals.to_json())[-2:] == ["moves", "lost_moves"]
     assert not totals.lost_nothing
-    assert losses_text(totals) == "2 chat messages lost"
-    assert counters_text(totals).endswith("messages 9, lost messages 2")
-    assert Totals().get("lost_messages") == 0  # another journey's counter reads as none
+    assert losses_text(totals) == "2 lost moves"
+    assert counters_text(totals).endswith("moves 9, lost moves 2")
+    assert "messages" not in counters_text(totals)  # chat's counters are told for chat runs only
+    assert Totals().get("lost_moves") == 0  # another journey's counter reads as none
