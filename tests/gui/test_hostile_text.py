@@ -7,8 +7,8 @@ import json
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
-from shown_text import BOLD, ENTITY, HOSTILE, IMG, LINK, RTL, all_texts, markup_from_file, shows_literally
 
+from shown_text import BOLD, ENTITY, HOSTILE, IMG, LINK, RTL, all_texts, markup_from_file, shows_literally
 from statediagram.gui.window import MainWindow
 from statediagram.sim.scenario import SECOND
 
