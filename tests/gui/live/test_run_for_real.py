@@ -53,20 +53,3 @@ def test_crash_kills_the_real_process_and_stop_leaves_nothing(qtbot) -> None:
     qtbot.waitUntil(lambda: d.process is None, timeout=30_000)
     assert d.status.text().startswith("Stopped")
     assert [p for p in kids if alive(p)] == []
-
-
-def test_simulate_menu_offers_run_for_real_after_simulate(qtbot, tmp_path, monkeypatch) -> None:
-    from statediagram.gui import window as window_module
-
-    w = window_module.MainWindow()
-    monkeypatch.setattr(w.files, "maybe_save", lambda: True)
-    qtbot.addWidget(w)
-    w.simulation  # noqa: B018 - built as after the first paint
-    texts = [a.text() for a in w.simulate_menu.actions()]
-    assert texts[:2] == ["Simulate", "Run for real..."], texts
-    w.simulate_menu.actions()[1].trigger()
-    from statediagram.gui.live.dialog import LiveRunDialog
-
-    dialog = w.findChild(LiveRunDialog)
-    assert dialog is not None and dialog.isVisible()
-    dialog.close()
