@@ -136,7 +136,7 @@ async def _drive(lay: Layout, plan: Plan, ports: dict[str, int], speed: float, s
     if on_event is not None:
         def on_answer(user, action, answer, t) -> None:
             on_event({"event": "answer", "t": round(t, 3), "user": user.id, "action": action,
-                      "outcome": answer.outcome, "server": answer.server})
+                      "outcome": answer.outcome, "answered_by": answer.server})
     gen = LoadGenerator(lay, plan, ports, speed, drill, on_answer)
     t0 = time.monotonic()
     drills = Drills(lay, speed, sup, drill, t0, on_event)
