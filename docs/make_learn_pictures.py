@@ -67,6 +67,14 @@ def main() -> int:
     settle(app, 40)
     g = dialog.frameGeometry()
     screen.grabWindow(0, g.x(), g.y(), g.width(), g.height()).save(str(DOCS / "quiz-predict.png"))
+    # On to the score by mouse, as a learner: the first answer each time, then Next.
+    QTest.mouseClick(dialog.next, Qt.MouseButton.LeftButton)
+    while not dialog.round.finished:
+        QTest.mouseClick(dialog.choice_buttons[0], Qt.MouseButton.LeftButton)
+        QTest.mouseClick(dialog.next, Qt.MouseButton.LeftButton)
+    settle(app)
+    print(f"lesson run shown: {window.windowTitle()}; quiz: {dialog.question.text()}, "
+          f"{len(dialog.round.missed())} to retry")
     dialog.close()
     window.doc.undo_stack.clear()
     window.close()

@@ -23,7 +23,7 @@ from typing import Any
 
 from . import __version__
 from .core.text import brief, safe_lines, terminal_safe
-from .timelimit import RunTimedOut, time_limit
+from .timelimit import RunTimedOut, interrupts_deferred, time_limit
 
 SUBCOMMANDS = ("simulate", "check", "export", "missions", "live", "deploy")
 SCENARIOS = ("calm", "standard", "chaos")
@@ -445,19 +445,30 @@ def _export(args: argparse.Namespace) -> int:
         _error(f"--scale must be from {MIN_SCALE:g} to {MAX_SCALE:g}, not {args.scale:g}")
         return 2
     if Path(args.output).suffix.lower() not in (".png", ".svg"):
-        _error(f"{args.output}: the picture must end in .png or .svg")
+        _error(f"{_name(args.output)}: the picture must end in .png or .svg")
         return 2
     try:
-        from .gui.files.export import export_diagram
+        from .gui.files.export import MAX_PIXELS, MAX_SIDE, picture_bytes
     except ImportError as exc:
         _error(f"export needs the desktop part of statediagram (PySide6), which cannot load: {exc}")
         return 2
-    try:
-        export_diagram(diagram, Path(args.output), scale=args.scale, transparent=args.transparent)
-    except (ValueError, OSError) as exc:
-        _error(f"{args.output}: cannot write the picture ({exc})")
-        return 2
-    print(f"wrote {args.output}")
+    from .core.fileio import atomic_write
+
+    # Ctrl-C while Qt paints only sets a flag (raised inside a C++ paint call it crashed the process); the
+    # export stops between steps, before anything is written, and main() answers 130.
+    with interrupts_deferred() as interrupts:
+        try:
+            data, scale = picture_bytes(diagram, args.output, args.scale, args.transparent)
+            interrupts.stop_if_requested()
+            atomic_write(Path(args.output), data)
+        except (ValueError, OSError) as exc:
+            _error(f"{_name(args.output)}: cannot write the picture ({exc})")
+            return 2
+    if scale < args.scale:
+        _error(f"{_name(args.output)}: note: drawn at scale {scale:.3g}, not {args.scale:g}: a picture has at most "
+               f"{MAX_PIXELS // 1_000_000} megapixels and {MAX_SIDE:,} pixels a side, and this diagram spans a "
+               "large canvas")
+    print(f"wrote {_name(args.output)}")
     return 0
 
 
@@ -476,13 +487,14 @@ def _missions(args: argparse.Namespace) -> int:
             _error(f"{args.dir}: cannot write the template ({exc.strerror or exc})")
             return 2
         for p in paths:
-            print(f"wrote {p}")
-        print(f"Edit both (docs/missions.md lists the rules), then: statediagram check FILE --mission {paths[0]}")
+            print(f"wrote {_name(str(p))}")
+        print(f"Edit both (docs/missions.md lists the rules), then: statediagram check FILE --mission "
+              f"{_name(str(paths[0]))}")
         return 0
     missions = list_missions()
     width = max(len(m.id) for m in missions)
     for m in missions:
-        print(f"{m.id:{width}s}  {m.title}")
+        print(terminal_safe(f"{m.id:{width}s}  {m.title}"))  # a mission file is a teacher's: shown, not obeyed
     return 0
 
 

@@ -1,12 +1,13 @@
 """Wall-clock bounds for the command line: one student's file cannot stall a class's grading.
 
-``time_limit(seconds)`` raises :class:`RunTimedOut` in the main thread when its block runs longer, wherever
-the time goes (loading, graph analysis, the simulation), through a one-shot real-time timer. The timer and
-the signal handler are the command line's own, set for the block and put back after it. Where there is no
-such timer (Windows), the block runs unbounded.
+``time_limit(seconds)`` sets a deadline for its block; the simulation engine calls ``check_deadline()`` between
+events (every 2,048: about 0.2 s of work) and stops with :class:`RunTimedOut` once it has passed. The deadline is
+a context variable, set for the block only: other threads, and code outside the block, run unbounded. Everything
+before a run is bounded by size (core/limits.py), so the run is what needs a clock.
 
-Costs nothing measurable: two system calls a block (``check`` of 300 files: same wall time, see
-benchmarks/bench_check.py).
+Why not a timer signal that raises wherever the time goes: raised in the middle of an import it left networkx
+half-imported (the next file failed with "no attribute bfs_edges"), and inside a lock it deadlocked the process.
+The engine stops at a clean point between two events instead.
 
 ``interrupts_deferred()`` keeps Ctrl-C from raising inside Qt's painting (a KeyboardInterrupt thrown through
 a C++ paint call crashed the process): it records the request, and the caller stops between two steps.
@@ -16,8 +17,12 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
+
+_deadline: ContextVar[tuple[float, float] | None] = ContextVar("statediagram_deadline", default=None)
 
 
 class RunTimedOut(Exception):
@@ -28,27 +33,25 @@ class RunTimedOut(Exception):
         super().__init__(f"did not finish within {seconds:g} s (--timeout)")
 
 
-def _can_time() -> bool:
-    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-
-
 @contextmanager
 def time_limit(seconds: float | None) -> Iterator[None]:
-    """Run the block, raising :class:`RunTimedOut` once it has run ``seconds`` (None or 0: no bound)."""
-    if not seconds or not _can_time():
+    """Within the block, ``check_deadline()`` raises :class:`RunTimedOut` once ``seconds`` have passed (None or
+    0: no bound)."""
+    if not seconds:
         yield
         return
-
-    def expired(_signum: int, _frame: object) -> None:
-        raise RunTimedOut(seconds)
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    token = _deadline.set((time.monotonic() + seconds, seconds))
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        _deadline.reset(token)
+
+
+def check_deadline() -> None:
+    """Raise :class:`RunTimedOut` when the enclosing ``time_limit`` has run out; nothing outside one."""
+    bound = _deadline.get()
+    if bound is not None and time.monotonic() > bound[0]:
+        raise RunTimedOut(bound[1])
 
 
 class Interrupts:

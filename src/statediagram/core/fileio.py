@@ -10,15 +10,14 @@ from __future__ import annotations
 import json
 import math
 import os
-import stat
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .catalog import KINDS, Role, kind_noun, link_allowed, link_problem, readable_kind
-from .limits import MAX_COORDINATE, MAX_FILE_BYTES, MAX_SCENARIO_S
+from .files import DiagramError, atomic_write, file_where, read_file_bytes
+from .limits import MAX_COORDINATE, MAX_SCENARIO_S
 from .model import FAULT_ACTIONS, JOURNEYS, SCENARIO_NAMES, Diagram, Fault, Link, Node, ScenarioSpec
 from .text import brief, quoted, show_value
 
@@ -28,19 +27,6 @@ FILE_SUFFIX = ".statediagram.json"
 
 # Each entry turns a version-N record into version N+1. Version 1 is the first: nothing to migrate yet.
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
-
-
-class DiagramError(ValueError):
-    """A diagram file that cannot be read. The message names where, the rule, and the fix."""
-
-    def __init__(self, where: str, rule: str, fix: str = "") -> None:
-        self.where = where
-        self.rule = rule
-        self.fix = fix
-        text = f"{where}: {rule}" if where else rule
-        if fix:
-            text += f". {fix}"
-        super().__init__(text)
 
 
 @dataclass
@@ -72,51 +58,6 @@ def load_diagram(path: str | os.PathLike[str]) -> Loaded:
     except UnicodeDecodeError as exc:
         raise DiagramError(file_where(p), f"is not UTF-8 text (byte {exc.start})", "Save it as UTF-8 JSON.") from None
     return parse_diagram(text)
-
-
-def file_where(path: str | os.PathLike[str]) -> str:
-    """A file's name as a message names it: bytes that are not UTF-8 and control characters escaped."""
-    return brief(os.fspath(path), 1000)
-
-
-def read_file_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes, or a DiagramError saying why not.
-
-    A FIFO, a device (/dev/zero), a socket or a folder is refused before a byte is read: opening without
-    blocking, then asking the open file what it is, so a FIFO never blocks and a swapped path cannot slip in.
-    """
-    where = file_where(path)
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except IsADirectoryError:
-        raise DiagramError(where, "is a folder, not a diagram file", "Name a .statediagram.json or .png file") from None
-    except OSError as exc:
-        raise DiagramError(where, f"cannot be read ({exc.strerror or exc})", "Check the file name.") from None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise DiagramError(where, "is a folder, not a diagram file", "Name a .statediagram.json or .png file")
-        if not stat.S_ISREG(info.st_mode):
-            what = "a pipe (FIFO)" if stat.S_ISFIFO(info.st_mode) else "a device or special file"
-            raise DiagramError(where, f"is {what}, not a regular file", "Name a .statediagram.json or .png file")
-        too_big = DiagramError(
-            where, f"is bigger than {limit // (1024 * 1024)} MB, more than any diagram needs",
-            "Hand in the file statediagram saved (a few KB)")
-        if info.st_size > limit:
-            raise too_big
-        chunks = []
-        left = limit + 1
-        while left > 0 and (chunk := os.read(fd, min(left, 1 << 20))):
-            chunks.append(chunk)
-            left -= len(chunk)
-        data = b"".join(chunks)
-    except OSError as exc:
-        raise DiagramError(where, f"cannot be read ({exc.strerror or exc})", "Check the file name.") from None
-    finally:
-        os.close(fd)
-    if len(data) > limit:  # the file grew while it was read
-        raise too_big
-    return data
 
 
 def parse_diagram(text: str) -> Loaded:
@@ -454,33 +395,6 @@ def diagram_to_json(diagram: Diagram) -> str:
 def save_diagram(diagram: Diagram, path: str | os.PathLike[str]) -> None:
     """Write the diagram atomically: a temporary file beside the target, then a rename."""
     atomic_write(Path(path), diagram_to_json(diagram).encode("utf-8"))
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    directory = path.parent if str(path.parent) else Path(".")
-    mode = _mode_for(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        # mkstemp makes the file private (0600); a saved diagram keeps the mode a plain write would give.
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _mode_for(path: Path) -> int:
-    """The permission bits the saved file should get: the old file's, else what the umask allows."""
-    try:
-        return stat.S_IMODE(path.stat().st_mode)
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
 
 
 def _num(v: float) -> int | float:

@@ -23,3 +23,7 @@ MAX_SERVERS = 300  # servers and websocket servers; the standard drill of 300 se
 MAX_NODES = 5_000
 MAX_RUN_S = MAX_SCENARIO_S + 10  # a fault list at 3,600 s runs 10 s more
 MAX_USER_SECONDS = 2_000_000  # users x simulated seconds: about as many requests
+
+# A picture (export, and the app's Export): drawing a card takes about 1-2 ms on the 2-core machine, so 4,000
+# nodes took 9-15 s; 2,500 keeps an export within a few seconds (the largest example file has 1,800).
+MAX_PICTURE_NODES = 2_500

@@ -66,3 +66,13 @@ def show_value(value: Any) -> str:
 def brief(text: str, limit: int = QUOTE_LIMIT) -> str:
     """``text`` cut to ``limit`` characters with an ellipsis (unquoted), safe for a terminal."""
     return terminal_safe(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+# Characters XML 1.0 does not allow (most C0 controls, lone surrogates, U+FFFE/U+FFFF), and DEL and the C1
+# controls it discourages: an SVG holding one is not well-formed and no viewer opens it.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters an XML document may not hold; right-to-left marks and the rest stay."""
+    return _NOT_XML.sub("", text)

@@ -18,9 +18,10 @@ from collections import Counter
 from ..core.catalog import KINDS, Role, kinds_with
 from ..core.model import Diagram
 from ..core.topology import DISK, RAM, state_homes
+from ..timelimit import check_deadline
 from .causes import Cause, Why
 from .faults import Faults, unavailable
-from .kinds import sim_kind
+from .kinds import server_maker, sim_kind, store_maker
 from .nodes import (
     ADD_TO_CART,
     FAILOVER,
@@ -102,11 +103,9 @@ class Engine:
             sk = sim_kind(kind.name)
             for sid in d.ids_of(kind.name):
                 p = nodes[sid].props
-                if sk.store is not None:
-                    self.stores[sid] = StoreState(
-                        sid, kind.name, sk.store(nodes[sid], redis_url), sk.rtt_us, sk.keeps_data(p), sk.replicas(p)
-                    )
-        self.servers = {s: sim_kind(nodes[s].kind).server(nodes[s], homes[s]) for s in d.ids_playing(Role.SERVER)}
+                store = store_maker(kind.name)(nodes[sid], redis_url)
+                self.stores[sid] = StoreState(sid, kind.name, store, sk.rtt_us, sk.keeps_data(p), sk.replicas(p))
+        self.servers = {s: server_maker(nodes[s].kind)(nodes[s], homes[s]) for s in d.ids_playing(Role.SERVER)}
         self.signer = TokenSigner(self.plan.seed) if any(s.auth == "jwt" for s in self.servers.values()) else None
         # Load balancers and clients send the journey's requests only to the servers whose kind speaks it.
         speaks = {s for s in self.servers if self.plan.journey in KINDS[nodes[s].kind].journeys}
@@ -146,10 +145,14 @@ class Engine:
         heap = self._heap
         pop = heapq.heappop
         left = -1 if max_events is None else max_events  # counts down to 0; from -1 it never gets there
+        done = 0
         while heap and heap[0][0] <= t_us:
             if left == 0:
                 return False
             left -= 1
+            done += 1
+            if not done & 2047:  # every 2,048 events (~0.2 s): `check --timeout` stops a run between two events
+                check_deadline()
             t, _prio, _seq, kind, payload = pop(heap)
             self.now = t
             if kind == _SEND:

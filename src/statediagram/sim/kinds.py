@@ -56,6 +56,23 @@ def sim_kind(kind: str) -> SimKind:
     return SIM_KINDS.get(kind) or SimKind(kind)
 
 
+def store_maker(kind: str) -> Callable[[Node, str | None], Store]:
+    """What makes a node's store. A store kind in the core registry without one is a programming error, said
+    plainly here rather than found as a missing node halfway through a run."""
+    return _needed(kind, SIM_KINDS[kind].store if kind in SIM_KINDS else None, "store")
+
+
+def server_maker(kind: str) -> Callable[[Node, ServerHomes], ServerState]:
+    """What makes a server node's run-time state (see ``store_maker``)."""
+    return _needed(kind, SIM_KINDS[kind].server if kind in SIM_KINDS else None, "run-time state")
+
+
+def _needed(kind: str, made: Callable | None, what: str) -> Callable:
+    if made is None:
+        raise LookupError(f"kind {kind!r} has no {what} in the simulation's registry (sim/kinds.py)")
+    return made
+
+
 def ids_where(diagram: Diagram, test: Callable[[SimKind], bool]) -> list[str]:
     """Ids of the nodes whose kind's entry passes ``test``, in node id order."""
     return sorted(n.id for n in diagram.nodes if test(sim_kind(n.kind)))

@@ -14,10 +14,16 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ...core.fileio import FORMAT, atomic_write, diagram_to_json
+from ...core.limits import MAX_PICTURE_NODES
 from ...core.model import Diagram
 from ...core.pngchunk import SIGNATURE, add_text_chunk, make_chunk
+from ...core.text import xml_text
 
-MAX_PIXELS = 20000 * 20000
+# A picture is at most 25 megapixels and 16,384 pixels a side, whatever the scene's extent: two nodes 19,000 units
+# apart drew 361 megapixels (2.6 GB) before; a bigger picture is drawn at a smaller scale, and the caller says so.
+# 25 MP: 100 MB as drawn, 75 MB once converted for the PNG. Qt's painter draws up to 32,767 pixels a side.
+MAX_PIXELS = 25_000_000
+MAX_SIDE = 16_384
 # zlib's fastest levels (1-3) match strings greedily; from 4 on it searches lazily, twice as slow (measured).
 PNG_LEVEL = 3
 
@@ -83,19 +89,35 @@ def picture_rect(scene):
     return rect.adjusted(-theme.EXPORT_MARGIN, -theme.EXPORT_MARGIN, theme.EXPORT_MARGIN, theme.EXPORT_MARGIN)
 
 
+def fitted_scale(width: float, height: float, scale: float) -> float:
+    """``scale``, or the largest smaller one at which a ``width`` x ``height`` extent fits MAX_PIXELS and MAX_SIDE."""
+    fits = min(math.sqrt(MAX_PIXELS / max(width * height, 1.0)), MAX_SIDE / max(width, 1.0),
+               MAX_SIDE / max(height, 1.0))
+    # 0.1% under the bound: the picture's sides are rounded up to whole pixels.
+    return scale if scale <= fits else fits * 0.999
+
+
 def render_image(diagram: Diagram, scale: float = 1.0, transparent: bool = False):
-    """The diagram as a QImage, ``scale`` pixels per scene unit."""
+    """The diagram as a QImage, ``scale`` pixels per scene unit, or fewer for a scene too big for MAX_PIXELS or
+    MAX_SIDE (``render_picture`` tells which)."""
+    return render_picture(diagram, scale, transparent)[0]
+
+
+def render_picture(diagram: Diagram, scale: float = 1.0, transparent: bool = False):
+    """``(image, scale it was drawn at)``: ``scale``, or smaller when the scene is too big for MAX_PIXELS or
+    MAX_SIDE."""
     from PySide6.QtCore import QRectF, Qt
     from PySide6.QtGui import QColor, QImage, QPainter
 
     if not (isinstance(scale, int | float) and math.isfinite(scale) and scale > 0):
         raise ValueError(f"scale must be a positive number, not {scale!r}")
+    check_drawable(diagram)
     ensure_app()
     with _scene_for(diagram) as scene:
         source = picture_rect(scene)
-        width, height = math.ceil(source.width() * scale), math.ceil(source.height() * scale)
-        if width * height > MAX_PIXELS:
-            raise ValueError(f"the picture would be {width}x{height} pixels; use a smaller --scale")
+        scale = fitted_scale(source.width(), source.height(), scale)
+        width = max(1, min(MAX_SIDE, math.ceil(source.width() * scale)))
+        height = max(1, min(MAX_SIDE, math.ceil(source.height() * scale)))
         # An opaque picture is kept without an alpha channel: the PNG then skips un-premultiplying every pixel
         # and holds 3 bytes a pixel instead of 4 (a third faster to encode, measured).
         fmt = QImage.Format.Format_ARGB32_Premultiplied if transparent else QImage.Format.Format_RGB32
@@ -105,7 +127,14 @@ def render_image(diagram: Diagram, scale: float = 1.0, transparent: bool = False
         painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         scene.render(painter, QRectF(0, 0, width, height), source, Qt.AspectRatioMode.IgnoreAspectRatio)
         painter.end()
-    return image
+    return image, scale
+
+
+def check_drawable(diagram: Diagram) -> None:
+    """ValueError when the diagram has more nodes than a picture draws (core/limits.py)."""
+    if len(diagram.nodes) > MAX_PICTURE_NODES:
+        raise ValueError(f"the diagram has {len(diagram.nodes):,} nodes; a picture draws at most "
+                         f"{MAX_PICTURE_NODES:,}")
 
 
 def encode_png(image) -> bytes:
@@ -135,15 +164,27 @@ def encode_png(image) -> bytes:
 
 
 def png_bytes(diagram: Diagram, scale: float = 1.0, transparent: bool = False) -> bytes:
-    png = encode_png(render_image(diagram, scale, transparent))
-    return add_text_chunk(png, FORMAT, diagram_to_json(diagram))
+    return png_picture(diagram, scale, transparent)[0]
+
+
+def png_picture(diagram: Diagram, scale: float = 1.0, transparent: bool = False) -> tuple[bytes, float]:
+    """``(PNG carrying the diagram, scale it was drawn at)``."""
+    image, scale = render_picture(diagram, scale, transparent)
+    return add_text_chunk(encode_png(image), FORMAT, diagram_to_json(diagram)), scale
 
 
 def svg_bytes(diagram: Diagram) -> bytes:
+    """The diagram as SVG. Its labels and title lose the characters XML may not hold (a label with a control
+    character made an SVG no viewer opens); right-to-left marks stay."""
     from PySide6.QtCore import QBuffer, QIODevice, QRectF, QSize, Qt
     from PySide6.QtGui import QPainter
     from PySide6.QtSvg import QSvgGenerator
 
+    check_drawable(diagram)
+    diagram = diagram.copy()
+    diagram.title = xml_text(diagram.title)
+    for node in diagram.nodes:
+        node.label = xml_text(node.label)
     ensure_app()
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
@@ -164,17 +205,23 @@ def svg_bytes(diagram: Diagram) -> bytes:
     return bytes(buffer.data().data())
 
 
-def export_diagram(diagram: Diagram, out_path, scale: float = 1.0, transparent: bool = False) -> None:
-    """Write ``diagram`` to ``out_path`` as .png (carrying the diagram JSON) or .svg, atomically."""
+def picture_bytes(diagram: Diagram, out_path, scale: float = 1.0, transparent: bool = False) -> tuple[bytes, float]:
+    """``(picture, scale it was drawn at)`` as ``out_path`` asks: .png (carrying the diagram JSON) or .svg."""
     path = Path(out_path)
     suffix = path.suffix.lower()
     if suffix == ".png":
-        data = png_bytes(diagram, scale, transparent)
-    elif suffix == ".svg":
-        data = svg_bytes(diagram)
-    else:
-        raise ValueError(f"cannot export to '{path.name}': the picture must end in .png or .svg")
-    atomic_write(path, data)
+        return png_picture(diagram, scale, transparent)
+    if suffix == ".svg":
+        return svg_bytes(diagram), scale
+    raise ValueError(f"cannot export to '{path.name}': the picture must end in .png or .svg")
+
+
+def export_diagram(diagram: Diagram, out_path, scale: float = 1.0, transparent: bool = False) -> float:
+    """Write ``diagram`` to ``out_path`` as .png (carrying the diagram JSON) or .svg, atomically. Returns the
+    scale the PNG was drawn at: smaller than ``scale`` for a scene too big for MAX_PIXELS or MAX_SIDE."""
+    data, drawn = picture_bytes(diagram, out_path, scale, transparent)
+    atomic_write(Path(out_path), data)
+    return drawn
 
 
 # Below half size the canvas's items leave out their words (the far-out view's level of detail): a thumbnail

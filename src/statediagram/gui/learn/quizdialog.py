@@ -160,8 +160,9 @@ class QuizDialog(QDialog):
         again = f" (round {self.round.round}: the missed ones)" if self.round.round > 1 else ""
         self.progress.setText(f"Question {self.round.position + 1} of {len(self.round.queue)}{again}  ·  "
                               f"{right} right so far  ·  {section}")
-        kind = "Predict the verdict. " if q.predict is not None else ""
-        self.question.setText(kind + q.ask if not q.ask.startswith("Predict") else q.ask)
+        prefix = "Predict the verdict. "  # said once, whether or not the file's question says it
+        asks_to_predict = q.predict is not None and not q.ask.startswith(prefix.strip())
+        self.question.setText(prefix + q.ask if asks_to_predict else q.ask)
         self.question.setAccessibleDescription(q.ask)
         self.picture.clear()
         self.picture.setVisible(q.predict is not None)
