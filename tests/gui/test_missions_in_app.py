@@ -192,6 +192,9 @@ def test_compare_with_the_starter_uses_the_open_mission(qtbot, progress):
     assert "Avatars on local disk" in dialog.right.toPlainText()
     _mine, theirs = dialog.reports
     assert theirs["journey"] == "full" and theirs["totals"]["lost_files"] > 0
+    dialog.right.clear()
+    qtbot.mouseClick(dialog.starter, Qt.MouseButton.LeftButton)  # the dialog's own button: the open mission too
+    assert "Avatars on local disk" in dialog.right.toPlainText()
     dialog.close()
     w.simulation.controller.stop()
     leave(w)
