@@ -233,8 +233,9 @@ class LiveRunDialog(QDialog):
             self._file.unlink(missing_ok=True)
             self._file = None
         if self.report is not None:
-            r = self.report
-            self.totals = {k: int(r["totals"].get(k, 0)) for k in self.totals}
+            r = self.report  # the report as JSON from the run's process: the contract's object, read by its keys
+            counted = r.get("totals", {})
+            self.totals = {k: int(counted.get(k, 0)) for k in self.totals}
             self._show_totals()
             self.verdict.setText(("SURVIVES" if r.get("survives") else "DOES NOT SURVIVE")
                                  + f": scenario {r.get('scenario')}, journey {r.get('journey')}, run for real")
