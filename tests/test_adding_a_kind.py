@@ -215,7 +215,8 @@ def edge():
     catalog.register(Kind(
         EDGE, "Edge server", 2, "A test-only server that answers profile requests only.",
         role=Role.SERVER, links=("client", "load_balancer", "redis", "postgres"), noun="edge server",
-        keeps=(("sessions", RAM), ("cart", RAM), ("uploads", DISK)), journeys=("sessions",), lettered=True,
+        keeps=(("sessions", RAM), ("cart", RAM), ("uploads", DISK), ("history", RAM)), journeys=("sessions",),
+        lettered=True,
     ))
     sim_kinds.register(sim_kinds.SimKind(
         EDGE, server=lambda node, homes: ServerState(node.id, "session", homes), drilled=True, replaceable=True,
@@ -239,7 +240,10 @@ def test_a_server_kind_links_by_its_rules_and_serves_only_its_journeys(edge):
     assert link_allowed(EDGE, "redis") and link_allowed("load_balancer", EDGE) and link_allowed("client", EDGE)
     assert not link_allowed(EDGE, "object_storage")
     diagram = parse_diagram(edge_file()).diagram
-    assert state_homes(diagram)["b"].sessions == Home("redis", "memo")
+    homes = state_homes(diagram)
+    assert homes["b"].sessions == Home("redis", "memo")
+    assert homes["b"].of("history") == Home("redis", "memo")  # a state of its own, in the store that ranks first
+    assert homes["a"].of("history") is None  # a plain server keeps no chat history
     sessions = simulate(diagram, journey="sessions").report
     assert sessions["survives"]
     assert sessions["servers"]["b"]["requests"] > 0 and sessions["servers"]["b"]["crashes"] == 1  # drilled too

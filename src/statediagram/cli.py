@@ -487,13 +487,14 @@ def _missions(args: argparse.Namespace) -> int:
             _error(f"{args.dir}: cannot write the template ({exc.strerror or exc})")
             return 2
         for p in paths:
-            print(f"wrote {p}")
-        print(f"Edit both (docs/missions.md lists the rules), then: statediagram check FILE --mission {paths[0]}")
+            print(f"wrote {_name(str(p))}")
+        print(f"Edit both (docs/missions.md lists the rules), then: statediagram check FILE --mission "
+              f"{_name(str(paths[0]))}")
         return 0
     missions = list_missions()
     width = max(len(m.id) for m in missions)
     for m in missions:
-        print(f"{m.id:{width}s}  {m.title}")
+        print(terminal_safe(f"{m.id:{width}s}  {m.title}"))  # a mission file is a teacher's: shown, not obeyed
     return 0
 
 

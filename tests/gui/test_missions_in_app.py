@@ -153,6 +153,7 @@ def test_a_teachers_mission_file_restricts_the_palette_and_its_texts_stay_plain(
         assert label.textFormat() == Qt.TextFormat.PlainText
     card = w.missions.browser.cards["stateless"]
     assert all(label.textFormat() == Qt.TextFormat.PlainText for label in (card.title, card.goal, card.status))
+    assert card.goal.toolTip().startswith("<qt>")  # tooltips are always escaped rich text, never Qt's guess
     w.new_diagram()  # leaving the mission gives the whole palette back, and the panel goes
     assert w.palette.allowed() == list(KINDS) and not w.missions.dock.isVisible()
     leave(w)
@@ -191,6 +192,9 @@ def test_compare_with_the_starter_uses_the_open_mission(qtbot, progress):
     assert "Avatars on local disk" in dialog.right.toPlainText()
     _mine, theirs = dialog.reports
     assert theirs["journey"] == "full" and theirs["totals"]["lost_files"] > 0
+    dialog.right.clear()
+    qtbot.mouseClick(dialog.starter, Qt.MouseButton.LeftButton)  # the dialog's own button: the open mission too
+    assert "Avatars on local disk" in dialog.right.toPlainText()
     dialog.close()
     w.simulation.controller.stop()
     leave(w)

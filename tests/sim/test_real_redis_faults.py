@@ -155,3 +155,23 @@ def test_glob_characters_in_a_redis_id_give_the_same_verdict_on_a_real_server(se
     assert embedded["totals"]["lost_sessions"] > 0
     assert report_json(real) == report_json(embedded)
     assert server.our_keys() == []
+
+
+def test_a_node_idle_past_its_lease_holds_it_again_but_not_after_a_sweep_took_its_keys(server):
+    from statediagram.sim.realredis import RealRedisStore, RedisWentAway, connect, sweep_dead_runs
+
+    store = RealRedisStore("cache", server.url)
+    store.set_session("s1", "users-1")
+    client = server.client()
+    client.delete(store.lease)  # it lapsed while the node had nothing to do (a long crash in a big run)
+    store._renew_at = 0.000001  # renewal due at the next command
+    assert store.get_session("s1") == "users-1"  # nothing was taken: the run goes on, with its lease again
+    assert client.exists(store.lease)
+
+    client.delete(store.lease)
+    assert sweep_dead_runs(connect(server.url)) >= 2  # another run finds it lapsed and removes its keys
+    store._renew_at = 0.000001
+    with pytest.raises(RedisWentAway, match="another run removed its keys"):
+        store.get_session("s1")
+    store.close()
+    assert server.our_keys() == []

@@ -45,6 +45,13 @@ class ServerHomes:
     sessions: Home
     cart: Home
     uploads: Home
+    more: tuple[tuple[str, Home], ...] = ()  # the other kinds of state the server's kind keeps (its ``keeps``)
+
+    def of(self, state: str) -> Home | None:
+        """Where this server keeps ``state``, or None when its kind keeps no such state."""
+        if state in STATES:
+            return getattr(self, state)
+        return next((home for s, home in self.more if s == state), None)
 
 
 @dataclass(frozen=True)
@@ -90,7 +97,7 @@ def state_homes(diagram: Diagram) -> dict[str, ServerHomes]:
         kind = KINDS[nodes[sid].kind]
         own = dict(kind.keeps)
         places: dict[str, Home] = {}
-        for state in STATES:
+        for state in dict.fromkeys((*STATES, *own)):
             decided = kind.decides(nodes[sid].props, state) if kind.decides else None
             ranked = sorted((KINDS[k].rank(state), k) for k in linked if KINDS[k].rank(state) is not None)
             if decided is not None:
@@ -99,7 +106,8 @@ def state_homes(diagram: Diagram) -> dict[str, ServerHomes]:
                 places[state] = Home(ranked[0][1], linked[ranked[0][1]])
             else:
                 places[state] = Home(own.get(state, RAM), sid)
-        homes[sid] = ServerHomes(**places)
+        more = tuple((state, places.pop(state)) for state in list(places) if state not in STATES)
+        homes[sid] = ServerHomes(**places, more=more)
     return homes
 
 

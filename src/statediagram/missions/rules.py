@@ -84,8 +84,9 @@ class Context:
 
     def home(self, server: str, state: str) -> Home:
         """Where ``server`` keeps ``state``: the contract's table (chat history and pub/sub for chat servers)."""
-        if state in ("sessions", "cart", "uploads") and server in self.homes:
-            return getattr(self.homes[server], state)
+        kept = self.homes[server].of(state) if server in self.homes else None
+        if kept is not None:  # a state the server's kind keeps: the registry's table (state_homes)
+            return kept
         for kind in STATE_STORES[state]:
             store = linked_store(self.diagram, server, kind, self._nodes)
             if store is not None:

@@ -9,7 +9,9 @@ removed then, so two more things make sure no key is left for good:
   append-only file drops them within the hour even if statediagram never runs again;
 - the run holds a lease, the key ``statediagram:<run>`` with a short TTL it renews while it works; the next
   run against that server deletes the keys of every run whose lease has lapsed, so a teacher who restarts
-  the server and runs again finds nothing of the dead run.
+  the server and runs again finds nothing of the dead run. A node left idle longer than the lease (a long
+  crash in a big run) takes it again, unless a sweep took its keys: its mark ``statediagram:<run>:alive``
+  (never among the node's own keys) tells.
 
 The client never retries a command: a retried ``HINCRBY`` would count an item twice, and a run that cannot
 trust its store cannot give a verdict.
@@ -143,12 +145,12 @@ class RealRedisStore(RedisStore):
         self.client = connect(url)
         run = uuid.uuid4().hex
         self.lease = f"{ROOT}{run}"
+        self.mark = f"{ROOT}{run}:alive"  # swept with the run's keys; outside the node's prefix and its SCAN
         self.prefix = f"{ROOT}{run}:{node_id}:"
         self.pattern = glob_escape(self.prefix) + "*"
         self.commands = 0
-        self._wrote = False  # a lapsed lease only matters once this store has keys a sweep could have taken
         self._renew_at = 0.0
-        self._guard(lambda: None)
+        self._guard(lambda: self.client.set(self.mark, 1, ex=KEY_TTL_S))
 
     def _guard(self, command: Callable[[], T]) -> T:
         """Run ``command``; a server that is gone becomes RedisWentAway; renews the lease now and then."""
@@ -156,19 +158,25 @@ class RealRedisStore(RedisStore):
 
         try:
             if time.monotonic() >= self._renew_at:
-                held = self.client.set(self.lease, 1, ex=LEASE_TTL_S, xx=self._wrote)
-                if not held:
-                    raise RedisWentAway(self.where, "the run was paused so long that its keys may have been removed")
-                self._renew_at = time.monotonic() + LEASE_RENEW_S
+                self._renew_lease()
             return command()
         except redis.TimeoutError:
             raise RedisWentAway(self.where, f"no answer within {TIMEOUT_S:g} s") from None
         except redis.RedisError as exc:
             raise RedisWentAway(self.where, _reason(exc)) from None
 
+    def _renew_lease(self) -> None:
+        first = not self._renew_at
+        if not self.client.set(self.lease, 1, ex=LEASE_TTL_S, xx=not first):
+            # Lapsed while this node was idle (a long crash in a big run): hold it again, unless meanwhile another
+            # run found it lapsed and swept this run's keys (the mark went with them).
+            if not self.client.exists(self.mark):
+                raise RedisWentAway(self.where, "the run was paused so long that another run removed its keys")
+            self.client.set(self.lease, 1, ex=LEASE_TTL_S)
+        self._renew_at = time.monotonic() + LEASE_RENEW_S
+
     def set_session(self, sid: str, user: str) -> None:
         self._guard(lambda: RedisStore.set_session(self, sid, user))
-        self._wrote = True
 
     def get_session(self, sid: str) -> str | None:
         return self._guard(lambda: RedisStore.get_session(self, sid))
@@ -184,7 +192,6 @@ class RealRedisStore(RedisStore):
 
         self.commands += 1
         self._guard(add)
-        self._wrote = True
 
     def cart(self, user: str) -> dict[str, int]:
         return self._guard(lambda: RedisStore.cart(self, user))
@@ -221,7 +228,7 @@ class RealRedisStore(RedisStore):
                 keys = list(client.scan_iter(match=self.pattern, count=500))
                 for i in range(0, len(keys), 500):
                     client.delete(*keys[i : i + 500])
-                client.delete(self.lease)
+                client.delete(self.lease, self.mark)
             finally:
                 _close(client)
         except (ValueError, RunCouldNotFinish, redis.RedisError):

@@ -11,7 +11,7 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ...missions import Mission
-from ..plain_text import tip
+from ..plain_text import clip, tip
 from .progress import IN_PROGRESS, PASSED, STATUS_SIGNS, STATUS_WORDS
 
 THUMB = QSize(240, 110)
@@ -45,11 +45,11 @@ class MissionCard(QFrame):
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.picture.setAccessibleName(f"Starter of {mission.title}")
         box.addWidget(self.picture)
-        self.title = plain(f"{number}. {mission.title}")
+        self.title = plain(f"{number}. {clip(mission.title, 200)}")
         self.title.setStyleSheet("font-weight: 600; font-size: 11pt;")
         self.title.setWordWrap(True)
         box.addWidget(self.title)
-        self.goal = plain(mission.summary)
+        self.goal = plain(clip(mission.summary, 300))
         self.goal.setWordWrap(True)
         self.goal.setToolTip(tip(mission.goal))
         box.addWidget(self.goal)

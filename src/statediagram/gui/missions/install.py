@@ -11,7 +11,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu
 
 from ...missions import Mission, MissionError, UnknownMission, find_mission, list_missions
-from ..plain_text import menu_text, tip
+from ..plain_text import clip, menu_text, tip
 from .browser import MissionBrowser
 from .panel import MissionPanel
 from .progress import STATUS_SIGNS, MissionProgress
@@ -57,7 +57,7 @@ def install_missions(window: QMainWindow, progress: MissionProgress, before: QAc
     for i, mission in enumerate(missions):
         action = menu.addAction(f"&{i + 1}. {menu_text(mission.title)}")
         action.setToolTip(tip(mission.summary))
-        action.setStatusTip(mission.summary)
+        action.setStatusTip(clip(mission.summary, 300))
         action.triggered.connect(lambda _c=False, m=mission.id: window.choose_mission(m))
         mission_actions[mission.id] = action
     menu.addSeparator()

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...missions import Mission, MissionResult
-from ..plain_text import menu_text
+from ..plain_text import clip, menu_text
 from .browser import plain
 
 NODES_ROLE = Qt.ItemDataRole.UserRole
@@ -127,9 +127,9 @@ class MissionPanel(QWidget):
     def show_mission(self, mission: Mission) -> None:
         self.mission = mission
         self.shown_hints = 0
-        self.title.setText(mission.title)
-        self.goal.setText(mission.goal)
-        self.situation.setText(mission.situation or "(no description of the starter's problem)")
+        self.title.setText(clip(mission.title, 200))
+        self.goal.setText(clip(mission.goal))
+        self.situation.setText(clip(mission.situation) or "(no description of the starter's problem)")
         self.checklist.setText("\n".join(f"• {line}" for line in mission.checklist()) or "(hidden rules only)")
         self._show_hints()
         self.clear_result()
@@ -142,7 +142,7 @@ class MissionPanel(QWidget):
     def _show_hints(self) -> None:
         hints = self.mission.hints if self.mission else ()
         shown = hints[: self.shown_hints]
-        self.hints.setText("\n".join(f"{i + 1}. {h}" for i, h in enumerate(shown)) or "Try on your own first.")
+        self.hints.setText("\n".join(f"{i + 1}. {clip(h)}" for i, h in enumerate(shown)) or "Try on your own first.")
         left = len(hints) - self.shown_hints
         self.hint_button.setEnabled(left > 0)
         self.hint_button.setText(f"Show a hint ({self.shown_hints + 1} of {len(hints)})" if left else "No more hints")
@@ -160,11 +160,11 @@ class MissionPanel(QWidget):
         if result.passed:
             self.result.setStyleSheet(PASSED_STYLE)
             self.result.setText(f"★ Mission complete! ★\n{self.mission.title if self.mission else ''}")
-            self.result_detail.setText(result.reasons[0] if result.reasons else "")
+            self.result_detail.setText(clip(result.reasons[0]) if result.reasons else "")
             self.result_detail.show()
             self.reasons.hide()
             if next_mission is not None:
-                self.next_button.setText(menu_text(f"Next mission: {next_mission.title} →"))
+                self.next_button.setText(f"Next mission: {menu_text(next_mission.title)} →")
                 self.next_button.setProperty("mission", next_mission.id)
                 self.next_button.show()
             else:
@@ -176,7 +176,7 @@ class MissionPanel(QWidget):
         count = len({p.rule for p in result.problems})  # the run's losses are one thing: its verdict
         self.result.setText(f"✗ Not passed yet: {count} {'rule fails' if count == 1 else 'rules fail'}")
         for problem in result.problems:
-            item = QListWidgetItem(problem.reason)
+            item = QListWidgetItem(clip(problem.reason))
             item.setData(NODES_ROLE, list(problem.nodes))
             self.reasons.addItem(item)
         self.reasons.show()

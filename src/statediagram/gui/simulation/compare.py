@@ -3,7 +3,6 @@ or the mission's starter), side by side with both verdicts."""
 
 from __future__ import annotations
 
-import html
 from importlib import resources
 
 from PySide6.QtWidgets import (
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 from ...core.fileio import DiagramError, load_diagram, parse_diagram
 from ...core.model import Diagram
 from ...sim.replay import Replay, RunSetup
+from ..plain_text import esc
 
 TOTAL_NAMES = (("requests", "requests"), ("ok", "ok"), ("lost_sessions", "lost sessions"),
                ("lost_files", "lost files"), ("lost_data", "lost data"), ("outages", "outages"),
@@ -51,8 +51,8 @@ def report_html(title: str, report: dict) -> str:
     head = "✓ Survives" if ok else "✗ Does not survive"
     t = report["totals"]
     rows = "".join(f"<tr><td>{name}</td><td align=right><b>{t[key]}</b></td></tr>" for key, name in TOTAL_NAMES)
-    findings = "".join(f"<li>{html.escape(f['message'])}</li>" for f in report["findings"])
-    return (f"<h3>{html.escape(title)}</h3><p style='color:{colour}; font-size:15pt'><b>{head}</b></p>"
+    findings = "".join(f"<li>{esc(f['message'])}</li>" for f in report["findings"])
+    return (f"<h3>{esc(title)}</h3><p style='color:{colour}; font-size:15pt'><b>{head}</b></p>"
             f"<p>{report['scenario']} scenario, journey {report['journey']}, seed {report['seed']}</p>"
             f"<table>{rows}</table><ul>{findings}</ul>")
 
@@ -95,7 +95,7 @@ class CompareDialog(QDialog):
         try:
             other = load_diagram(path).diagram
         except DiagramError as exc:
-            self.right.setHtml(f"<p style='color:#a50e0e'>{html.escape(str(exc))}</p>")
+            self.right.setHtml(f"<p style='color:#a50e0e'>{esc(str(exc))}</p>")
             return
         self.compare_with(other, other.title or path)
 

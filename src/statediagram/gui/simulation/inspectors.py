@@ -7,7 +7,6 @@ exactly as it was then.
 
 from __future__ import annotations
 
-import html
 import json
 
 from PySide6.QtWidgets import QLabel, QStackedWidget, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget
@@ -15,6 +14,7 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QTableWidget, QTableWidget
 from ...sim.replay import Replay, engine_at
 from ...sim.scenario import SECOND
 from ...sim.stores import EPOCH, Seen
+from ..plain_text import esc
 from .style import LOOKS, badge_text
 
 
@@ -36,19 +36,19 @@ def request_html(replay: Replay, rid: int) -> str:
         return "<p>That request is not in this run.</p>"
     L = replay.labels  # noqa: N806 - read aloud: the label of a node
     look = LOOKS[req.outcome]
-    parts = [f"<h3>Request #{req.id}: {html.escape(req.action)}</h3>",
-             f"<p>User <b>{html.escape(req.user.id)}</b>, sent at {_ms(req.t_send)}<br>"
+    parts = [f"<h3>Request #{req.id}: {esc(req.action)}</h3>",
+             f"<p>User <b>{esc(req.user.id)}</b>, sent at {_ms(req.t_send)}<br>"
              f"Outcome: <b style='color:{look.colour}'>{look.name}</b> ({look.shape}), status <b>{req.status}</b>"]
     if req.outcome != "ok":
-        parts.append(f" — <b>{html.escape(badge_text(req.outcome, req.status, req.cause, L))}</b>")
+        parts.append(f" — <b>{esc(badge_text(req.outcome, req.status, req.cause, L))}</b>")
     parts.append("</p><table cellspacing=0 cellpadding=2><tr><th align=left>hop</th><th>start</th><th>end</th></tr>")
     for a, b, st, en in req.hops():
-        parts.append(f"<tr><td>{html.escape(L.get(a, a))} → {html.escape(L.get(b, b))}</td>"
+        parts.append(f"<tr><td>{esc(L.get(a, a))} → {esc(L.get(b, b))}</td>"
                      f"<td>{_ms(st)}</td><td>{_ms(en)}</td></tr>")
     parts.append("</table>")
     if req.calls:
         parts.append("<p><b>Store calls</b><br>" + "<br>".join(
-            f"{_ms(t)} {html.escape(L.get(n, n))}: <code>{html.escape(text)}</code>" for t, n, text in req.calls)
+            f"{_ms(t)} {esc(L.get(n, n))}: <code>{esc(text)}</code>" for t, n, text in req.calls)
             + "</p>")
     parts.append(_credential_html(replay, req))
     return "".join(parts)
@@ -63,9 +63,9 @@ def _credential_html(replay: Replay, req) -> str:
     if cred.count(".") != 2:
         home = replay.engine.servers[req.server].homes.sessions if req.server else None
         where = home.describe(replay.labels) if home else "?"
-        server = html.escape(replay.labels.get(req.server, req.server or ""))
-        return (f"<p><b>Session cookie</b> <code>sid={html.escape(cred)}</code><br>"
-                f"{server} looks it up in {html.escape(where)}.</p>")
+        server = esc(replay.labels.get(req.server, req.server or ""))
+        return (f"<p><b>Session cookie</b> <code>sid={esc(cred)}</code><br>"
+                f"{server} looks it up in {esc(where)}.</p>")
     header, payload = decode_jwt(cred)
     signer = replay.engine.signer
     when = (req.t_server or req.t_send) / SECOND
@@ -73,10 +73,10 @@ def _credential_html(replay: Replay, req) -> str:
     verdict = ("<b style='color:#0d652d'>✓ signature verifies</b> with the key every server shares (HS256), "
                "and the token has not expired") if ok else "<b style='color:#a50e0e'>✗ does not verify</b>"
     sim = {k: f"{v} (t = {v - EPOCH} s simulated)" for k, v in payload.items() if k in ("iat", "exp")}
-    return (f"<p><b>JWT</b> <code style='font-size:8pt'>{html.escape(cred[:48])}…</code></p>"
-            f"<p>Header<br><code>{html.escape(json.dumps(header))}</code></p>"
-            f"<p>Payload<br><code>{html.escape(json.dumps(payload))}</code><br>"
-            + "<br>".join(f"{k}: {html.escape(v)}" for k, v in sim.items()) + "</p>"
+    return (f"<p><b>JWT</b> <code style='font-size:8pt'>{esc(cred[:48])}…</code></p>"
+            f"<p>Header<br><code>{esc(json.dumps(header))}</code></p>"
+            f"<p>Payload<br><code>{esc(json.dumps(payload))}</code><br>"
+            + "<br>".join(f"{k}: {esc(v)}" for k, v in sim.items()) + "</p>"
             f"<p>{verdict}. The server keeps nothing: the token itself proves the login.</p>")
 
 
@@ -155,7 +155,7 @@ class Inspector(QWidget):
             title, headers, rows = server_table(replay, node, t)
         else:
             return
-        self.title.setText(f"<b>{html.escape(title)}</b>")
+        self.title.setText(f"<b>{esc(title)}</b>")
         self.table.clear()
         self.table.setColumnCount(len(headers))
         self.table.setHorizontalHeaderLabels(headers)

@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QScrollArea, QVBoxLayout, QWidget
 
 from ...core.topology import state_homes
-from ...sim.scenario import SECOND
+from ...sim.scenario import SECOND, RunTooBig, resolve
 from ..plain_text import esc
 from .controller import SimulationController
 from .controls import SimulationControls
@@ -90,6 +90,17 @@ class SimulationUI(QObject):
     def simulate(self) -> None:
         scenario, journey, seed = self.controls.choices()
         chaos = (seed or 1) if self.controls.chaos.isChecked() else None
+        try:  # a design beyond what one run simulates (core/limits.py) opens, but no run starts: say why
+            resolve(self.controller.diagram(), scenario, journey, seed)
+        except RunTooBig as exc:
+            self.stop()
+            self.panel.verdict.running("Too big to simulate:")
+            box = QMessageBox(QMessageBox.Icon.Warning, "Too big to simulate", str(exc),
+                              QMessageBox.StandardButton.Ok, self.host)
+            box.setTextFormat(Qt.TextFormat.PlainText)  # the message quotes the file: never markup
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()
+            return
         self.report = None
         self.panel.verdict.running()
         self.controller.layer.set_highlight(())
