@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import os
-import resource
+import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -27,33 +28,45 @@ def command(*args: str) -> list[str]:
     return [sys.executable, "-m", "statediagram", *args]
 
 
+# A small launcher between the test run and the command. A process's peak memory (ru_maxrss) counts the memory
+# of the process it was forked from: measured straight from the test run, which holds every earlier test's
+# objects (500 MB and more by the time these run), every command looked as big as the test run itself. The
+# launcher is a few MB; the command it forks starts from that, so its peak is its own.
+LAUNCHER = """
+import os, resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))  # never let one case take the machine
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as f:
+    f.write(str(usage.ru_maxrss))
+code = os.waitstatus_to_exitcode(status)
+os._exit(code if code >= 0 else 128 - code)
+"""
+
+
 def run_measured(argv: list[str], cwd: Path) -> tuple[int, str, str, float, float]:
     """(exit status, stdout, stderr, wall seconds, peak resident MB) of one process."""
-
-    def guard() -> None:  # a safety net while a defect is still there: never let one case take the machine
-        resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
-
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "QT_QPA_PLATFORM": "offscreen"}
+    fd, name = tempfile.mkstemp(prefix="statediagram-peak-")  # outside ``cwd``, whose files some cases check
+    os.close(fd)
+    peak_file = Path(name)
     started = time.monotonic()
-    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, preexec_fn=guard)
-    streams: dict[str, bytes] = {}
-    readers = [threading.Thread(target=lambda name, f: streams.__setitem__(name, f.read()), args=(n, f))
-               for n, f in (("out", proc.stdout), ("err", proc.stderr))]
-    for r in readers:
-        r.start()
-    killer = threading.Timer(MAX_SECONDS * 3, proc.kill)
+    proc = subprocess.Popen([sys.executable, "-c", LAUNCHER, str(peak_file), *argv], cwd=cwd, env=env,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    killer = threading.Timer(MAX_SECONDS * 3, lambda: os.killpg(proc.pid, signal.SIGKILL))
     killer.start()
-    _, status, usage = os.wait4(proc.pid, 0)
+    out, err = proc.communicate()
     seconds = time.monotonic() - started
     killer.cancel()
-    for r in readers:
-        r.join()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    proc.stdout.close()
-    proc.stderr.close()
+    written = peak_file.read_text()
+    assert written, "the launcher wrote no peak: the command was not measured"
+    peak_kb = int(written) if written else 0
+    peak_file.unlink(missing_ok=True)
     decode = lambda b: b.decode("utf-8", "replace")  # noqa: E731
-    return proc.returncode, decode(streams["out"]), decode(streams["err"]), seconds, usage.ru_maxrss / 1024
+    return proc.returncode, decode(out), decode(err), seconds, peak_kb / 1024
 
 
 def assert_clear(err: str, lines: int = 1) -> None:

@@ -18,6 +18,7 @@ from .report import Report, Totals
 COUNTER_WORDS = {
     "requests": "requests", "ok": "ok", "lost_sessions": "lost sessions", "lost_files": "lost files",
     "lost_data": "lost data", "outages": "outages", "failover_errors": "failover errors",
+    "messages": "messages", "lost_messages": "lost messages", "reconnects": "reconnects",
 }
 # A loss told after its number ("3 sessions lost, 2 outages"); a journey's own losses are listed too.
 LOSS_WORDS = {
@@ -35,14 +36,22 @@ JOURNEY_COUNTERS = {"chat": ("messages", "lost_messages", "reconnects")}
 _OTHERS_ONLY = {"chat": ("lost_sessions", "lost_files", "lost_data")}
 
 
-def counters_text(totals: Totals, journey: str = "") -> str:
-    """Every counter of the journey with its number: "requests 86, ok 86, lost sessions 0, ..."."""
+def counter_names(totals: Totals, journey: str = "") -> list[str]:
+    """The counters a run of ``journey`` can move, in the report's order (another journey's own are left out)."""
     hidden = set(_OTHERS_ONLY.get(journey, ()))
     for other, names in JOURNEY_COUNTERS.items():
         if other != journey:
             hidden.update(names)
-    return ", ".join(f"{COUNTER_WORDS.get(name, name.replace('_', ' '))} {totals.count(name)}"
-                     for name in totals.names() if name not in hidden)
+    return [name for name in totals.names() if name not in hidden]
+
+
+def counter_word(name: str) -> str:
+    return COUNTER_WORDS.get(name, name.replace("_", " "))
+
+
+def counters_text(totals: Totals, journey: str = "") -> str:
+    """Every counter of the journey with its number: "requests 86, ok 86, lost sessions 0, ..."."""
+    return ", ".join(f"{counter_word(name)} {totals.count(name)}" for name in counter_names(totals, journey))
 
 
 def ok_text(totals: Totals) -> str:

@@ -20,7 +20,7 @@ from ...core.fileio import DiagramError, load_diagram, parse_diagram
 from ...core.model import Diagram
 from ...sim.replay import Replay, RunSetup
 from ...sim.report import Report
-from ...sim.wording import COUNTER_WORDS, run_words, verdict_word
+from ...sim.wording import counter_names, counter_word, run_words, verdict_word
 from ..plain_text import esc
 
 
@@ -48,8 +48,8 @@ def report_html(title: str, report: Report) -> str:
     colour = "#0d652d" if ok else "#a50e0e"
     head = f"{'✓' if ok else '✗'} {verdict_word(ok)}"
     t = report.totals
-    rows = "".join(f"<tr><td>{COUNTER_WORDS[key]}</td><td align=right><b>{t.count(key)}</b></td></tr>"
-                   for key in t.names())
+    rows = "".join(f"<tr><td>{counter_word(key)}</td><td align=right><b>{t.count(key)}</b></td></tr>"
+                   for key in counter_names(t, report.journey))
     findings = "".join(f"<li>{esc(f.message)}</li>" for f in report.findings)
     return (f"<h3>{esc(title)}</h3><p style='color:{colour}; font-size:15pt'><b>{head}</b></p>"
             f"<p>{esc(run_words(report))}, seed {report.seed}</p>"
