@@ -57,6 +57,7 @@ class LiveRun:
         self.totals = self.tally.totals
         self.causes = self.tally.causes
         self.first_seen = self.tally.first_seen
+        self.chat = None  # the chat journey does not run for real yet (its websocket servers are refused)
         def having(role: Role) -> list[str]:
             return sorted(n.id for n in d.nodes if role_of(n.kind) == role)
 
