@@ -40,6 +40,7 @@ class ActionsHost(Protocol):
     def toggle_snap(self) -> None: ...
     def show_about(self) -> None: ...
     def show_help(self) -> None: ...
+    def show_shortcuts(self) -> None: ...
     def close(self) -> bool: ...
     def menuBar(self) -> QMenuBar: ...  # noqa: N802 - Qt's name
     def addToolBar(self, title: str) -> QToolBar: ...  # noqa: N802 - Qt's name
@@ -112,6 +113,7 @@ def build_actions(w: ActionsHost) -> SimpleNamespace:
 
     a.about = _action(w, "&About statediagram", w.show_about, [])
     a.howto = _action(w, "&How to Draw", w.show_help, [Key.HelpContents])
+    a.keys = _action(w, "&Keyboard Shortcuts…", w.show_shortcuts, ["?"], "Every key of the window, in one sheet")
 
     menu = w.menuBar().addMenu("&File")
     for item in (a.new, a.open):
@@ -143,6 +145,7 @@ def build_actions(w: ActionsHost) -> SimpleNamespace:
 
     menu = w.menuBar().addMenu("&Help")
     menu.addAction(a.howto)
+    menu.addAction(a.keys)
     menu.addAction(a.about)
 
     drawings = (

@@ -3,8 +3,8 @@ monkey, compare and export; with the timeline under it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,6 +24,24 @@ SCENARIOS = (("As in the file", None), ("Calm (no faults)", "calm"), ("Crash dri
              ("Chaos (servers, then stores)", "chaos"))
 JOURNEYS = (("As in the file", None), ("Sessions (GET /profile)", "sessions"),
             ("Full (profile, cart, avatar)", "full"))
+
+
+# The run's own keys: they belong to the run wherever the focus is (see RunKeysFirst).
+RUN_KEYS = {(Qt.Key.Key_Space, Qt.KeyboardModifier.NoModifier), (Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier),
+            (Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)}
+
+
+class RunKeysFirst(QObject):
+    """Keeps the run bar's widgets from claiming the run's keys: the seed box would otherwise take Space and
+    Shift+arrows as typing (it accepts Qt's shortcut override), so the run's shortcut never saw them."""
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            if (Qt.Key(event.key()), mods) in RUN_KEYS:
+                event.ignore()  # not claimed: the application-wide shortcut takes the key
+                return True
+        return False
 
 
 def _button(text: str, tip: str, action: QAction | None = None) -> QToolButton:
@@ -74,7 +92,7 @@ class SimulationControls(QWidget):
         self.simulate.setToolTip("Run the diagram as it is now (F5)")
 
         self.play_action = QAction("▶ Play", self)
-        self.play = _button("▶ Play", "Play / pause (tap Space on the canvas)", self.play_action)
+        self.play = _button("▶ Play", "Play / pause (Space)", self.play_action)
         self.back_action = QAction("◀ Step back", self)
         self.back_action.setShortcut(QKeySequence("Shift+Left"))
         self.step_action = QAction("Step ▶", self)
@@ -124,7 +142,13 @@ class SimulationControls(QWidget):
         self.timeline = Timeline()
         outer.addWidget(self.timeline)
         self.set_running(False)
+        # Stepping works wherever the focus is (a floating run bar, the properties panel, a list).
+        for action in (self.back_action, self.step_action):
+            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.addActions([self.play_action, self.back_action, self.step_action])
+        self._keys_first = RunKeysFirst(self)
+        for child in self.findChildren(QWidget):
+            child.installEventFilter(self._keys_first)
 
     def _fault(self, verb: str, label: str, text: str, keys: str, tip: str) -> tuple[QAction, QToolButton]:
         """A fault by hand: its action (menu text ``text``, shortcut ``keys``) and its button in the bar."""
