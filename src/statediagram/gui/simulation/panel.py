@@ -164,6 +164,7 @@ class SimulationUI(QObject):
         self.panel.metrics.load.show_load([])
         self.homes = state_homes(replay.setup.diagram)
         self.show_time(self.player.t, force=True)
+        self.follow_inspector(self.player.t, reread=True)  # a fault by hand or the monkey changed the run
 
     def show_time(self, t: int, force: bool = False) -> None:
         replay = self.player.replay
@@ -178,6 +179,7 @@ class SimulationUI(QObject):
         self._metrics_wall = now
         self.refresh_metrics(t)
         self.narrate(t)
+        self.follow_inspector(t)
         if self.report is not None and t >= replay.end:
             self.panel.verdict.show_report(self.report)
 
@@ -188,6 +190,17 @@ class SimulationUI(QObject):
         m.chart.show_losses(replay.losses_per_second(t), replay.end, replay.down_windows(t))
         states = replay.node_states_at(t)
         m.load.show_load([(replay.labels.get(s, s), states[s].served, states[s].up) for s in replay.server_ids])
+
+    def follow_inspector(self, t: int, reread: bool = False) -> None:
+        """The node inspected follows the play head: its table read again at ``t`` when paused (or the run
+        changed), its up / DOWN at ``t`` while playing."""
+        inspector, replay = self.panel.inspector, self.player.replay
+        if inspector.node is None or replay is None:
+            return
+        if self.player.playing and not reread:
+            inspector.show_node_state(replay, t)
+        elif reread or inspector.node_t != t:
+            inspector.show_node(replay, inspector.node, t)
 
     def narrate(self, t: int) -> None:
         replay = self.player.replay
