@@ -123,8 +123,16 @@ class SimulationControls(QWidget):
         self.compare_action = QAction("Compare…", self)
         self.export_report_action = QAction("Export report…", self)
         self.export_movie_action = QAction("Export animation…", self)
-        for w in (self.scenario, self.journey, self.seed, self.simulate, _sep(), self.back, self.play, self.step,
-                  self.restart, self.speed, self.clock):
+        # The two lists both start at "As in the file": a label says which is which (and a screen reader too).
+        scenario_label, journey_label = QLabel("Scenario:"), QLabel("Journey:")
+        scenario_label.setBuddy(self.scenario)
+        journey_label.setBuddy(self.journey)
+        self.scenario.setAccessibleName("Scenario")
+        self.journey.setAccessibleName("Journey")
+        self.journey.setToolTip("What each simulated user does: log in, then the requests of the journey")
+        self.seed.setAccessibleName("Seed")
+        for w in (scenario_label, self.scenario, journey_label, self.journey, self.seed, self.simulate, _sep(),
+                  self.back, self.play, self.step, self.restart, self.speed, self.clock):
             row.addWidget(w)
         row.addStretch(1)
         outer.addLayout(row)

@@ -22,6 +22,19 @@ from .verdict import VerdictBanner
 METRICS_EVERY_S = 0.05  # while playing, the panels refresh 20 times a second; the canvas every frame
 
 
+class NoteBox(QLabel):
+    """The "What just happened" box: shown only while it has something to say (an empty yellow box after
+    opening a file read as a missing message)."""
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        super().setText(text)
+        self.setVisible(bool(text))
+
+    def clear(self) -> None:
+        super().clear()
+        self.hide()
+
+
 class SimulationPanel(QWidget):
     """Verdict on top, live metrics, then the inspector."""
 
@@ -30,7 +43,8 @@ class SimulationPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         self.verdict = VerdictBanner()
-        self.happened = QLabel()
+        self.happened = NoteBox()
+        self.happened.hide()  # until a run has something to tell
         self.happened.setObjectName("happened")
         self.happened.setWordWrap(True)
         self.happened.setTextFormat(Qt.TextFormat.RichText)
