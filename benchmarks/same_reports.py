@@ -179,7 +179,7 @@ def trace_of(diagram, scenario: str | None, journey: str) -> tuple[Any, Any]:
                      sorted(r.shown.items()) if r.shown is not None else None] for r in replay.requests]
         report = replay.report
         trace = {"requests": requests, "events": replay.engine.events, "snapshots": replay.snapshots,
-                 "report": report_json(report.to_json() if hasattr(report, "to_json") else report),
+                 "report": report_json(report),
                  "stores": store_contents(replay.engine)}
         say, badge, where = _words_functions()
         homes = state_homes(diagram)
@@ -192,11 +192,8 @@ def trace_of(diagram, scenario: str | None, journey: str) -> tuple[Any, Any]:
 
 def _words_functions():
     """The app's sentences about one failed request: (narration, badge text, badge node)."""
-    try:
-        from statediagram.sim.wording import badge_node, badge_text, narrate
-    except ImportError:
-        from statediagram.gui.simulation.narrate import narrate
-        from statediagram.gui.simulation.style import badge_node, badge_text
+    from statediagram.sim.wording import badge_node, badge_text, narrate
+
     return narrate, badge_text, badge_node
 
 

@@ -19,11 +19,14 @@ import re
 import signal
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .core.text import brief, safe_lines, terminal_safe
 from .timelimit import RunTimedOut, interrupts_deferred, time_limit
+
+if TYPE_CHECKING:
+    from .sim.report import Report
 
 SUBCOMMANDS = ("simulate", "check", "export", "missions", "live", "deploy")
 SCENARIOS = ("calm", "standard", "chaos")
@@ -220,7 +223,8 @@ def _simulate(args: argparse.Namespace) -> int:
             if diagram is None:
                 return 2
             from .sim import RunCouldNotFinish, simulate
-            from .sim.report import format_report, report_json
+            from .sim.report import report_json
+            from .sim.wording import format_report
 
             try:
                 result = simulate(diagram, args.scenario, args.journey, args.seed, redis_url=args.redis_url)
@@ -284,7 +288,7 @@ def _check(args: argparse.Namespace) -> int:
             diagrams[len(rows)] = diagram
         rows.append(row)
     if args.json:
-        _write(json_safe(json.dumps(rows, indent=2, ensure_ascii=False)) + "\n")
+        _write(json_safe(json.dumps(rows, indent=2, ensure_ascii=False, default=_report_json)) + "\n")
     elif args.csv:
         _write(check_csv(rows))
     else:
@@ -399,17 +403,24 @@ def _redis_url_is_one(url: str) -> bool:
     return True
 
 
+def _report_json(value: Any) -> Any:
+    """A row's report as the JSON object ``simulate --json`` prints."""
+    if hasattr(value, "to_json"):  # a Report (imported only by the commands that run the simulation)
+        return value.to_json()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
 def check_csv(rows: list[dict[str, Any]]) -> str:
     """A header row, then one row per file: verdict, reasons joined by "; ", the run's totals, the error."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["file", "mission", "passed", "reasons", "survives", *CSV_TOTALS, "error"])
     for r in rows:
-        report = r.get("report") or {}
-        totals = report.get("totals", {})
-        survives = "" if not report else ("yes" if report["survives"] else "no")
+        report: Report | None = r.get("report")
+        survives = "" if report is None else ("yes" if report.survives else "no")
+        totals = ["" if report is None else report.totals.count(k) for k in CSV_TOTALS]
         cells = [r["file"], r["mission"], "yes" if r["passed"] else "no", "; ".join(r["reasons"]),
-                 survives, *[totals.get(k, "") for k in CSV_TOTALS], r.get("error", r.get("not_finished", ""))]
+                 survives, *totals, r.get("error", r.get("not_finished", ""))]
         writer.writerow([csv_cell(terminal_safe(c)) if isinstance(c, str) else c for c in cells])
     return out.getvalue()
 

@@ -14,7 +14,7 @@ REDIS = {"id": "redis", "kind": "redis", "label": "Redis"}
 def test_totals_at_the_end_equal_the_report_of_the_same_run():
     replay = Replay(RunSetup(two_servers(), scenario="standard", journey="sessions"))
     replay.run_to_end()
-    assert replay.totals_at(replay.end + 5 * SECOND) == replay.report["totals"]
+    assert replay.totals_at(replay.end + 5 * SECOND) == replay.report.totals
     assert replay.report["totals"]["lost_sessions"] > 0
 
 

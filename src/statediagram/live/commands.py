@@ -41,8 +41,9 @@ def add_parsers(sub, scenarios: tuple[str, ...], journeys: tuple[str, ...]) -> N
 
 
 def run_live_command(args: argparse.Namespace, diagram) -> int:
-    from ..sim.report import format_report, report_json
+    from ..sim.report import report_json
     from ..sim.scenario import resolve
+    from ..sim.wording import format_report
     from .runner import CannotRunLive, run_live
 
     try:
@@ -56,7 +57,7 @@ def run_live_command(args: argparse.Namespace, diagram) -> int:
         print(f"statediagram: live mode cannot run: {exc}", file=sys.stderr)
         return CANNOT_RUN
     sys.stdout.write(report_json(report) if args.json else format_report(report))
-    return 0 if report["survives"] else 1
+    return 0 if report.survives else 1
 
 
 def run_deploy_command(args: argparse.Namespace, diagram) -> int:

@@ -8,12 +8,13 @@ The report is built by the simulation's own ``build_report`` from a ``LiveRun`` 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..core.catalog import Role, role_of
 from ..core.model import Diagram
@@ -25,6 +26,9 @@ from .layout import Layout, layout
 from .load import Drill, LoadGenerator, Tally
 from .services import build_specs
 from .supervisor import Supervisor
+
+if TYPE_CHECKING:
+    from ..sim.report import Report
 
 MAX_USERS = 200  # real clients on this machine: more would measure the machine, not the design
 MIN_SPEED, MAX_SPEED = 0.5, 8.0
@@ -76,8 +80,8 @@ def check_runnable(diagram: Diagram) -> None:
 
 
 def run_live(diagram: Diagram, plan: Plan, speed: float = 1.0, redis_fallback: bool = False,
-             say: Callable[[str], None] | None = None) -> dict[str, Any]:
-    """Run ``plan`` on real processes and return the report (the simulation's shape, plus ``mode: live``).
+             say: Callable[[str], None] | None = None) -> Report:
+    """Run ``plan`` on real processes and return the report (the simulation's, with its ``live`` figures).
 
     Raises CannotRunLive (missing program or package, a process that would not start or died by itself).
     Everything started is stopped and its folder removed before this returns or raises, KeyboardInterrupt
@@ -106,19 +110,16 @@ def run_live(diagram: Diagram, plan: Plan, speed: float = 1.0, redis_fallback: b
             crashes = {node: sup.crashes(name) for node, name in lay.names.items()}
     except (Missing, StartFailed, ChildDied) as exc:
         raise CannotRunLive(str(exc)) from None
-    from ..sim.report import build_report
+    from ..sim.report import LiveFigures, build_report
 
     report = build_report(LiveRun(diagram, plan, tally, crashes))
-    if tally.unexpected:  # answers no journey step explains (counted as failover errors): say so, never hide
-        report["unexpected_answers"] = [{"status": status, "node": server, "count": n}
-                                        for (status, server), n in sorted(tally.unexpected.items())]
+    unexpected = tuple({"status": status, "node": server, "count": n}
+                       for (status, server), n in sorted(tally.unexpected.items()))
+    if unexpected:  # answers no journey step explains (counted as failover errors): say so, never hide
         say("unexpected answers (counted as failover errors): " + ", ".join(
             f"{n} x {status} from {diagram.node(server).label}" for (status, server), n in tally.unexpected.items()))
-    report["mode"] = "live"
-    report["speed"] = speed
-    report["start_s"] = round(started, 2)
-    report["wall_s"] = round(time.monotonic() - wall0, 2)
-    return report
+    live = LiveFigures(speed, round(started, 2), round(time.monotonic() - wall0, 2), unexpected)
+    return dataclasses.replace(report, live=live)
 
 
 async def _drive(lay: Layout, plan: Plan, ports: dict[str, int], speed: float, sup: Supervisor) -> Tally:

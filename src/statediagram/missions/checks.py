@@ -7,12 +7,15 @@ after the wiring rules, because the wiring rules say what to change and the run'
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..core.catalog import Role, kinds_with
 from ..core.model import Diagram, Fault, ScenarioSpec
 from .files import REPLACE_DRILL, Mission
 from .rules import Context, Problem, Survives
+
+if TYPE_CHECKING:
+    from ..sim.report import Report
 
 NO_CLIENT = "reach"  # the problem's "rule" when no client reaches any server: nothing else can be judged
 
@@ -21,7 +24,7 @@ NO_CLIENT = "reach"  # the problem's "rule" when no client reaches any server: n
 class MissionResult:
     passed: bool
     reasons: list[str] = field(default_factory=list)  # first the one that matters most; they teach
-    report: dict[str, Any] = field(default_factory=dict)  # the run's report (the simulate --json object)
+    report: Report | None = None  # the run's report
     mission: str = ""
     problems: list[Problem] = field(default_factory=list)  # the reasons of a failure, with rule and nodes
 
@@ -34,7 +37,7 @@ def replace_drill(diagram: Diagram) -> list[Fault]:
             drill(diagram.ids_playing(Role.SERVER))]
 
 
-def run_mission_scenario(mission: Mission, diagram: Diagram, redis_url: str | None = None) -> dict[str, Any]:
+def run_mission_scenario(mission: Mission, diagram: Diagram, redis_url: str | None = None) -> Report:
     """The report of the mission's own scenario and journey, with the file's seed (default 1)."""
     from ..sim import simulate
 
@@ -47,27 +50,23 @@ def run_mission_scenario(mission: Mission, diagram: Diagram, redis_url: str | No
     return simulate(drilled, journey=mission.journey, redis_url=redis_url).report
 
 
-def verdict_problems(mission: Mission, report: dict[str, Any]) -> list[Problem]:
+def verdict_problems(mission: Mission, report: Report) -> list[Problem]:
     """One sentence for the run's verdict, then every loss the report explains (with the nodes it names)."""
-    t = report["totals"]
-    drill = (f"{mission.drill_words} (scenario {report['scenario']}, journey {report['journey']}, "
-             f"seed {report['seed']})")
-    if report["survives"]:
-        extra = f", {t['failover_errors']} failover errors (retried)" if t["failover_errors"] else ""
-        return [Problem(Survives.name, f"Survives {drill}: {t['ok']} of {t['requests']} requests ok, nothing "
-                                       f"lost{extra}.")]
-    losses = [f"{t[key]} {words}" for key, words in (
-        ("lost_sessions", "sessions lost"), ("lost_files", "files lost"), ("lost_data", "carts missing items"),
-        ("outages", "outages"), ("lost_messages", "chat messages lost")) if t.get(key)]
-    if t["ok"] == 0:
-        losses.insert(0, "no request was answered ok")
-    out = [Problem(Survives.name, f"Does not survive {drill}: {', '.join(losses)}.")]
-    out += [Problem(Survives.name, f["message"][:1].upper() + f["message"][1:] + ".", tuple(f.get("nodes", ())))
-            for f in report["findings"] if f["severity"] == "error"]
+    from ..sim.wording import COUNTER_WORDS, losses_text, ok_text, verdict_word
+
+    t = report.totals
+    drill = f"{mission.drill_words} (scenario {report.scenario}, journey {report.journey}, seed {report.seed})"
+    verdict = f"{verdict_word(report.survives)} {drill}"
+    if report.survives:
+        extra = f", {t.failover_errors} {COUNTER_WORDS['failover_errors']} (retried)" if t.failover_errors else ""
+        return [Problem(Survives.name, f"{verdict}: {ok_text(t)}, nothing lost{extra}.")]
+    losses = [part for part in ("no request was answered ok" if t.ok == 0 else "", losses_text(t)) if part]
+    out = [Problem(Survives.name, f"{verdict}: {', '.join(losses)}.")]
+    out += [Problem(Survives.name, f.message[:1].upper() + f.message[1:] + ".", f.nodes) for f in report.errors()]
     return out
 
 
-def verdict_reasons(mission: Mission, report: dict[str, Any]) -> list[str]:
+def verdict_reasons(mission: Mission, report: Report) -> list[str]:
     return [p.reason for p in verdict_problems(mission, report)]
 
 
@@ -83,9 +82,9 @@ def check(mission: Mission, diagram: Diagram, redis_url: str | None = None) -> M
         problems = [p for rule in mission.rules for p in rule.check(ctx)]
     wants_survival = any(isinstance(rule, Survives) for rule in mission.rules)
     verdict = verdict_problems(mission, report)
-    if wants_survival and not report["survives"]:
+    if wants_survival and not report.survives:
         problems += verdict
     if not problems:
-        reasons = [p.reason for p in verdict] if report["survives"] else ["Every rule of the mission holds."]
+        reasons = [p.reason for p in verdict] if report.survives else ["Every rule of the mission holds."]
         return MissionResult(True, reasons, report, mission.id)
     return MissionResult(False, [p.reason for p in problems], report, mission.id, problems)

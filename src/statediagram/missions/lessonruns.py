@@ -12,11 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.fileio import DiagramError, load_diagram
 from ..core.model import JOURNEYS, SCENARIO_NAMES, Diagram
 from .lessondata import LessonFileError, obj, text
+
+if TYPE_CHECKING:
+    from ..sim.report import Report
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"  # the project's examples/ (a source checkout)
 DIAGRAM_SUFFIX = ".statediagram.json"
@@ -109,24 +112,24 @@ def read_claim(raw: Any, where: str) -> Claim:
     return Claim(name, op, float(value))
 
 
-def measure(report: dict[str, Any], name: str) -> float:
+def measure(report: Report, name: str) -> float:
     """One figure of a run's report: a total, ``survives`` (1 or 0), or ``server_imbalance``
     (the busiest server's requests over the idlest's; infinite when one got none)."""
     if name == "survives":
-        return 1.0 if report["survives"] else 0.0
+        return 1.0 if report.survives else 0.0
     if name == "server_imbalance":
-        counts = [s["requests"] for s in report["servers"].values()]
+        counts = [s.requests for s in report.servers.values()]
         if not counts:
             return 0.0
         return float("inf") if min(counts) == 0 else max(counts) / min(counts)
-    return float(report["totals"].get(name, 0))
+    return float(report.totals.get(name))
 
 
-def outcomes(report: dict[str, Any]) -> frozenset[str]:
+def outcomes(report: Report) -> frozenset[str]:
     """What the run showed: ``{"survives"}``, or every kind of loss it counted."""
-    if report["survives"]:
+    if report.survives:
         return frozenset({"survives"})
-    found = {code for code, (total, _words) in OUTCOMES.items() if total and report["totals"].get(total, 0) > 0}
+    found = {code for code, (total, _words) in OUTCOMES.items() if total and report.totals.get(total) > 0}
     return frozenset(found or {"outage"})  # nothing lost yet nothing answered: nobody was served
 
 
@@ -156,7 +159,7 @@ def load_run_diagram(spec: RunSpec) -> Diagram:
 
 @dataclass(frozen=True)
 class RunResult:
-    report: dict[str, Any]
+    report: Report
 
     @property
     def outcomes(self) -> frozenset[str]:
@@ -164,9 +167,9 @@ class RunResult:
 
     def counters(self) -> str:
         """The run's counters in words: "requests 86, ok 86, lost sessions 0, ..."."""
-        totals = self.report["totals"]
-        keys = ("requests", "ok", "lost_sessions", "lost_files", "lost_data", "outages", "failover_errors")
-        return ", ".join(f"{k.replace('_', ' ')} {totals.get(k, 0)}" for k in keys)
+        from ..sim.wording import counters_text
+
+        return counters_text(self.report.totals)
 
 
 def run(spec: RunSpec) -> RunResult:

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..core.catalog import KINDS, Role, kinds_with, show_value, stores_for
 from ..core.fileio import DiagramError
 from ..core.model import Diagram
 from ..core.topology import DISK, RAM, TOKEN, Home, linked_store, served_servers, state_homes
+
+if TYPE_CHECKING:
+    from ..sim.report import Report
 
 ALONE = "alone"  # a pub/sub "home" of a server linked to no Redis: it tells only its own users
 
@@ -45,7 +48,7 @@ class Problem:
 class Context:
     """What the rules look at: the drawing, the mission's starter, where servers keep state, and the run."""
 
-    def __init__(self, diagram: Diagram, report: dict[str, Any], starter: Diagram | None = None,
+    def __init__(self, diagram: Diagram, report: Report, starter: Diagram | None = None,
                  drill_words: str = "the scenario") -> None:
         self.diagram = diagram
         self.report = report
@@ -58,7 +61,7 @@ class Context:
 
     @property
     def survives(self) -> bool:
-        return bool(self.report["survives"])
+        return self.report.survives
 
     def name_list(self, ids: list[str]) -> str:
         return join_names([self.names[i] for i in ids])

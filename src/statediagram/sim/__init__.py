@@ -7,23 +7,23 @@ engine the desktop app drives step by step.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from ..core.model import Diagram
 from .engine import Engine
 from .realredis import RedisWentAway, RunCouldNotFinish, check_url
-from .report import build_report, format_report, report_json
+from .report import Report, Totals, build_report, report_json
 from .scenario import Plan, resolve
+from .wording import format_report
 
 
 @dataclass
 class SimulationResult:
-    report: dict[str, Any]
+    report: Report
     engine: Engine | None  # kept when a trace was recorded: requests, events, stores for inspectors
 
     @property
     def survives(self) -> bool:
-        return bool(self.report["survives"])
+        return self.report.survives
 
 
 def simulate(
@@ -66,5 +66,5 @@ def open_engine(diagram: Diagram, plan: Plan, redis_url: str | None = None, reco
     return Engine(diagram, plan, redis_url=redis_url, record_trace=record_trace)
 
 
-__all__ = ["Engine", "Plan", "RedisWentAway", "RunCouldNotFinish", "SimulationResult", "build_report",
-           "format_report", "open_engine", "report_json", "resolve", "simulate"]
+__all__ = ["Engine", "Plan", "RedisWentAway", "Report", "RunCouldNotFinish", "SimulationResult", "build_report",
+           "format_report", "open_engine", "report_json", "resolve", "simulate", "Totals"]

@@ -16,13 +16,12 @@ from __future__ import annotations
 import time
 from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
-from typing import Any
 
 from ..core.model import Diagram
 from .engine import Engine
 from .faults import chaos_faults
-from .nodes import OK, OUTCOMES, TOTAL_KEYS, Request
-from .report import build_report
+from .nodes import OK, OUTCOMES, Request
+from .report import Report, Totals, build_report
 from .scenario import SECOND, Plan, resolve
 
 SNAPSHOT_US = 100_000  # the grid of the engine-only figures: 10 a second
@@ -48,7 +47,7 @@ class Moment:
     """Everything the screen needs at one time t."""
 
     t: int
-    totals: dict[str, int]
+    totals: Totals
     nodes: dict[str, NodeState]
 
 
@@ -109,7 +108,7 @@ class Replay:
         self._health: dict[tuple[str, str], tuple[list[int], list[bool]]] = {}
         self.snapshots: list[tuple[int, ...]] = []  # snapshots[k] is the state at k * SNAPSHOT_US
         self._snap()
-        self.report: dict[str, Any] | None = None
+        self.report: Report | None = None
         self.closed = False
 
     # --- working ahead --------------------------------------------------------------------------
@@ -237,14 +236,12 @@ class Replay:
 
     # --- asking about a moment ------------------------------------------------------------------
 
-    def totals_at(self, t: int) -> dict[str, int]:
+    def totals_at(self, t: int) -> Totals:
         """The report's totals counting the requests whose reply reached the user by ``t``; from the end of a
         finished run on, the report's own (which also counts the replies still on their way at the end)."""
         if self.finished and t >= self.end:
-            return dict(self.report["totals"])
-        out = {key: bisect_right(self.replies[o], t) for o, key in TOTAL_KEYS.items()}
-        out["requests"] = sum(out.values())
-        return {"requests": out.pop("requests"), **out}
+            return self.report.totals
+        return Totals.of_outcomes({o: bisect_right(self.replies[o], t) for o in OUTCOMES})
 
     def losses_per_second(self, t: int) -> list[int]:
         """Losses (lost sessions, files, data, outages) in each simulated second up to ``t``."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from ..core.catalog import KINDS
@@ -12,66 +14,176 @@ from .causes import Cause, Why
 from .nodes import FAILOVER, LOST_DATA, LOST_FILE, LOST_SESSION, OUTAGE, TOTAL_KEYS
 from .scenario import SECOND
 
-LOSS_KEYS = ("lost_sessions", "lost_files", "lost_data", "outages")
 _MAX_PAIRS = 4  # above this, moves between servers are told in one finding
 
 
-def build_report(engine) -> dict[str, Any]:
+def _loss(**kw: Any) -> Any:
+    """A counter that fails the verdict when it is not zero."""
+    return field(default=0, metadata={"loss": True}, **kw)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """How a run's requests ended, in the report's order. A new counter is one field here (in the order the
+    JSON lists it) and its words in ``wording.py``; a counter that fails the verdict is made with ``_loss()``."""
+
+    requests: int = 0
+    ok: int = 0
+    lost_sessions: int = _loss()
+    lost_files: int = _loss()
+    lost_data: int = _loss()
+    outages: int = _loss()
+    failover_errors: int = 0
+
+    @classmethod
+    def of_outcomes(cls, counts: Mapping[str, int]) -> Totals:
+        """From the number of requests per outcome (``nodes.OUTCOMES``); ``requests`` is their sum."""
+        return cls(sum(counts.values()), **{key: counts.get(o, 0) for o, key in TOTAL_KEYS.items()})
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+    @classmethod
+    def loss_names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls) if f.metadata.get("loss"))
+
+    def count(self, name: str) -> int:
+        return getattr(self, name)
+
+    def get(self, name: str) -> int:
+        """A counter by name, 0 for one these totals do not keep (another journey's own counter)."""
+        return getattr(self, name) if name in self.names() else 0
+
+    @property
+    def lost_nothing(self) -> bool:
+        return all(self.count(name) == 0 for name in self.loss_names())
+
+    def to_json(self) -> dict[str, int]:
+        return {name: self.count(name) for name in self.names()}
+
+
+@dataclass(frozen=True)
+class ServerFigures:
+    requests: int
+    crashes: int
+
+    def to_json(self) -> dict[str, int]:
+        return {"requests": self.requests, "crashes": self.crashes}
+
+
+@dataclass(frozen=True)
+class StoreFigures:
+    kind: str
+    crashes: int
+    commands: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "crashes": self.crashes, "commands": self.commands}
+
+
+@dataclass(frozen=True)
+class FaultDone:
+    """A fault of the plan: at a simulated second, a node, an action."""
+
+    at: float
+    node: str
+    action: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"at": self.at, "node": self.node, "action": self.action}
+
+
+@dataclass(frozen=True)
+class LiveFigures:
+    """What a run on real processes adds (``statediagram live``): its speed, how long its processes took to
+    start and the whole run took on the wall clock, and answers no journey step explains."""
+
+    speed: float
+    start_s: float
+    wall_s: float
+    unexpected_answers: tuple[dict[str, Any], ...] = ()  # {"status", "node", "count"}, counted as failover errors
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"unexpected_answers": list(self.unexpected_answers)} if self.unexpected_answers \
+            else {}
+        return {**out, "mode": "live", "speed": self.speed, "start_s": self.start_s, "wall_s": self.wall_s}
+
+
+@dataclass(frozen=True)
+class Report:
+    """The report of a run, read by its fields; ``to_json()`` is the ``simulate --json`` object.
+
+    Indexing it by a key of that object (``get`` too) reads the JSON: it is there for the tests, which check
+    the contract's JSON; the app, the command line and the missions read the fields (a test keeps it so).
+    """
+
+    survives: bool
+    scenario: str
+    journey: str
+    seed: int
+    duration_s: float
+    title: str
+    labels: dict[str, str]
+    totals: Totals
+    servers: dict[str, ServerFigures]
+    stores: dict[str, StoreFigures]
+    faults: tuple[FaultDone, ...]
+    findings: tuple[Finding, ...]
+    live: LiveFigures | None = None  # a run on real processes, not simulated
+
+    def label(self, node: str) -> str:
+        return self.labels.get(node, node)
+
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "survives": self.survives,
+            "scenario": self.scenario,
+            "journey": self.journey,
+            "seed": self.seed,
+            "duration_s": self.duration_s,
+            "title": self.title,
+            "labels": dict(self.labels),
+            "totals": self.totals.to_json(),
+            "servers": {sid: s.to_json() for sid, s in self.servers.items()},
+            "stores": {sid: s.to_json() for sid, s in self.stores.items()},
+            "faults": [f.to_json() for f in self.faults],
+            "findings": [f.to_json() for f in self.findings],
+            **(self.live.to_json() if self.live is not None else {}),
+        }
+
+    def __getitem__(self, key: str) -> Any:
+        return self.to_json()[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.to_json().get(key, default)
+
+
+def build_report(engine) -> Report:
     plan = engine.plan
-    totals = {"requests": sum(engine.totals.values())}
-    for outcome, key in TOTAL_KEYS.items():
-        totals[key] = engine.totals.get(outcome, 0)
-    survives = totals["ok"] >= 1 and all(totals[k] == 0 for k in LOSS_KEYS)
-    findings = _explain(engine) + design_findings(engine.diagram)
-    return {
-        "survives": survives,
-        "scenario": plan.name,
-        "journey": plan.journey,
-        "seed": plan.seed,
-        "duration_s": plan.duration_s,
-        "title": engine.diagram.title,
-        "labels": dict(engine.labels),
-        "totals": totals,
-        "servers": {
-            s.id: {"requests": s.requests, "crashes": s.crashes} for s in engine.servers.values()
-        },
-        "stores": {
-            st.id: {"kind": st.kind, "crashes": st.crashes, "commands": st.store.commands}
-            for st in engine.stores.values()
-        },
-        "faults": [{"at": at / SECOND, "node": node, "action": action} for at, node, action in plan.faults],
-        "findings": [f.to_json() for f in findings],
-    }
+    totals = Totals.of_outcomes(engine.totals)
+    return Report(
+        survives=totals.ok >= 1 and totals.lost_nothing,
+        scenario=plan.name,
+        journey=plan.journey,
+        seed=plan.seed,
+        duration_s=plan.duration_s,
+        title=engine.diagram.title,
+        labels=dict(engine.labels),
+        totals=totals,
+        servers={s.id: ServerFigures(s.requests, s.crashes) for s in engine.servers.values()},
+        stores={st.id: StoreFigures(st.kind, st.crashes, st.store.commands) for st in engine.stores.values()},
+        faults=tuple(FaultDone(at / SECOND, node, action) for at, node, action in plan.faults),
+        findings=tuple(_explain(engine) + design_findings(engine.diagram)),
+    )
 
 
-def report_json(report: dict[str, Any]) -> str:
-    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
-
-
-def format_report(report: dict[str, Any]) -> str:
-    """Readable text: a verdict line, the totals, load per server, and the findings."""
-    labels = report.get("labels", {})
-    t = report["totals"]
-    verdict = "SURVIVES" if report["survives"] else "DOES NOT SURVIVE"
-    lines = [
-        f"{verdict}: scenario {report['scenario']}, journey {report['journey']}, seed {report['seed']}, "
-        f"{report['duration_s']:g} s {'run for real' if report.get('mode') == 'live' else 'simulated'}",
-        f"  requests {t['requests']}, ok {t['ok']}, lost sessions {t['lost_sessions']}, lost files "
-        f"{t['lost_files']}, lost data {t['lost_data']}, outages {t['outages']}, failover errors "
-        f"{t['failover_errors']}",
-    ]
-    if report["servers"]:
-        parts = []
-        for sid, s in report["servers"].items():
-            name = labels.get(sid, sid)
-            crash = f", {s['crashes']} crash{'es' if s['crashes'] != 1 else ''}" if s["crashes"] else ""
-            parts.append(f"{name} {s['requests']}{crash}")
-        lines.append("  requests per server: " + "; ".join(parts))
-    if report["findings"]:
-        lines.append("Findings:")
-        for f in report["findings"]:
-            lines.append(f"  [{f['severity']}] {f['message']}")
-    return "\n".join(lines) + "\n"
+def report_json(report: Report) -> str:
+    """The ``simulate --json`` text."""
+    return json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
 
 
 # --- explanations ---------------------------------------------------------------------------------

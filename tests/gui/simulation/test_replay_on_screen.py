@@ -165,7 +165,7 @@ def test_clicking_an_explanation_highlights_its_nodes_and_jumps_to_the_first_los
     assert window.simulation.controller.layer.highlighted == tuple(first["nodes"])
     assert window.simulation.controller.player.t == int(first["at"] * SECOND) + MIN_TRIP_US
     player = window.simulation.controller.player
-    assert player.replay.totals_at(player.t)["lost_sessions"] >= 1
+    assert player.replay.totals_at(player.t).lost_sessions >= 1
 
 
 def test_export_report_and_animated_png(window, tmp_path):
@@ -173,7 +173,7 @@ def test_export_report_and_animated_png(window, tmp_path):
     player = window.simulation.controller.player
     player.work_out()
     save_report(player.replay.report, tmp_path / "r.json")
-    assert json.loads((tmp_path / "r.json").read_text()) == json.loads(json.dumps(player.replay.report))
+    assert json.loads((tmp_path / "r.json").read_text()) == json.loads(json.dumps(player.replay.report.to_json()))
     n = save_replay_apng(window.simulation.controller, tmp_path / "run.apng", 9.0, 12.0, fps=5, speed=1.0, width=300)
     data = (tmp_path / "run.apng").read_bytes()
     assert data.startswith(PNG_SIGNATURE) and n == 15
@@ -217,7 +217,7 @@ def test_postgres_and_object_storage_inspectors_show_rows_and_files(window, star
 
 def test_what_just_happened_tells_the_lost_session_in_the_lessons_words(window):
     from statediagram.core.topology import state_homes
-    from statediagram.gui.simulation.narrate import narrate
+    from statediagram.sim.wording import narrate
 
     window.simulation.ui.simulate()
     run_to(window, window.simulation.controller.player.end)

@@ -15,7 +15,7 @@ from statediagram.sim.scenario import SECOND
 
 
 def report_json(engine) -> str:
-    return json.dumps(build_report(engine), sort_keys=True)
+    return json.dumps(build_report(engine).to_json(), sort_keys=True)
 
 
 def test_a_run_worked_out_in_tiny_steps_is_the_run_worked_out_at_once(starter):

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from ...missions.lessondata import LessonFileError
 from ...missions.quiz import Answer, Quiz, QuizRound
+from ...sim.wording import verdict_word
 from .pictures import diagram_pixmap
 from .text import heading, lesson_label
 
@@ -208,8 +209,7 @@ class QuizDialog(QDialog):
         else:
             self.verdict.setText(f"{WRONG} Not quite: the answer is {right_words}.")
         if answer.run is not None:
-            report = answer.run.report
-            verdict = "Survives" if report["survives"] else "Does not survive"
+            verdict = verdict_word(answer.run.report.survives)
             self.engine.setText(f"The simulation ran it ({q.predict.describe()}): {verdict}. "
                                 f"{answer.run.counters()}.")
             self.engine.show()

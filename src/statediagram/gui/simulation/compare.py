@@ -19,11 +19,9 @@ from PySide6.QtWidgets import (
 from ...core.fileio import DiagramError, load_diagram, parse_diagram
 from ...core.model import Diagram
 from ...sim.replay import Replay, RunSetup
+from ...sim.report import Report
+from ...sim.wording import COUNTER_WORDS, run_words, verdict_word
 from ..plain_text import esc
-
-TOTAL_NAMES = (("requests", "requests"), ("ok", "ok"), ("lost_sessions", "lost sessions"),
-               ("lost_files", "lost files"), ("lost_data", "lost data"), ("outages", "outages"),
-               ("failover_errors", "failover errors"))
 
 
 def starter_diagram() -> Diagram:
@@ -32,7 +30,7 @@ def starter_diagram() -> Diagram:
     return parse_diagram(text).diagram
 
 
-def run_like(setup: RunSetup, diagram: Diagram) -> dict:
+def run_like(setup: RunSetup, diagram: Diagram) -> Report:
     """The report of ``diagram`` under the same scenario, journey, seed and chaos, with the hand-made faults
     that name nodes it has."""
     ids = {n.id for n in diagram.nodes}
@@ -45,15 +43,16 @@ def run_like(setup: RunSetup, diagram: Diagram) -> dict:
         replay.engine.close()
 
 
-def report_html(title: str, report: dict) -> str:
-    ok = report["survives"]
+def report_html(title: str, report: Report) -> str:
+    ok = report.survives
     colour = "#0d652d" if ok else "#a50e0e"
-    head = "✓ Survives" if ok else "✗ Does not survive"
-    t = report["totals"]
-    rows = "".join(f"<tr><td>{name}</td><td align=right><b>{t[key]}</b></td></tr>" for key, name in TOTAL_NAMES)
-    findings = "".join(f"<li>{esc(f['message'])}</li>" for f in report["findings"])
+    head = f"{'✓' if ok else '✗'} {verdict_word(ok)}"
+    t = report.totals
+    rows = "".join(f"<tr><td>{COUNTER_WORDS[key]}</td><td align=right><b>{t.count(key)}</b></td></tr>"
+                   for key in t.names())
+    findings = "".join(f"<li>{esc(f.message)}</li>" for f in report.findings)
     return (f"<h3>{esc(title)}</h3><p style='color:{colour}; font-size:15pt'><b>{head}</b></p>"
-            f"<p>{report['scenario']} scenario, journey {report['journey']}, seed {report['seed']}</p>"
+            f"<p>{esc(run_words(report))}, seed {report.seed}</p>"
             f"<table>{rows}</table><ul>{findings}</ul>")
 
 

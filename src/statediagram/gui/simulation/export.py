@@ -15,13 +15,13 @@ from PySide6.QtGui import QColor, QImage, QPainter
 
 from ...core.fileio import atomic_write
 from ...core.pngchunk import SIGNATURE, chunks, make_chunk
-from ...sim.report import report_json
+from ...sim.report import Report, report_json
 from ...sim.scenario import SECOND
 
 PNG_SIGNATURE = SIGNATURE
 
 
-def save_report(report: dict, path: str | Path) -> None:
+def save_report(report: Report, path: str | Path) -> None:
     atomic_write(Path(path), report_json(report).encode("utf-8"))
 
 

@@ -14,8 +14,9 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QTableWidget, QTableWidget
 from ...sim.replay import Replay, engine_at
 from ...sim.scenario import SECOND
 from ...sim.stores import EPOCH, Seen
+from ...sim.wording import badge_text
 from ..plain_text import esc
-from .style import LOOKS, badge_text
+from .style import LOOKS
 
 
 def _ms(t: int | None) -> str:

@@ -8,6 +8,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ...sim.nodes import FAILOVER, LOST_DATA, LOST_FILE, LOST_SESSION, OK, OUTAGE, TOTAL_KEYS
+from ...sim.report import Totals
 from ...sim.scenario import SECOND
 from .style import LOOKS, REQUEST, look_icon
 
@@ -135,17 +136,18 @@ class MetricsPanel(QWidget):
         layout.addStretch(1)  # spare height goes below the bars, not between the sections
         self.shown: dict[str, int] = {}
 
-    def show_totals(self, totals: dict[str, int]) -> None:
-        self.shown = dict(totals)
-        self.requests.setText(str(totals["requests"]))
+    def show_totals(self, totals: Totals) -> None:
+        self.shown = totals.to_json()
+        self.requests.setText(str(totals.requests))
+        losses = totals.loss_names()
         for key, label in self.values.items():
-            n = totals[key]
-            bad = n and key not in ("ok", "failover_errors")
+            n = totals.count(key)
+            bad = n and key in losses
             label.setText(f"<b style='color:#C62828'>{n}</b>" if bad else str(n))
 
     def clear(self) -> None:
         """No run shown: zero counters, an empty chart and no load bars."""
-        self.show_totals({"requests": 0, **{key: 0 for key in self.values}})
+        self.show_totals(Totals())
         self.shown = {}
         self.chart.show_losses([], 0, [])
         self.load.show_load([])

@@ -9,13 +9,14 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QScrollArea, QVBoxLayout, QWidget
 
 from ...core.topology import state_homes
+from ...sim.report import Report
 from ...sim.scenario import SECOND, RunTooBig, resolve
+from ...sim.wording import narrate
 from ..plain_text import esc
 from .controller import SimulationController
 from .controls import SimulationControls
 from .inspectors import Inspector
 from .metrics import MetricsPanel
-from .narrate import narrate
 from .style import LOOKS
 from .verdict import VerdictBanner
 
@@ -75,7 +76,7 @@ class SimulationUI(QObject):
         self.host = host
         self.player = controller.player
         self._metrics_wall = 0.0
-        self.report: dict | None = None
+        self.report: Report | None = None
         self.homes: dict = {}
         c, p = controls, self.player
         c.simulate_clicked.connect(self.simulate)
@@ -231,7 +232,7 @@ class SimulationUI(QObject):
             f"<b>What just happened</b> at {replay.shown_at(req) / SECOND:.1f} s: <b style='color:{look.colour}'>"
             f"{look.name}</b> ({look.shape})<br>{esc(narrate(req, replay.labels, self.homes))}")
 
-    def finished(self, report: dict) -> None:
+    def finished(self, report: Report) -> None:
         self.report = report
         if self.player.t >= self.player.end:
             self.panel.verdict.show_report(report)

@@ -53,7 +53,7 @@ class Player(QObject):
     run_changed = Signal()  # a new run: new faults, new scenario, new diagram
     playing_changed = Signal(bool)
     progress_changed = Signal(int)  # how far the run is worked out (its horizon)
-    finished = Signal(dict)  # the run is worked out to its end: its report
+    finished = Signal(object)  # the run is worked out to its end: its report (a sim.report.Report)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap, QPolygonF, QTransform
 
-from ...sim.causes import Cause, Why
 from ...sim.nodes import FAILOVER, LOST_DATA, LOST_FILE, LOST_SESSION, OK, OUTAGE
 
 REQUEST = "request"  # a request on its way out, outcome not known yet
@@ -104,37 +103,3 @@ def look_icon(outcome: str, size: int = 16) -> QIcon:
     paint_look(p, outcome, QPointF(size / 2, size / 2), size * 0.36)
     p.end()
     return QIcon(pix)
-
-
-def badge_text(outcome: str, status: int, cause: Cause | None, labels: dict[str, str]) -> str:
-    """The short note a failed request leaves where it failed."""
-    kind = cause.why if cause else ""
-    if outcome == LOST_SESSION:
-        if kind == Why.AUTH_MISMATCH:
-            return f"{status} wrong kind of login"
-        if kind == Why.TOKEN_REJECTED:
-            return f"{status} token not verified"
-        return f"{status} session not found"
-    if outcome == LOST_FILE:
-        return f"{status} image not found"
-    if outcome == LOST_DATA:
-        return "cart missing items"
-    if outcome == OUTAGE:
-        if kind == Why.STORE_DOWN:
-            return f"{status} {labels.get(cause.node, cause.node)} down"
-        return f"{status} no server up"
-    if outcome == FAILOVER:
-        if kind == Why.STORE_FAILOVER:
-            return f"{status} failing over"
-        return f"{status} server just crashed"
-    return ""
-
-
-def badge_node(req) -> str | None:
-    """Where a failed request failed: the server for most, the load balancer or client when none was reached."""
-    kind = req.cause.why if req.cause else ""
-    if kind == Why.NO_ENTRY:
-        return req.user.client
-    if kind == Why.NO_SERVER or (kind == Why.ENTRY_CRASHED and req.server is None):
-        return req.lb or req.entry
-    return req.server or req.lb or req.user.client

@@ -18,8 +18,9 @@ from math import hypot
 
 from ...sim.nodes import OK
 from ...sim.replay import NodeState, Replay
+from ...sim.wording import badge_node, badge_text
 from .geometry import SceneGeometry
-from .style import REQUEST, badge_node, badge_text
+from .style import REQUEST
 
 MIN_TRIP_US = 600_000
 BADGE_US = 1_600_000

@@ -6,6 +6,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from ...sim.report import Report
+from ...sim.wording import losses_text, ok_text, run_words, verdict_word
 from ..plain_text import esc, tip
 
 SEVERITY_MARK = {"error": "✗", "warning": "!", "info": "i"}
@@ -32,12 +34,12 @@ class VerdictBanner(QFrame):
         self.findings.setToolTip("Click an explanation: its nodes light up and the timeline jumps to the first loss")
         self.findings.itemClicked.connect(self._clicked)
         layout.addWidget(self.findings)
-        self.report: dict | None = None
+        self.report: Report | None = None
         self._set_colour("#f1f3f4", "#202124")
 
     @property
     def survives(self) -> bool | None:
-        return None if self.report is None else bool(self.report["survives"])
+        return None if self.report is None else self.report.survives
 
     def running(self, text: str = "Running…") -> None:
         self.report = None
@@ -46,30 +48,22 @@ class VerdictBanner(QFrame):
         self.findings.hide()  # nothing to explain yet: leave the room to the live figures
         self._set_colour("#f1f3f4", "#202124")
 
-    def show_report(self, report: dict) -> None:
+    def show_report(self, report: Report) -> None:
         self.report = report
-        t = report["totals"]
-        if report["survives"]:
-            self.headline.setText(
-                f"<span style='font-size:15pt'><b>✓ Survives</b></span><br>{esc(report['scenario'])} scenario, "
-                f"journey {esc(report['journey'])}: {t['ok']} of {t['requests']} requests ok, nobody lost anything")
-            self._set_colour("#e6f4ea", "#0d652d")
-        else:
-            losses = ", ".join(f"{t[k]} {name}" for k, name in (
-                ("lost_sessions", "lost sessions"), ("lost_files", "lost files"), ("lost_data", "lost data"),
-                ("outages", "outages")) if t[k])
-            self.headline.setText(
-                f"<span style='font-size:15pt'><b>✗ Does not survive</b></span><br>{esc(report['scenario'])} scenario, "
-                f"journey {esc(report['journey'])}: {losses}")
-            self._set_colour("#fce8e6", "#a50e0e")
+        t = report.totals
+        mark, outcome = ("✓", ok_text(t) + ", nobody lost anything") if report.survives else ("✗", losses_text(t))
+        self.headline.setText(
+            f"<span style='font-size:15pt'><b>{mark} {verdict_word(report.survives)}</b></span><br>"
+            f"{esc(run_words(report))}: {esc(outcome)}")
+        self._set_colour(*(("#e6f4ea", "#0d652d") if report.survives else ("#fce8e6", "#a50e0e")))
         self.findings.clear()
         self.findings.show()
-        for f in report["findings"]:
-            mark = SEVERITY_MARK.get(f["severity"], "")
-            when = f"  (first at {f['at']:.1f} s)" if f.get("at") is not None else ""
-            item = QListWidgetItem(f"{mark} {f['message']}{when}")
-            item.setData(Qt.ItemDataRole.UserRole, (tuple(f.get("nodes", ())), f.get("at")))
-            names = ", ".join(report.get("labels", {}).get(n, n) for n in f["nodes"])
+        for f in report.findings:
+            mark = SEVERITY_MARK.get(f.severity, "")
+            when = f"  (first at {f.at:.1f} s)" if f.at is not None else ""
+            item = QListWidgetItem(f"{mark} {f.message}{when}")
+            item.setData(Qt.ItemDataRole.UserRole, (tuple(f.nodes), f.at))
+            names = ", ".join(report.label(n) for n in f.nodes)
             item.setToolTip(tip(f"Click: highlight {names}"))
             self.findings.addItem(item)
         QTimer.singleShot(0, self, self._fit)
