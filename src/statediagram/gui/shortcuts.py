@@ -1,7 +1,7 @@
 """The sheet of keyboard shortcuts (``?``, Help > Keyboard Shortcuts), read from the window's actions themselves.
 
-Nothing here lists keys by hand: every action of the window that has a key is found (its menus first, in menu
-order, then any other action the window holds), so a key added, changed or removed anywhere shows up here.
+Nothing here lists keys by hand: every action of the window that has a key is found (its menus, in menu order,
+then the actions added to the window itself), so a key added, changed or removed anywhere shows up here.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
 
 NATIVE = QKeySequence.SequenceFormat.NativeText
@@ -51,7 +52,8 @@ def shortcuts(window: QMainWindow) -> list[Shortcut]:
         if top.menu() is not None:
             found += _menu_actions(top.menu(), command_words(top))
     in_menus = {id(action) for action, _ in found}
-    found += [(a, "Elsewhere") for a in window.findChildren(QAction) if id(a) not in in_menus]
+    # QWidget.actions named in full: the main window keeps its own namespace of actions under that name
+    found += [(a, "Elsewhere") for a in QWidget.actions(window) if id(a) not in in_menus]
     sheet: list[Shortcut] = []
     seen: set[tuple[str, str]] = set()
     for action, where in found:

@@ -139,11 +139,12 @@ class SimulationControls(QWidget):
         row = QHBoxLayout()
         row.setSpacing(4)
         row.addWidget(QLabel("Faults by hand, at the play head (or right-click a node):"))
-        compare = _button("Compare…", "Run another design with the same seed and faults, side by side",
-                          self.compare_action)
-        for w in (self.crash, self.restart_node, self.replace, self.chaos, _sep(), compare,
-                  _button("Export report…", "Save the report as JSON", self.export_report_action),
-                  _button("Export animation…", "Save the replay as an animated PNG", self.export_movie_action)):
+        self._more = (
+            _button("Compare…", "Run another design with the same seed and faults, side by side",
+                    self.compare_action),
+            _button("Export report…", "Save the report as JSON", self.export_report_action),
+            _button("Export animation…", "Save the replay as an animated PNG", self.export_movie_action))
+        for w in (self.crash, self.restart_node, self.replace, self.chaos, _sep(), *self._more):
             row.addWidget(w)
         row.addStretch(1)
         outer.addLayout(row)
@@ -155,8 +156,10 @@ class SimulationControls(QWidget):
             action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.addActions([self.play_action, self.back_action, self.step_action])
         self._keys_first = RunKeysFirst(self)
-        for child in self.findChildren(QWidget):
-            child.installEventFilter(self._keys_first)
+        for w in (self.scenario, self.journey, self.seed, self.seed.lineEdit(), self.simulate, self.back, self.play,
+                  self.step, self.restart, self.speed, self.crash, self.restart_node, self.replace, self.chaos,
+                  *self._more, self.timeline):
+            w.installEventFilter(self._keys_first)
 
     def _fault(self, verb: str, label: str, text: str, keys: str, tip: str) -> tuple[QAction, QToolButton]:
         """A fault by hand: its action (menu text ``text``, shortcut ``keys``) and its button in the bar."""
