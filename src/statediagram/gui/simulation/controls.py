@@ -3,7 +3,7 @@ monkey, compare and export; with the timeline under it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -26,22 +26,22 @@ JOURNEYS = (("As in the file", None), ("Sessions (GET /profile)", "sessions"),
             ("Full (profile, cart, avatar)", "full"))
 
 
-# The run's own keys: they belong to the run wherever the focus is (see RunKeysFirst).
+# The run's own keys: they belong to the run wherever the focus is (see SeedBox).
 RUN_KEYS = {(Qt.Key.Key_Space, Qt.KeyboardModifier.NoModifier), (Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier),
             (Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)}
 
 
-class RunKeysFirst(QObject):
-    """Keeps the run bar's widgets from claiming the run's keys: the seed box would otherwise take Space and
-    Shift+arrows as typing (it accepts Qt's shortcut override), so the run's shortcut never saw them."""
+class SeedBox(QSpinBox):
+    """The seed: a number box that leaves the run's keys to the run. A spin box claims Space and Shift+arrows
+    as typing (it accepts Qt's shortcut override), so Play / Pause and stepping never saw them."""
 
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+    def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
             mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
             if (Qt.Key(event.key()), mods) in RUN_KEYS:
                 event.ignore()  # not claimed: the application-wide shortcut takes the key
                 return True
-        return False
+        return super().event(event)
 
 
 def _button(text: str, tip: str, action: QAction | None = None) -> QToolButton:
@@ -75,7 +75,7 @@ class SimulationControls(QWidget):
         self.journey = QComboBox()
         for text, value in JOURNEYS:
             self.journey.addItem(text, value)
-        self.seed = QSpinBox()
+        self.seed = SeedBox()
         self.seed.setRange(0, 999_999)
         self.seed.setSpecialValueText("seed: file")
         self.seed.setPrefix("seed ")
@@ -155,11 +155,6 @@ class SimulationControls(QWidget):
         for action in (self.back_action, self.step_action):
             action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.addActions([self.play_action, self.back_action, self.step_action])
-        self._keys_first = RunKeysFirst(self)
-        for w in (self.scenario, self.journey, self.seed, self.seed.lineEdit(), self.simulate, self.back, self.play,
-                  self.step, self.restart, self.speed, self.crash, self.restart_node, self.replace, self.chaos,
-                  *self._more, self.timeline):
-            w.installEventFilter(self._keys_first)
 
     def _fault(self, verb: str, label: str, text: str, keys: str, tip: str) -> tuple[QAction, QToolButton]:
         """A fault by hand: its action (menu text ``text``, shortcut ``keys``) and its button in the bar."""
