@@ -27,6 +27,8 @@ def window(qtbot):
     w.doc.undo_stack.setClean()  # closing must not stop on the "save changes?" question
     w.close()
     w.deleteLater()
+    # A mime data made here and left on the clipboard crashes the interpreter at exit (PySide6 6.11, offscreen).
+    QGuiApplication.clipboard().clear()
 
 
 def put_on_clipboard(data: bytes) -> None:

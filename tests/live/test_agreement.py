@@ -64,12 +64,14 @@ def test_live_and_simulate_agree_on_verdict_and_kinds_of_loss(capsys) -> None:
         table.append((path.parent.name + "/" + path.name.split(".")[0], journey, scenario,
                       _cell(sim), _cell(live), live["start_s"], live["wall_s"], "yes" if same else "NO"))
         if not same:
-            disagree.append(table[-1])
+            disagree.append(table[-1] + (" | ".join(f["message"] for f in live["findings"]),))
     with capsys.disabled():
         print("\nlive vs simulate" + ("" if FULL_TABLE else " (subset; the whole table runs in CI)"))
         print(f"{'file':30s} {'journey':8s} {'scenario':8s} {'simulate':40s} {'live':40s} start  wall  agree")
         for r in table:
             print(f"{r[0]:30s} {r[1]:8s} {r[2]:8s} {r[3]:40s} {r[4]:40s} {r[5]:4.1f}s {r[6]:5.1f}s {r[7]}")
+        for r in disagree:
+            print(f"live findings for {r[0]} {r[1]} {r[2]}: {r[8]}")
         if skipped:
             print("skipped (no PostgreSQL installed): " + ", ".join(sorted(set(skipped))))
     assert disagree == []

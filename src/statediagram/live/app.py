@@ -38,7 +38,7 @@ from starlette.routing import Route
 SESSION_TTL_S = 3600
 COOKIE = "session"
 MAX_UPLOAD = 1 << 20  # an avatar is small; a bigger body is refused (413)
-STORE_TIMEOUT_S = 1.0  # a store that does not answer within this is down, for this request
+STORE_TIMEOUT_S = 2.5  # a store that does not answer within this is down for this request (a crash is refused at once)
 _USER_RE = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 
 

@@ -8,7 +8,10 @@ here (a missing program or package, a process that would not start or died by it
 from __future__ import annotations
 
 import argparse
+import json
+import queue
 import sys
+import threading
 
 CANNOT_RUN = 3
 
@@ -28,6 +31,10 @@ def add_parsers(sub, scenarios: tuple[str, ...], journeys: tuple[str, ...]) -> N
     live.add_argument("--speed", type=float, default=1.0, metavar="X",
                       help="run X times faster than the scenario's seconds (think times, faults, health checks); "
                            "default 1, from 0.5 to 8")
+    live.add_argument("--events", action="store_true",
+                      help="print one JSON line per answer and fault as they happen, then the report as the last "
+                           "line; read faults to apply from stdin, one JSON line each: {\"node\": ID, \"action\": "
+                           "\"crash\"} (the app's Run for real uses this)")
     live.add_argument("--redis-fallback", action="store_true",
                       help="without redis-server, run Redis nodes on fakeredis's TCP server (keeps no keys over "
                            "a crash)")
@@ -51,13 +58,45 @@ def run_live_command(args: argparse.Namespace, diagram) -> int:
     except ValueError as exc:
         print(f"statediagram: {exc}", file=sys.stderr)
         return 2
+    on_event, commands = (_emit, _read_commands()) if args.events else (None, None)
     try:
-        report = run_live(diagram, plan, speed=args.speed, redis_fallback=args.redis_fallback)
+        report = run_live(diagram, plan, speed=args.speed, redis_fallback=args.redis_fallback, on_event=on_event,
+                          commands=commands)
     except CannotRunLive as exc:
         print(f"statediagram: live mode cannot run: {exc}", file=sys.stderr)
         return CANNOT_RUN
-    sys.stdout.write(report_json(report) if args.json else format_report(report))
+    if args.events:
+        _emit({"event": "report", "report": report.to_json()})
+    else:
+        sys.stdout.write(report_json(report) if args.json else format_report(report))
     return 0 if report.survives else 1
+
+
+MAX_COMMANDS = 200  # faults asked for by hand in one run
+MAX_LINE = 1000
+
+
+def _emit(event: dict) -> None:
+    sys.stdout.write(json.dumps(event, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def _read_commands() -> queue.Queue:
+    """Faults asked for on stdin, one JSON line each, read by a helper thread into a queue (bounded)."""
+    commands: queue.Queue = queue.Queue()
+
+    def read() -> None:
+        for n, line in enumerate(sys.stdin):
+            if n >= MAX_COMMANDS:
+                break
+            try:
+                asked = json.loads(line[:MAX_LINE])
+                commands.put((str(asked["node"]), str(asked["action"])))
+            except (ValueError, KeyError, TypeError):
+                continue  # not a command: the run goes on
+
+    threading.Thread(target=read, name="live-commands", daemon=True).start()
+    return commands
 
 
 def run_deploy_command(args: argparse.Namespace, diagram) -> int:

@@ -36,7 +36,7 @@ def haproxy_config(name: str, listen: Address, policy: str, servers: list[tuple[
         f"    timeout client {timeout_ms}ms",
         f"    timeout server {timeout_ms}ms",
         # a slow answer on a busy machine is not a dead server: only a refused or silent check takes it out
-        f"    timeout check {max(2000, 2 * check_ms)}ms",
+        f"    timeout check {max(3000, 3 * check_ms)}ms",
         "    retries 0",  # a dead server is not retried: the user sees it (failover error), as taught
         "",
         f"frontend {name}",

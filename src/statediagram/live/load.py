@@ -42,7 +42,7 @@ from .layout import Layout
 
 THINK_S = (0.75, 1.25)
 CONNECT_TIMEOUT_S = 1.0
-ANSWER_TIMEOUT_S = 5.0
+ANSWER_TIMEOUT_S = 8.0
 MAX_IN_FLIGHT = 64
 _ROUTES = {LOGIN: ("POST", "/login"), PROFILE: ("GET", "/profile"), ADD_TO_CART: ("POST", "/cart"),
            VIEW_CART: ("GET", "/cart"), UPLOAD: ("POST", "/avatar"), VIEW_AVATAR: ("GET", "/avatar")}

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import queue
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..core.catalog import Role, role_of
 from ..core.model import Diagram
@@ -80,8 +81,12 @@ def check_runnable(diagram: Diagram) -> None:
 
 
 def run_live(diagram: Diagram, plan: Plan, speed: float = 1.0, redis_fallback: bool = False,
-             say: Callable[[str], None] | None = None) -> Report:
+             say: Callable[[str], None] | None = None, on_event: Callable[[dict[str, Any]], None] | None = None,
+             commands: queue.Queue | None = None) -> Report:
     """Run ``plan`` on real processes and return the report (the simulation's, with its ``live`` figures).
+
+    ``on_event`` is told every answer and fault as it happens (the app's live view); ``commands`` brings
+    faults asked for by hand, as (node id, action).
 
     Raises CannotRunLive (missing program or package, a process that would not start or died by itself).
     Everything started is stopped and its folder removed before this returns or raises, KeyboardInterrupt
@@ -106,7 +111,10 @@ def run_live(diagram: Diagram, plan: Plan, speed: float = 1.0, redis_fallback: b
             started = sup.start_all(specs)
             say(f"started {len(specs)} processes in {started:.1f} s (folder {sup.dir}); running "
                 f"{plan.duration_s:g} s of scenario {plan.name} at speed {speed:g}")
-            tally = asyncio.run(_drive(lay, plan, ctx.ports, speed, sup))
+            if on_event is not None:
+                on_event({"event": "started", "start_s": round(started, 2), "duration_s": plan.duration_s,
+                          "speed": speed, "nodes": {n: diagram.node(n).label for n in lay.names}})
+            tally = asyncio.run(_drive(lay, plan, ctx.ports, speed, sup, on_event, commands))
             crashes = {node: sup.crashes(name) for node, name in lay.names.items()}
     except (Missing, StartFailed, ChildDied) as exc:
         raise CannotRunLive(str(exc)) from None
@@ -122,13 +130,21 @@ def run_live(diagram: Diagram, plan: Plan, speed: float = 1.0, redis_fallback: b
     return dataclasses.replace(report, live=live)
 
 
-async def _drive(lay: Layout, plan: Plan, ports: dict[str, int], speed: float, sup: Supervisor) -> Tally:
+async def _drive(lay: Layout, plan: Plan, ports: dict[str, int], speed: float, sup: Supervisor,
+                 on_event: Callable[[dict[str, Any]], None] | None, commands: queue.Queue | None) -> Tally:
     drill = Drill()
-    gen = LoadGenerator(lay, plan, ports, speed, drill)
+    on_answer = None
+    if on_event is not None:
+        def on_answer(user, action, answer, t) -> None:
+            on_event({"event": "answer", "t": round(t, 3), "user": user.id, "action": action,
+                      "outcome": answer.outcome, "answered_by": answer.server})
+    gen = LoadGenerator(lay, plan, ports, speed, drill, on_answer)
     t0 = time.monotonic()
+    drills = Drills(lay, speed, sup, drill, t0, on_event)
     users = asyncio.create_task(gen.run(t0))
-    faults = asyncio.create_task(_faults(lay, plan, speed, sup, drill, t0))
-    watcher = asyncio.create_task(_watch(sup))
+    helpers = [asyncio.create_task(drills.scheduled(plan)), asyncio.create_task(_watch(sup))]
+    if commands is not None:
+        helpers.append(asyncio.create_task(drills.by_hand(commands)))
     # bounded: the run, then the answers' timeout for the last requests in flight
     deadline = t0 + plan.duration_s / speed + 15
     try:
@@ -136,16 +152,17 @@ async def _drive(lay: Layout, plan: Plan, ports: dict[str, int], speed: float, s
             left = deadline - time.monotonic()
             if left <= 0:
                 raise CannotRunLive(f"the run did not end {deadline - t0:.0f} s after it began")
-            pending = {users, watcher} | ({faults} if not faults.done() else set())
+            pending = {users} | {t for t in helpers if not t.done()}
             done, _ = await asyncio.wait(pending, timeout=left, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
                 if task is not users and task.exception() is not None:
                     raise task.exception()
         return users.result()
     finally:
-        for task in (users, faults, watcher):
+        drills.cancel()
+        for task in (users, *helpers):
             task.cancel()
-        await asyncio.gather(users, faults, watcher, return_exceptions=True)
+        await asyncio.gather(users, *helpers, return_exceptions=True)
 
 
 async def _watch(sup: Supervisor) -> None:
@@ -154,33 +171,71 @@ async def _watch(sup: Supervisor) -> None:
         await asyncio.sleep(WATCH_S)
 
 
-async def _faults(lay: Layout, plan: Plan, speed: float, sup: Supervisor, drill: Drill, t0: float) -> None:
-    """Apply the plan's faults at their times; a store with a replica comes back at the next second."""
-    schedule = sorted(((at, i, node, action) for i, (at, node, action) in enumerate(plan.faults)
-                       if node in lay.names), key=lambda f: (f[0], f[1]))
-    queue = list(schedule)
-    while queue:
-        at, i, node, action = queue.pop(0)
-        wait = t0 + at / SECOND / speed - time.monotonic()
-        if wait > 0:
-            await asyncio.sleep(wait)
+class Drills:
+    """Applies faults to the real processes: the plan's at their times, and those asked for by hand meanwhile."""
+
+    def __init__(self, lay: Layout, speed: float, sup: Supervisor, drill: Drill, t0: float,
+                 on_event: Callable[[dict[str, Any]], None] | None) -> None:
+        self.lay, self.speed, self.sup, self.drill, self.t0 = lay, speed, sup, drill, t0
+        self.on_event = on_event
+        self.later: set[asyncio.Task] = set()
+
+    def now_us(self) -> int:
+        return int((time.monotonic() - self.t0) * self.speed * SECOND)
+
+    async def apply(self, node: str, action: str) -> None:
+        lay, sup, drill = self.lay, self.sup, self.drill
         name = lay.names[node]
+        at = self.now_us()
+        if self.on_event is not None:
+            self.on_event({"event": "fault", "t": round(at / SECOND, 3), "node": node, "action": action})
         if action == "crash":
             await asyncio.to_thread(sup.crash, name)
             drill.down.add(node)
             props = lay.diagram.node(node).props
             if lay.role(node) == Role.STORE and sim_kind(lay.kind(node)).replicas(props) >= 1:
                 drill.failing_over.add(node)
-                back = (at // SECOND + 1) * SECOND
-                queue.append((back, -1, node, "failover"))
-                queue.sort(key=lambda f: (f[0], f[1]))
-        elif action == "failover":
-            if node in drill.failing_over:  # failing over until the store answers again, as a replica would
-                await asyncio.to_thread(sup.restart, name)
-                await asyncio.to_thread(sup.wait_ready, name, REPLICA_READY_S)
-                drill.failing_over.discard(node)
-                drill.down.discard(node)
+                task = asyncio.create_task(self._failover(node, (at // SECOND + 1) * SECOND))
+                self.later.add(task)
+                task.add_done_callback(self.later.discard)
         else:
             await asyncio.to_thread(sup.replace if action == "replace" else sup.restart, name)
             drill.failing_over.discard(node)
             drill.down.discard(node)
+
+    async def _failover(self, node: str, at_us: int) -> None:
+        """A replica takes over at the next second: the store comes back with its data, failing over until it
+        answers again."""
+        await asyncio.sleep(max(0.0, self.t0 + at_us / SECOND / self.speed - time.monotonic()))
+        if node in self.drill.failing_over:
+            name = self.lay.names[node]
+            await asyncio.to_thread(self.sup.restart, name)
+            await asyncio.to_thread(self.sup.wait_ready, name, REPLICA_READY_S)
+            self.drill.failing_over.discard(node)
+            self.drill.down.discard(node)
+
+    async def scheduled(self, plan: Plan) -> None:
+        for at, node, action in plan.faults:  # in the order they happen
+            if node not in self.lay.names:
+                continue
+            wait = self.t0 + at / SECOND / self.speed - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            await self.apply(node, action)
+
+    async def by_hand(self, commands: queue.Queue) -> None:
+        """Faults asked for while the run goes (the app's Crash button): (node id, action), checked here."""
+        while True:
+            try:
+                node, action = commands.get_nowait()
+            except queue.Empty:
+                await asyncio.sleep(0.05)
+                continue
+            if node in self.lay.names and action in ("crash", "restart", "replace"):
+                await self.apply(node, action)
+            elif self.on_event is not None:
+                self.on_event({"event": "refused", "node": str(node)[:100], "action": str(action)[:20]})
+
+    def cancel(self) -> None:
+        for task in list(self.later):
+            task.cancel()

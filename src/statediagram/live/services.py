@@ -53,7 +53,7 @@ class Context:
 
 def http_ok(port: int, path: str = "/health") -> bool:
     try:
-        conn = http.client.HTTPConnection(LOCAL, port, timeout=0.5)
+        conn = http.client.HTTPConnection(LOCAL, port, timeout=2.0)
         conn.request("GET", path)
         ok = conn.getresponse().status < 500
         conn.close()
@@ -238,7 +238,8 @@ def object_storage_spec(ctx: Context, node: str) -> Spec:
     port = ctx.ports[node]
     argv = [sys.executable, "-m", "moto.server", "-H", LOCAL, "-p", str(port)]
     # Object storage is a managed, replicated service: a crash makes it unreachable, it loses no file.
-    return Spec(name, ctx.label(node), argv, lambda: http_ok(port, "/"), freeze_on_crash=True,
+    # Ready once it listens: its first answer sets up its backends and can take seconds on a busy machine.
+    return Spec(name, ctx.label(node), argv, lambda: port_open(port), freeze_on_crash=True,
                 env={"AWS_ACCESS_KEY_ID": "live", "AWS_SECRET_ACCESS_KEY": "live"})
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 LOG_TAIL = 1500  # characters of a dead child's log shown in the error
-START_TIMEOUT_S = 20.0  # bound on waiting for every process to be ready
+START_TIMEOUT_S = 60.0  # bound on waiting for every process to be ready (1-5 s on a quiet machine)
 
 
 class ChildDied(Exception):
@@ -100,7 +100,7 @@ class Supervisor:
         that user through, else a folder of its own under /tmp (still removed by ``stop``)."""
         if all(passable(p, uid, gid) for p in self.dir.parents):
             return self.folder(name)
-        path = Path(tempfile.mkdtemp(prefix=f"statediagram-live-{name}-", dir="/tmp"))
+        path = Path(tempfile.mkdtemp(prefix=f"statediagram-live-{os.getpid()}-{name}-", dir="/tmp"))
         self.extra_dirs.append(path)
         return path
 

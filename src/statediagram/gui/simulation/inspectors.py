@@ -88,7 +88,7 @@ def store_table(replay: Replay, store_id: str, t: int) -> tuple[str, list[str], 
         st = engine.stores[store_id]
         label = replay.labels.get(store_id, store_id)
         state = "" if st.up else " (DOWN)"
-        what, headers, rows = st.store.table(Seen(t, _session_set_times(replay, t)))  # the store kind's own table
+        what, headers, rows = st.store.table(Seen(t))  # the store kind's own table
         return f"{label}{state} at {t / SECOND:.2f} s: {what}", headers, rows
     finally:
         engine.close()
@@ -102,15 +102,6 @@ def server_table(replay: Replay, server_id: str, t: int) -> tuple[str, list[str]
         return f"{replay.labels.get(server_id, server_id)} at {t / SECOND:.2f} s: {what}", headers, rows
     finally:
         engine.close()
-
-
-def _session_set_times(replay: Replay, t: int) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for r in replay.sent_between(0, t):
-        for tc, _node, text in r.calls or ():
-            if tc <= t and text.startswith("SET session:"):
-                out[text.split()[1]] = tc
-    return out
 
 
 HINT = ("<i>Click a token to see its request; click Redis, PostgreSQL, object storage or a server to see what "

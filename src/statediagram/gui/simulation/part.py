@@ -72,7 +72,28 @@ def build_simulation(host: RunHost) -> Simulation:
     doc.reset.connect(ui.stop)
     sim = Simulation(controller, controls, panel, ui, bar, side)
     fill_simulate_menu(host.simulate_menu, sim)
+    add_run_for_real(host)
     return sim
+
+
+def add_run_for_real(host: RunHost) -> None:
+    """"Run for real..." after Simulate: the diagram as real processes, in a window of its own (gui/live)."""
+    menu = host.simulate_menu
+    action = QAction("Run for real...", menu)
+    action.setToolTip("Run the diagram as real processes on this machine (needs the live extra, HAProxy, "
+                      "redis-server and PostgreSQL) and crash them for real")
+    action.setStatusTip(action.toolTip())
+
+    def open_dialog() -> None:
+        from ..live.dialog import LiveRunDialog
+
+        dialog = LiveRunDialog(host.doc.diagram.copy(), host.view.window())  # the window keeps it
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+
+    action.triggered.connect(open_dialog)
+    first = menu.actions()[1] if len(menu.actions()) > 1 else None
+    menu.insertAction(first, action)
 
 
 def fill_simulate_menu(menu: QMenu, sim: Simulation) -> None:

@@ -1,0 +1,1 @@
+"""Run for real: the drawn design as real processes, watched from the app (``statediagram live --events``)."""
