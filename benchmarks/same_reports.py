@@ -144,9 +144,7 @@ def store_contents(engine) -> dict[str, Any]:
     for sid, st in sorted(engine.stores.items()):
         store = st.store
         if st.kind == REDIS:
-            listed = store.keys()
-            keys = [key for key, _ttl in listed]  # not the TTL: fakeredis counts it down on the wall clock
-            out[sid] = [[key, _redis_value(store, key)] for key in keys]
+            out[sid] = [[e.key, e.value] for e in store.entries(engine.now)]  # the TTLs are in the trace's times
         elif st.kind == POSTGRES:
             out[sid] = [list(row) for row in store.rows()]
         elif st.kind == OBJECT_STORAGE:
@@ -156,13 +154,6 @@ def store_contents(engine) -> dict[str, Any]:
                     "carts": sorted((u, sorted(c.items())) for u, c in srv.ram_carts.items()),
                     "disk": sorted([name, data.hex()] for name, data in srv.disk.files.items())}
     return out
-
-
-def _redis_value(store, key: str) -> Any:
-    full = store.prefix + key
-    if store.client.type(full) == b"hash":
-        return sorted([k.decode(), v.decode()] for k, v in store.client.hgetall(full).items())
-    return store.client.get(full).decode()
 
 
 def trace_of(diagram, scenario: str | None, journey: str) -> tuple[Any, Any]:

@@ -31,7 +31,7 @@ class MemoCache:
         self.sessions: dict[str, str] = {}
         self.commands = 0
 
-    def set_session(self, sid: str, user: str) -> None:
+    def set_session(self, sid: str, user: str, at_us: int = 0) -> None:
         self.commands += 1
         self.sessions[sid] = user
 

@@ -386,7 +386,7 @@ class Engine:
                 bad = unavailable(store)
                 if bad:
                     return (*bad, cost)
-                store.store.set_session(sid, user.id)
+                store.store.set_session(sid, user.id, t)
                 if req.calls is not None:
                     self._call(req, t, store.id, store.store.set_session_text(sid, user.id))
                 cost += store.rtt_us

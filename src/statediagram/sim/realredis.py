@@ -149,6 +149,7 @@ class RealRedisStore(RedisStore):
         self.prefix = f"{ROOT}{run}:{node_id}:"
         self.pattern = glob_escape(self.prefix) + "*"
         self.commands = 0
+        self.set_at: dict[str, int] = {}
         self._renew_at = 0.0
         self._guard(lambda: self.client.set(self.mark, 1, ex=KEY_TTL_S))
 
@@ -175,8 +176,8 @@ class RealRedisStore(RedisStore):
             self.client.set(self.lease, 1, ex=LEASE_TTL_S)
         self._renew_at = time.monotonic() + LEASE_RENEW_S
 
-    def set_session(self, sid: str, user: str) -> None:
-        self._guard(lambda: RedisStore.set_session(self, sid, user))
+    def set_session(self, sid: str, user: str, at_us: int = 0) -> None:
+        self._guard(lambda: RedisStore.set_session(self, sid, user, at_us))
 
     def get_session(self, sid: str) -> str | None:
         return self._guard(lambda: RedisStore.get_session(self, sid))
@@ -205,6 +206,7 @@ class RealRedisStore(RedisStore):
                 self.client.delete(*keys[i : i + 500])
 
         self._guard(lose)
+        self.set_at.clear()
 
     def keys(self) -> list[tuple[str, int]]:
         def listing() -> list[tuple[str, int]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 SESSION_TTL_S = 3600
@@ -16,11 +16,20 @@ Table = tuple[str, list[str], list[list[str]]]  # what it holds in words ("3 key
 
 @dataclass(frozen=True)
 class Seen:
-    """What an inspector knows of the run when it asks a store for its table: the play head, in simulated
-    microseconds, and when each session key was set (from the trace), for the TTL left at the play head."""
+    """When an inspector asks a store for its table: the play head, in simulated microseconds."""
 
     t: int
-    session_set_at: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One Redis key as it stands: a string's value or a hash's (field, value) pairs, and the seconds of
+    simulated time it has left (None: no expiry)."""
+
+    key: str
+    value: str | tuple[tuple[str, str], ...]
+    ttl_s: int | None
+
 # Simulated t = 0 is this Unix time, so a token's iat/exp are plausible dates yet never read the clock.
 EPOCH = 1_767_225_600  # 2026-01-01T00:00:00Z
 
@@ -60,10 +69,12 @@ class RedisStore:
         # microseconds on a busy machine, but reached into fakeredis's internals).
         self.client = fakeredis.FakeRedis(server=self.server, single_connection_client=True, protocol=2)
         self.commands = 0
+        self.set_at: dict[str, int] = {}  # session key -> simulated time it was set: its TTL runs from then
 
-    def set_session(self, sid: str, user: str) -> None:
+    def set_session(self, sid: str, user: str, at_us: int = 0) -> None:
         self.commands += 1
         self.client.set(f"{self.prefix}session:{sid}", user, ex=SESSION_TTL_S)
+        self.set_at[f"session:{sid}"] = at_us
 
     @staticmethod
     def set_session_text(sid: str, user: str) -> str:
@@ -98,6 +109,7 @@ class RedisStore:
     def lose_keys(self) -> None:
         """What a crash without persistence does: every key is gone."""
         self.client.flushdb()
+        self.set_at.clear()
 
     def keys(self) -> list[tuple[str, int]]:
         """(key, ttl seconds) of every key, for inspectors."""
@@ -106,16 +118,26 @@ class RedisStore:
     def key_count(self) -> int:
         return int(self.client.dbsize())
 
-    count = key_count
+    def count(self) -> int:
+        return self.key_count()  # a method, not an alias: a real server's store counts its run's keys only
+
+    def entries(self, now_us: int) -> list[Entry]:
+        """A read-only snapshot of this node's keys (a real server's: this run's only) at simulated ``now_us``,
+        with the TTL a session key has left in simulated time (the server's own TTL runs on the wall clock)."""
+        out = []
+        for key, _ttl in self.keys():  # noqa: SIM118 - keys() lists (key, ttl)
+            full = self.prefix + key
+            if key.startswith("session:"):
+                left = SESSION_TTL_S - (now_us - self.set_at.get(key, now_us)) // SECOND_US
+                out.append(Entry(key, self.client.get(full).decode(), left))
+            else:
+                pairs = sorted((k.decode(), v.decode()) for k, v in self.client.hgetall(full).items())
+                out.append(Entry(key, tuple(pairs), None))
+        return out
 
     def table(self, seen: Seen) -> Table:
-        rows = []
-        for key, _ttl in self.keys():  # noqa: SIM118 - keys() lists (key, ttl)
-            if key.startswith("session:"):
-                left = SESSION_TTL_S - (seen.t - seen.session_set_at.get(key, seen.t)) // SECOND_US
-                rows.append([key, self.client.get(self.prefix + key).decode(), f"{left} s"])
-            else:
-                rows.append([key, _hash_text(self.client.hgetall(self.prefix + key)), "no expiry"])
+        rows = [[e.key, e.value if isinstance(e.value, str) else _hash_text(dict(e.value)),
+                 "no expiry" if e.ttl_s is None else f"{e.ttl_s} s"] for e in self.entries(seen.t)]
         return f"{len(rows)} keys", ["key", "value", "TTL"], rows
 
     def close(self) -> None:

@@ -88,7 +88,7 @@ def store_table(replay: Replay, store_id: str, t: int) -> tuple[str, list[str], 
         st = engine.stores[store_id]
         label = replay.labels.get(store_id, store_id)
         state = "" if st.up else " (DOWN)"
-        what, headers, rows = st.store.table(Seen(t, _session_set_times(replay, t)))  # the store kind's own table
+        what, headers, rows = st.store.table(Seen(t))  # the store kind's own table
         return f"{label}{state} at {t / SECOND:.2f} s: {what}", headers, rows
     finally:
         engine.close()
@@ -102,15 +102,6 @@ def server_table(replay: Replay, server_id: str, t: int) -> tuple[str, list[str]
         return f"{replay.labels.get(server_id, server_id)} at {t / SECOND:.2f} s: {what}", headers, rows
     finally:
         engine.close()
-
-
-def _session_set_times(replay: Replay, t: int) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for r in replay.sent_between(0, t):
-        for tc, _node, text in r.calls or ():
-            if tc <= t and text.startswith("SET session:"):
-                out[text.split()[1]] = tc
-    return out
 
 
 HINT = ("<i>Click a token to see its request; click Redis, PostgreSQL, object storage or a server to see what "
@@ -139,11 +130,16 @@ class Inspector(QWidget):
         self.stack.setMaximumHeight(280)
         self.stack.hide()  # until something is inspected, the hint alone: the room goes to the metrics
 
+        self.node: str | None = None  # the node shown, followed as the play head moves
+        self.node_t: int | None = None  # the time its table was read at
+
     def clear(self) -> None:
         self.title.setText(HINT)
         self.stack.hide()
+        self.node = self.node_t = None
 
     def show_request(self, replay: Replay, rid: int) -> None:
+        self.node = self.node_t = None
         self.title.setText("<b>Request trail</b>")
         self.text.setHtml(request_html(replay, rid))
         self.stack.setCurrentWidget(self.text)
@@ -154,8 +150,10 @@ class Inspector(QWidget):
             title, headers, rows = store_table(replay, node, t)
         elif node in replay.engine.servers:
             title, headers, rows = server_table(replay, node, t)
-        else:
+        else:  # not in this run (the diagram changed): nothing stale stays on show
+            self.clear()
             return
+        self.node, self.node_t = node, t
         self.title.setText(f"<b>{esc(title)}</b>")
         self.table.clear()
         self.table.setColumnCount(len(headers))
@@ -167,3 +165,16 @@ class Inspector(QWidget):
         self.table.resizeColumnsToContents()
         self.stack.setCurrentWidget(self.table)
         self.stack.show()
+
+    def show_node_state(self, replay: Replay, t: int) -> None:
+        """While playing: the node's up or DOWN at ``t`` from the run's cheap per-node states (reading its
+        table re-runs the simulation to ``t``, 60-120 ms on stateless-full: done when paused, not per frame)."""
+        if self.node is None:
+            return
+        state = replay.node_states_at(t).get(self.node)
+        if state is None:
+            return
+        label = replay.labels.get(self.node, self.node)
+        table_t = self.node_t if self.node_t is not None else t
+        self.title.setText(f"<b>{esc(label)} at {t / SECOND:.2f} s: {'up' if state.up else 'DOWN'}</b> "
+                           f"(the table as at {table_t / SECOND:.2f} s; pause to read it now)")
