@@ -40,6 +40,7 @@ class ActionsHost(Protocol):
     def toggle_snap(self) -> None: ...
     def show_about(self) -> None: ...
     def show_help(self) -> None: ...
+    def show_shortcuts(self) -> None: ...
     def close(self) -> bool: ...
     def menuBar(self) -> QMenuBar: ...  # noqa: N802 - Qt's name
     def addToolBar(self, title: str) -> QToolBar: ...  # noqa: N802 - Qt's name
@@ -98,10 +99,14 @@ def build_actions(w: ActionsHost) -> SimpleNamespace:
     a.rename = _action(w, "&Rename…", w.rename_selected, ["F2"], "Edit the selected node's label")
     a.link = _action(w, "&Link Selected Nodes", ed.link_selected, ["Ctrl+L"],
                      "Link the two selected nodes (the keyboard way to wire)")
-    a.tidy = _action(w, "&Tidy Up in Tiers", ed.tidy_up, ["Ctrl+T"],
-                     "Arrange clients, load balancers, servers and stores in columns")
-
     v = w.view
+
+    def tidy_and_fit() -> None:  # a tidied diagram may have moved out of sight: show all of it
+        ed.tidy_up()
+        v.zoom_to_fit()
+
+    a.tidy = _action(w, "&Tidy Up in Tiers", tidy_and_fit, ["Ctrl+T"],
+                     "Arrange clients, load balancers, servers and stores in columns, and fit the view")
     a.zoom_in = _action(w, "Zoom &In", v.zoom_in, [Key.ZoomIn, "Ctrl+="])
     a.zoom_out = _action(w, "Zoom &Out", v.zoom_out, [Key.ZoomOut])
     a.zoom_reset = _action(w, "&Actual Size", lambda: v.set_zoom(1.0), ["Ctrl+0"])
@@ -112,6 +117,7 @@ def build_actions(w: ActionsHost) -> SimpleNamespace:
 
     a.about = _action(w, "&About statediagram", w.show_about, [])
     a.howto = _action(w, "&How to Draw", w.show_help, [Key.HelpContents])
+    a.keys = _action(w, "&Keyboard Shortcuts…", w.show_shortcuts, ["?"], "Every key of the window, in one sheet")
 
     menu = w.menuBar().addMenu("&File")
     for item in (a.new, a.open):
@@ -143,6 +149,7 @@ def build_actions(w: ActionsHost) -> SimpleNamespace:
 
     menu = w.menuBar().addMenu("&Help")
     menu.addAction(a.howto)
+    menu.addAction(a.keys)
     menu.addAction(a.about)
 
     drawings = (

@@ -36,6 +36,7 @@ from .missions.install import find as find_mission_or_say_why
 from .missions.install import install_missions
 from .missions.progress import MissionProgress
 from .plain_text import menu_text, message, notice, tip
+from .shortcuts import ShortcutSheet
 from .start import StartView
 from .warmup import warm_up_imports
 
@@ -433,6 +434,12 @@ class MainWindow(QMainWindow):
             "Dashed amber means on the server itself, lost when it crashes; solid blue means shared.</p>"
             "<p><b>Move around</b>: Ctrl+wheel zooms, F fits, middle-drag or Space+drag pans, arrows nudge.</p>"
         ))
+
+    def show_shortcuts(self) -> None:
+        """The sheet of every key, read from the actions as they are now (``?``, Help > Keyboard Shortcuts)."""
+        self.shortcut_sheet = ShortcutSheet(self)
+        self.shortcut_sheet.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.shortcut_sheet.show()
 
     def show_about(self) -> None:
         QMessageBox.about(self, "About statediagram",

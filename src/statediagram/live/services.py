@@ -125,7 +125,10 @@ def load_balancer_spec(ctx: Context, node: str) -> Spec:
                           servers, check_ms=ctx.check_ms)
     cfg.write_text(text)
     port = ctx.ports[node]
-    return Spec(name, ctx.label(node), [haproxy, "-db", "-f", str(cfg)], lambda: port_open(port))
+    # Ready when it forwards to a server it believes healthy (its 503 "no healthy server" is not ready): users
+    # sent before its first checks would meet an outage no design has.
+    ready = (lambda: http_ok(port)) if servers else (lambda: port_open(port))
+    return Spec(name, ctx.label(node), [haproxy, "-db", "-f", str(cfg)], ready)
 
 
 def redis_spec(ctx: Context, node: str) -> Spec:

@@ -86,7 +86,7 @@ def test_the_simulate_menu_runs_and_crashes_from_the_keyboard(main, qtbot):
     keys = {a.text(): a.shortcut().toString() for a in menu.actions() if not a.isSeparator()}
     assert keys["Simulate"] == "F5" and keys["Stop (back to editing)"] == "Shift+F5"
     assert keys["Crash the selected node"] == "Ctrl+Shift+K"
-    assert "Play / Pause\tSpace" in keys
+    assert keys["Play / Pause"] == "Space"  # the menu owns the key: it works wherever the focus is
     assert not sim.controls.crash_action.isEnabled()  # nothing to crash before a run
     sim.controls.scenario.setCurrentIndex(sim.controls.scenario.findData("calm"))
     w.view.setFocus()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Protocol
 
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QRectF, Qt, Signal
 from PySide6.QtGui import QContextMenuEvent, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QWheelEvent
 from PySide6.QtWidgets import QGraphicsView, QLineEdit, QWidget
 
@@ -179,6 +179,15 @@ class DiagramView(QGraphicsView):
             event.accept()
             return
         super().contextMenuEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        # Space is the canvas's own (hold to pan, tap to play or pause): claim it before the window's
+        # application-wide Play / Pause shortcut does, so it arrives here as a key press.
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+                and event.key() == Qt.Key.Key_Space):
+            event.accept()
+            return True
+        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
         if self.input.key_press(event):

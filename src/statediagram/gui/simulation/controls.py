@@ -3,8 +3,8 @@ monkey, compare and export; with the timeline under it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,6 +24,24 @@ SCENARIOS = (("As in the file", None), ("Calm (no faults)", "calm"), ("Crash dri
              ("Chaos (servers, then stores)", "chaos"))
 JOURNEYS = (("As in the file", None), ("Sessions (GET /profile)", "sessions"),
             ("Full (profile, cart, avatar)", "full"), ("Chat (WebSocket messages)", "chat"))
+
+
+# The run's own keys: they belong to the run wherever the focus is (see SeedBox).
+RUN_KEYS = {(Qt.Key.Key_Space, Qt.KeyboardModifier.NoModifier), (Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier),
+            (Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)}
+
+
+class SeedBox(QSpinBox):
+    """The seed: a number box that leaves the run's keys to the run. A spin box claims Space and Shift+arrows
+    as typing (it accepts Qt's shortcut override), so Play / Pause and stepping never saw them."""
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            if (Qt.Key(event.key()), mods) in RUN_KEYS:
+                event.ignore()  # not claimed: the application-wide shortcut takes the key
+                return True
+        return super().event(event)
 
 
 def _button(text: str, tip: str, action: QAction | None = None) -> QToolButton:
@@ -57,7 +75,7 @@ class SimulationControls(QWidget):
         self.journey = QComboBox()
         for text, value in JOURNEYS:
             self.journey.addItem(text, value)
-        self.seed = QSpinBox()
+        self.seed = SeedBox()
         self.seed.setRange(0, 999_999)
         self.seed.setSpecialValueText("seed: file")
         self.seed.setPrefix("seed ")
@@ -74,7 +92,7 @@ class SimulationControls(QWidget):
         self.simulate.setToolTip("Run the diagram as it is now (F5)")
 
         self.play_action = QAction("▶ Play", self)
-        self.play = _button("▶ Play", "Play / pause (tap Space on the canvas)", self.play_action)
+        self.play = _button("▶ Play", "Play / pause (Space)", self.play_action)
         self.back_action = QAction("◀ Step back", self)
         self.back_action.setShortcut(QKeySequence("Shift+Left"))
         self.step_action = QAction("Step ▶", self)
@@ -105,25 +123,37 @@ class SimulationControls(QWidget):
         self.compare_action = QAction("Compare…", self)
         self.export_report_action = QAction("Export report…", self)
         self.export_movie_action = QAction("Export animation…", self)
-        for w in (self.scenario, self.journey, self.seed, self.simulate, _sep(), self.back, self.play, self.step,
-                  self.restart, self.speed, self.clock):
+        # The two lists both start at "As in the file": a label says which is which (and a screen reader too).
+        scenario_label, journey_label = QLabel("Scenario:"), QLabel("Journey:")
+        scenario_label.setBuddy(self.scenario)
+        journey_label.setBuddy(self.journey)
+        self.scenario.setAccessibleName("Scenario")
+        self.journey.setAccessibleName("Journey")
+        self.journey.setToolTip("What each simulated user does: log in, then the requests of the journey")
+        self.seed.setAccessibleName("Seed")
+        for w in (scenario_label, self.scenario, journey_label, self.journey, self.seed, self.simulate, _sep(),
+                  self.back, self.play, self.step, self.restart, self.speed, self.clock):
             row.addWidget(w)
         row.addStretch(1)
         outer.addLayout(row)
         row = QHBoxLayout()
         row.setSpacing(4)
         row.addWidget(QLabel("Faults by hand, at the play head (or right-click a node):"))
-        compare = _button("Compare…", "Run another design with the same seed and faults, side by side",
-                          self.compare_action)
-        for w in (self.crash, self.restart_node, self.replace, self.chaos, _sep(), compare,
-                  _button("Export report…", "Save the report as JSON", self.export_report_action),
-                  _button("Export animation…", "Save the replay as an animated PNG", self.export_movie_action)):
+        self._more = (
+            _button("Compare…", "Run another design with the same seed and faults, side by side",
+                    self.compare_action),
+            _button("Export report…", "Save the report as JSON", self.export_report_action),
+            _button("Export animation…", "Save the replay as an animated PNG", self.export_movie_action))
+        for w in (self.crash, self.restart_node, self.replace, self.chaos, _sep(), *self._more):
             row.addWidget(w)
         row.addStretch(1)
         outer.addLayout(row)
         self.timeline = Timeline()
         outer.addWidget(self.timeline)
         self.set_running(False)
+        # Stepping works wherever the focus is (a floating run bar, the properties panel, a list).
+        for action in (self.back_action, self.step_action):
+            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.addActions([self.play_action, self.back_action, self.step_action])
 
     def _fault(self, verb: str, label: str, text: str, keys: str, tip: str) -> tuple[QAction, QToolButton]:

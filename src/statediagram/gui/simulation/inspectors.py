@@ -130,11 +130,16 @@ class Inspector(QWidget):
         self.stack.setMaximumHeight(280)
         self.stack.hide()  # until something is inspected, the hint alone: the room goes to the metrics
 
+        self.node: str | None = None  # the node shown, followed as the play head moves
+        self.node_t: int | None = None  # the time its table was read at
+
     def clear(self) -> None:
         self.title.setText(HINT)
         self.stack.hide()
+        self.node = self.node_t = None
 
     def show_request(self, replay: Replay, rid: int) -> None:
+        self.node = self.node_t = None
         self.title.setText("<b>Request trail</b>")
         self.text.setHtml(request_html(replay, rid))
         self.stack.setCurrentWidget(self.text)
@@ -145,8 +150,10 @@ class Inspector(QWidget):
             title, headers, rows = store_table(replay, node, t)
         elif node in replay.engine.servers:
             title, headers, rows = server_table(replay, node, t)
-        else:
+        else:  # not in this run (the diagram changed): nothing stale stays on show
+            self.clear()
             return
+        self.node, self.node_t = node, t
         self.title.setText(f"<b>{esc(title)}</b>")
         self.table.clear()
         self.table.setColumnCount(len(headers))
@@ -158,3 +165,16 @@ class Inspector(QWidget):
         self.table.resizeColumnsToContents()
         self.stack.setCurrentWidget(self.table)
         self.stack.show()
+
+    def show_node_state(self, replay: Replay, t: int) -> None:
+        """While playing: the node's up or DOWN at ``t`` from the run's cheap per-node states (reading its
+        table re-runs the simulation to ``t``, 60-120 ms on stateless-full: done when paused, not per frame)."""
+        if self.node is None:
+            return
+        state = replay.node_states_at(t).get(self.node)
+        if state is None:
+            return
+        label = replay.labels.get(self.node, self.node)
+        table_t = self.node_t if self.node_t is not None else t
+        self.title.setText(f"<b>{esc(label)} at {t / SECOND:.2f} s: {'up' if state.up else 'DOWN'}</b> "
+                           f"(the table as at {table_t / SECOND:.2f} s; pause to read it now)")

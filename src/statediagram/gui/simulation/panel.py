@@ -23,6 +23,19 @@ from .verdict import VerdictBanner
 METRICS_EVERY_S = 0.05  # while playing, the panels refresh 20 times a second; the canvas every frame
 
 
+class NoteBox(QLabel):
+    """The "What just happened" box: shown only while it has something to say (an empty yellow box after
+    opening a file read as a missing message)."""
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        super().setText(text)
+        self.setVisible(bool(text))
+
+    def clear(self) -> None:
+        super().clear()
+        self.hide()
+
+
 class SimulationPanel(QWidget):
     """Verdict on top, live metrics, then the inspector."""
 
@@ -31,7 +44,8 @@ class SimulationPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         self.verdict = VerdictBanner()
-        self.happened = QLabel()
+        self.happened = NoteBox()
+        self.happened.hide()  # until a run has something to tell
         self.happened.setObjectName("happened")
         self.happened.setWordWrap(True)
         self.happened.setTextFormat(Qt.TextFormat.RichText)
@@ -165,6 +179,7 @@ class SimulationUI(QObject):
         self.panel.metrics.load.show_load([])
         self.homes = state_homes(replay.setup.diagram)
         self.show_time(self.player.t, force=True)
+        self.follow_inspector(self.player.t, reread=True)  # a fault by hand or the monkey changed the run
 
     def show_time(self, t: int, force: bool = False) -> None:
         replay = self.player.replay
@@ -179,6 +194,7 @@ class SimulationUI(QObject):
         self._metrics_wall = now
         self.refresh_metrics(t)
         self.narrate(t)
+        self.follow_inspector(t)
         if self.report is not None and t >= replay.end:
             self.panel.verdict.show_report(self.report)
 
@@ -190,6 +206,17 @@ class SimulationUI(QObject):
         m.chart.show_losses(replay.losses_per_second(t), replay.end, replay.down_windows(t))
         states = replay.node_states_at(t)
         m.load.show_load([(replay.labels.get(s, s), states[s].served, states[s].up) for s in replay.server_ids])
+
+    def follow_inspector(self, t: int, reread: bool = False) -> None:
+        """The node inspected follows the play head: its table read again at ``t`` when paused (or the run
+        changed), its up / DOWN at ``t`` while playing."""
+        inspector, replay = self.panel.inspector, self.player.replay
+        if inspector.node is None or replay is None:
+            return
+        if self.player.playing and not reread:
+            inspector.show_node_state(replay, t)
+        elif reread or inspector.node_t != t:
+            inspector.show_node(replay, inspector.node, t)
 
     def narrate(self, t: int) -> None:
         replay = self.player.replay

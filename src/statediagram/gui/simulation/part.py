@@ -105,9 +105,12 @@ def fill_simulate_menu(menu: QMenu, sim: Simulation) -> None:
     stop.triggered.connect(sim.ui.stop)
     menu.addAction(stop)
     menu.addSeparator()
-    # Space is also the editor's pan key, so the menu names it without owning it (the canvas's input router
-    # hands a tap on Space to the run).
-    play = QAction("Play / Pause\tSpace", menu)
+    # Space plays or pauses wherever the focus is (an application-wide shortcut: a speed list or button with
+    # the focus does not take it). On the canvas Space is also the pan key: the canvas claims it (Qt's
+    # shortcut override) and its input router hands a tap, with no drag, to the run.
+    play = QAction("Play / Pause", menu)
+    play.setShortcut(QKeySequence(Qt.Key.Key_Space))
+    play.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
     play.triggered.connect(c.play_action.trigger)
     for action in (play, c.back_action, c.step_action, c.restart_action):
         menu.addAction(action)
