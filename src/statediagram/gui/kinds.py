@@ -116,7 +116,7 @@ def _pubsub_badge(homes: ServerHomes) -> tuple[str, bool | None]:
 
 def _history_badge(homes: ServerHomes) -> tuple[str, bool | None]:
     home = homes.of("history")
-    return home.badge() + ("" if home.shared else " (own)"), home.shared
+    return home.badge(), home.shared
 
 
 def _replicas(props: dict[str, Any]) -> str:

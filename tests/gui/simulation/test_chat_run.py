@@ -24,7 +24,7 @@ def test_websocket_servers_wear_the_exceptions_badges(window):
     show_diagram(window, chat("chat-stateful"))
     card = window.scene.node_items["a"]
     assert card.badges() == [("connections", "own (by design)", None), ("messages", "this server only", False),
-                             ("history", "RAM (own)", False)]
+                             ("history", "RAM", False)]
     show_diagram(window, chat("chat-redis"))
     card = window.scene.node_items["a"]
     assert card.badges()[1:] == [("messages", "Redis pub/sub", True), ("history", "Redis", True)]

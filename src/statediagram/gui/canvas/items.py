@@ -296,9 +296,13 @@ class NodeItem(QGraphicsItem):
         top = self._rect.top() + theme.HEADER_HEIGHT
         p.setPen(QPen(theme.CARD_BORDER, 1.0))
         p.drawLine(QPointF(self._rect.left() + 8, top - 2), QPointF(self._rect.right() - 8, top - 2))
-        for i, (title, where, shared) in enumerate(self.badges()):
+        badges = self.badges()
+        # The titles' column is as wide as the longest title ("connections:" is wider than "sessions:").
+        titles_w = max(56.0, *(QFontMetricsF(small_font).horizontalAdvance(f"{t}:") + 2 for t, _, _ in badges))
+        for i, (title, where, shared) in enumerate(badges):
             y = top + 2 + i * theme.BADGE_HEIGHT
-            pill = QRectF(self._rect.left() + 70, y + 1, self._rect.width() - 80, theme.BADGE_HEIGHT - 4)
+            left = self._rect.left() + 14 + titles_w
+            pill = QRectF(left, y + 1, self._rect.right() - 10 - left, theme.BADGE_HEIGHT - 4)
             border, fill = _BADGE_LOOKS[shared]
             pen = QPen(border, 1.2)
             if shared is False:
@@ -310,11 +314,13 @@ class NodeItem(QGraphicsItem):
                 continue
             p.setFont(small_font)
             p.setPen(theme.MUTED_INK)
-            p.drawText(QRectF(self._rect.left() + 12, y, 56, theme.BADGE_HEIGHT - 2),
+            p.drawText(QRectF(self._rect.left() + 12, y, titles_w, theme.BADGE_HEIGHT - 2),
                        Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, f"{title}:")
             p.setFont(badge_font)
-            p.setPen(theme.SHARED_BORDER.darker(130) if shared else theme.LOCAL_BORDER.darker(140))
-            p.drawText(pill, Qt.AlignmentFlag.AlignCenter, where if shared else f"{where} (own)")
+            p.setPen(border.darker(130 if shared else 140))
+            # Kept by this server: "RAM (own)", "disk (own)"; a place named in full says it itself.
+            own = shared is False and where in ("RAM", "disk")
+            p.drawText(pill, Qt.AlignmentFlag.AlignCenter, f"{where} (own)" if own else where)
 
     def _paint_warning(self, p: QPainter) -> None:
         c = QPointF(self._rect.right() - 16, self._rect.top())
