@@ -16,10 +16,8 @@ from statediagram.gui.window import MainWindow
 CORPUS_MARKERS = (MARKUP[:12], "<h1>grade A", "<b>PASS")  # "<img src='/d", the forged heading
 assert FORGED.startswith("<h1>grade A")
 SECONDS = 10
-# 4,000 servers stacked 10 units apart: the window builds 12,000 items and paints 4,000 overlapping cards with
-# their text (zoom to fit stays above the overview's zoom). 15 s on the 2-core machine at load 8; a known slow
-# case, bounded here so that it cannot hang unnoticed.
-SLOW_CASES = {"servers-4000": 40}
+# 4,000 servers stacked 10 units apart (the window builds 12,000 items) opened in 3.8 s with another test run on
+# the second core; 13-15 s only when seven test runs shared the machine. No case is let off the 10 s.
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +44,7 @@ def test_opening_a_hostile_file_in_the_app_loads_it_or_says_why_in_one_plain_tex
     window.refresh_findings()
     QApplication.processEvents()
     took = time.monotonic() - began
-    assert took < SLOW_CASES.get(name, SECONDS), f"{name}: {took:.1f} s"
+    assert took < SECONDS, f"{name}: {took:.1f} s"
     assert opened == c.opens, [b.text()[:200] for b in shown]
     if opened:
         assert shown == []
