@@ -105,20 +105,26 @@ def _remove_leftovers(directory: Path, name: str) -> None:
         return
     for entry in entries:
         pid = entry.name[len(prefix):].split(".", 1)[0]
-        if pid.isdigit() and not _process_alive(int(pid)):
+        if pid.isdigit() and not process_alive(int(pid)):
             with contextlib.suppress(OSError):  # not ours after all, or already gone: the write goes on
                 os.unlink(entry.path)
 
 
-def _process_alive(pid: int) -> bool:
+def process_alive(pid: int, unknown: bool = True) -> bool:
+    """Whether process ``pid`` runs (this one does); ``unknown`` answers when the system cannot tell.
+
+    Someone else's process (no permission to signal it) counts as running. Callers choose the unknown case:
+    cleaning an export's leftovers keeps the file (True); offering an autosave back offers it (False)."""
     if pid == os.getpid():
         return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except (PermissionError, OSError):
-        return True  # someone else's process, or no way to tell: leave its file alone
+    except PermissionError:
+        return True
+    except OSError:
+        return unknown
     return True
 
 

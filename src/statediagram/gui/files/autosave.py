@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from shiboken6 import Shiboken
 
 from ...core.fileio import DiagramError, atomic_write, load_diagram
+from ...core.files import process_alive
 from ...core.model import Diagram
 from ..document import Document
 
@@ -83,20 +84,6 @@ def _lock_held(lock_file: Path) -> bool | None:
     return False
 
 
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:
-        return False
-    return True
-
-
 def find_recoveries(directory: Path | None = None) -> list[Recovery]:
     """Autosaves whose program is gone, newest first. Damaged ones are skipped, never deleted silently."""
     directory = directory or autosave_dir()
@@ -109,7 +96,7 @@ def find_recoveries(directory: Path | None = None) -> list[Recovery]:
             continue
         diagram_file = meta_file.with_name(meta_file.name.replace(".meta.json", ".statediagram.json"))
         held = _lock_held(_lock_file(meta_file))
-        if (held if held is not None else _alive(pid)) or not diagram_file.exists():
+        if (held if held is not None else process_alive(pid, unknown=False)) or not diagram_file.exists():
             continue
         found.append(Recovery(diagram_file, meta_file, meta.get("path"), float(meta.get("saved_at", 0))))
     return sorted(found, key=lambda r: -r.saved_at)
