@@ -19,6 +19,7 @@ from PySide6.QtGui import (
     QPen,
     QPixmap,
     QPixmapCache,
+    QPolygonF,
     QTransform,
 )
 from PySide6.QtWidgets import QGraphicsItem, QStyle, QStyleOptionGraphicsItem, QWidget
@@ -371,68 +372,51 @@ class NodeItem(QGraphicsItem):
         self._refresh()
 
 
-def clip_to_rect(centre: QPointF, rect: QRectF, towards: QPointF) -> QPointF:
-    """Where the segment from ``centre`` to ``towards`` leaves ``rect`` (given around the origin)."""
-    dx, dy = towards.x() - centre.x(), towards.y() - centre.y()
-    if dx == 0 and dy == 0:
-        return centre
-    tx = (rect.width() / 2) / abs(dx) if dx else float("inf")
-    ty = (rect.height() / 2) / abs(dy) if dy else float("inf")
-    t = min(tx, ty, 1.0)
-    return QPointF(centre.x() + dx * t, centre.y() + dy * t)
-
-
 class LinkItem(QGraphicsItem):
-    """A link between two node items, with a wide invisible hit area."""
+    """A link between two node items along its route (core/routes.py, given by the scene), with a wide invisible
+    hit area."""
 
     def __init__(self, key: frozenset[str], a: NodeItem, b: NodeItem, interactive: bool = True) -> None:
         super().__init__()
         self.key = key
         self.a, self.b = a, b
-        self._line = QLineF()
+        self._points: list[QPointF] = []  # the route from a to b
+        self._polyline = QPolygonF()
+        self._segments: list[QLineF] = []
         self._ends = (QPointF(), QPointF())  # where the end dots go, kept for painting
         self._shape: QPainterPath | None = None  # made when first asked for (a click, a rubber band)
         self._bounds = QRectF()
-        self._tip = "Link (select it and press Delete to remove it)" if interactive else ""
         if interactive:
             self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
-            self.setToolTip(self._tip)
+            self.setToolTip("Link (select it and press Delete to remove it)")
         self.setZValue(theme.Z_LINK)
-        self.over = False  # drawn over the cards, dashed: its line runs under a third node (canvas/crossings.py)
-        self.update_geometry()
 
-    def set_over(self, over: bool) -> bool:
-        """Draw the link over the cards (dashed) or under them; True if that changed."""
-        if over == self.over:
-            return False
-        self.over = over
-        self.setZValue(theme.Z_NODE + 1 if over else theme.Z_LINK)
-        if self._tip:
-            self.setToolTip(self._tip + (". It runs under another node, so it is drawn dashed over it: move a "
-                                         "node or press Tidy Up (Ctrl+T) to clear the way." if over else ""))
-        self.update()
-        return True
-
-    def update_geometry(self) -> None:
-        pa, pb = self.a.pos(), self.b.pos()
-        start = clip_to_rect(pa, self.a.card_rect(), pb)
-        end = clip_to_rect(pb, self.b.card_rect(), pa)
-        line = QLineF(start, end)
-        if line == self._line and not self._bounds.isNull():
+    def set_route(self, route: list[tuple[float, float]]) -> None:
+        """Run along ``route`` (scene coordinates, from ``a`` to ``b``)."""
+        points = [QPointF(x, y) for x, y in route]
+        if points == self._points:
             return
         self.prepareGeometryChange()
-        self._line = line
-        self._ends = (start, end)
+        self._points = points
+        self._polyline = QPolygonF(points)
+        self._segments = [QLineF(p, q) for p, q in zip(points, points[1:], strict=False)]
+        self._ends = (points[0], points[-1]) if points else (QPointF(), QPointF())
         self._shape = None
         # Holds the hit area (a square cap reaches half the width times sqrt 2 out) and the drawn end dots.
         reach = theme.LINK_HIT_WIDTH * 0.75
-        self._bounds = QRectF(start, end).normalized().adjusted(-reach, -reach, reach, reach)
+        self._bounds = self._polyline.boundingRect().adjusted(-reach, -reach, reach, reach)
+        self.update()
 
-    def line(self) -> QLineF:
-        return self._line
+    def points(self) -> list[QPointF]:
+        """The route from ``a`` to ``b``: its ports and corners."""
+        return list(self._points)
+
+    def segments(self) -> list[QLineF]:
+        """The route's straight pieces."""
+        return self._segments
 
     def ends(self) -> tuple[QPointF, QPointF]:
-        """Where the line starts and ends (the end dots' centres)."""
+        """Where the route starts and ends (the end dots' centres, on the cards' ports)."""
         return self._ends
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
@@ -440,8 +424,8 @@ class LinkItem(QGraphicsItem):
 
     def shape(self) -> QPainterPath:
         if self._shape is None:
-            path = QPainterPath(self._line.p1())
-            path.lineTo(self._line.p2())
+            path = QPainterPath()
+            path.addPolygon(self._polyline)
             stroker = QPainterPathStroker()
             stroker.setWidth(theme.LINK_HIT_WIDTH)
             self._shape = stroker.createStroke(path)
@@ -449,13 +433,15 @@ class LinkItem(QGraphicsItem):
 
     def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         # Hundreds of links are painted a frame when zoomed out: little Python here (a quarter faster, measured).
-        halo, pen, dot = link_look(self.isSelected(), self.over)
+        if not self._segments:
+            return
+        halo, pen, dot = link_look(self.isSelected())
         p.setRenderHint(_ANTIALIASING)
         if halo is not None:
             p.setPen(halo)
-            p.drawLine(self._line)
+            p.drawPolyline(self._polyline)
         p.setPen(pen)
-        p.drawLine(self._line)
+        p.drawPolyline(self._polyline)
         p.setBrush(dot)
         start, end = self._ends
         p.drawEllipse(start, 3.0, 3.0)
@@ -463,14 +449,12 @@ class LinkItem(QGraphicsItem):
 
 
 @cache
-def link_look(selected: bool, over: bool = False) -> tuple[QPen | None, QPen, QColor]:
-    """The halo (selected links, and links drawn over a card), the line and the end dots' colour. The end dots
-    hide the line's caps, so square caps look the same as round ones (at most 5 in 255 apart); Qt draws thick
-    lines with square caps on a fast path, three times faster (measured)."""
+def link_look(selected: bool) -> tuple[QPen | None, QPen, QColor]:
+    """The halo (selected links only), the line and the end dots' colour. The end dots hide the line's caps, so
+    square caps look the same as round ones (at most 5 in 255 apart); Qt draws thick lines with square caps on a
+    fast path, three times faster (measured). Mitre joins keep a route's corners square."""
     colour = theme.LINK_SELECTED if selected else theme.LINK
-    if over:  # dashed over a card, on a white band so it reads over the card's text
-        band = theme.LINK_SELECTED.lighter(170) if selected else QColor(255, 255, 255, 230)
-        return (QPen(QBrush(band), 6.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap),
-                QPen(colour, 2.0, Qt.PenStyle.DashLine, Qt.PenCapStyle.FlatCap), colour)
-    halo = QPen(QBrush(theme.LINK_SELECTED.lighter(170)), 8.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
-    return (halo if selected else None), QPen(colour, 2.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.SquareCap), colour
+    halo = QPen(QBrush(theme.LINK_SELECTED.lighter(170)), 8.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                Qt.PenJoinStyle.RoundJoin)
+    line = QPen(colour, 2.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.SquareCap, Qt.PenJoinStyle.MiterJoin)
+    return (halo if selected else None), line, colour

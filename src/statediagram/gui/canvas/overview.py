@@ -19,7 +19,7 @@ from PySide6.QtGui import QPainter, QPen, QPolygonF, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from .. import theme
-from .items import BLOCKS_LOD, LinkItem, NodeItem, copies_pictures, link_look
+from .items import BLOCKS_LOD, LinkItem, NodeItem, copies_pictures
 
 NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
 CHUNK = 600  # items switched per turn of the event loop: about 3 ms
@@ -40,7 +40,7 @@ class Overview:
         # Made again on every change of selection: plain numbers where possible.
         self._tiles: dict[tuple[int, int], _Tile] = {}
         self._shown: tuple[set[_Tile], _Tile] | None = None  # tiles drawn lately, and them merged into one
-        self._links: dict[LinkItem, tuple[_Tile, QLineF, tuple[QPointF, QPointF], list[QLineF]]] = {}
+        self._links: dict[LinkItem, tuple[_Tile, list[QLineF], tuple[QPointF, QPointF], list[QLineF]]] = {}
         self._nodes: dict[NodeItem, tuple[_Tile, QRectF, str]] = {}
         self._rank: dict[NodeItem, int] = {}  # the scene's order: cards overlap as the items would
         self._cards: dict[str, tuple[float, float, float, float]] = {}  # kind -> card's left, top, width, height
@@ -61,14 +61,14 @@ class Overview:
 
     def _add_link(self, link: LinkItem) -> _Tile:
         start, end = ends = link.ends()
-        x1, y1, x2, y2 = start.x(), start.y(), end.x(), end.y()
-        tile = self._tile((x1 + x2) / 2, (y1 + y2) / 2)
-        line = link.line()
-        lines = tile.over_links if link.over else tile.selected_links if link.isSelected() else tile.links
-        lines.append(line)
+        tile = self._tile((start.x() + end.x()) / 2, (start.y() + end.y()) / 2)
+        segments = link.segments()
+        lines = tile.selected_links if link.isSelected() else tile.links
+        lines += segments
         tile.ends += ends
-        tile.grow(min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
-        self._links[link] = tile, line, ends, lines
+        box = link.boundingRect()  # the route's corners reach out of the box of its two ends
+        tile.grow(box.left(), box.top(), box.right(), box.bottom())
+        self._links[link] = tile, list(segments), ends, lines
         return tile
 
     def _add_node(self, node: NodeItem) -> _Tile:
@@ -95,10 +95,19 @@ class Overview:
         tile, rect, kind = self._nodes.pop(node)
         tile.blocks[kind].remove(rect)
         tile.nodes.remove(node)
-        grown = {self._add_node(node)}
+        self._add_node(node).finish()
+        self.links_moved(links)
+
+    def links_moved(self, links: list[LinkItem]) -> None:
+        """``links`` took new routes: draw them where they run now."""
+        grown = set()
         for link in links:
-            tile, line, ends, lines = self._links.pop(link)
-            lines.remove(line)
+            entry = self._links.pop(link, None)
+            if entry is None:
+                continue
+            tile, segments, ends, lines = entry
+            for segment in segments:
+                lines.remove(segment)
             for end in ends:
                 tile.ends.remove(end)
             grown.add(self._add_link(link))
@@ -120,7 +129,6 @@ class Overview:
                 whole.nodes.sort(key=self._rank.__getitem__)
                 whole.sorted = True
             draw_cards(p, whole.nodes, lod)
-        whole.draw_over_links(p)
 
     def _merged(self, shown: list[_Tile]) -> _Tile:
         """The tiles in sight as one, made again only when they are not yet in it or it holds twice as many:
@@ -172,7 +180,6 @@ class _Tile:
     def __init__(self) -> None:
         self.links: list[QLineF] = []
         self.selected_links: list[QLineF] = []
-        self.over_links: list[QLineF] = []  # links that run under a card: drawn over the cards, as LinkItem does
         self.ends: list[QPointF] = []
         self.blocks: dict[str, list[QRectF]] = {}  # kind (or "" for the selected nodes) -> card rectangles
         self.nodes: list[NodeItem] = []
@@ -197,7 +204,6 @@ class _Tile:
         for tile in tiles:
             self.links += tile.links
             self.selected_links += tile.selected_links
-            self.over_links += tile.over_links
             self.ends += tile.ends
             self.nodes += tile.nodes
             for kind, rects in tile.blocks.items():
@@ -221,13 +227,6 @@ class _Tile:
             # A Python list is copied into Qt at every call: 8,000 points took 1 ms a frame, the dots 0.2 ms.
             self._end_dots = QPolygonF(self.ends)
         p.drawPoints(self._end_dots)
-
-    def draw_over_links(self, p: QPainter) -> None:
-        if self.over_links:
-            band, dashes, _dot = link_look(False, True)
-            for pen in (band, dashes):
-                p.setPen(pen)
-                p.drawLines(self.over_links)
 
     def draw_blocks(self, p: QPainter) -> None:
         p.setPen(Qt.PenStyle.NoPen)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from itertools import chain
 
@@ -10,16 +11,17 @@ from PySide6.QtGui import QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsScene
 
 from ...core.catalog import KINDS, Role, link_problem
+from ...core.routes import Router
 from ...core.topology import Finding, state_homes
 from .. import theme
 from ..document import Document, LinkKey
-from .crossings import hidden_links
 from .gestures import GestureContext
 from .items import LinkItem, NodeItem
 from .overview import Overview, OverviewMode
 
-CROSSINGS_DELAY_MS = 60
-MAX_CROSSING_LINKS = 150
+REFINE_DELAY_MS = 80  # links a drag left provisional are routed for good once the pointer rests this long
+REFINE_SLICE_S = 0.012  # and in slices this long, so the window stays responsive (a grid search: 5-20 ms)
+ROUTE_AT_ONCE = 600  # links: more are drawn as plain Zs first and routed in slices (4,000 links: 0.7-1.1 s)
 
 
 class DiagramScene(QGraphicsScene):
@@ -28,6 +30,7 @@ class DiagramScene(QGraphicsScene):
     link_requested = Signal(str, str)
     nodes_dragged = Signal(object)  # {node_id: ((old x, old y), (new x, new y))}
     hint = Signal(str)
+    routes_changed = Signal()  # links took new routes (tokens ride on them), apart from a drag's own frames
     clearing = Signal()  # every item is about to go (a new or opened diagram): gestures under way let go
 
     def __init__(self, doc: Document, interactive: bool = True) -> None:
@@ -45,6 +48,7 @@ class DiagramScene(QGraphicsScene):
             node_at=lambda pos, exclude: self.node_item_at(pos, exclude), link_problem=self.link_problem,
             selected=self.selected_node_items, node_item=self.node_items.get, hint=self.hint.emit,
             link=self.link_requested.emit, dragged=self.nodes_dragged.emit)
+        self._rebuilding = False
         self.overview_mode = OverviewMode(self, self._items_to_switch)
         self._overview: Overview | None = None
         # Without an index every paint asks each of thousands of items for its bounding rect (a Python call);
@@ -59,14 +63,11 @@ class DiagramScene(QGraphicsScene):
         doc.link_removed.connect(self._on_link_removed)
         doc.topology_changed.connect(self.refresh_homes)
         doc.reset.connect(self.rebuild)
-        # Which links run under a third card, looked at again a moment after the wiring or a position changes
-        # (one pass for a whole drag or paste, not one per step).
-        self._crossings_timer = QTimer(self)
-        self._crossings_timer.setSingleShot(True)
-        self._crossings_timer.setInterval(CROSSINGS_DELAY_MS)
-        self._crossings_timer.timeout.connect(self.refresh_crossings)
-        for change in (doc.node_added, doc.node_removed, doc.node_moved, doc.link_added, doc.link_removed):
-            change.connect(self._crossings_timer.start)
+        # Where the links run (core/routes.py): routed again as the cards move, only what a move reaches.
+        self.router = Router()
+        self._refine_timer = QTimer(self)
+        self._refine_timer.setSingleShot(True)
+        self._refine_timer.timeout.connect(self._refine)
         self.rebuild()
         self.refresh_homes()
 
@@ -80,11 +81,17 @@ class DiagramScene(QGraphicsScene):
         self.node_items.clear()
         self.link_items.clear()
         self._links_at.clear()
+        self.router = Router()
+        self._refine_timer.stop()
+        self._rebuilding = True
         for node in self.doc.diagram.nodes:
             self._on_node_added(node.id)
         for link in self.doc.diagram.links:
             self._on_link_added(link.ends)
-        self.refresh_crossings()  # at once: an opened or exported diagram shows its hidden links from the start
+        self._rebuilding = False
+        # A picture, or a diagram of a lesson's size, is routed for good at once; a big one first as plain Zs.
+        quick = self.interactive and len(self.link_items) > ROUTE_AT_ONCE
+        self._route("none" if quick else "full")
 
     def _on_node_added(self, node_id: str) -> None:
         item = NodeItem(self.doc.node(node_id), self.interactive)
@@ -94,12 +101,16 @@ class DiagramScene(QGraphicsScene):
         self.node_items[node_id] = item
         self._links_at.setdefault(node_id, set())
         self.addItem(item)
+        self.router.set_card(node_id, _card(item))
+        self._route_soon()
 
     def _on_node_removed(self, node_id: str) -> None:
         item = self.node_items.pop(node_id)
         self._links_at.pop(node_id, None)
         self._overview = None
         self.removeItem(item)
+        self.router.remove_card(node_id)
+        self._route_soon()
 
     def _on_node_moved(self, node_id: str) -> None:
         node = self.doc.node(node_id)
@@ -121,6 +132,8 @@ class DiagramScene(QGraphicsScene):
         self._links_at[a].add(key)
         self._links_at[b].add(key)
         self.addItem(item)
+        self.router.add_link(key, a, b)
+        self._route_soon()
 
     def _on_link_removed(self, key: LinkKey) -> None:
         item = self.link_items.pop(key)
@@ -128,23 +141,51 @@ class DiagramScene(QGraphicsScene):
         for end in key:
             self._links_at.get(end, set()).discard(key)
         self.removeItem(item)
+        self.router.remove_link(key)
+        self._route_soon()
 
-    def refresh_crossings(self) -> None:
-        """Links whose line runs under a third node's card are drawn over the cards, dashed."""
-        self._crossings_timer.stop()
-        # A lesson's diagram has tens of links: a pass takes a few ms. It grows with links times their length
-        # (150 long random links: 60 ms; 4,000: 0.2-0.7 s); diagrams that big are read zoomed out, as drawn.
-        links = self.link_items.values()
-        hidden = hidden_links(self, links) if len(links) <= MAX_CROSSING_LINKS else set()
-        changed = [link.set_over(key in hidden) for key, link in self.link_items.items()]
-        if any(changed):
-            self._forget_overview()  # far out, the view draws the links itself: over the cards, or under
+    # --- routes -------------------------------------------------------------------------------------
+
+    def _route_soon(self) -> None:
+        """One change of the model (an added link, a removed node): routed at once, the slow cases a moment later."""
+        if not self._rebuilding:
+            self._route("shapes")
+            self.routes_changed.emit()
+
+    def _route(self, effort: str) -> list[LinkItem]:
+        """Route what changed; the link items given new routes."""
+        changed = self.router.update(effort)
+        links = self._set_routes(changed)
+        if self.router.provisional:
+            self._refine_timer.start(REFINE_DELAY_MS if effort == "shapes" else 0)
+        return links
+
+    def _set_routes(self, keys: Iterable[LinkKey]) -> list[LinkItem]:
+        routes, items = self.router.routes, self.link_items
+        links = [items[key] for key in keys if key in items]
+        for link in links:
+            link.set_route(routes[link.key])
+        return links
+
+    def _refine(self) -> None:
+        """Route the provisional links for good, a slice at a time."""
+        end = time.perf_counter() + REFINE_SLICE_S
+        changed: set = set()
+        while self.router.provisional and time.perf_counter() < end:
+            changed |= self.router.refine(20)
+        links = self._set_routes(changed)
+        if self._overview is not None and links:
+            self._overview.links_moved(links)
+            if self.overview_mode.on:
+                self.update()
+        if self.router.provisional:
+            self._refine_timer.start(0)
+        if links:
+            self.routes_changed.emit()
 
     def node_item_moved(self, item: NodeItem) -> None:
-        self._crossings_timer.start()  # an item dragged moves before the model does
-        links = [self.link_items[key] for key in self._links_at.get(item.node_id, ())]
-        for link in links:
-            link.update_geometry()
+        self.router.set_card(item.node_id, _card(item))  # an item dragged moves before the model does
+        links = self._route("shapes")
         if self._overview is not None:
             self._overview.moved(item, links)
         if self.overview_mode.on:
@@ -241,3 +282,10 @@ class DiagramScene(QGraphicsScene):
     def snapped(self, pos: QPointF) -> QPointF:
         g = theme.GRID
         return QPointF(round(pos.x() / g) * g, round(pos.y() / g) * g)
+
+
+def _card(item: NodeItem) -> tuple[float, float, float, float]:
+    """The node's card in scene coordinates, as the router takes it."""
+    r = item.card_rect()
+    x, y = item.x(), item.y()
+    return x + r.left(), y + r.top(), x + r.right(), y + r.bottom()

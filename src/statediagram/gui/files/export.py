@@ -82,7 +82,7 @@ def picture_rect(scene):
     from .. import theme
 
     rect = QRectF()
-    for item in scene.node_items.values():
+    for item in (*scene.node_items.values(), *scene.link_items.values()):  # a route may run round the outside
         rect = rect.united(item.sceneBoundingRect())
     if rect.isNull():
         rect = QRectF(-100, -60, 200, 120)

@@ -1,7 +1,7 @@
 """Where things are on the canvas, for the simulation layer: node rectangles and the links' own paths.
 
 The layer never reaches into the editor's items. It asks a ``SceneGeometry``; :class:`CanvasGeometry` answers
-from the canvas's node and link items, so tokens travel along the very lines the learner drew.
+from the canvas's node and link items, so tokens travel along the very routes the canvas draws.
 """
 
 from __future__ import annotations
@@ -38,10 +38,8 @@ class CanvasGeometry:
         item = self.scene.link_items.get(frozenset((a, b)))
         if item is None:
             return []
-        line = item.line()
-        if item.a.node_id == a:
-            return [line.p1(), line.p2()]
-        return [line.p2(), line.p1()]
+        points = item.points()
+        return points if item.a.node_id == a else points[::-1]
 
 
 def node_at(geometry: SceneGeometry, node_ids: Iterable[str], pos: QPointF) -> str | None:

@@ -68,6 +68,7 @@ def build_simulation(host: RunHost) -> Simulation:
     controls.simulate_action.triggered.connect(side.raise_)  # while simulating, the verdict matters most
     doc = host.doc
     doc.node_moved.connect(lambda _id: controller.geometry_changed())
+    host.scene.routes_changed.connect(controller.geometry_changed)  # tokens ride on the links' routes
     doc.topology_changed.connect(ui.diagram_changed)
     doc.reset.connect(ui.stop)
     sim = Simulation(controller, controls, panel, ui, bar, side)

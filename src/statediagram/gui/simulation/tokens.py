@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from bisect import bisect_right, insort
 from dataclasses import dataclass, field
-from math import hypot
 
+from ...core.routes import pieces
 from ...sim.nodes import OK
 from ...sim.replay import NodeState, Replay
 from ...sim.wording import badge_node, badge_text
@@ -37,19 +37,13 @@ class Frame:
 
 
 class _Path:
-    """A link's polyline as straight parts: (from, to) as fractions of its length, start point, step, end point."""
+    """A link's route as straight parts: (from, to) as fractions of its length, start point, step, end point; the
+    parts ``core.routes.along`` walks, so a token at progress f is where ``along(route, f)`` says."""
 
     __slots__ = ("parts",)
 
     def __init__(self, points) -> None:
-        xs = [p.x() for p in points]
-        ys = [p.y() for p in points]
-        cum = [0.0]
-        for i in range(1, len(points)):
-            cum.append(cum[-1] + hypot(xs[i] - xs[i - 1], ys[i] - ys[i - 1]))
-        total = cum[-1] or 1.0
-        self.parts = [(cum[i - 1] / total, cum[i] / total, xs[i - 1], ys[i - 1], xs[i] - xs[i - 1],
-                       ys[i] - ys[i - 1], xs[i], ys[i]) for i in range(1, len(points))]
+        self.parts = pieces([(p.x(), p.y()) for p in points])
 
     def pieces(self, vs: float, ve: float) -> list[tuple[float, ...]]:
         """The path travelled from time ``vs`` to ``ve`` as straight pieces (start, end, x, y, dx, dy, x_end,

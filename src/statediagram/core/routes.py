@@ -1,0 +1,671 @@
+"""Where links run: orthogonal routes around the cards, pure geometry on rectangles and points (no Qt).
+
+A link leaves its card through a port on the side that faces the other end. Links sharing one side of a card get
+ports of their own, spread along it in the order of their other ends (so they do not cross at the card). Between
+the two ports the route is a Z (out, across, in) when that runs clear of every card, else the cheapest path on
+a grid laid along the cards' edges (length, bends, and a prohibitive cost for running through a card).
+
+Links whose Z runs its middle piece in the same gap between two columns (or rows) of cards would lie on one line;
+they are given tracks of their own in that gap, ordered so that they cross as little as the ends allow.
+
+Every route is a function of the cards and the links alone, not of the order of changes, so :meth:`Router.update`
+re-routes only what a change can reach (the moved card's links, the links sharing its neighbours' sides, the links
+whose search area it entered or left) and ends where routing everything again would.
+"""
+
+from __future__ import annotations
+
+import heapq
+from bisect import bisect_left, bisect_right
+from collections.abc import Hashable, Iterable
+from math import hypot
+
+Rect = tuple[float, float, float, float]  # left, top, right, bottom
+Point = tuple[float, float]
+
+STUB = 12.0  # how far a route goes straight out of its port before it turns
+MIN_STUB = 8.0
+CLEAR = 4.0  # a route keeps this far from a card it does not end at
+GAP = 10.0  # the detour grid's lines run this far outside the cards
+PORT_GAP = 14.0  # between neighbouring ports on one side
+CORNER = 10.0  # ports keep clear of a card's rounded corners
+TRACK = 8.0  # between neighbouring tracks in one gap
+BEND = 30.0  # a bend costs as much as this many units of length
+THROUGH = 1e6  # running through a card: only when there is no other way (cards on top of each other)
+MARGIN = 160.0  # the detour grid reaches this far beyond the two ends
+CELL = 512.0  # side of the spatial index's cells
+MAX_DETOUR_CARDS = 160  # a grid search widens its area once, unless that holds more cards than a quarter of this
+TRIES = 8  # places tried for each quick shape before the grid search
+
+RIGHT, LEFT, BOTTOM, TOP = "right", "left", "bottom", "top"
+_OUT = {RIGHT: (1.0, 0.0), LEFT: (-1.0, 0.0), BOTTOM: (0.0, 1.0), TOP: (0.0, -1.0)}
+
+
+# --- a polyline walked by fraction of its length (tokens ride on this) ------------------------------------
+
+
+def pieces(points: list[Point]) -> list[tuple[float, float, float, float, float, float, float, float]]:
+    """The polyline's straight pieces: (from, to) as fractions of its length, start x, y, step dx, dy, end x, y."""
+    cum = [0.0]
+    for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+        cum.append(cum[-1] + hypot(x1 - x0, y1 - y0))
+    total = cum[-1] or 1.0
+    return [(cum[i - 1] / total, cum[i] / total, x0, y0, x1 - x0, y1 - y0, x1, y1)
+            for i, ((x0, y0), (x1, y1)) in enumerate(zip(points, points[1:], strict=False), start=1)]
+
+
+def along(points: list[Point], fraction: float) -> Point:
+    """The point at ``fraction`` (0 at the first point, 1 at the last) of the polyline's length."""
+    if not points:
+        raise ValueError("a route has at least one point")
+    f = min(1.0, max(0.0, fraction))
+    for f0, f1, x0, y0, dx, dy, _x1, _y1 in pieces(points):
+        if f <= f1:
+            t = (f - f0) / (f1 - f0) if f1 > f0 else 0.0
+            return x0 + dx * t, y0 + dy * t
+    return points[-1]
+
+
+# --- small geometry -----------------------------------------------------------------------------------
+
+
+def inflate(r: Rect, d: float) -> Rect:
+    return r[0] - d, r[1] - d, r[2] + d, r[3] + d
+
+
+def segment_crosses(p: Point, q: Point, r: Rect) -> bool:
+    """Whether the segment from ``p`` to ``q`` runs through the open rectangle ``r`` (its inside, not its edge)."""
+    x0, y0 = p
+    x1, y1 = q
+    lo, hi = 0.0, 1.0
+    dx, dy = x1 - x0, y1 - y0
+    for pp, qq in ((-dx, x0 - r[0]), (dx, r[2] - x0), (-dy, y0 - r[1]), (dy, r[3] - y0)):
+        if pp == 0:
+            if qq <= 0:
+                return False
+            continue
+        t = qq / pp
+        if pp < 0:
+            lo = max(lo, t)
+        else:
+            hi = min(hi, t)
+        if lo >= hi:
+            return False
+    return True
+
+
+def _simplified(points: list[Point]) -> list[Point]:
+    """Without repeated points and without points in the middle of a straight run."""
+    out: list[Point] = []
+    for p in points:
+        if out and abs(out[-1][0] - p[0]) < 1e-9 and abs(out[-1][1] - p[1]) < 1e-9:
+            continue
+        if len(out) >= 2:
+            (ax, ay), (bx, by) = out[-2], out[-1]
+            if abs((bx - ax) * (p[1] - by) - (by - ay) * (p[0] - bx)) < 1e-9:
+                out[-1] = p
+                continue
+        out.append(p)
+    return out
+
+
+def choose_sides(ra: Rect, rb: Rect) -> tuple[str, str]:
+    """The sides of ``ra`` and ``rb`` a link between them leaves from: facing each other, across the columns
+    (left to right, as the tiers run) unless the cards are above one another."""
+    gx = max(rb[0] - ra[2], ra[0] - rb[2])
+    gy = max(rb[1] - ra[3], ra[1] - rb[3])
+    horizontal = gx >= 2 * MIN_STUB and (gx >= 40 or gx >= gy or gy < 2 * MIN_STUB)
+    if not horizontal and gy >= 2 * MIN_STUB:
+        return (BOTTOM, TOP) if rb[1] >= ra[3] else (TOP, BOTTOM)
+    return (RIGHT, LEFT) if (rb[0] + rb[2]) >= (ra[0] + ra[2]) else (LEFT, RIGHT)
+
+
+def _strip(r: Rect, side: str) -> Rect:
+    """The room a route needs to leave ``r`` from ``side``: as long as the side (less its corners), a stub deep."""
+    depth = MIN_STUB + CLEAR
+    if side == RIGHT:
+        return r[2], r[1] + CORNER, r[2] + depth, r[3] - CORNER
+    if side == LEFT:
+        return r[0] - depth, r[1] + CORNER, r[0], r[3] - CORNER
+    if side == BOTTOM:
+        return r[0] + CORNER, r[3], r[2] - CORNER, r[3] + depth
+    return r[0] + CORNER, r[1] - depth, r[2] - CORNER, r[1]
+
+
+def _union(r: Rect, s: Rect) -> Rect:
+    return min(r[0], s[0]), min(r[1], s[1]), max(r[2], s[2]), max(r[3], s[3])
+
+
+def _overlaps(r: Rect, s: Rect) -> bool:
+    """Whether the insides of ``r`` and ``s`` overlap."""
+    return r[0] < s[2] and s[0] < r[2] and r[1] < s[3] and s[1] < r[3]
+
+
+class _Grid:
+    """A spatial index: which keys have a rectangle in which square cell."""
+
+    def __init__(self) -> None:
+        self.cells: dict[tuple[int, int], set] = {}
+        self.rects: dict[Hashable, Rect] = {}
+
+    @staticmethod
+    def _span(r: Rect) -> Iterable[tuple[int, int]]:
+        i0, i1 = int(r[0] // CELL), int(r[2] // CELL)
+        j0, j1 = int(r[1] // CELL), int(r[3] // CELL)
+        return ((i, j) for i in range(i0, i1 + 1) for j in range(j0, j1 + 1))
+
+    def put(self, key: Hashable, r: Rect) -> None:
+        self.drop(key)
+        self.rects[key] = r
+        for cell in self._span(r):
+            self.cells.setdefault(cell, set()).add(key)
+
+    def drop(self, key: Hashable) -> None:
+        r = self.rects.pop(key, None)
+        if r is not None:
+            for cell in self._span(r):
+                keys = self.cells.get(cell)
+                if keys is not None:
+                    keys.discard(key)
+                    if not keys:
+                        del self.cells[cell]
+
+    def near(self, r: Rect) -> set:
+        """Keys whose rectangle overlaps ``r`` (edges touching count)."""
+        found: set = set()
+        cells = self.cells
+        for cell in self._span(r):
+            keys = cells.get(cell)
+            if keys:
+                found |= keys
+        rects = self.rects
+        return {k for k in found if rects[k][0] <= r[2] and r[0] <= rects[k][2] and rects[k][1] <= r[3]
+                and r[1] <= rects[k][3]}
+
+
+class _Base:
+    """A link's route before its track in a shared gap is chosen."""
+
+    __slots__ = ("points", "channel", "lo", "hi", "order", "span")
+
+    def __init__(self, points: list[Point], channel=None, lo=0.0, hi=0.0, order=(0, 0.0), span=(0.0, 0.0)):
+        self.points = points  # for a Z: port, corner, corner, port (from the link's first end)
+        self.channel = channel  # (axis, position of the gap's middle) for a Z, else None
+        self.lo, self.hi = lo, hi  # how far the middle piece may move either way and stay out of the stubs
+        self.order = order  # where it goes among the tracks of its gap
+        self.span = span  # the middle piece's extent along the gap
+
+
+class Router:
+    """Routes of the links between cards, kept up to date as cards move, come and go."""
+
+    def __init__(self) -> None:
+        self.cards = _Grid()  # node -> card rectangle
+        self.regions = _Grid()  # link -> where cards shape its route
+        self.ends: dict[Hashable, tuple[str, str]] = {}
+        self.routes: dict[Hashable, list[Point]] = {}  # from the link's first end to its second
+        self._at: dict[str, set] = {}  # node -> its links
+        self._sides: dict[Hashable, tuple[str, str]] = {}
+        self._ports: dict[tuple[Hashable, str], Point] = {}  # (link, node) -> port
+        self._base: dict[Hashable, _Base] = {}
+        self._channels: dict[tuple, set] = {}
+        self._looked: dict[Hashable, Rect] = {}  # link -> where cards decided its sides (see _pick_sides)
+        self._group: dict[Hashable, frozenset] = {}  # link -> the links sharing its gap's tracks, last placed
+        self._dirty_nodes: set[str] = set()
+        self._dirty_links: set = set()
+        self._dirty_areas: list[Rect] = []
+        self.provisional: set = set()  # links drawn as a plain Z until routed for good (see update's effort)
+
+    # --- changes ---------------------------------------------------------------------------------------
+
+    def set_card(self, node: str, rect: Rect) -> None:
+        old = self.cards.rects.get(node)
+        if old == rect:
+            return
+        if old is not None:
+            self._dirty_areas.append(old)
+        self._dirty_areas.append(rect)
+        self.cards.put(node, rect)
+        self._at.setdefault(node, set())
+        self._dirty_nodes.add(node)
+
+    def remove_card(self, node: str) -> None:
+        old = self.cards.rects.get(node)
+        if old is None:
+            return
+        for key in list(self._at.get(node, ())):
+            self.remove_link(key)
+        self._dirty_areas.append(old)
+        self.cards.drop(node)
+        self._at.pop(node, None)
+        self._dirty_nodes.discard(node)
+
+    def add_link(self, key: Hashable, a: str, b: str) -> None:
+        self.ends[key] = (a, b)
+        self._at.setdefault(a, set()).add(key)
+        self._at.setdefault(b, set()).add(key)
+        self._dirty_nodes.update((a, b))  # their ports spread again
+
+    def remove_link(self, key: Hashable) -> None:
+        ends = self.ends.pop(key, None)
+        if ends is None:
+            return
+        for n in ends:
+            self._at.get(n, set()).discard(key)
+            self._ports.pop((key, n), None)
+        self._dirty_nodes.update(n for n in ends if n in self.cards.rects)
+        self._sides.pop(key, None)
+        self._looked.pop(key, None)
+        self.routes.pop(key, None)
+        self.provisional.discard(key)
+        self.regions.drop(key)
+        base = self._base.pop(key, None)
+        if base is not None and base.channel is not None:
+            self._leave(key, base.channel)
+        self._dirty_links |= self._group.pop(key, frozenset()) - {key}
+
+    def update(self, effort: str = "full") -> set:
+        """Route what the changes since the last call reach; the links whose route changed (removed ones left out).
+
+        ``effort``: "full" routes for good (and finishes what was left provisional); "shapes" tries the quick
+        shapes only (a drag: a search on the grid takes 5-20 ms a link) and "none" draws a plain Z (opening a big
+        diagram); the links left provisional are finished by :meth:`refine` or the next full update.
+        """
+        nodes, self._dirty_nodes = self._dirty_nodes, set()
+        links, self._dirty_links = self._dirty_links, set()
+        areas, self._dirty_areas = self._dirty_areas, []
+        links = {k for k in links if k in self.ends}
+        for area in areas:
+            links |= self.regions.near(inflate(area, CLEAR))
+        around = set(nodes)
+        for n in nodes:
+            for key in self._at.get(n, ()):
+                links.add(key)
+                around.update(self.ends[key])
+        for key in links:
+            sides = self._pick_sides(key)
+            if self._sides.get(key) != sides:
+                self._sides[key] = sides
+                around.update(self.ends[key])  # its ports move to other sides
+        for n in sorted(around):
+            links |= self._spread_ports(n)
+        if effort == "full":
+            links |= self.provisional
+        return self._reroute(links, effort)
+
+    def refine(self, count: int) -> set:
+        """Route up to ``count`` of the provisional links for good; the links whose route changed."""
+        batch = sorted(self.provisional, key=self.ends.__getitem__)[:count]
+        return self._reroute(set(batch), "full")
+
+    def _reroute(self, links: set, effort: str) -> set:
+        recheck = set(links)
+        for key in links:
+            recheck |= self._group.pop(key, frozenset())  # the tracks it left spread again
+        for key in links:
+            old = self._base.get(key)
+            if old is not None and old.channel is not None:
+                self._leave(key, old.channel)
+            base = self._base[key] = self._route(key, effort)
+            if base.channel is not None:
+                self._channels.setdefault(base.channel, set()).add(key)
+        channels = {self._base[k].channel for k in recheck if k in self._base} - {None}
+        finals = {key: self._base[key].points for key in recheck if key in self._base}
+        for channel in sorted(channels):
+            finals.update(self._tracks(channel, recheck))
+        changed = set()
+        for key, points in finals.items():
+            if self.routes.get(key) != points:
+                self.routes[key] = points
+                changed.add(key)
+        return changed
+
+    def route_all(self) -> set:
+        """Route every link afresh (what :meth:`update` must agree with)."""
+        self._dirty_nodes.update(self.cards.rects)
+        return self.update()
+
+    # --- sides and ports -------------------------------------------------------------------------------
+
+    def _pick_sides(self, key: Hashable) -> tuple[str, str]:
+        """The sides facing each other (:func:`choose_sides`), unless a card stands right against one of them
+        (no room to leave it there): then the other pair facing, or both from the top or both from the bottom
+        (left or right)."""
+        a, b = self.ends[key]
+        ra, rb = self.cards.rects[a], self.cards.rects[b]
+        first = choose_sides(ra, rb)
+        if first[0] in (RIGHT, LEFT):
+            across = (BOTTOM, TOP) if rb[1] + rb[3] >= ra[1] + ra[3] else (TOP, BOTTOM)
+            options = [first, across, (TOP, TOP), (BOTTOM, BOTTOM)]
+        else:
+            across = (RIGHT, LEFT) if rb[0] + rb[2] >= ra[0] + ra[2] else (LEFT, RIGHT)
+            options = [first, across, (RIGHT, RIGHT), (LEFT, LEFT)]
+        looked = None
+        for sa, sb in options:
+            strips = (_strip(ra, sa), _strip(rb, sb))
+            for strip in strips:
+                looked = strip if looked is None else _union(looked, strip)
+            if not any(n not in (a, b) for strip in strips for n in self.cards.near(strip)
+                       if _overlaps(self.cards.rects[n], strip)):
+                self._looked[key] = looked
+                return sa, sb
+        self._looked[key] = looked
+        return first
+
+    def _put_region(self, key: Hashable, area: Rect) -> None:
+        """Where a card coming or going changes ``key``'s route: ``area`` and where its sides were looked at."""
+        looked = self._looked.get(key)
+        self.regions.put(key, area if looked is None else _union(area, looked))
+
+
+    def _spread_ports(self, node: str) -> set:
+        """Place the ports of ``node``'s links, each side's in the order of their other ends; the links whose
+        port moved."""
+        rect = self.cards.rects[node]
+        by_side: dict[str, list] = {}
+        for key in self._at.get(node, ()):
+            if key not in self._sides:
+                self._sides[key] = self._pick_sides(key)
+            a, b = self.ends[key]
+            side = self._sides[key][0 if a == node else 1]
+            other = self.cards.rects[b if a == node else a]
+            along_y = side in (RIGHT, LEFT)
+            cx, cy = (other[0] + other[2]) / 2, (other[1] + other[3]) / 2
+            by_side.setdefault(side, []).append(((cy, cx) if along_y else (cx, cy), b if a == node else a, key))
+        moved = set()
+        for side, group in by_side.items():
+            group.sort(key=lambda g: (g[0], g[1]))
+            along_y = side in (RIGHT, LEFT)
+            lo, hi = (rect[1], rect[3]) if along_y else (rect[0], rect[2])
+            usable = max(0.0, hi - lo - 2 * CORNER)
+            k = len(group)
+            step = min(PORT_GAP, usable / (k - 1)) if k > 1 else 0.0
+            mid = (lo + hi) / 2
+            for i, (_, _, key) in enumerate(group):
+                at = mid + (i - (k - 1) / 2) * step
+                x = rect[2] if side == RIGHT else rect[0] if side == LEFT else at
+                y = rect[3] if side == BOTTOM else rect[1] if side == TOP else at
+                if self._ports.get((key, node)) != (x, y):
+                    self._ports[(key, node)] = (x, y)
+                    moved.add(key)
+        return moved
+
+    # --- one link ----------------------------------------------------------------------------------
+
+    def _route(self, key: Hashable, effort: str) -> _Base:
+        a, b = self.ends[key]
+        sa, sb = self._sides[key]
+        pa, pb = self._ports[(key, a)], self._ports[(key, b)]
+        if effort != "none":
+            z = self._z(key, a, b, sa, sb, pa, pb)
+            if z is not None:
+                self.provisional.discard(key)
+                return z
+            if effort == "full":
+                self.provisional.discard(key)
+                return self._detour(key, a, b, sa, sb, pa, pb)
+        self.provisional.add(key)
+        (dax, day), (dbx, dby) = _OUT[sa], _OUT[sb]
+        p = (pa[0] + dax * STUB, pa[1] + day * STUB)
+        q = (pb[0] + dbx * STUB, pb[1] + dby * STUB)
+        if sa in (RIGHT, LEFT) and sb in (RIGHT, LEFT):
+            mid = (p[0] + q[0]) / 2
+            corners = [(mid, pa[1]), (mid, pb[1])]
+        elif sa in (TOP, BOTTOM) and sb in (TOP, BOTTOM):
+            mid = (p[1] + q[1]) / 2
+            corners = [(pa[0], mid), (pb[0], mid)]
+        else:
+            corners = [p, (q[0], p[1]) if sa in (RIGHT, LEFT) else (p[0], q[1]), q]
+        area = (min(pa[0], pb[0]), min(pa[1], pb[1]), max(pa[0], pb[0]), max(pa[1], pb[1]))
+        self._put_region(key, inflate(area, CLEAR))
+        return _Base(_simplified([pa, *corners, pb]))
+
+    @staticmethod
+    def _blocked(points: list[Point], cards: list[Rect]) -> bool:
+        """Whether the route (level and upright pieces) runs through one of ``cards``."""
+        for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+            if x0 > x1:
+                x0, x1 = x1, x0
+            if y0 > y1:
+                y0, y1 = y1, y0
+            for left, top, right, bottom in cards:
+                if x0 < right and x1 > left and y0 < bottom and y1 > top:
+                    return True
+        return False
+
+    def _others(self, area: Rect, ends: tuple[str, str]) -> list[Rect]:
+        rects = self.cards.rects
+        return [inflate(rects[n], CLEAR) for n in sorted(self.cards.near(area)) if n not in ends]
+
+    def _z(self, key, a, b, sa, sb, pa, pb) -> _Base | None:
+        """Out, across, in, when the ports face each other and that runs clear of the other cards."""
+        if {sa, sb} == {RIGHT, LEFT}:
+            axis = 0
+        elif {sa, sb} == {TOP, BOTTOM}:
+            axis = 1
+        else:
+            return None
+        (dax, day), (dbx, dby) = _OUT[sa], _OUT[sb]
+        if (pb[0] - pa[0]) * dax + (pb[1] - pa[1]) * day <= 0 or (pa[0] - pb[0]) * dbx + (pa[1] - pb[1]) * dby <= 0:
+            return None  # the sides look away from each other (one card above the other, linked round them)
+        # In (u, v) coordinates: u runs from one card to the other, v along the gap between them.
+        def uv(p: Point) -> Point:
+            return (p[0], p[1]) if axis == 0 else (p[1], p[0])
+
+        (ua, va), (ub, vb) = uv(pa), uv(pb)
+        flip = ua > ub
+        if flip:
+            (ua, va), (ub, vb) = (ub, vb), (ua, va)
+        if ub - ua < 2 * MIN_STUB:
+            return None
+        area = (min(pa[0], pb[0]), min(pa[1], pb[1]), max(pa[0], pb[0]), max(pa[1], pb[1]))
+        self._put_region(key, inflate(area, CLEAR))
+        others = self._others(inflate(area, CLEAR), (a, b))
+
+        def points(m: float) -> list[Point]:
+            pts = [(ua, va), (m, va), (m, vb), (ub, vb)]
+            if flip:
+                pts.reverse()
+            return [uv(p) for p in pts]
+
+        if abs(va - vb) < 1e-9:
+            straight = [pa, pb]
+            return _Base(straight) if not self._blocked(straight, others) else None
+        mid = (ua + ub) / 2
+        lo, hi = ua + MIN_STUB, ub - MIN_STUB
+        if not self._blocked(points(mid), others):
+            # Tracks in a shared gap, from near to far u: links heading to smaller v, the one starting nearest
+            # first, then links heading to larger v, the one starting farthest first (they then do not cross).
+            order = (0, va) if vb < va else (1, -va)
+            return _Base(points(mid), (axis, round(mid, 1)), lo, hi, order, (min(va, vb), max(va, vb)))
+        candidates = _lines([(r[0], r[2]) if axis == 0 else (r[1], r[3]) for r in others])
+        for m in sorted((c for c in candidates if lo <= c <= hi), key=lambda c: (abs(c - mid), c))[:TRIES]:
+            pts = points(m)
+            if not self._blocked(pts, others):
+                return _Base(pts)
+        # Through a gap between the cards in the way: out, along to the gap, across, back, in.
+        v0, v1 = min(va, vb) - MARGIN, max(va, vb) + MARGIN
+        window = (area[0], v0, area[2], v1) if axis == 0 else (v0, area[1], v1, area[3])
+        self._put_region(key, inflate(window, CLEAR))
+        others = self._others(inflate(window, CLEAR), (a, b))
+        stub = min(STUB, (ub - ua) / 2)
+        u1, u2 = ua + stub, ub - stub
+        rows = _lines([(r[1], r[3]) if axis == 0 else (r[0], r[2]) for r in others])
+        for w in sorted((w for w in rows if v0 <= w <= v1), key=lambda w: (abs(w - va) + abs(w - vb), w))[:TRIES]:
+            pts = [(ua, va), (u1, va), (u1, w), (u2, w), (u2, vb), (ub, vb)]
+            if flip:
+                pts.reverse()
+            pts = [uv(p) for p in pts]
+            if not self._blocked(pts, others):
+                return _Base(pts)
+        return None
+
+    def _detour(self, key, a, b, sa, sb, pa, pb) -> _Base:
+        """The cheapest path on a grid along the cards' edges: length, bends, and cards run through."""
+        (dax, day), (dbx, dby) = _OUT[sa], _OUT[sb]
+        p = (pa[0] + dax * STUB, pa[1] + day * STUB)
+        q = (pb[0] + dbx * STUB, pb[1] + dby * STUB)
+        area = (min(p[0], q[0]) - MARGIN, min(p[1], q[1]) - MARGIN, max(p[0], q[0]) + MARGIN,
+                max(p[1], q[1]) + MARGIN)
+        widened = False
+        while True:
+            cards = [inflate(self.cards.rects[n], CLEAR) for n in sorted(self.cards.near(area))]
+            path, through = _grid_path(p, q, (dax, day), (-dbx, -dby), cards, area)
+            if not through:
+                break
+            # Walled in: look once more, twice as wide, unless that grid would be big (it grows as cards squared).
+            if len(cards) > MAX_DETOUR_CARDS / 4 or widened:
+                break
+            widened = True
+            grown = (area[2] - area[0]) / 2
+            area = (area[0] - grown, area[1] - grown, area[2] + grown, area[3] + grown)
+        self._put_region(key, area)
+        return _Base(_simplified([pa, *path, pb]))
+
+    # --- shared gaps ---------------------------------------------------------------------------------
+
+    def _leave(self, key, channel) -> set:
+        members = self._channels.get(channel)
+        if members is None:
+            return set()
+        members.discard(key)
+        if not members:
+            del self._channels[channel]
+            return set()
+        return set(members)
+
+    def _tracks(self, channel: tuple, recheck: set) -> dict[Hashable, list[Point]]:
+        """The routes of the links whose middle piece runs in ``channel`` next to another's, each on a track of
+        its own; only the groups holding a link of ``recheck``."""
+        base = self._base
+        members = sorted(self._channels.get(channel, ()), key=lambda k: (base[k].span, self.ends[k]))
+        groups: list[list] = []
+        reach = -float("inf")
+        for key in members:  # links whose middle pieces overlap along the gap (a track apart) share it
+            lo, hi = base[key].span
+            if groups and lo <= reach + TRACK:
+                groups[-1].append(key)
+                reach = max(reach, hi)
+            else:
+                groups.append([key])
+                reach = hi
+        axis, mid = channel
+        out: dict[Hashable, list[Point]] = {}
+        for group in groups:
+            if recheck.isdisjoint(group):
+                continue
+            together = frozenset(group)
+            for key in group:
+                self._group[key] = together
+            if len(group) == 1:
+                out[group[0]] = base[group[0]].points
+                continue
+            group.sort(key=lambda k: (base[k].order, self.ends[k]))
+            room = min(min(mid - base[k].lo, base[k].hi - mid) for k in group)
+            n = len(group)
+            step = min(TRACK, 2 * room / (n - 1))
+            for i, key in enumerate(group):
+                m = mid + (i - (n - 1) / 2) * step
+                pts = base[key].points
+                (x1, y1), (x2, y2) = pts[1], pts[2]
+                corners = [(m, y1), (m, y2)] if axis == 0 else [(x1, m), (x2, m)]
+                moved = [pts[0], *corners, pts[3]]
+                area = self.regions.rects[key]
+                if self._blocked(moved, self._others(area, self.ends[key])):
+                    moved = pts
+                out[key] = moved
+        return out
+
+
+def _lines(spans: list[tuple[float, float]]) -> list[float]:
+    """Where a route may run past cards spanning ``spans`` (from, to) on one axis: ``GAP`` outside each, and
+    in the middle of gaps narrower than that."""
+    out = []
+    for lo, hi in spans:
+        out += [lo - GAP, hi + GAP]
+    edges = sorted(e for span in spans for e in span)
+    out += [(e0 + e1) / 2 for e0, e1 in zip(edges, edges[1:], strict=False) if 0 < e1 - e0 < 2 * GAP + 2]
+    return out
+
+
+def _grid_path(p: Point, q: Point, start_dir: Point, end_dir: Point, cards: list[Rect],
+               area: Rect) -> tuple[list[Point], bool]:
+    """The cheapest orthogonal path from ``p`` to ``q`` on lines along the cards' edges within ``area``, leaving in
+    ``start_dir`` and arriving in ``end_dir``; and whether it had to run through a card."""
+    xs = {p[0], q[0], area[0], area[2], *_lines([(r[0], r[2]) for r in cards])}
+    ys = {p[1], q[1], area[1], area[3], *_lines([(r[1], r[3]) for r in cards])}
+    xs = sorted(x for x in xs if area[0] <= x <= area[2])
+    ys = sorted(y for y in ys if area[1] <= y <= area[3])
+    nx, ny = len(xs), len(ys)
+    # blocked_h[j][i]: the piece from xs[i] to xs[i + 1] on line ys[j] runs through a card; blocked_v likewise.
+    blocked_h = [[False] * (nx - 1) for _ in range(ny)]
+    blocked_v = [[False] * (ny - 1) for _ in range(nx)]
+    for left, top, right, bottom in cards:
+        i0, i1 = bisect_right(xs, left), bisect_left(xs, right)  # lines strictly inside
+        j0, j1 = bisect_right(ys, top), bisect_left(ys, bottom)
+        ia, ib = max(0, bisect_right(xs, left) - 1), bisect_left(xs, right)  # pieces overlapping
+        ja, jb = max(0, bisect_right(ys, top) - 1), bisect_left(ys, bottom)
+        for j in range(j0, j1):
+            row = blocked_h[j]
+            for i in range(ia, min(ib, nx - 1)):
+                row[i] = True
+        for i in range(i0, i1):
+            col = blocked_v[i]
+            for j in range(ja, min(jb, ny - 1)):
+                col[j] = True
+    si, sj = xs.index(p[0]), ys.index(p[1])
+    gi, gj = xs.index(q[0]), ys.index(q[1])
+    dirs = ((1, 0), (-1, 0), (0, 1), (0, -1))
+    start_d = dirs.index((int(start_dir[0]), int(start_dir[1])))
+    end_d = dirs.index((int(end_dir[0]), int(end_dir[1])))
+    gx, gy = q
+
+    def h(i: int, j: int) -> float:
+        return abs(xs[i] - gx) + abs(ys[j] - gy)
+
+    best: dict[tuple[int, int, int], float] = {(si, sj, start_d): 0.0}
+    came: dict[tuple[int, int, int], tuple[int, int, int] | None] = {(si, sj, start_d): None}
+    heap = [(h(si, sj), 0.0, si, sj, start_d)]
+    found = None
+    while heap:
+        _f, cost, i, j, d = heapq.heappop(heap)
+        if cost > best.get((i, j, d), float("inf")):
+            continue
+        if i == gi and j == gj:
+            found = (i, j, d)
+            if d == end_d:
+                break
+            extra = cost + BEND
+            if extra < best.get((i, j, end_d), float("inf")):
+                best[(i, j, end_d)] = extra
+                came[(i, j, end_d)] = (i, j, d)
+                heapq.heappush(heap, (extra, extra, i, j, end_d))
+            continue
+        for nd, (di, dj) in enumerate(dirs):
+            if (di, dj) == (-dirs[d][0], -dirs[d][1]):
+                continue
+            ni, nj = i + di, j + dj
+            if not (0 <= ni < nx and 0 <= nj < ny):
+                continue
+            if di:
+                step = xs[max(i, ni)] - xs[min(i, ni)]
+                through = blocked_h[j][min(i, ni)]
+            else:
+                step = ys[max(j, nj)] - ys[min(j, nj)]
+                through = blocked_v[i][min(j, nj)]
+            c = cost + step + (BEND if nd != d else 0.0) + (THROUGH if through else 0.0)
+            state = (ni, nj, nd)
+            if c < best.get(state, float("inf")):
+                best[state] = c
+                came[state] = (i, j, d)
+                heapq.heappush(heap, (c + h(ni, nj), c, ni, nj, nd))
+    if found is None:
+        return [p, (q[0], p[1]), q], True
+    end = (gi, gj, end_d) if (gi, gj, end_d) in came else found
+    cells = []
+    state = end
+    while state is not None:
+        cells.append((xs[state[0]], ys[state[1]]))
+        state = came[state]
+    cells.reverse()
+    return cells, best[end] >= THROUGH

@@ -1,0 +1,50 @@
+"""Tokens ride on the links' routes: mid-run, every token in flight lies on the route its link is drawn along."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from simgui import run_to, show_diagram
+
+from statediagram.core.fileio import load_diagram
+from statediagram.core.routes import along
+from statediagram.gui.simulation.style import REQUEST
+from statediagram.sim.scenario import SECOND
+
+EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "stateless-full.statediagram.json"
+
+
+def distance_to_route(x: float, y: float, route) -> float:
+    best = float("inf")
+    for p, q in zip(route, route[1:], strict=False):
+        (x0, y0), (x1, y1) = (p.x(), p.y()), (q.x(), q.y())
+        dx, dy = x1 - x0, y1 - y0
+        t = 0.0 if dx == dy == 0 else max(0.0, min(1.0, ((x - x0) * dx + (y - y0) * dy) / (dx * dx + dy * dy)))
+        best = min(best, ((x0 + dx * t - x) ** 2 + (y0 + dy * t - y) ** 2) ** 0.5)
+    return best
+
+
+def test_tokens_mid_run_lie_on_their_links_routes(window):
+    show_diagram(window, load_diagram(EXAMPLE).diagram)
+    routes = [item.points() for item in window.scene.link_items.values()]
+    assert any(len(r) > 2 for r in routes)  # some routes bend: a token on a straight line would miss them
+    window.simulation.ui.simulate()
+    in_flight = 0
+    for t in range(2 * SECOND, 14 * SECOND, 370_000):
+        run_to(window, t)
+        for x, y, look, _rid in window.simulation.controller.layer.frame.tokens:
+            if look == REQUEST:
+                in_flight += 1
+                assert min(distance_to_route(x, y, r) for r in routes) < 0.5, (t, x, y)
+    assert in_flight >= 20
+
+
+def test_the_canvas_geometry_walks_a_link_as_the_route_function_does(window):
+    show_diagram(window, load_diagram(EXAMPLE).diagram)
+    geometry = window.simulation.controller.geometry
+    points = geometry.link_points("a", "pg")
+    drawn = window.scene.link_items[frozenset(("a", "pg"))].points()
+    assert points in (drawn, drawn[::-1])
+    assert window.scene.node_items["a"].sceneBoundingRect().contains(points[0])  # from a's side
+    half = along([(p.x(), p.y()) for p in points], 0.5)
+    assert distance_to_route(*half, points) < 1e-6
