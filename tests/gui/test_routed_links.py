@@ -140,3 +140,34 @@ def test_zoomed_out_the_view_draws_the_links_along_their_routes(window, qtbot):
     inside = window.view.mapFromScene(QPointF(0, 200))
     assert QRectF(scene.node_items[b].sceneBoundingRect()).contains(QPointF(0, 200))
     assert QColor(picture.pixel(inside.x(), inside.y())) != QColor(theme.LINK)
+
+
+def routes_cross(r1, r2) -> bool:
+    """Whether two orthogonal routes cross (a level piece of one through an upright piece of the other)."""
+    for p, q in zip(r1, r1[1:], strict=False):
+        for s, t in zip(r2, r2[1:], strict=False):
+            for (h0, h1), (v0, v1) in (((p, q), (s, t)), ((s, t), (p, q))):
+                if h0.y() == h1.y() and v0.x() == v1.x() and \
+                        min(h0.x(), h1.x()) < v0.x() < max(h0.x(), h1.x()) and \
+                        min(v0.y(), v1.y()) < h0.y() < max(v0.y(), v1.y()):
+                    return True
+    return False
+
+
+def test_tidy_up_places_each_store_level_with_its_server_so_routes_are_straight_and_do_not_cross(window, qtbot):
+    ed = window.editor
+    lb = ed.add_node("load_balancer", 0, 0)
+    a, b = ed.add_node("server", 300, -200), ed.add_node("server", 300, 200)
+    first, second = ed.add_node("redis", 600, 300), ed.add_node("redis", 600, -300)  # drawn the wrong way round
+    for x, y in ((lb, a), (lb, b), (a, first), (b, second)):
+        ed.link(x, y)
+    scene = window.scene
+    qtbot.waitUntil(lambda: not scene.router.provisional)
+    store_routes = [scene.link_items[frozenset(pair)] for pair in ((a, first), (b, second))]
+    assert routes_cross(store_routes[0].points(), store_routes[1].points())
+    window.actions.tidy.trigger()
+    qtbot.waitUntil(lambda: not scene.router.provisional)
+    assert [len(link.points()) for link in store_routes] == [2, 2]  # straight across
+    routes = [link.points() for link in scene.link_items.values()]
+    assert not any(routes_cross(r1, r2) for i, r1 in enumerate(routes) for r2 in routes[i + 1:])
+    assert crossings(scene) == []

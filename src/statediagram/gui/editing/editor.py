@@ -9,12 +9,13 @@ from PySide6.QtCore import QObject, QPointF, Signal
 from ...core.catalog import KINDS
 from ...core.limits import MAX_COORDINATE
 from ...core.model import Link, Node
+from ...core.tiers import Box, tier_layout
 from .. import theme
 from ..canvas.scene import DiagramScene
 from ..document import Document
 from .commands import AddItems, MoveNodes, RemoveItems, SetLabel, SetProp
 
-TIER_GAP_X = 240.0
+TIER_GAP_X = 300.0  # 104 units between columns of cards: room for the routes' tracks (8 apart) and stubs
 ROW_GAP_Y = 40.0
 
 
@@ -140,22 +141,13 @@ class Editor(QObject):
                 item.setSelected(True)
 
     def tidy_up(self) -> None:
-        """Arrange the nodes in tiers, left to right: clients, load balancers, servers, stores."""
-        tiers: dict[int, list[Node]] = {}
-        for n in self.doc.diagram.nodes:
-            tiers.setdefault(KINDS[n.kind].tier, []).append(n)
-        moves = {}
-        for col, tier in enumerate(sorted(tiers)):
-            column = sorted(tiers[tier], key=lambda n: (n.y, n.x, n.id))
-            heights = [self.scene.node_items[n.id].card_rect().height() for n in column]
-            total = sum(heights) + ROW_GAP_Y * (len(column) - 1)
-            y = -total / 2
-            for n, h in zip(column, heights, strict=True):
-                cy = round((y + h / 2) / theme.GRID) * theme.GRID
-                new = (col * TIER_GAP_X, float(cy))
-                if new != (n.x, n.y):
-                    moves[n.id] = ((n.x, n.y), new)
-                y += h + ROW_GAP_Y
+        """Arrange the nodes in tiers, left to right: clients, load balancers, servers, stores; each column in the
+        order with the fewest crossing links, each node level with what it links to (core/tiers.py)."""
+        boxes = [Box(n.id, KINDS[n.kind].tier, self.scene.node_items[n.id].card_rect().height(), n.x, n.y)
+                 for n in self.doc.diagram.nodes]
+        places = tier_layout(boxes, [(link.source, link.target) for link in self.doc.diagram.links], TIER_GAP_X,
+                             ROW_GAP_Y, theme.GRID)
+        moves = {n.id: ((n.x, n.y), places[n.id]) for n in self.doc.diagram.nodes if places[n.id] != (n.x, n.y)}
         if moves:
             self.move_nodes(moves, "Tidy up")
         else:
