@@ -35,7 +35,6 @@ THROUGH = 1e6  # running through a card: only when there is no other way (cards 
 MARGIN = 160.0  # the detour grid reaches this far beyond the two ends
 CELL = 512.0  # side of the spatial index's cells
 MAX_DETOUR_CARDS = 160  # a grid search widens its area once, unless that holds more cards than a quarter of this
-TRIES = 8  # places tried for each quick shape before the grid search
 
 RIGHT, LEFT, BOTTOM, TOP = "right", "left", "bottom", "top"
 _OUT = {RIGHT: (1.0, 0.0), LEFT: (-1.0, 0.0), BOTTOM: (0.0, 1.0), TOP: (0.0, -1.0)}
@@ -172,15 +171,25 @@ class _Grid:
 
     def near(self, r: Rect) -> set:
         """Keys whose rectangle overlaps ``r`` (edges touching count)."""
-        found: set = set()
-        cells = self.cells
-        for cell in self._span(r):
-            keys = cells.get(cell)
-            if keys:
-                found |= keys
-        rects = self.rects
-        return {k for k in found if rects[k][0] <= r[2] and r[0] <= rects[k][2] and rects[k][1] <= r[3]
-                and r[1] <= rects[k][3]}
+        left, top, right, bottom = r
+        i0, i1 = int(left // CELL), int(right // CELL)
+        j0, j1 = int(top // CELL), int(bottom // CELL)
+        cells, rects = self.cells, self.rects
+        if i0 == i1 and j0 == j1:  # most queries: one cell, no set to merge
+            found = cells.get((i0, j0), ())
+        else:
+            found = set()
+            for i in range(i0, i1 + 1):
+                for j in range(j0, j1 + 1):
+                    keys = cells.get((i, j))
+                    if keys:
+                        found |= keys
+        out = set()
+        for k in found:
+            x0, y0, x1, y1 = rects[k]
+            if x0 <= right and left <= x1 and y0 <= bottom and top <= y1:
+                out.add(k)
+        return out
 
 
 class _Base:
@@ -468,37 +477,59 @@ class Router:
                 pts.reverse()
             return [uv(p) for p in pts]
 
+        # The cards in the way, in (u, v) too; a piece runs through one when it enters its open inside.
+        cards = [r if axis == 0 else (r[1], r[0], r[3], r[2]) for r in others]
         if abs(va - vb) < 1e-9:
-            straight = [pa, pb]
-            return _Base(straight) if not self._blocked(straight, others) else None
+            blocked = any(w0 < va < w1 and c0 < ub and c1 > ua for c0, w0, c1, w1 in cards)
+            return None if blocked else _Base([pa, pb])
         mid = (ua + ub) / 2
         lo, hi = ua + MIN_STUB, ub - MIN_STUB
-        if not self._blocked(points(mid), others):
+        # Where the piece across may run: the pieces out and in stay clear up to it, and it runs clear itself.
+        first, last = hi, lo
+        for c0, w0, c1, w1 in cards:
+            if w0 < va < w1 and c1 > ua:
+                first = min(first, c0)
+            if w0 < vb < w1 and c0 < ub:
+                last = max(last, c1)
+        vlo, vhi = min(va, vb), max(va, vb)
+        m = _free_point(last, first, [(c0, c1) for c0, w0, c1, w1 in cards if w0 < vhi and w1 > vlo], mid)
+        if m == mid:
             # Tracks in a shared gap, from near to far u: links heading to smaller v, the one starting nearest
             # first, then links heading to larger v, the one starting farthest first (they then do not cross).
             order = (0, va) if vb < va else (1, -va)
-            return _Base(points(mid), (axis, round(mid, 1)), lo, hi, order, (min(va, vb), max(va, vb)))
-        candidates = _lines([(r[0], r[2]) if axis == 0 else (r[1], r[3]) for r in others])
-        for m in sorted((c for c in candidates if lo <= c <= hi), key=lambda c: (abs(c - mid), c))[:TRIES]:
-            pts = points(m)
-            if not self._blocked(pts, others):
-                return _Base(pts)
+            return _Base(points(mid), (axis, round(mid, 1)), lo, hi, order, (vlo, vhi))
+        if m is not None:
+            return _Base(points(m))
         # Through a gap between the cards in the way: out, along to the gap, across, back, in.
-        v0, v1 = min(va, vb) - MARGIN, max(va, vb) + MARGIN
+        v0, v1 = vlo - MARGIN, vhi + MARGIN
         window = (area[0], v0, area[2], v1) if axis == 0 else (v0, area[1], v1, area[3])
         self._put_region(key, inflate(window, CLEAR))
         others = self._others(inflate(window, CLEAR), (a, b))
+        cards = [r if axis == 0 else (r[1], r[0], r[3], r[2]) for r in others]
         stub = min(STUB, (ub - ua) / 2)
         u1, u2 = ua + stub, ub - stub
-        rows = _lines([(r[1], r[3]) if axis == 0 else (r[0], r[2]) for r in others])
-        for w in sorted((w for w in rows if v0 <= w <= v1), key=lambda w: (abs(w - va) + abs(w - vb), w))[:TRIES]:
-            pts = [(ua, va), (u1, va), (u1, w), (u2, w), (u2, vb), (ub, vb)]
-            if flip:
-                pts.reverse()
-            pts = [uv(p) for p in pts]
-            if not self._blocked(pts, others):
-                return _Base(pts)
-        return None
+        free1, free2 = [v0, v1], [v0, v1]  # the stretch of the lines u1 and u2 free around va and vb
+        band = []
+        for c0, w0, c1, w1 in cards:
+            if (w0 < va < w1 and c0 < u1 and c1 > ua) or (w0 < vb < w1 and c0 < ub and c1 > u2):
+                return None  # no room for the pieces out and in
+            for u, v, free in ((u1, va, free1), (u2, vb, free2)):
+                if c0 < u < c1:
+                    if w1 <= v:
+                        free[0] = max(free[0], w1)
+                    elif w0 >= v:
+                        free[1] = min(free[1], w0)
+                    else:
+                        return None
+            if c0 < u2 and c1 > u1:
+                band.append((w0, w1))
+        w = _free_point(max(free1[0], free2[0]), min(free1[1], free2[1]), band, (va + vb) / 2)
+        if w is None:
+            return None
+        pts = [(ua, va), (u1, va), (u1, w), (u2, w), (u2, vb), (ub, vb)]
+        if flip:
+            pts.reverse()
+        return _Base(_simplified([uv(p) for p in pts]))
 
     def _detour(self, key, a, b, sa, sb, pa, pb) -> _Base:
         """The cheapest path on a grid along the cards' edges: length, bends, and cards run through."""
@@ -575,6 +606,37 @@ class Router:
                     moved = pts
                 out[key] = moved
         return out
+
+
+def _free_point(lo: float, hi: float, blocked: list[tuple[float, float]], target: float) -> float | None:
+    """The point of [``lo``, ``hi``] outside every open interval of ``blocked`` nearest ``target``, kept
+    ``GAP - CLEAR`` from the intervals where the free stretch has room (else in its middle); None if there is none."""
+    if lo > hi:
+        return None
+    free = [(lo, hi)]
+    for b0, b1 in sorted(blocked):
+        nxt = []
+        for f0, f1 in free:
+            if b1 <= f0 or b0 >= f1:
+                nxt.append((f0, f1))
+                continue
+            if f0 <= b0:
+                nxt.append((f0, b0))
+            if b1 <= f1:
+                nxt.append((b1, f1))
+        free = nxt
+    margin = GAP - CLEAR
+    best = None
+    for f0, f1 in free:
+        near0 = any(b0 < f0 + 1e-9 and b1 >= f0 - 1e-9 for b0, b1 in blocked)  # f0 is a card's edge
+        near1 = any(b0 <= f1 + 1e-9 and b1 > f1 - 1e-9 for b0, b1 in blocked)
+        g0, g1 = f0 + (margin if near0 else 0.0), f1 - (margin if near1 else 0.0)
+        if g0 > g1:
+            g0 = g1 = (f0 + f1) / 2
+        point = min(max(target, g0), g1)
+        if best is None or (abs(point - target), point) < (abs(best - target), best):
+            best = point
+    return best
 
 
 def _lines(spans: list[tuple[float, float]]) -> list[float]:

@@ -175,9 +175,11 @@ class DiagramScene(QGraphicsScene):
             changed |= self.router.refine(20)
         links = self._set_routes(changed)
         if self._overview is not None and links:
-            self._overview.links_moved(links)
             if self.overview_mode.on:
+                self._overview.links_moved(links)
                 self.update()
+            else:
+                self._overview = None
         if self.router.provisional:
             self._refine_timer.start(0)
         if links:
@@ -187,7 +189,10 @@ class DiagramScene(QGraphicsScene):
         self.router.set_card(item.node_id, _card(item))  # an item dragged moves before the model does
         links = self._route("shapes")
         if self._overview is not None:
-            self._overview.moved(item, links)
+            if self.overview_mode.on:
+                self._overview.moved(item, links)
+            else:  # not drawn now: made again when next needed, rather than kept up to date a frame at a time
+                self._overview = None
         if self.overview_mode.on:
             self.update()  # Qt takes no notice of moves of items without contents
 
