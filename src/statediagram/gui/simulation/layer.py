@@ -11,6 +11,7 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from ...core.catalog import WEBSOCKET_SERVER
 from ...core.topology import RAM
 from ..kinds import gui_kind
 from .geometry import SceneGeometry
@@ -18,6 +19,7 @@ from .style import LOOKS, Z_LAYER, Sprites
 from .tokens import Frame
 
 LABELS_LOD = 0.35  # below this zoom the live-state labels are too small to read and are left out
+GLOW_MAX_ARCS = 40  # a chat run's connection arcs glow only when there are at most this many
 
 
 def short_name(label: str) -> str:
@@ -134,8 +136,12 @@ class SimulationLayer(QGraphicsItem):
         frame = self.frame
         self._paint_flashes(painter, frame)
         self._paint_highlights(painter)
+        if frame.lines or frame.marks:
+            self._paint_connections(painter, frame)
         self._paint_states(painter, frame)
         self._paint_tokens(painter, frame)
+        if frame.marks:
+            self._paint_marks(painter, frame)
         self._paint_badges(painter, frame)
 
     def _paint_tokens(self, painter: QPainter, frame: Frame) -> None:
@@ -176,6 +182,69 @@ class SimulationLayer(QGraphicsItem):
                 colour = QColor(gui_kind(self.kinds.get(store, "")).colour)
                 mid = pts[len(pts) // 2 - 1] * 0.5 + pts[len(pts) // 2] * 0.5
                 self._pill(painter, mid + QPointF(0, -12), text[:34], QColor("#ffffff"), colour.darker(115))
+
+    def _paint_connections(self, painter: QPainter, frame: Frame) -> None:
+        """Journey chat: each room's open connections as glowing arcs to their servers; a connection a crash
+        just dropped as the same arc broken in the middle, dashed and fading."""
+        colour = QColor(gui_kind(WEBSOCKET_SERVER).colour)
+        # The glow is opaque (the colour a quarter strength over white) and all arcs of one width go in one call:
+        # 156 arcs drawn one by one with a translucent round-capped pen took 125 ms a frame, measured; in one
+        # call each, opaque and flat-capped, about 30 ms; without the glow (over 40 arcs) see bench_simview.
+        glow = QColor.fromRgbF(*(0.75 + 0.25 * c for c in colour.getRgbF()[:3]))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        by_width: dict[int, list[QLineF]] = {}
+        thin: list[QLineF] = []
+        for line in frame.lines:
+            by_width.setdefault(7 + min(line.users, 12), []).extend(line.segments)
+            thin += line.segments
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, self._lod >= LABELS_LOD)  # far out: plain lines
+        if len(frame.lines) > GLOW_MAX_ARCS:  # a crowd of arcs: the line alone says enough, and costs less
+            by_width.clear()
+        for width, segs in sorted(by_width.items()):
+            painter.setPen(QPen(glow, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
+            painter.drawLines(segs)
+        painter.setPen(QPen(colour, 2.5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
+        painter.drawLines(thin)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        dropped = QColor("#C62828")
+        for mark in frame.marks:
+            if mark.what != "dropped" or len(mark.points) < 4:
+                continue
+            pts = mark.points
+            gap = 1 + int(len(pts) * (0.08 + 0.2 * mark.age))  # the break widens as the connection fades
+            half = len(pts) // 2
+            painter.setOpacity(max(0.15, 1.0 - mark.age))
+            painter.setPen(QPen(dropped, 3, Qt.PenStyle.DashLine, Qt.PenCapStyle.FlatCap))
+            painter.drawPolyline(pts[: max(1, half - gap // 2)])
+            painter.drawPolyline(pts[min(len(pts) - 1, half + (gap + 1) // 2) :])
+            painter.setOpacity(1.0)
+
+    def _paint_marks(self, painter: QPainter, frame: Frame) -> None:
+        """The words beside a chat run's connections: dropped, reconnected, a message not heard."""
+        if self._lod < LABELS_LOD:
+            return
+        colour = QColor(gui_kind(WEBSOCKET_SERVER).colour)
+        white = QColor("#ffffff")
+        for mark in frame.marks:
+            pts = mark.points
+            if len(pts) < 2:
+                continue
+            if mark.what == "dropped":
+                painter.setOpacity(max(0.2, 1.0 - 0.8 * mark.age))
+                text = f"connection dropped ×{mark.count}" if mark.count > 1 else "connection dropped"
+                self._pill(painter, pts[len(pts) // 2], f"✂ {text}", white, QColor("#C62828"))
+                painter.setOpacity(1.0)
+            elif mark.what == "reconnected":
+                end = pts[-1]
+                painter.setPen(QPen(colour, 3))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawEllipse(end, 7 + 8 * mark.age, 7 + 8 * mark.age)  # a ring that opens out
+                text = f"reconnected ×{mark.count}" if mark.count > 1 else "reconnected"
+                self._pill(painter, pts[(len(pts) * 3) // 4], f"↻ {text}", white, colour)
+            else:  # not heard: a message of the room that this server never got
+                origin = short_name(self.labels.get(mark.origin, mark.origin))
+                self._pill(painter, pts[(len(pts) * 2) // 3], f"✗ not heard (sent on {origin})", white,
+                           QColor("#5f6368"))
 
     def _paint_highlights(self, painter: QPainter) -> None:
         if not self.highlighted:
