@@ -13,11 +13,11 @@ from simgui import run_to, show_diagram
 from statediagram.core import load_diagram
 from statediagram.gui.kinds import gui_kind
 from statediagram.gui.simulation.metrics import CHAT_SERIES, PLAIN_H
-from statediagram.gui.simulation.style import LOOKS, MESSAGE
+from statediagram.gui.simulation.style import CONNECTED_COLOUR, LOOKS, MESSAGE
 from statediagram.sim.scenario import SECOND
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
-PLUM = QColor(gui_kind("websocket_server").colour)
+PLUM = QColor(CONNECTED_COLOUR)  # the websocket server's own colour
 RED = QColor("#C62828")
 
 
@@ -140,7 +140,7 @@ def test_without_a_shared_redis_a_message_never_reaches_the_other_server(window)
 
 def test_message_tokens_look_like_tokens_in_the_websocket_colour(window):
     look = LOOKS[MESSAGE]
-    assert look.colour == PLUM.name().upper() or QColor(look.colour) == PLUM
+    assert QColor(look.colour) == QColor(gui_kind("websocket_server").colour)
     assert look.shape not in {LOOKS[o].shape for o in LOOKS if o != MESSAGE}  # a shape of its own, not colour alone
 
 

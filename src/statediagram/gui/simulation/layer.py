@@ -11,11 +11,10 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from ...core.catalog import WEBSOCKET_SERVER
 from ...core.topology import RAM
 from ..kinds import gui_kind
 from .geometry import SceneGeometry
-from .style import LOOKS, Z_LAYER, Sprites
+from .style import CONNECTED_COLOUR, LOOKS, Z_LAYER, Sprites
 from .tokens import Frame
 
 LABELS_LOD = 0.35  # below this zoom the live-state labels are too small to read and are left out
@@ -186,7 +185,7 @@ class SimulationLayer(QGraphicsItem):
     def _paint_connections(self, painter: QPainter, frame: Frame) -> None:
         """Journey chat: each room's open connections as glowing arcs to their servers; a connection a crash
         just dropped as the same arc broken in the middle, dashed and fading."""
-        colour = QColor(gui_kind(WEBSOCKET_SERVER).colour)
+        colour = QColor(CONNECTED_COLOUR)
         # The glow is opaque (the colour a quarter strength over white) and all arcs of one width go in one call:
         # 156 arcs drawn one by one with a translucent round-capped pen took 125 ms a frame, measured; in one
         # call each, opaque and flat-capped, about 30 ms; without the glow (over 40 arcs) see bench_simview.
@@ -223,7 +222,7 @@ class SimulationLayer(QGraphicsItem):
         """The words beside a chat run's connections: dropped, reconnected, a message not heard."""
         if self._lod < LABELS_LOD:
             return
-        colour = QColor(gui_kind(WEBSOCKET_SERVER).colour)
+        colour = QColor(CONNECTED_COLOUR)
         white = QColor("#ffffff")
         for mark in frame.marks:
             pts = mark.points

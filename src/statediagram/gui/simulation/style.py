@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap, QPolygonF, QTransform
 
-from ...core.catalog import WEBSOCKET_SERVER
+from ...core.catalog import KINDS
 from ...sim.nodes import FAILOVER, LOST_DATA, LOST_FILE, LOST_SESSION, OK, OUTAGE
 from ..kinds import gui_kind
 
 REQUEST = "request"  # a request on its way out, outcome not known yet
+# The colour of the kind whose users stay connected to it (a websocket server): its messages wear it.
+CONNECTED_COLOUR = gui_kind(next((k.name for k in KINDS.values() if k.connected), "")).colour
 MESSAGE = "message"  # journey chat: a message fanning out from its server to the room's members
 
 # z-values above the editor's items (its nodes and links stay well below 1000).
@@ -39,7 +41,7 @@ LOOKS: dict[str, Look] = {
     OUTAGE: Look("outage", "#222222", "cross", "503: nothing could serve the request"),
     FAILOVER: Look("failover error", "#0072B2", "ring", "502/503 while a crash was being noticed; retried"),
     # The websocket server's own colour, and a speech bubble: a message, not a request with an outcome.
-    MESSAGE: Look("chat message", gui_kind(WEBSOCKET_SERVER).colour, "bubble",
+    MESSAGE: Look("chat message", CONNECTED_COLOUR, "bubble",
                   "a message on its way to the room's members: through Redis to the other servers, then to users"),
 }
 LEGEND_ORDER = (REQUEST, OK, LOST_SESSION, LOST_FILE, LOST_DATA, OUTAGE, FAILOVER)
