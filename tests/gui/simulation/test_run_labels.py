@@ -68,7 +68,7 @@ def test_labels_never_overlap_cards_or_each_other_in_a_run_of_every_example(wind
     assert "live" in seen or "health" in seen  # the run did show labels
     # At the end, whatever token is still drawn lies on a link (a chat message: or on a connection's arc).
     layer = painted_at(window, player.end)
-    lines = [item.line() for item in window.scene.link_items.values()]
+    lines = [seg for item in window.scene.link_items.values() for seg in item.segments()]  # the links' routes
     arcs = [seg for line in layer.frame.lines for seg in line.segments]
     for x, y, look, rid in layer.frame.tokens:
         on = lines + arcs if look == MESSAGE else lines
