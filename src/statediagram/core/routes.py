@@ -34,7 +34,8 @@ BEND = 30.0  # a bend costs as much as this many units of length
 THROUGH = 1e6  # running through a card: only when there is no other way (cards on top of each other)
 MARGIN = 160.0  # the detour grid reaches this far beyond the two ends
 CELL = 512.0  # side of the spatial index's cells
-MAX_DETOUR_CARDS = 160  # a grid search widens its area once, unless that holds more cards than a quarter of this
+CROWD = 400  # cards near a link's ends: beyond this (a pile, hostile files) it takes a plain Z at once
+MAX_DETOUR_CARDS = 60  # at most this many cards in a grid search (60 cards: 10-40 ms); a quarter to widen it
 
 RIGHT, LEFT, BOTTOM, TOP = "right", "left", "bottom", "top"
 _OUT = {RIGHT: (1.0, 0.0), LEFT: (-1.0, 0.0), BOTTOM: (0.0, 1.0), TOP: (0.0, -1.0)}
@@ -135,9 +136,9 @@ def _union(r: Rect, s: Rect) -> Rect:
     return min(r[0], s[0]), min(r[1], s[1]), max(r[2], s[2]), max(r[3], s[3])
 
 
-def _overlaps(r: Rect, s: Rect) -> bool:
-    """Whether the insides of ``r`` and ``s`` overlap."""
-    return r[0] < s[2] and s[0] < r[2] and r[1] < s[3] and s[1] < r[3]
+def _cells(r: Rect) -> Rect:
+    """``r`` grown to the index's cells it touches (what :meth:`_Grid.crowd` counts)."""
+    return ((r[0] // CELL) * CELL, (r[1] // CELL) * CELL, (r[2] // CELL + 1) * CELL, (r[3] // CELL + 1) * CELL)
 
 
 class _Grid:
@@ -168,6 +169,25 @@ class _Grid:
                     keys.discard(key)
                     if not keys:
                         del self.cells[cell]
+
+    def crowd(self, r: Rect) -> int:
+        """At least how many keys are near ``r`` (the keys of the cells it touches, counted once per cell)."""
+        i0, i1 = int(r[0] // CELL), int(r[2] // CELL)
+        j0, j1 = int(r[1] // CELL), int(r[3] // CELL)
+        cells = self.cells
+        return sum(len(cells.get((i, j), ())) for i in range(i0, i1 + 1) for j in range(j0, j1 + 1))
+
+    def any_inside(self, r: Rect, exclude: tuple) -> bool:
+        """Whether a key but ``exclude`` has a rectangle whose inside overlaps the inside of ``r``."""
+        left, top, right, bottom = r
+        rects = self.rects
+        for i in range(int(left // CELL), int(right // CELL) + 1):
+            for j in range(int(top // CELL), int(bottom // CELL) + 1):
+                for k in self.cells.get((i, j), ()):
+                    x0, y0, x1, y1 = rects[k]
+                    if x0 < right and left < x1 and y0 < bottom and top < y1 and k not in exclude:
+                        return True
+        return False
 
     def near(self, r: Rect) -> set:
         """Keys whose rectangle overlaps ``r`` (edges touching count)."""
@@ -224,6 +244,7 @@ class Router:
         self._dirty_links: set = set()
         self._dirty_areas: list[Rect] = []
         self.provisional: set = set()  # links drawn as a plain Z until routed for good (see update's effort)
+        self._queue: list | None = None  # the provisional links in the order refine takes them
 
     # --- changes ---------------------------------------------------------------------------------------
 
@@ -291,21 +312,23 @@ class Router:
             for key in self._at.get(n, ()):
                 links.add(key)
                 around.update(self.ends[key])
-        for key in links:
-            sides = self._pick_sides(key)
-            if self._sides.get(key) != sides:
-                self._sides[key] = sides
-                around.update(self.ends[key])  # its ports move to other sides
-        for n in sorted(around):
-            links |= self._spread_ports(n)
         if effort == "full":
             links |= self.provisional
+        around |= self._choose_sides(links)
+        for n in sorted(around):
+            links |= self._spread_ports(n)
         return self._reroute(links, effort)
 
     def refine(self, count: int) -> set:
         """Route up to ``count`` of the provisional links for good; the links whose route changed."""
-        batch = sorted(self.provisional, key=self.ends.__getitem__)[:count]
-        return self._reroute(set(batch), "full")
+        if self._queue is None:  # in the links' order, last first: sorted again only when a link joins
+            self._queue = sorted(self.provisional, key=self.ends.__getitem__, reverse=True)
+        batch: set = set()
+        while self._queue and len(batch) < count:
+            key = self._queue.pop()
+            if key in self.provisional:
+                batch.add(key)
+        return self._reroute(batch, "full")
 
     def _reroute(self, links: set, effort: str) -> set:
         recheck = set(links)
@@ -329,10 +352,15 @@ class Router:
                 changed.add(key)
         return changed
 
-    def route_all(self) -> set:
-        """Route every link afresh (what :meth:`update` must agree with)."""
-        self._dirty_nodes.update(self.cards.rects)
-        return self.update()
+    def _choose_sides(self, links: set) -> set[str]:
+        """Sides for ``links``; the nodes whose ports must spread again."""
+        around: set[str] = set()
+        for key in links:
+            sides = self._pick_sides(key)
+            if self._sides.get(key) != sides:
+                self._sides[key] = sides
+                around.update(self.ends[key])  # its ports move to other sides
+        return around
 
     # --- sides and ports -------------------------------------------------------------------------------
 
@@ -354,8 +382,7 @@ class Router:
             strips = (_strip(ra, sa), _strip(rb, sb))
             for strip in strips:
                 looked = strip if looked is None else _union(looked, strip)
-            if not any(n not in (a, b) for strip in strips for n in self.cards.near(strip)
-                       if _overlaps(self.cards.rects[n], strip)):
+            if not any(self.cards.any_inside(strip, (a, b)) for strip in strips):
                 self._looked[key] = looked
                 return sa, sb
         self._looked[key] = looked
@@ -413,7 +440,14 @@ class Router:
             if effort == "full":
                 self.provisional.discard(key)
                 return self._detour(key, a, b, sa, sb, pa, pb)
-        self.provisional.add(key)
+        if key not in self.provisional:
+            self.provisional.add(key)
+            self._queue = None
+        return self._plain(key, sa, sb, pa, pb)
+
+    def _plain(self, key: Hashable, sa: str, sb: str, pa: Point, pb: Point, looked: Rect | None = None) -> _Base:
+        """A Z (or an L between sides at right angles) whatever is in the way; ``looked``: where the cards made
+        it choose this (they are watched as its region)."""
         (dax, day), (dbx, dby) = _OUT[sa], _OUT[sb]
         p = (pa[0] + dax * STUB, pa[1] + day * STUB)
         q = (pb[0] + dbx * STUB, pb[1] + dby * STUB)
@@ -425,8 +459,8 @@ class Router:
             corners = [(pa[0], mid), (pb[0], mid)]
         else:
             corners = [p, (q[0], p[1]) if sa in (RIGHT, LEFT) else (p[0], q[1]), q]
-        area = (min(pa[0], pb[0]), min(pa[1], pb[1]), max(pa[0], pb[0]), max(pa[1], pb[1]))
-        self._put_region(key, inflate(area, CLEAR))
+        area = inflate((min(pa[0], pb[0]), min(pa[1], pb[1]), max(pa[0], pb[0]), max(pa[1], pb[1])), CLEAR)
+        self._put_region(key, area if looked is None else _union(area, _cells(looked)))
         return _Base(_simplified([pa, *corners, pb]))
 
     @staticmethod
@@ -468,6 +502,8 @@ class Router:
         if ub - ua < 2 * MIN_STUB:
             return None
         area = (min(pa[0], pb[0]), min(pa[1], pb[1]), max(pa[0], pb[0]), max(pa[1], pb[1]))
+        if self.cards.crowd(inflate(area, CLEAR)) > CROWD:  # a pile of cards: no way round, and looking takes long
+            return self._plain(key, sa, sb, pa, pb, inflate(area, CLEAR))
         self._put_region(key, inflate(area, CLEAR))
         others = self._others(inflate(area, CLEAR), (a, b))
 
@@ -503,6 +539,9 @@ class Router:
         # Through a gap between the cards in the way: out, along to the gap, across, back, in.
         v0, v1 = vlo - MARGIN, vhi + MARGIN
         window = (area[0], v0, area[2], v1) if axis == 0 else (v0, area[1], v1, area[3])
+        if self.cards.crowd(inflate(window, CLEAR)) > CROWD:
+            self._put_region(key, _cells(inflate(window, CLEAR)))
+            return None
         self._put_region(key, inflate(window, CLEAR))
         others = self._others(inflate(window, CLEAR), (a, b))
         cards = [r if axis == 0 else (r[1], r[0], r[3], r[2]) for r in others]
@@ -540,7 +579,11 @@ class Router:
                 max(p[1], q[1]) + MARGIN)
         widened = False
         while True:
+            if self.cards.crowd(area) > CROWD:
+                return self._plain(key, sa, sb, pa, pb, area)
             cards = [inflate(self.cards.rects[n], CLEAR) for n in sorted(self.cards.near(area))]
+            if len(cards) > MAX_DETOUR_CARDS:  # a pile of cards: no way round, and the search would take seconds
+                return self._plain(key, sa, sb, pa, pb)
             path, through = _grid_path(p, q, (dax, day), (-dbx, -dby), cards, area)
             if not through:
                 break
