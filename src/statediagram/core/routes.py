@@ -34,6 +34,7 @@ BEND = 30.0  # a bend costs as much as this many units of length
 THROUGH = 1e6  # running through a card: only when there is no other way (cards on top of each other)
 MARGIN = 160.0  # the detour grid reaches this far beyond the two ends
 CELL = 512.0  # side of the spatial index's cells
+MAX_ROUTED_LINKS = 6000  # beyond (hostile files: 8,001 links) every link is a plain Z: opening stays as fast
 CROWD = 400  # cards near a link's ends: beyond this (a pile, hostile files) it takes a plain Z at once
 MAX_DETOUR_CARDS = 60  # at most this many cards in a grid search (60 cards: 10-40 ms); a quarter to widen it
 
@@ -142,73 +143,85 @@ def _cells(r: Rect) -> Rect:
 
 
 class _Grid:
-    """A spatial index: which keys have a rectangle in which square cell."""
+    """A spatial index: which keys have a rectangle in which square cell. Rectangles over ``BIG`` cells (a link
+    between nodes a million units apart) are kept aside in one list, as are queries that wide: filling or
+    walking millions of cells took a minute."""
+
+    BIG = 256
 
     def __init__(self) -> None:
         self.cells: dict[tuple[int, int], set] = {}
         self.rects: dict[Hashable, Rect] = {}
+        self.big: set = set()
 
     @staticmethod
-    def _span(r: Rect) -> Iterable[tuple[int, int]]:
-        i0, i1 = int(r[0] // CELL), int(r[2] // CELL)
-        j0, j1 = int(r[1] // CELL), int(r[3] // CELL)
-        return ((i, j) for i in range(i0, i1 + 1) for j in range(j0, j1 + 1))
+    def _box(r: Rect) -> tuple[int, int, int, int]:
+        return int(r[0] // CELL), int(r[1] // CELL), int(r[2] // CELL), int(r[3] // CELL)
+
+    def _touched(self, r: Rect) -> Iterable[set]:
+        """The key sets of the cells ``r`` touches (the big rectangles not included)."""
+        i0, j0, i1, j1 = self._box(r)
+        cells = self.cells
+        if (i1 - i0 + 1) * (j1 - j0 + 1) > max(len(cells), 4):
+            return [keys for (i, j), keys in cells.items() if i0 <= i <= i1 and j0 <= j <= j1]
+        return [keys for i in range(i0, i1 + 1) for j in range(j0, j1 + 1) if (keys := cells.get((i, j)))]
 
     def put(self, key: Hashable, r: Rect) -> None:
         self.drop(key)
         self.rects[key] = r
-        for cell in self._span(r):
-            self.cells.setdefault(cell, set()).add(key)
+        i0, j0, i1, j1 = self._box(r)
+        if (i1 - i0 + 1) * (j1 - j0 + 1) > self.BIG:
+            self.big.add(key)
+            return
+        for i in range(i0, i1 + 1):
+            for j in range(j0, j1 + 1):
+                self.cells.setdefault((i, j), set()).add(key)
 
     def drop(self, key: Hashable) -> None:
         r = self.rects.pop(key, None)
-        if r is not None:
-            for cell in self._span(r):
-                keys = self.cells.get(cell)
+        if r is None:
+            return
+        if key in self.big:
+            self.big.discard(key)
+            return
+        i0, j0, i1, j1 = self._box(r)
+        for i in range(i0, i1 + 1):
+            for j in range(j0, j1 + 1):
+                keys = self.cells.get((i, j))
                 if keys is not None:
                     keys.discard(key)
                     if not keys:
-                        del self.cells[cell]
+                        del self.cells[(i, j)]
 
     def crowd(self, r: Rect) -> int:
         """At least how many keys are near ``r`` (the keys of the cells it touches, counted once per cell)."""
-        i0, i1 = int(r[0] // CELL), int(r[2] // CELL)
-        j0, j1 = int(r[1] // CELL), int(r[3] // CELL)
-        cells = self.cells
-        return sum(len(cells.get((i, j), ())) for i in range(i0, i1 + 1) for j in range(j0, j1 + 1))
+        return sum(len(keys) for keys in self._touched(r)) + len(self.big)
 
     def any_inside(self, r: Rect, exclude: tuple) -> bool:
-        """Whether a key but ``exclude`` has a rectangle whose inside overlaps the inside of ``r``."""
+        """Whether a key but ``exclude`` has a rectangle whose inside overlaps the inside of ``r``; yes without
+        looking among more than ``CROWD`` keys (a pile of cards, where a side has no room anyway)."""
         left, top, right, bottom = r
         rects = self.rects
-        for i in range(int(left // CELL), int(right // CELL) + 1):
-            for j in range(int(top // CELL), int(bottom // CELL) + 1):
-                for k in self.cells.get((i, j), ()):
-                    x0, y0, x1, y1 = rects[k]
-                    if x0 < right and left < x1 and y0 < bottom and top < y1 and k not in exclude:
-                        return True
+        touched = self._touched(r)
+        if sum(len(keys) for keys in touched) > CROWD:
+            return True
+        for keys in (*touched, self.big):
+            for k in keys:
+                x0, y0, x1, y1 = rects[k]
+                if x0 < right and left < x1 and y0 < bottom and top < y1 and k not in exclude:
+                    return True
         return False
 
     def near(self, r: Rect) -> set:
         """Keys whose rectangle overlaps ``r`` (edges touching count)."""
         left, top, right, bottom = r
-        i0, i1 = int(left // CELL), int(right // CELL)
-        j0, j1 = int(top // CELL), int(bottom // CELL)
-        cells, rects = self.cells, self.rects
-        if i0 == i1 and j0 == j1:  # most queries: one cell, no set to merge
-            found = cells.get((i0, j0), ())
-        else:
-            found = set()
-            for i in range(i0, i1 + 1):
-                for j in range(j0, j1 + 1):
-                    keys = cells.get((i, j))
-                    if keys:
-                        found |= keys
+        rects = self.rects
         out = set()
-        for k in found:
-            x0, y0, x1, y1 = rects[k]
-            if x0 <= right and left <= x1 and y0 <= bottom and top <= y1:
-                out.add(k)
+        for keys in (*self._touched(r), self.big):
+            for k in keys:
+                x0, y0, x1, y1 = rects[k]
+                if x0 <= right and left <= x1 and y0 <= bottom and top <= y1:
+                    out.add(k)
         return out
 
 
@@ -245,6 +258,7 @@ class Router:
         self._dirty_areas: list[Rect] = []
         self.provisional: set = set()  # links drawn as a plain Z until routed for good (see update's effort)
         self._queue: list | None = None  # the provisional links in the order refine takes them
+        self._simple = False  # more than MAX_ROUTED_LINKS links: plain Zs only (see update)
 
     # --- changes ---------------------------------------------------------------------------------------
 
@@ -299,7 +313,8 @@ class Router:
 
         ``effort``: "full" routes for good (and finishes what was left provisional); "shapes" tries the quick
         shapes only (a drag: a search on the grid takes 5-20 ms a link) and "none" draws a plain Z (opening a big
-        diagram); the links left provisional are finished by :meth:`refine` or the next full update.
+        diagram); the links left provisional are finished by :meth:`refine` or the next full update. A diagram
+        of more than ``MAX_ROUTED_LINKS`` links gets plain Zs, final.
         """
         nodes, self._dirty_nodes = self._dirty_nodes, set()
         links, self._dirty_links = self._dirty_links, set()
@@ -312,7 +327,14 @@ class Router:
             for key in self._at.get(n, ()):
                 links.add(key)
                 around.update(self.ends[key])
-        if effort == "full":
+        simple = len(self.ends) > MAX_ROUTED_LINKS
+        if simple != self._simple:  # crossed the line: every link changes its way of routing
+            self._simple = simple
+            links |= set(self.ends)
+            around |= set(self.cards.rects)
+        if simple:
+            effort = "plain"
+        elif effort == "full":
             links |= self.provisional
         around |= self._choose_sides(links)
         for n in sorted(around):
@@ -356,7 +378,11 @@ class Router:
         """Sides for ``links``; the nodes whose ports must spread again."""
         around: set[str] = set()
         for key in links:
-            sides = self._pick_sides(key)
+            if self._simple:
+                a, b = self.ends[key]
+                sides = choose_sides(self.cards.rects[a], self.cards.rects[b])
+            else:
+                sides = self._pick_sides(key)
             if self._sides.get(key) != sides:
                 self._sides[key] = sides
                 around.update(self.ends[key])  # its ports move to other sides
@@ -432,6 +458,9 @@ class Router:
         a, b = self.ends[key]
         sa, sb = self._sides[key]
         pa, pb = self._ports[(key, a)], self._ports[(key, b)]
+        if effort == "plain":
+            self.provisional.discard(key)
+            return self._plain(key, sa, sb, pa, pb)
         if effort != "none":
             z = self._z(key, a, b, sa, sb, pa, pb)
             if z is not None:
@@ -440,6 +469,10 @@ class Router:
             if effort == "full":
                 self.provisional.discard(key)
                 return self._detour(key, a, b, sa, sb, pa, pb)
+        area = inflate((min(pa[0], pb[0]), min(pa[1], pb[1]), max(pa[0], pb[0]), max(pa[1], pb[1])), CLEAR)
+        if self.cards.crowd(area) > CROWD:  # what routing for good would give (see _z): nothing to finish later
+            self.provisional.discard(key)
+            return self._plain(key, sa, sb, pa, pb, area)
         if key not in self.provisional:
             self.provisional.add(key)
             self._queue = None

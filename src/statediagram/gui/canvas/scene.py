@@ -21,6 +21,7 @@ from .overview import Overview, OverviewMode
 
 REFINE_DELAY_MS = 80  # links a drag left provisional are routed for good once the pointer rests this long
 REFINE_SLICE_S = 0.012  # and in slices this long, so the window stays responsive (a grid search: 5-20 ms)
+REFINE_IN_PLACE = 20  # links finished at once that the far-out overview moves rather than draws anew
 ROUTE_AT_ONCE = 600  # links: more are drawn as plain Zs first and routed in slices (4,000 links: 0.7-1.1 s)
 
 
@@ -49,6 +50,7 @@ class DiagramScene(QGraphicsScene):
             selected=self.selected_node_items, node_item=self.node_items.get, hint=self.hint.emit,
             link=self.link_requested.emit, dragged=self.nodes_dragged.emit)
         self._rebuilding = False
+        self._overview_stale = False  # links were routed anew that the overview does not show yet (see _refine)
         self.overview_mode = OverviewMode(self, self._items_to_switch)
         self._overview: Overview | None = None
         # Without an index every paint asks each of thousands of items for its bounding rect (a Python call);
@@ -93,6 +95,7 @@ class DiagramScene(QGraphicsScene):
         self._links_at.clear()
         self.router = Router()
         self._refine_timer.stop()
+        self._overview_stale = False
         self._rebuilding = True
         for node in self.doc.diagram.nodes:
             self._on_node_added(node.id)
@@ -102,6 +105,8 @@ class DiagramScene(QGraphicsScene):
         # A picture, or a diagram of a lesson's size, is routed for good at once; a big one first as plain Zs.
         quick = self.interactive and len(self.link_items) > ROUTE_AT_ONCE
         self._route("none" if quick else "full")
+        for item in self.link_items.values():
+            self.addItem(item)
 
     def _on_node_added(self, node_id: str) -> None:
         item = NodeItem(self.doc.node(node_id), self.interactive)
@@ -141,7 +146,8 @@ class DiagramScene(QGraphicsScene):
         self.link_items[key] = item
         self._links_at[a].add(key)
         self._links_at[b].add(key)
-        self.addItem(item)
+        if not self._rebuilding:  # else added with its route (one change of the scene's extent, not two)
+            self.addItem(item)
         self.router.add_link(key, a, b)
         self._route_soon()
 
@@ -184,16 +190,22 @@ class DiagramScene(QGraphicsScene):
         while self.router.provisional and time.perf_counter() < end:
             changed |= self.router.refine(20)
         links = self._set_routes(changed)
-        if self._overview is not None and links:
-            if self.overview_mode.on:
+        done = not self.router.provisional
+        if links or (done and self._overview_stale):
+            # Far out the view draws the overview: a few links are moved in it; after many, it is drawn anew once
+            # all are done (moving 100 links in tiles of thousands took longer than drawing it anew: 30 ms).
+            if not done and len(links) > REFINE_IN_PLACE:
+                self._overview_stale = True
+            elif self._overview is not None and self.overview_mode.on and not self._overview_stale:
                 self._overview.links_moved(links)
-                self.update()
             else:
                 self._overview = None
-        if self.router.provisional:
-            self._refine_timer.start(0)
-        if links:
+                self._overview_stale = False
+            if self.overview_mode.on:
+                self.update()
             self.routes_changed.emit()
+        if not done:
+            self._refine_timer.start(0)
 
     def node_item_moved(self, item: NodeItem) -> None:
         self.router.set_card(item.node_id, _card(item))  # an item dragged moves before the model does
