@@ -5,7 +5,7 @@ from __future__ import annotations
 import string
 
 from PySide6.QtCore import QMimeData
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QImage
 
 from ...core.catalog import KINDS
 from ...core.fileio import DiagramError, diagram_to_json, parse_diagram
@@ -14,6 +14,7 @@ from ...core.model import Diagram, Link, Node
 from .editor import Editor
 
 MIME_TYPE = "application/x-statediagram"
+PNG_TYPE = "image/png"
 PASTE_OFFSET = 40.0
 MAX_PASTE_BYTES = MAX_FILE_BYTES  # another program may put anything under our type: no more than a file may hold
 
@@ -39,6 +40,40 @@ def copy_selection(editor: Editor) -> bool:
     mime.setData(MIME_TYPE, text.encode("utf-8"))
     mime.setText(text)
     QGuiApplication.clipboard().setMimeData(mime)
+    return True
+
+
+def selection_diagram(editor: Editor) -> Diagram:
+    """The selected nodes and the links between them; the whole diagram when no node is selected."""
+    ids = set(editor.scene.selected_node_ids())
+    whole = editor.doc.diagram
+    if not ids:
+        return whole.copy()
+    return Diagram(title=whole.title, nodes=[n for n in whole.nodes if n.id in ids],
+                   links=[lk for lk in whole.links if lk.source in ids and lk.target in ids])
+
+
+def copy_image(editor: Editor) -> bool:
+    """Ctrl+Shift+C: a PNG of the selection (or of the whole diagram) on the clipboard, drawn as Export PNG draws
+    it and carrying the diagram as an exported PNG does; other programs may also take it as a plain image."""
+    from ..files.export import png_picture
+
+    part = selection_diagram(editor)
+    if not part.nodes:
+        editor.message.emit("Nothing to copy: the diagram is empty.")
+        return False
+    try:
+        data, _scale = png_picture(part, 2.0)  # twice the canvas's size: sharp when pasted into a document
+    except ValueError as exc:
+        editor.message.emit(f"Cannot copy as an image: {exc}.")
+        return False
+    mime = QMimeData()
+    mime.setData(PNG_TYPE, data)
+    mime.setImageData(QImage.fromData(data, "PNG"))
+    QGuiApplication.clipboard().setMimeData(mime)
+    count = len(part.nodes)
+    what = "the whole diagram" if not editor.scene.selected_node_ids() else f"{count} node{'' if count == 1 else 's'}"
+    editor.message.emit(f"Copied a picture of {what} (PNG) to the clipboard.")
     return True
 
 
