@@ -127,6 +127,9 @@ def build_actions(w: ActionsHost) -> SimpleNamespace:
                             f"Select the nearest node {words.lower()} (arrows too, while nothing is selected)")
                     for words, way, key in (("&Left", "left", "Left"), ("&Right", "right", "Right"),
                                             ("&Above", "up", "Up"), ("&Below", "down", "Down"))]
+    for action in a.node_moves:  # the canvas's keys (the lesson reader's Alt+arrows turn its pages)
+        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        w.view.addAction(action)
     v = w.view
 
     def tidy_and_fit() -> None:  # a tidied diagram may have moved out of sight: show all of it

@@ -50,6 +50,7 @@ if TYPE_CHECKING:  # the simulation itself is imported when it is built, after t
 FINDINGS_DELAY_MS = 120
 SIMULATION_AFTER_MS = 150  # after the first paint, on a 2-core machine
 FIRST_MISSION = "stateless"
+SHORT_WINDOW = 780  # pixels high: below, the design findings share the run panel's place (a tab)
 
 
 def initial_size() -> tuple[int, int]:
@@ -195,13 +196,19 @@ class MainWindow(QMainWindow):
     def place_run_bar(self, bar: QWidget, title: str) -> QDockWidget:
         dock = self._dock(title, bar, Qt.DockWidgetArea.BottomDockWidgetArea,
                           QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        if self.height() < SHORT_WINDOW:  # the bar's buttons say what it is: its title's line goes to the panel
+            dock.setTitleBarWidget(QWidget(dock))
         return self._shown_with_the_canvas(dock)
 
     def place_run_panel(self, panel: QWidget, title: str) -> QDockWidget:
         dock = self._dock(title, panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.properties_dock, dock)  # one place on the right: the run's or the properties
-        # A few lines of findings; the rest of the height for the verdict and metrics.
-        self.resizeDocks([dock, self.findings_dock], [640, 150], Qt.Orientation.Vertical)
+        if self.height() < SHORT_WINDOW:
+            # A short window (1280x720): the findings become a tab of that place too, so the run's counters,
+            # chart and load bars get the column's height (they had 3-4 rows of it under the findings).
+            self.tabifyDockWidget(self.properties_dock, self.findings_dock)
+        else:  # a few lines of findings; the rest of the height for the verdict and metrics
+            self.resizeDocks([dock, self.findings_dock], [640, 150], Qt.Orientation.Vertical)
         return self._shown_with_the_canvas(dock)
 
     def _shown_with_the_canvas(self, dock: QDockWidget) -> QDockWidget:
