@@ -200,6 +200,8 @@ def test_open_save_and_export_start_in_one_remembered_folder(window, tmp_path, m
     assert asked[-1][0] == "save" and asked[-1][1].startswith(str(second) + "/")
     w.actions.save_as.trigger()
     assert asked[-1][1].startswith(str(second) + "/")
+    w.missions.open_file.trigger()  # Missions > Open Mission File… starts there too
+    assert asked[-1] == ("open", str(second), asked[-1][2])
     again = MainWindow(settings=QSettings(settings.fileName(), QSettings.Format.IniFormat))  # a new start
     try:
         again.open_diagram()

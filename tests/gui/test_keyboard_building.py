@@ -269,3 +269,15 @@ def test_properties_puts_the_focus_on_the_selected_nodes_label(window, qtbot):
     key("Alt+Return")
     qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit))
     assert QApplication.focusWidget().objectName() == "prop_label"
+
+
+def test_edit_add_component_lists_the_palettes_kinds_and_adds_at_a_free_spot(window):
+    w = window
+    w.restrict_palette(("server", "redis"))
+    w.actions.add_menu.aboutToShow.emit()
+    words = [a.text() for a in w.actions.add_menu.actions()]
+    assert words == [KINDS["server"].label, KINDS["redis"].label]
+    for _ in range(3):
+        w.actions.add_menu.actions()[0].trigger()
+    assert [n.kind for n in w.doc.diagram.nodes] == ["server"] * 3
+    assert cards_overlap(w) == []

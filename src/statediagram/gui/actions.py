@@ -14,11 +14,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QMenuBar, QToolBar
 
+from ..core.catalog import KINDS
 from . import icons
 from .canvas.view import DiagramView
 from .document import Document
 from .editing import clipboard
 from .editing.editor import Editor
+from .editing.palette import Palette
 from .files.open_save import FileController
 
 Key = QKeySequence.StandardKey
@@ -32,6 +34,7 @@ class ActionsHost(Protocol):
     editor: Editor
     view: DiagramView
     files: FileController
+    palette: Palette
 
     def new_diagram(self) -> None: ...
     def open_diagram(self) -> None: ...
@@ -168,6 +171,16 @@ def build_actions(w: ActionsHost) -> SimpleNamespace:
                  None, a.rename, a.link, a.link_to, a.properties, a.bring_front, a.tidy):
         menu.addSeparator() if item is None else menu.addAction(item)
     menu.addSeparator()
+    a.add_menu = menu.addMenu("Add Co&mponent")  # the palette's kinds (a mission's only), at a free spot
+
+    def fill_add_menu() -> None:
+        a.add_menu.clear()
+        for kind in w.palette.allowed():
+            add = a.add_menu.addAction(KINDS[kind].label)
+            add.setStatusTip(f"Add a {KINDS[kind].label.lower()} at a free spot in the middle of the canvas")
+            add.triggered.connect(lambda _c=False, k=kind: v.add_at_centre(k))
+
+    a.add_menu.aboutToShow.connect(fill_add_menu)
     select = menu.addMenu("&Go to Node")  # the canvas's Tab and Alt+arrows, from a menu
     for item in (a.next_node, a.previous_node, None, *a.node_moves):
         select.addSeparator() if item is None else select.addAction(item)
