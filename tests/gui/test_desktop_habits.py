@@ -311,3 +311,17 @@ def test_the_window_fits_a_1280_by_720_screen_with_the_run_bar_in_place(window, 
     QApplication.processEvents()
     need = w.minimumSizeHint()
     assert need.width() <= 1280 - 40 and need.height() <= 720 - 60  # room left for a window frame and a panel
+
+
+def test_pasting_twice_never_stacks_the_copies_on_one_another(window):
+    from statediagram.gui.editing import clipboard
+
+    w = window
+    a, r = two_servers_and_a_link(w)
+    w.scene.select_ids([a, r])
+    assert clipboard.copy_selection(w.editor)
+    for _ in range(3):
+        clipboard.paste(w.editor)
+    assert len(w.doc.diagram.nodes) == 8
+    cards = [(i.node_id, i.card_rect().translated(i.pos())) for i in w.scene.node_items.values()]
+    assert [(p, q) for n, (p, c) in enumerate(cards) for q, d in cards[n + 1:] if c.intersects(d)] == []

@@ -8,6 +8,7 @@ new card, with a gap around it, meets no other card.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 from PySide6.QtCore import QPointF, QRectF
 
@@ -21,7 +22,13 @@ MAX_RINGS = 60  # grid steps searched in each direction: a wide area (2,400 unit
 
 def card_rect(kind: str) -> QRectF:
     """The card of a node of ``kind``, around its centre (as the canvas draws it)."""
-    return NodeItem(Node("", kind, ""), interactive=False).card_rect()
+    return QRectF(*_card_box(kind))
+
+
+@cache
+def _card_box(kind: str) -> tuple[float, float, float, float]:
+    rect = NodeItem(Node("", kind, ""), interactive=False).card_rect()
+    return rect.x(), rect.y(), rect.width(), rect.height()
 
 
 def free_spot(kind: str, wanted: QPointF, is_free: Callable[[QRectF], bool]) -> QPointF:

@@ -11,11 +11,13 @@ from ...core.catalog import KINDS
 from ...core.fileio import DiagramError, diagram_to_json, parse_diagram
 from ...core.limits import MAX_FILE_BYTES
 from ...core.model import Diagram, Link, Node
+from ..canvas.placement import GAP, card_rect
 from .editor import Editor
 
 MIME_TYPE = "application/x-statediagram"
 PNG_TYPE = "image/png"
 PASTE_OFFSET = 40.0
+MAX_CHECKED_PASTE = 500
 MAX_PASTE_BYTES = MAX_FILE_BYTES  # another program may put anything under our type: no more than a file may hold
 
 
@@ -114,6 +116,7 @@ def paste_text(editor: Editor, text: str, verb: str) -> None:
     except DiagramError as exc:
         editor.message.emit(f"Cannot paste: {exc}")
         return
+    offset = free_offset(editor, part.nodes)
     taken_ids = {n.id for n in editor.doc.diagram.nodes}
     taken_labels = {n.label for n in editor.doc.diagram.nodes}
     new_ids: dict[str, str] = {}
@@ -124,10 +127,23 @@ def paste_text(editor: Editor, text: str, verb: str) -> None:
         label = n.label if n.label not in taken_labels else _fresh_label(n.kind, taken_labels)
         taken_labels.add(label)
         new_ids[n.id] = new_id
-        nodes.append(Node(new_id, n.kind, label, n.x + PASTE_OFFSET, n.y + PASTE_OFFSET, dict(n.props)))
+        nodes.append(Node(new_id, n.kind, label, n.x + offset, n.y + offset, dict(n.props)))
     links = [Link(new_ids[lk.source], new_ids[lk.target]) for lk in part.links]
     count = len(nodes)
     editor.add_items(nodes, links, f"{verb} {count} node{'' if count == 1 else 's'}")
+
+
+def free_offset(editor: Editor, nodes: list[Node], tries: int = 40) -> float:
+    """How far down and right pasted ``nodes`` go: PASTE_OFFSET, or as many times it as it takes for none of
+    their cards to land on a card already there (pasting twice stacked the copies on one another)."""
+    if len(nodes) > MAX_CHECKED_PASTE:  # a huge paste lands where it lands: one look per node and step is too slow
+        return PASTE_OFFSET
+    for step in range(1, tries + 1):
+        d = PASTE_OFFSET * step
+        if all(editor.scene.card_free(card_rect(n.kind).translated(n.x + d, n.y + d).adjusted(-GAP, -GAP, GAP, GAP))
+               for n in nodes):
+            return d
+    return PASTE_OFFSET
 
 
 def _fresh(base: str, taken: set[str]) -> str:
