@@ -224,9 +224,11 @@ class SimulationUI(QObject):
     def refresh_metrics(self, t: int) -> None:
         replay = self.player.replay
         m = self.panel.metrics
-        m.show_chat(replay.engine.chat is not None)
+        chat = replay.connections is not None  # a chat run
+        m.show_chat(chat)
         m.show_totals(replay.totals_at(t))
-        m.chart.show_losses(replay.losses_per_second(t), replay.end, replay.down_windows(t))
+        m.chart.show_losses(replay.losses_per_second(t), replay.end, replay.down_windows(t),
+                            replay.chat_per_second(t) if chat else None)
         states = replay.node_states_at(t)
         m.load.show_load([(replay.labels.get(s, s), states[s].served, states[s].up) for s in replay.server_ids])
 
