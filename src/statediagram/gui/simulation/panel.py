@@ -14,6 +14,7 @@ from ...sim.report import Report
 from ...sim.scenario import SECOND, RunTooBig, resolve
 from ...sim.wording import narrate
 from ..plain_text import esc
+from ..progress import run_with_progress
 from .controller import SimulationController
 from .controls import SimulationControls
 from .inspectors import Inspector
@@ -279,18 +280,30 @@ class SimulationUI(QObject):
         if self.player.replay is None:
             return
         path, _ = QFileDialog.getSaveFileName(self.host, "Export report", "report.json", "JSON (*.json)")
-        if path:
-            self.player.work_out()
+        if not path:
+            return
+
+        def work():
+            yield from self.player.working_out()
             save_report(self.player.replay.report, path)
 
+        self.job = run_with_progress(work(), "Export report", self.host, on_error=self._export_failed)
+
     def export_movie(self) -> None:
-        from .export import save_replay_apng
+        """The run as an animated PNG, drawn a frame at a time with a progress dialog (Cancel writes nothing)."""
+        from .export import replay_apng_steps
 
         if self.player.replay is None:
             return
         path, _ = QFileDialog.getSaveFileName(self.host, "Export animation", "simulation.apng",
                                               "Animated PNG (*.apng *.png)")
         if path:
-            self.player.work_out()
-            save_replay_apng(self.controller, path)
+            self.job = run_with_progress(replay_apng_steps(self.controller, path), "Export animation", self.host,
+                                         on_error=self._export_failed)
 
+    def _export_failed(self, message: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Export failed", message, QMessageBox.StandardButton.Ok,
+                          self.host)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
