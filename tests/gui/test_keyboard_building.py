@@ -281,3 +281,26 @@ def test_edit_add_component_lists_the_palettes_kinds_and_adds_at_a_free_spot(win
         w.actions.add_menu.actions()[0].trigger()
     assert [n.kind for n in w.doc.diagram.nodes] == ["server"] * 3
     assert cards_overlap(w) == []
+
+
+def test_every_widget_that_takes_the_focus_has_a_name_a_screen_reader_reads(window, qtbot):
+    from pathlib import Path
+
+    from PySide6.QtGui import QAccessible
+    from PySide6.QtWidgets import QWidget
+
+    w = window
+    qtbot.waitUntil(lambda: w._simulation is not None)
+    example = Path(__file__).resolve().parents[2] / "examples" / "stateless-full.statediagram.json"
+    assert w.open_path(str(example))
+    w.scene.select_ids([w.doc.diagram.nodes[0].id])  # the properties show their fields
+    QApplication.processEvents()
+    nameless = []
+    for widget in w.findChildren(QWidget):
+        if (not widget.isVisibleTo(w) or widget.focusPolicy() == Qt.FocusPolicy.NoFocus
+                or widget.objectName().startswith("qt_")):  # Qt's own parts inside a named widget
+            continue
+        face = QAccessible.queryAccessibleInterface(widget)
+        if face is None or not face.text(QAccessible.Text.Name):
+            nameless.append((type(widget).__name__, widget.objectName()))
+    assert nameless == []

@@ -102,6 +102,8 @@ class DiagramView(QGraphicsView):
             description = (f"{count} nodes, {len(doc.diagram.links)} links. Tab or Alt+arrows go from node to "
                            "node; the Components list adds one with Enter." if count else
                            "Empty. Choose a component in the Components list and press Enter to add it.")
+        self.viewport().setAccessibleName(name)  # the drawing surface inside says the same
+        self.viewport().setAccessibleDescription(description)
         changed = []
         if name != self.accessibleName():
             self.setAccessibleName(name)
