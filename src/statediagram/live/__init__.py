@@ -46,3 +46,25 @@ def require_modules(names=None) -> None:
             "live mode needs Python packages that are not installed: " + ", ".join(missing)
             + ". Install them with: pip install 'statediagram[live]'"
         )
+
+
+MAX_USERS = 200  # real clients on this machine: more would measure the machine, not the design
+
+
+class CannotRunLive(Exception):
+    """The design cannot be run live here, for a reason the message gives."""
+
+
+def check_runnable(diagram) -> None:
+    """Raises CannotRunLive when the design has more users than live mode runs, or kinds it cannot run yet (told
+    before anything starts; light to import, for the app)."""
+    from ..core.catalog import Role, role_of
+    from .kinds import kinds_not_live
+
+    users = sum(int(n.props.get("users", 1)) for n in diagram.nodes if role_of(n.kind) == Role.USERS)
+    if users > MAX_USERS:
+        raise CannotRunLive(f"live mode runs at most {MAX_USERS} users as real clients on this machine; this "
+                            f"design has {users}. Lower the clients' users, or run statediagram simulate.")
+    skipped = kinds_not_live(diagram)
+    if skipped:
+        raise CannotRunLive(f"live mode cannot run these kinds yet: {', '.join(skipped)}")

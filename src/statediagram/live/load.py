@@ -57,6 +57,9 @@ class Answer:
     server: str | None = None
     grant: object = None
     shown: dict[str, int] | None = None
+    status: int = 0  # the HTTP status the user saw (502 for a connection broken mid-request, 503 for none made)
+    entry: str | None = None  # the node the user reached: a load balancer or a server
+    calls: tuple[tuple[str, int], ...] = ()  # (store, commands) the server said it sent while answering
 
 
 @dataclass
@@ -88,7 +91,7 @@ class Drill:
 
 class LoadGenerator:
     def __init__(self, layout: Layout, plan: Plan, ports: dict[str, int], speed: float, drill: Drill,
-                 on_answer: Callable[[User, str, Answer, float], None] | None = None) -> None:
+                 on_answer: Callable[[User, str, Answer, float, float], None] | None = None) -> None:
         self.lay = layout
         self.plan = plan
         self.ports = ports
@@ -134,11 +137,12 @@ class LoadGenerator:
             else:
                 action = PROFILE if self.plan.journey == "sessions" else FULL_ROUND[user.step]
             async with self.gate:
+                sent = self.now_us()
                 answer = await self._send(user, action)
             at = self.now_us()
             self.tally.count(answer, at)
             if self.on_answer is not None:
-                self.on_answer(user, action, answer, at / SECOND)
+                self.on_answer(user, action, answer, sent / SECOND, at / SECOND)
             self._apply(user, action, answer)
             await asyncio.sleep(rng.uniform(*THINK_S) / self.speed)
 
@@ -157,14 +161,23 @@ class LoadGenerator:
                 continue  # that entry is down: the next one at once
             except httpx.HTTPError:  # the connection broke mid-request: the node died under it
                 self.rr[user.client] = i + 1
-                if entry not in self.homes:  # through a load balancer: the server behind it the drill killed
-                    behind = next((s for s in self.lay.servers_behind(entry) if s in self.drill.down), None)
-                    if behind is not None:
-                        return Answer(FAILOVER, Cause.at(Why.SERVER_DOWN_UNNOTICED, behind), behind)
-                return Answer(FAILOVER, Cause.at(Why.ENTRY_CRASHED, entry), entry if entry in self.homes else None)
+                return self._broken(entry)
             self.rr[user.client] = i + 1
-            return self._read(user, action, entry, resp)
-        return Answer(OUTAGE, Cause.no_entry(user.client, tuple(entries)))
+            answer = self._read(user, action, entry, resp)
+            answer.status, answer.entry = resp.status_code, entry
+            answer.calls = tuple(self._store_calls(answer.server, resp))
+            return answer
+        return Answer(OUTAGE, Cause.no_entry(user.client, tuple(entries)), status=503)
+
+    def _broken(self, entry: str) -> Answer:
+        """The connection to ``entry`` broke mid-request: the node died under it (or, through a load balancer,
+        the server behind it that the drill killed)."""
+        if entry not in self.homes:
+            behind = next((s for s in self.lay.servers_behind(entry) if s in self.drill.down), None)
+            if behind is not None:
+                return Answer(FAILOVER, Cause.at(Why.SERVER_DOWN_UNNOTICED, behind), behind, status=502, entry=entry)
+        return Answer(FAILOVER, Cause.at(Why.ENTRY_CRASHED, entry), entry if entry in self.homes else None,
+                      status=502, entry=entry)
 
     async def _request(self, user: User, action: str, entry: str):
         method, path = _ROUTES[action]
@@ -211,11 +224,8 @@ class LoadGenerator:
             return Answer(FAILOVER, Cause.at(Why.ENTRY_CRASHED, entry))
         self.tally.server_requests[server] += 1
         homes = self.homes[server]
-        for part in filter(None, resp.headers.get("x-store-calls", "").split(",")):
-            role, _, n = part.partition("=")
-            home = getattr(homes, "cart" if role == "cart" else role, None)
-            if home is not None and home.node and n.isdigit():
-                self.tally.store_calls[home.node] += int(n)
+        for store, n in self._store_calls(server, resp):
+            self.tally.store_calls[store] += n
         status = resp.status_code
         if status == 503 and resp.headers.get("x-store-down"):
             role = resp.headers["x-store-down"]
@@ -251,6 +261,17 @@ class LoadGenerator:
             return Answer(OK, None, server)
         self.tally.unexpected[(status, server)] += 1
         return Answer(FAILOVER, Cause.at(Why.ENTRY_CRASHED, server), server)
+
+    def _store_calls(self, server: str | None, resp) -> list[tuple[str, int]]:
+        """The stores the server says it called while answering (its ``X-Store-Calls``), with how many commands."""
+        homes = self.homes.get(server) if server is not None else None
+        out = []
+        for part in filter(None, resp.headers.get("x-store-calls", "").split(",")) if homes else ():
+            role, _, n = part.partition("=")
+            home = getattr(homes, role, None)
+            if home is not None and home.node and n.isdigit():
+                out.append((home.node, int(n)))
+        return out
 
     def _session_cause(self, user: User, server: str) -> Cause:
         if self.lay.diagram.node(server).props.get("auth") == "jwt":
