@@ -1,8 +1,10 @@
 """Live mode: the drawn design run as real processes on this machine, and a deployment to take away.
 
-``app`` is the web application every server node runs; ``supervisor`` starts, kills and cleans up the real
-processes (uvicorn, HAProxy, redis-server, PostgreSQL, moto's S3 server); ``load`` drives the journeys with
-real HTTP; ``runner`` ties them into ``statediagram live``; ``deploy`` writes compose or Kubernetes files.
+``app`` is the web application every server node runs (``chat``: its chat socket, what a websocket server
+node runs); ``supervisor`` starts, kills and cleans up the real processes (uvicorn, HAProxy, redis-server,
+PostgreSQL, moto's S3 server); ``load`` drives the journeys with real HTTP (``chatload``: the chat journey with
+real WebSocket clients); ``runner`` ties them into ``statediagram live``; ``feed`` turns a run's events into
+what the app's player shows; ``deploy`` writes compose or Kubernetes files.
 
 Nothing here is imported by ``make run`` or ``simulate``: the live dependencies are an optional extra
 (``pip install statediagram[live]``), imported only in live mode, with a clear message when missing.
@@ -16,6 +18,7 @@ LIVE_MODULES = {  # import name -> what to install
     "starlette": "starlette",
     "uvicorn": "uvicorn",
     "httpx": "httpx",
+    "websockets": "websockets",
     "psycopg": "psycopg[binary]",
     "boto3": "boto3",
     "moto": "moto[server]",

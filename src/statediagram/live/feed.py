@@ -19,6 +19,7 @@ from typing import Any
 from ..core.catalog import Role, role_of
 from ..core.topology import Finding
 from ..sim.causes import Cause, Why
+from ..sim.chat import SEND as CHAT_SEND
 from ..sim.kinds import sim_kind
 from ..sim.nodes import OK, OUTCOMES, Request, User
 from ..sim.replay import NodeState, Replay, RunSetup
@@ -65,7 +66,7 @@ class LiveReplay(Replay):
         self.faults = sorted(self.plan.faults)
         # What Replay's readers ask of the engine: the stores' kind of keeping, the balancers' servers, chat.
         self.engine = SimpleNamespace(
-            chat=None, servers={}, stores={s: SimpleNamespace(
+            chat=True if self.plan.journey == "chat" else None, servers={}, stores={s: SimpleNamespace(
                 persistent=bool(d.node(s).props.get("persistent")),
                 replicas=sim_kind(d.node(s).kind).replicas(d.node(s).props)) for s in self.store_ids},
             balancers={lb: SimpleNamespace(servers=sorted(o for o in d.neighbours(lb) if o in self.server_ids))
@@ -180,6 +181,8 @@ class LiveReplay(Replay):
         if r.server and e.get("calls"):
             r.calls = [(r.t_server, str(store), f"{int(n)} command{'s' if int(n) != 1 else ''}")
                        for store, n in e["calls"] if store in self.labels]
+        if e.get("again"):
+            r.grant = "again"  # journey chat: a reconnect
         self.requests.append(r)
         i = bisect_right(self.t_sends, t_send)
         self.t_sends.insert(i, t_send)
@@ -187,6 +190,10 @@ class LiveReplay(Replay):
         shown = self.shown_at(r)
         self.settled.append(r)
         insort(self.replies[r.outcome], shown)
+        if r.outcome == OK and r.action == CHAT_SEND:
+            insort(self.chat_sent, shown)
+        elif r.outcome == OK and r.grant == "again":
+            insort(self.chat_reconnects, shown)
         if r.outcome != OK:
             i = bisect_right(self.fail_times, shown)
             self.fail_times.insert(i, shown)
@@ -261,16 +268,17 @@ def report_from_json(d: dict[str, Any]) -> Report:
     if d.get("mode") == "live":
         live = LiveFigures(float(d.get("speed", 1)), float(d.get("start_s", 0)), float(d.get("wall_s", 0)),
                            tuple(dict(u) for u in d.get("unexpected_answers", ())))
+    kinds = {"survives": bool, "scenario": str, "journey": str, "seed": int, "duration_s": float, "title": str}
+    plain = {name: kind(d.get(name, "")) for name, kind in kinds.items()}
     return Report(
-        survives=bool(d["survives"]), scenario=str(d["scenario"]), journey=str(d["journey"]), seed=int(d["seed"]),
-        duration_s=float(d["duration_s"]), title=str(d.get("title", "")),
+        **plain,
         labels={str(k): str(v) for k, v in dict(d.get("labels", {})).items()},
         totals=Totals(**{name: int(totals.get(name, 0)) for name in Totals.names()}),
-        servers={str(k): ServerFigures(int(v["requests"]), int(v["crashes"])) for k, v in d["servers"].items()},
+        servers={str(k): ServerFigures(int(v["requests"]), int(v["crashes"])) for k, v in d.get("servers", {}).items()},
         stores={str(k): StoreFigures(str(v["kind"]), int(v["crashes"]), int(v["commands"]))
-                for k, v in d["stores"].items()},
-        faults=tuple(FaultDone(float(f["at"]), str(f["node"]), str(f["action"])) for f in d["faults"]),
+                for k, v in d.get("stores", {}).items()},
+        faults=tuple(FaultDone(float(f["at"]), str(f["node"]), str(f["action"])) for f in d.get("faults", ())),
         findings=tuple(Finding(str(f["severity"]), str(f["code"]), str(f["message"]), tuple(f.get("nodes", ())),
-                               f.get("at")) for f in d["findings"]),
+                               f.get("at")) for f in d.get("findings", ())),
         live=live,
     )

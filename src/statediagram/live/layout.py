@@ -99,6 +99,10 @@ def server_env(lay: Layout, server: str, addr: Callable[[str], Address], jwt_sec
     homes = state_homes(lay.diagram)[server]
     node = lay.diagram.node(server)
     env = {"SERVER_NAME": lay.names[server], "AUTH": node.props.get("auth", "session")}
+    for state, home in homes.more:  # what else its kind keeps (a websocket server: HISTORY_STORE, PUBSUB_STORE)
+        env[f"{state.upper()}_STORE"] = _url(home, addr, pg_password)
+    if homes.sessions is None:  # a kind that keeps no sessions, carts or uploads
+        return env
     if homes.sessions.place == TOKEN:
         env["JWT_SECRET"] = jwt_secret
         env["SESSION_STORE"] = "memory"  # never used: a token carries the login

@@ -72,6 +72,7 @@ class Tally:
     server_requests: Counter = field(default_factory=Counter)
     store_calls: Counter = field(default_factory=Counter)
     unexpected: Counter = field(default_factory=Counter)  # answers no journey step explains (status, server)
+    chat: object = None  # journey chat: the messages' bookkeeping (``chatload.ChatBook``)
 
     def count(self, answer: Answer, at_us: int) -> None:
         self.totals[answer.outcome] += 1
@@ -212,16 +213,7 @@ class LoadGenerator:
     def _read(self, user: User, action: str, entry: str, resp) -> Answer:
         server = self.by_name.get(resp.headers.get("x-server", ""))
         if server is None or server not in self.homes:
-            if resp.headers.get("x-outage") == "no-server":
-                behind = self.lay.servers_behind(entry)
-                down = tuple(s for s in behind if s in self.drill.down) or tuple(behind)
-                return Answer(OUTAGE, Cause.no_server(entry, down))
-            chosen = self.by_name.get(resp.headers.get("x-backend-server", ""))
-            if chosen not in self.homes:  # HAProxy did not say: a server behind it that the drill took down
-                chosen = next((s for s in self.lay.servers_behind(entry) if s in self.drill.down), None)
-            if chosen is not None:
-                return Answer(FAILOVER, Cause.at(Why.SERVER_DOWN_UNNOTICED, chosen), chosen)
-            return Answer(FAILOVER, Cause.at(Why.ENTRY_CRASHED, entry))
+            return self._unanswered(entry, resp.headers)
         self.tally.server_requests[server] += 1
         homes = self.homes[server]
         for store, n in self._store_calls(server, resp):
@@ -261,6 +253,19 @@ class LoadGenerator:
             return Answer(OK, None, server)
         self.tally.unexpected[(status, server)] += 1
         return Answer(FAILOVER, Cause.at(Why.ENTRY_CRASHED, server), server)
+
+    def _unanswered(self, entry: str, headers) -> Answer:
+        """An answer no server gave: the load balancer had no server up, or the one it chose was down."""
+        if headers.get("x-outage") == "no-server":
+            behind = self.lay.servers_behind(entry)
+            down = tuple(s for s in behind if s in self.drill.down) or tuple(behind)
+            return Answer(OUTAGE, Cause.no_server(entry, down))
+        chosen = self.by_name.get(headers.get("x-backend-server", ""))
+        if chosen not in self.homes:  # HAProxy did not say: a server behind it that the drill took down
+            chosen = next((s for s in self.lay.servers_behind(entry) if s in self.drill.down), None)
+        if chosen is not None:
+            return Answer(FAILOVER, Cause.at(Why.SERVER_DOWN_UNNOTICED, chosen), chosen)
+        return Answer(FAILOVER, Cause.at(Why.ENTRY_CRASHED, entry))
 
     def _store_calls(self, server: str | None, resp) -> list[tuple[str, int]]:
         """The stores the server says it called while answering (its ``X-Store-Calls``), with how many commands."""

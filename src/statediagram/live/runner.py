@@ -22,6 +22,7 @@ from ..core.model import Diagram
 from ..sim.kinds import sim_kind
 from ..sim.scenario import SECOND, Plan
 from . import CannotRunLive, check_runnable, require_modules
+from .chatload import ChatLoad
 from .layout import Layout, layout
 from .load import Drill, LoadGenerator, Tally
 from .services import build_specs
@@ -51,7 +52,7 @@ class LiveRun:
         self.totals = self.tally.totals
         self.causes = self.tally.causes
         self.first_seen = self.tally.first_seen
-        self.chat = None  # the chat journey does not run for real yet (its websocket servers are refused)
+        self.chat = self.tally.chat  # journey chat: its ChatBook (messages, reconnects, lost messages)
         def having(role: Role) -> list[str]:
             return sorted(n.id for n in d.nodes if role_of(n.kind) == role)
 
@@ -122,7 +123,7 @@ async def _drive(lay: Layout, plan: Plan, ports: dict[str, int], speed: float, s
     if on_event is not None:
         def on_answer(user, action, answer, sent, t) -> None:
             on_event(answer_event(user, action, answer, sent, t))
-    gen = LoadGenerator(lay, plan, ports, speed, drill, on_answer)
+    gen = (ChatLoad if plan.journey == "chat" else LoadGenerator)(lay, plan, ports, speed, drill, on_answer)
     t0 = time.monotonic()
     drills = Drills(lay, speed, sup, drill, t0, on_event)
     users = asyncio.create_task(gen.run(t0))
@@ -154,6 +155,8 @@ def answer_event(user, action: str, answer, sent: float, t: float) -> dict[str, 
     event: dict[str, Any] = {"event": "answer", "t_send": round(sent, 4), "t": round(t, 4), "user": user.id,
                              "client": user.client, "action": action, "outcome": answer.outcome,
                              "status": answer.status, "entry": answer.entry, "answered_by": answer.server}
+    if answer.grant == "again":
+        event["again"] = True  # journey chat: a reconnect
     if answer.calls:
         event["calls"] = [[store, n] for store, n in answer.calls]
     if answer.cause is not None:
