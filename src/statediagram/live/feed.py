@@ -19,9 +19,10 @@ from typing import Any
 from ..core.catalog import Role, role_of
 from ..core.topology import Finding
 from ..sim.causes import Cause, Why
+from ..sim.chat import CONNECT as CHAT_CONNECT
 from ..sim.chat import SEND as CHAT_SEND
 from ..sim.kinds import sim_kind
-from ..sim.nodes import OK, OUTCOMES, Request, User
+from ..sim.nodes import LOGIN, OK, OUTCOMES, Request, User
 from ..sim.replay import NodeState, Replay, RunSetup
 from ..sim.report import FaultDone, LiveFigures, Report, ServerFigures, StoreFigures, Totals
 from ..sim.scenario import SECOND
@@ -88,6 +89,9 @@ class LiveReplay(Replay):
         self._up: dict[str, tuple[list[int], list[tuple[bool, bool]]]] = {}
         self._health: dict[tuple[str, str], tuple[list[int], list[bool]]] = {}
         self._served: dict[str, list[int]] = {s: [] for s in self.server_ids}  # when each answer was back
+        # What a server holds in its own RAM, as the simulation counts it: logins (a session each) or, for a
+        # websocket server, connections made on it since it last crashed (which wiped or dropped them).
+        self._holds: dict[str, list[int]] = {s: [] for s in self.server_ids}
         self.snapshots: list[tuple[int, ...]] = []
         self.users: dict[str, User] = {}
         self.report: Report | None = None
@@ -200,6 +204,8 @@ class LiveReplay(Replay):
             self.failures.insert(i, r)
         if r.server:
             insort(self._served[r.server], shown)
+            if r.outcome == OK and r.action in (LOGIN, CHAT_CONNECT):
+                insort(self._holds[r.server], shown)
         self.max_trip = max(self.max_trip, r.t_reply - r.t_send)
         for x in (r.t_send, r.t_reply):
             insort(self.moments, x)
@@ -236,6 +242,12 @@ class LiveReplay(Replay):
 
     # --- asking about a moment ----------------------------------------------------------------------------
 
+    def _wiped_at(self, node: str, t: int) -> int:
+        """When ``node`` last went down at or before ``t`` (-1: never)."""
+        times, states = self._up.get(node, ([], []))
+        i = bisect_right(times, t)
+        return next((times[k] for k in range(i - 1, -1, -1) if not states[k][0]), -1)
+
     def sent_between(self, t0: int, t1: int) -> list[Request]:
         from bisect import bisect_left
 
@@ -249,10 +261,11 @@ class LiveReplay(Replay):
         out: dict[str, NodeState] = {}
         for s, n in zip(self.server_ids, served, strict=True):
             up, _ = self._up_at(s, t)
-            out[s] = NodeState(up, False, 0, n, self._crashes_until(s, t))
-        for sid in self.store_ids:
+            held = bisect_right(self._holds[s], t) - bisect_right(self._holds[s], self._wiped_at(s, t))
+            out[s] = NodeState(up, False, held if up else 0, n, self._crashes_until(s, t))
+        for sid in self.store_ids:  # what a store holds is not read back from the real one: no count (-1)
             up, failing = self._up_at(sid, t)
-            out[sid] = NodeState(up, failing, 0, 0, self._crashes_until(sid, t))
+            out[sid] = NodeState(up, failing, -1, 0, self._crashes_until(sid, t))
         for lb in self.balancer_ids:
             up, _ = self._up_at(lb, t)
             health = tuple((s, self._health_at(lb, s, t)) for s in self.engine.balancers[lb].servers)

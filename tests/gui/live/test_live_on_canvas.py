@@ -146,3 +146,20 @@ def test_a_design_live_mode_cannot_run_is_told_before_anything_starts(qtbot, win
     assert "at most" in live.message.text()
     assert isinstance(live, live_run.LiveRunner)
     assert os.listdir(w.runs) == []
+
+
+def test_a_chat_run_for_real_counts_messages_and_shows_lost_ones(qtbot, window) -> None:
+    from statediagram.core.fileio import load_diagram
+
+    w = window
+    show_diagram(w, load_diagram(Path(__file__).resolve().parents[3] / "examples" / "chat-stateful.statediagram.json")
+                 .diagram)
+    ui, controller = w.simulation.ui, w.simulation.controller
+    run_for_real(qtbot, w, "calm", "chat", 4.0)
+    replay = controller.player.replay
+    qtbot.waitUntil(lambda: replay.totals_at(replay.horizon).messages > 10, timeout=30_000)
+    qtbot.waitUntil(lambda: ui.panel.verdict.report is not None, timeout=90_000)
+    report = ui.panel.verdict.report
+    assert not report.survives and report.totals.lost_messages > 0
+    assert ui.panel.metrics.shown["messages"] == report.totals.messages
+    assert any(f.code == "lost_messages" for f in report.findings)
