@@ -68,8 +68,8 @@ def main() -> None:
               f"started in {report.live.start_s:.2f} s, run {report.live.wall_s:.1f} s wall ({wall:.1f} s in the app),"
               f" {report.totals.requests} requests, {len(replay.requests)} drawn")
     print(f"GUI thread while playing it: longest block {gaps[-1] * 1000:.1f} ms, 99th percentile "
-          f"{gaps[int(len(gaps) * 0.99)] * 1000:.1f} ms over {len(beats)} heartbeats (target <= 50 ms); the longest three at "
-          + ", ".join(f"{at:.1f} s ({gap * 1000:.0f} ms)" for gap, at in worst))
+          f"{gaps[int(len(gaps) * 0.99)] * 1000:.1f} ms over {len(beats)} heartbeats (target <= 50 ms); "
+          "the longest three at " + ", ".join(f"{at:.1f} s ({gap * 1000:.0f} ms)" for gap, at in worst))
     w.simulation.live.shutdown(wait=True)
     sim.controller.stop()
     w.doc.undo_stack.clear()
