@@ -24,7 +24,7 @@ def replay_of(clock: Clock, asked: list, closed: list) -> LiveReplay:
 
 
 def answer(user: str, sent: float, back: float, outcome: str = "ok", server: str = "a", **more) -> dict:
-    return {"event": "answer", "t_send": sent, "t": back, "user": user, "client": "users", "action": "GET /profile",
+    return {"event": "answer", "t_send": sent, "t": back, "user": user, "group": "users", "action": "GET /profile",
             "outcome": outcome, "status": 200 if outcome == "ok" else 401, "entry": "lb", "answered_by": server,
             **more}
 

@@ -137,9 +137,10 @@ class ChatHub:
         """Import the stores' client libraries ahead (a server booted ahead of its restart does this first)."""
         import importlib
 
-        for url, module in ((self.history_url, "redis.asyncio"), (self.pubsub_url, "redis.asyncio"),
-                            (self.history_url, "psycopg")):
-            if url.startswith("redis://" if module.startswith("redis") else "postgresql://"):
+        for url, scheme, module in ((self.history_url, "redis://", "redis.asyncio"),
+                                    (self.pubsub_url, "redis://", "redis.asyncio"),
+                                    (self.history_url, "postgresql://", "psycopg")):
+            if url.startswith(scheme):
                 importlib.import_module(module)
 
     def route(self) -> WebSocketRoute:
@@ -181,7 +182,8 @@ class ChatHub:
         try:
             history = await self._connect(room, after, calls)
         except StoreDown as down:
-            await member.send({"error": "store_down", "store": down.role, "server": self.name, "calls": calls})
+            await member.send({"error": "store_down", "store": down.role, "answered_by": self.name,
+                               "calls": calls})
             await ws.close(code=1011)
             return
         self.rooms.setdefault(room, set()).add(member)

@@ -169,7 +169,7 @@ class ChatLoad(LoadGenerator):
 
         try:
             first = json.loads(await asyncio.wait_for(ws.recv(), ANSWER_TIMEOUT_S))
-            server = self.by_name.get(str(first.get("hello") or first.get("server") or ""))
+            server = self.by_name.get(str(first.get("hello") or first.get("answered_by") or ""))
         except (WebSocketException, OSError, TimeoutError, ValueError, AttributeError):
             await _close(ws)
             return self._broken(entry)

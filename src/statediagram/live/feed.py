@@ -162,7 +162,7 @@ class LiveReplay(Replay):
     def _answer(self, e: dict[str, Any]) -> None:
         if len(self.requests) >= MAX_REQUESTS:
             return
-        client = str(e["client"])
+        client = str(e["group"])  # the client node the user belongs to
         if client not in self.labels or e["outcome"] not in OUTCOMES:
             return
         t_send, t_reply = _us(e["t_send"]), _us(e["t"])

@@ -153,7 +153,7 @@ async def _drive(lay: Layout, plan: Plan, ports: dict[str, int], speed: float, s
 def answer_event(user, action: str, answer, sent: float, t: float) -> dict[str, Any]:
     """One answer as the event stream tells it: enough for the app to draw the request's trip and its badge."""
     event: dict[str, Any] = {"event": "answer", "t_send": round(sent, 4), "t": round(t, 4), "user": user.id,
-                             "client": user.client, "action": action, "outcome": answer.outcome,
+                             "group": user.client, "action": action, "outcome": answer.outcome,
                              "status": answer.status, "entry": answer.entry, "answered_by": answer.server}
     if answer.grant == "again":
         event["again"] = True  # journey chat: a reconnect
