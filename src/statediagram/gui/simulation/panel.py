@@ -13,6 +13,7 @@ from ...sim.report import Report
 from ...sim.scenario import SECOND, RunTooBig, resolve
 from ...sim.wording import narrate
 from ..plain_text import esc
+from ..progress import run_with_progress
 from .controller import SimulationController
 from .controls import SimulationControls
 from .inspectors import Inspector
@@ -202,9 +203,11 @@ class SimulationUI(QObject):
     def refresh_metrics(self, t: int) -> None:
         replay = self.player.replay
         m = self.panel.metrics
-        m.show_chat(replay.engine.chat is not None)
+        chat = replay.connections is not None  # a chat run
+        m.show_chat(chat)
         m.show_totals(replay.totals_at(t))
-        m.chart.show_losses(replay.losses_per_second(t), replay.end, replay.down_windows(t))
+        m.chart.show_losses(replay.losses_per_second(t), replay.end, replay.down_windows(t),
+                            replay.chat_per_second(t) if chat else None)
         states = replay.node_states_at(t)
         m.load.show_load([(replay.labels.get(s, s), states[s].served, states[s].up) for s in replay.server_ids])
 
@@ -254,18 +257,30 @@ class SimulationUI(QObject):
         if self.player.replay is None:
             return
         path, _ = QFileDialog.getSaveFileName(self.host, "Export report", "report.json", "JSON (*.json)")
-        if path:
-            self.player.work_out()
+        if not path:
+            return
+
+        def work():
+            yield from self.player.working_out()
             save_report(self.player.replay.report, path)
 
+        self.job = run_with_progress(work(), "Export report", self.host, on_error=self._export_failed)
+
     def export_movie(self) -> None:
-        from .export import save_replay_apng
+        """The run as an animated PNG, drawn a frame at a time with a progress dialog (Cancel writes nothing)."""
+        from .export import replay_apng_steps
 
         if self.player.replay is None:
             return
         path, _ = QFileDialog.getSaveFileName(self.host, "Export animation", "simulation.apng",
                                               "Animated PNG (*.apng *.png)")
         if path:
-            self.player.work_out()
-            save_replay_apng(self.controller, path)
+            self.job = run_with_progress(replay_apng_steps(self.controller, path), "Export animation", self.host,
+                                         on_error=self._export_failed)
 
+    def _export_failed(self, message: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Export failed", message, QMessageBox.StandardButton.Ok,
+                          self.host)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
