@@ -17,10 +17,12 @@ from types import SimpleNamespace
 from typing import Any
 
 from ..core.catalog import Role, role_of
-from ..core.topology import Finding
+from ..core.topology import Finding, state_homes
 from ..sim.causes import Cause, Why
 from ..sim.chat import CONNECT as CHAT_CONNECT
 from ..sim.chat import SEND as CHAT_SEND
+from ..sim.chat import Fanout
+from ..sim.connections import Connections
 from ..sim.kinds import sim_kind
 from ..sim.nodes import LOGIN, OK, OUTCOMES, Request, User
 from ..sim.replay import NodeState, Replay, RunSetup
@@ -72,6 +74,19 @@ class LiveReplay(Replay):
                 replicas=sim_kind(d.node(s).kind).replicas(d.node(s).props)) for s in self.store_ids},
             balancers={lb: SimpleNamespace(servers=sorted(o for o in d.neighbours(lb) if o in self.server_ids))
                        for lb in self.balancer_ids})
+        # Journey chat: who is connected where (the simulation's own index), and which Redis relays between whom.
+        self.pubsub: dict[str, str] = {}  # websocket server -> the Redis it publishes to
+        if self.plan.journey == "chat":
+            for sid, homes in state_homes(d).items():
+                home = homes.of("pubsub")
+                if home is not None and home.shared:
+                    self.pubsub[sid] = home.node
+        relays: dict[str, list[str]] = {}
+        for sid, redis in sorted(self.pubsub.items()):
+            relays.setdefault(redis, []).append(sid)
+        self.connections = Connections(relays) if self.plan.journey == "chat" else None
+        self.rooms = sorted(n.id for n in d.nodes if role_of(n.kind) == Role.USERS) if self.connections else []
+        self.lost_message_times: list[int] = []
         self.requests: list[Request] = []  # in the order the answers came back: request id n is at n - 1
         self._by_send: list[Request] = []  # the same, in the order they were sent
         self.t_sends: list[int] = []
@@ -145,6 +160,8 @@ class LiveReplay(Replay):
                 self._fault(_us(event["t"]), str(event["node"]), str(event["action"]))
             elif kind == "report" and isinstance(event.get("report"), dict):
                 self.report = report_from_json(event["report"])
+            elif kind == "lost_messages":
+                self.lost_message_times = sorted(_us(x) for x in event["at"][:MAX_REQUESTS])
         except (KeyError, TypeError, ValueError):
             return  # a line the run did not mean as this event: the run goes on
 
@@ -187,6 +204,14 @@ class LiveReplay(Replay):
                        for store, n in e["calls"] if store in self.labels]
         if e.get("again"):
             r.grant = "again"  # journey chat: a reconnect
+        if r.outcome == OK and r.server and self.connections is not None:
+            if r.action == CHAT_CONNECT:
+                self.connections.connected(r.user.id, client, r.t_server, self.shown_at(r), r.server, r.lb,
+                                           r.grant == "again")
+            elif r.action == CHAT_SEND:  # handed on through its Redis to the servers subscribed (up) then
+                relay = self.pubsub.get(r.server)
+                others = self.connections.relays.get(relay, []) if relay else []
+                r.fanout = Fanout(relay, tuple(o for o in others if o != r.server and self._up_at(o, r.t_server)[0]))
         self.requests.append(r)
         i = bisect_right(self.t_sends, t_send)
         self.t_sends.insert(i, t_send)
@@ -235,6 +260,8 @@ class LiveReplay(Replay):
         else:
             state = (True, False)
         t = max(t, times[-1] if times else 0)  # told in the order they happened
+        if action in ("crash", "replace") and self.connections is not None and node not in self.engine.stores:
+            self.connections.dropped_at(t, node)  # a websocket server's or load balancer's connections drop
         times.append(t)
         states.append(state)
         insort(self._event_times, t)

@@ -112,6 +112,9 @@ def run_live(diagram: Diagram, plan: Plan, speed: float = 1.0, redis_fallback: b
     if unexpected:  # answers no journey step explains (counted as failover errors): say so, never hide
         say("unexpected answers (counted as failover errors): " + ", ".join(
             f"{n} x {status} from {diagram.node(server).label}" for (status, server), n in tally.unexpected.items()))
+    if on_event is not None and tally.chat is not None:  # the app's chart shows when each lost message was sent
+        book = tally.chat
+        on_event({"event": "lost_messages", "at": [round(book.times[seq] / SECOND, 4) for seq in book.lost()]})
     live = LiveFigures(speed, round(started, 2), round(time.monotonic() - wall0, 2), unexpected)
     return dataclasses.replace(report, live=live)
 

@@ -158,8 +158,14 @@ def test_a_chat_run_for_real_counts_messages_and_shows_lost_ones(qtbot, window) 
     run_for_real(qtbot, w, "calm", "chat", 4.0)
     replay = controller.player.replay
     qtbot.waitUntil(lambda: replay.totals_at(replay.horizon).messages > 10, timeout=30_000)
+    qtbot.waitUntil(lambda: bool(controller.layer.frame.lines), timeout=10_000)  # the open connections drawn
+    rooms = {link.room for link in replay.connections.open_at(replay.horizon)}
+    servers = {link.server for link in replay.connections.open_at(replay.horizon)}
+    assert rooms == {"users"} and servers == {"a", "b"}  # the room is split over both servers, as simulated
     qtbot.waitUntil(lambda: ui.panel.verdict.report is not None, timeout=90_000)
     report = ui.panel.verdict.report
     assert not report.survives and report.totals.lost_messages > 0
     assert ui.panel.metrics.shown["messages"] == report.totals.messages
     assert any(f.code == "lost_messages" for f in report.findings)
+    qtbot.waitUntil(lambda: len(replay.lost_message_times) == report.totals.lost_messages, timeout=5_000)
+    assert sum(replay.chat_per_second(replay.end)["lost_messages"]) == report.totals.lost_messages
