@@ -37,3 +37,14 @@ def test_two_chat_servers_without_redis_lose_messages_for_real_and_say_why() -> 
     assert report.totals.lost_messages > 20 and report.totals.reconnects == 0
     lost = [f for f in report.findings if f.code == "lost_messages"]
     assert lost and "never received messages sent on" in lost[0].message and "Redis" in lost[0].message
+
+
+def test_a_load_balancer_sends_the_chat_only_to_websocket_servers_as_simulated() -> None:
+    """A design with an application server beside the chat servers: the chat goes to the websocket servers only
+    (the application server speaks the web journeys, not the chat), for real as in the simulation."""
+    d = copy.deepcopy(load_diagram(EXAMPLES / "chat-redis.statediagram.json").diagram)
+    d.nodes.append(Node("web", "server", "Web server", x=440, y=360))
+    d.links.append(Link("lb", "web"))
+    report = run_live(d, resolve(d, "calm", "chat"), speed=4, say=lambda text: None)
+    assert report.survives and report.totals.messages > 50
+    assert report.servers["web"].requests == 0 and report.servers["a"].requests > 0

@@ -89,7 +89,7 @@ def run_live(diagram: Diagram, plan: Plan, speed: float = 1.0, redis_fallback: b
         require_modules()
     except Exception as exc:
         raise CannotRunLive(str(exc)) from None
-    lay = layout(diagram)
+    lay = layout(diagram, plan.journey)
     wall0 = time.monotonic()
     try:
         with Supervisor() as sup:
