@@ -141,8 +141,8 @@ class SimulationControls(QWidget):
         # bar then fits a 1280-pixel screen, where it made the window 1,358 pixels wide at least.
         for combo in (self.scenario, self.journey):
             combo.setMinimumWidth(combo.fontMetrics().horizontalAdvance("Crash drill") + 40)
+        # Run for real stands in for the separator before the playback buttons: the bar keeps to 1280 pixels.
         for w in (scenario_label, self.scenario, journey_label, self.journey, self.seed, self.simulate, self.live,
-                  _sep(),
                   self.back, self.play, self.step, self.restart, self.speed, self.clock):
             row.addWidget(w)
         row.addStretch(1)
