@@ -215,6 +215,11 @@ def test_the_canvas_tells_a_screen_reader_the_selected_node_its_badges_and_findi
     qtbot.waitUntil(lambda: "Linked to Redis." in w.view.accessibleDescription())
     assert "sessions: Redis" in w.view.accessibleDescription()  # the badge changed with the link
     w.scene.clearSelection()
+    w.scene.link_items[frozenset((a, r))].setSelected(True)
+    qtbot.waitUntil(lambda: "link between" in w.view.accessibleName())
+    assert w.view.accessibleName().endswith("the link between Server A and Redis") or \
+        w.view.accessibleName().endswith("the link between Redis and Server A")
+    w.scene.clearSelection()
     qtbot.waitUntil(lambda: w.view.accessibleName() == "Diagram canvas")
     assert "3 nodes, 1 links" in w.view.accessibleDescription()
 
