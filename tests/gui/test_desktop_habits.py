@@ -325,3 +325,19 @@ def test_pasting_twice_never_stacks_the_copies_on_one_another(window):
     assert len(w.doc.diagram.nodes) == 8
     cards = [(i.node_id, i.card_rect().translated(i.pos())) for i in w.scene.node_items.values()]
     assert [(p, q) for n, (p, c) in enumerate(cards) for q, d in cards[n + 1:] if c.intersects(d)] == []
+
+
+def test_the_menu_key_opens_the_selected_nodes_menu_where_it_is(window):
+    w = window
+    a, r = two_servers_and_a_link(w)
+    w.scene.select_ids([r])
+    port = w.view.viewport()
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, port.rect().center(),
+                              port.mapToGlobal(port.rect().center()))
+    QApplication.sendEvent(port, event)
+    menu = w.view.input.menus.shown
+    assert menu is not None and menu.objectName() == "nodeMenu"
+    assert w.scene.selected_node_ids() == [r]
+    at = w.view.mapFromScene(w.scene.node_items[r].pos())
+    assert (w.view.input.menus.shown_at - port.mapToGlobal(at)).manhattanLength() < 4  # at the node, not the centre
+    menu.close()

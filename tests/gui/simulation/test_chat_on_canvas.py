@@ -150,10 +150,14 @@ def test_the_chart_gains_chat_series_on_a_chat_run_only(window):
     run_to(window, 3 * SECOND)
     assert chart.chat is None and chart.height() == PLAIN_H
     assert chart.series_points("messages") == []
+    metrics = window.simulation.panel.metrics
+    bubbles = [w for w in metrics.chat_rows if not w.pixmap().isNull()]  # the message token's legend
+    assert bubbles and not any(w.isVisibleTo(metrics) for w in bubbles)
 
     simulate(window, "chat-redis")
     run_to(window, 14 * SECOND)
     assert chart.chat is not None and chart.height() > PLAIN_H
+    assert all(w.isVisibleTo(metrics) for w in bubbles)
     messages = chart.series_points("messages")
     assert len(messages) == 15  # one point a second, 0 to 14 s
     reconnects = chart.series_points("reconnects")

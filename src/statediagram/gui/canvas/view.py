@@ -93,6 +93,10 @@ class DiagramView(QGraphicsView):
             neighbours = [doc.node(n).label for n in doc.diagram.neighbours(item.node_id) if doc.has_node(n)]
             name = f"Diagram canvas, selected: {spoken_name(item)}"
             description = spoken_description(item, neighbours)
+        elif len(links) == 1 and not nodes:
+            ends = [doc.node(n).label for n in sorted(links[0]) if doc.has_node(n)]
+            name = f"Diagram canvas, selected: the link between {' and '.join(ends)}"
+            description = "Delete removes it; the menu key offers Select Its Two Nodes."
         elif nodes or links:
             name = f"Diagram canvas, {len(nodes)} nodes and {len(links)} links selected"
             description = "Delete removes them; Escape selects nothing."
@@ -102,6 +106,8 @@ class DiagramView(QGraphicsView):
             description = (f"{count} nodes, {len(doc.diagram.links)} links. Tab or Alt+arrows go from node to "
                            "node; the Components list adds one with Enter." if count else
                            "Empty. Choose a component in the Components list and press Enter to add it.")
+        self.viewport().setAccessibleName(name)  # the drawing surface inside says the same
+        self.viewport().setAccessibleDescription(description)
         changed = []
         if name != self.accessibleName():
             self.setAccessibleName(name)

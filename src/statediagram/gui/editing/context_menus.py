@@ -29,6 +29,7 @@ class CanvasMenus(QObject):
         self.scene, self.actions, self.add_near, self.kinds = scene, actions, add_near, kinds
         self.widget = parent
         self.shown: QMenu | None = None
+        self.shown_at = QPoint()  # where it was asked to pop up (the screen may push it aside)
 
     def menu(self, at: QPointF, screen: QPoint) -> bool:
         """Pop up the menu for what is under the scene point ``at``; False when the canvas is not editable."""
@@ -95,6 +96,5 @@ class CanvasMenus(QObject):
     def _show(self, menu: QMenu, screen: QPoint) -> None:
         if self.shown is not None:
             self.shown.deleteLater()
-        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
-        self.shown = menu
+        self.shown, self.shown_at = menu, QPoint(screen)
         menu.popup(screen)
