@@ -100,7 +100,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.zoom_label)
 
         self.keyboard = KeyboardEditing(self.editor, self.view, self.palette, self.properties,
-                                        self.properties_dock, self)
+                                        self.properties_dock, self.findings, self.findings_dock, self)
         self.actions = build_actions(self)
         self.view.input.set_menus(CanvasMenus(self.scene, self.actions, self.view.add_near, self.palette.allowed,
                                               self))
