@@ -13,7 +13,7 @@ from ...core.tiers import Box, tier_layout
 from .. import theme
 from ..canvas.scene import DiagramScene
 from ..document import Document
-from .commands import AddItems, MoveNodes, RemoveItems, SetLabel, SetProp
+from .commands import AddItems, BringToFront, MoveNodes, RemoveItems, SetLabel, SetProp
 
 TIER_GAP_X = 300.0  # 104 units between columns of cards: room for the routes' tracks (8 apart) and stubs
 ROW_GAP_Y = 40.0
@@ -134,6 +134,20 @@ class Editor(QObject):
             self.stack.push(RemoveItems(self.doc, nodes, links, text))
             return True
         return False
+
+    def bring_to_front(self) -> None:
+        """Draw the selected nodes over any card they overlap (one undo step)."""
+        ids = self.scene.selected_node_ids()
+        if not ids:
+            self.message.emit("Select a node to bring it to front.")
+            return
+        if len(ids) == 1:
+            self.stack.push(BringToFront(self.doc, ids[0]))
+            return
+        self.stack.beginMacro(f"Bring {len(ids)} nodes to front")
+        for node_id in ids:  # in list order: they keep their order among themselves
+            self.stack.push(BringToFront(self.doc, node_id))
+        self.stack.endMacro()
 
     def select_all(self) -> None:
         for item in self.scene.items():

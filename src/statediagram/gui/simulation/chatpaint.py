@@ -17,16 +17,14 @@ GLOW_MAX_ARCS = 40  # a chat run's connection arcs glow only when there are at m
 DROPPED = QColor("#C62828")
 WHITE, GREY = QColor("#ffffff"), QColor("#5f6368")
 
-Pill = Callable[[QPainter, QPointF, str, QColor, QColor], None]  # the layer's own rounded label
-
-
 def paint_connections(painter: QPainter, frame: Frame, antialiased: bool) -> None:
     """Each room's open connections as glowing arcs to their servers; a connection a crash just dropped as
     the same arc broken in the middle, dashed and fading."""
     colour = QColor(CONNECTED_COLOUR)
     # The glow is opaque (the colour a quarter strength over white) and all arcs of one width go in one call:
     # 156 arcs drawn one by one with a translucent round-capped pen took 125 ms a frame, measured; in one
-    # call per width, opaque and flat-capped, about 30 ms; over 40 arcs, no glow (see bench_simview's chat).
+    # call per width, opaque and flat-capped, about 30 ms; over 40 arcs, no glow and no antialiasing (see
+    # bench_simview's chat figures).
     glow = QColor.fromRgbF(*(0.75 + 0.25 * c for c in colour.getRgbF()[:3]))
     painter.setBrush(Qt.BrushStyle.NoBrush)
     by_width: dict[int, list[QLineF]] = {}
@@ -34,9 +32,10 @@ def paint_connections(painter: QPainter, frame: Frame, antialiased: bool) -> Non
     for line in frame.lines:
         by_width.setdefault(7 + min(line.users, 12), []).extend(line.segments)
         thin += line.segments
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing, antialiased)
-    if len(frame.lines) > GLOW_MAX_ARCS:  # a crowd of arcs: the line alone says enough, and costs less
+    if len(frame.lines) > GLOW_MAX_ARCS:  # a crowd of arcs: plain lines say enough, and cost far less
         by_width.clear()
+        antialiased = False
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, antialiased)
     for width, segs in sorted(by_width.items()):
         painter.setPen(QPen(glow, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
         painter.drawLines(segs)
@@ -54,26 +53,32 @@ def paint_connections(painter: QPainter, frame: Frame, antialiased: bool) -> Non
         painter.drawPolyline(pts[: max(1, half - gap // 2)])
         painter.drawPolyline(pts[min(len(pts) - 1, half + (gap + 1) // 2) :])
         painter.setOpacity(1.0)
-
-
-def paint_marks(painter: QPainter, frame: Frame, pill: Pill, short_label: Callable[[str], str]) -> None:
-    """The words beside a chat run's connections: dropped, reconnected, a message not heard."""
-    colour = QColor(CONNECTED_COLOUR)
     for mark in frame.marks:
-        pts = mark.points
-        if len(pts) < 2:
-            continue
-        if mark.what == "dropped":
-            painter.setOpacity(max(0.2, 1.0 - 0.8 * mark.age))
-            text = f"connection dropped ×{mark.count}" if mark.count > 1 else "connection dropped"
-            pill(painter, pts[len(pts) // 2], f"✂ {text}", WHITE, DROPPED)
-            painter.setOpacity(1.0)
-        elif mark.what == "reconnected":
-            end = pts[-1]
+        if mark.what == "reconnected" and mark.points:  # a ring that opens out where the connection formed again
             painter.setPen(QPen(colour, 3))
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawEllipse(end, 7 + 8 * mark.age, 7 + 8 * mark.age)  # a ring that opens out
+            painter.drawEllipse(mark.points[-1], 7 + 8 * mark.age, 7 + 8 * mark.age)
+
+
+def mark_pills(frame: Frame, short_label: Callable[[str], str]) -> list[tuple[tuple, list[QPointF], tuple]]:
+    """The words beside a chat run's connections, as labels for the layer's layout: (key, the arc they are
+    about, how to draw them). A dropped connection's words fade with it (in five steps: each is a picture)."""
+    out = []
+    for mark in frame.marks:
+        if mark.what == "dropped":
+            alpha = 255 - 40 * min(4, int(mark.age * 5))
+            text = f"connection dropped ×{mark.count}" if mark.count > 1 else "connection dropped"
+            draw = ("pill", f"✂ {text}", _faded(WHITE, alpha), _faded(DROPPED, alpha), None)
+        elif mark.what == "reconnected":
             text = f"reconnected ×{mark.count}" if mark.count > 1 else "reconnected"
-            pill(painter, pts[(len(pts) * 3) // 4], f"↻ {text}", WHITE, colour)
+            draw = ("pill", f"↻ {text}", WHITE, QColor(CONNECTED_COLOUR), None)
         else:  # not heard: a message of the room that this server never got
-            pill(painter, pts[(len(pts) * 2) // 3], f"✗ not heard (sent on {short_label(mark.origin)})", WHITE, GREY)
+            draw = ("pill", f"✗ not heard (sent on {short_label(mark.origin)})", WHITE, GREY, None)
+        out.append((("chat", mark.what, mark.room, mark.server), mark.points, draw))
+    return out
+
+
+def _faded(colour: QColor, alpha: int) -> QColor:
+    c = QColor(colour)
+    c.setAlpha(alpha)
+    return c

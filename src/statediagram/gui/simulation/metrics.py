@@ -39,7 +39,7 @@ class Series:
 CHAT_SERIES = (
     Series("messages", "messages", LOOKS[MESSAGE].colour, Qt.PenStyle.SolidLine, "circle"),
     Series("reconnects", "reconnects", "#0072B2", Qt.PenStyle.DashLine, "triangle"),
-    Series("lost_messages", "lost messages", "#D55E00", Qt.PenStyle.DotLine, "cross"),
+    Series("lost_messages", "lost messages (at the end)", "#D55E00", Qt.PenStyle.DotLine, "cross"),
 )
 PLAIN_H, CHAT_H = 74, 124  # the chart's height; a chat run's has a legend (one or two rows)
 
@@ -221,6 +221,12 @@ class MetricsPanel(QWidget):
             grid.addWidget(value, row, 2, Qt.AlignmentFlag.AlignRight)
             self.values[key] = value
             self.chat_rows += [name, value]
+            if key == "messages":  # its token's shape and colour, the legend of the bubbles on the canvas
+                icon = QLabel()
+                icon.setPixmap(look_icon(MESSAGE, 16).pixmap(16, 16))
+                icon.setToolTip(LOOKS[MESSAGE].meaning)
+                grid.addWidget(icon, row, 0)
+                self.chat_rows.append(icon)
         legend = len(COUNTER_ORDER) + len(CHAT_COUNTERS) + 1
         legend_icon = QLabel()
         legend_icon.setPixmap(look_icon(REQUEST, 16).pixmap(16, 16))
