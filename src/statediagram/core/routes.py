@@ -15,99 +15,38 @@ whose search area it entered or left) and ends where routing everything again wo
 
 from __future__ import annotations
 
-import heapq
-from bisect import bisect_left, bisect_right
-from collections.abc import Hashable, Iterable
-from math import hypot
+from collections.abc import Hashable
 
-Rect = tuple[float, float, float, float]  # left, top, right, bottom
-Point = tuple[float, float]
+from .routegeometry import (
+    CLEAR,
+    CROWD,
+    Point,
+    Rect,
+    SpatialIndex,
+    along,
+    cells_around,
+    free_point,
+    grid_path,
+    inflate,
+    pieces,
+    segment_crosses,
+    simplified,
+    union,
+)
+
+__all__ = ["Router", "along", "choose_sides", "pieces", "segment_crosses"]
 
 STUB = 12.0  # how far a route goes straight out of its port before it turns
 MIN_STUB = 8.0
-CLEAR = 4.0  # a route keeps this far from a card it does not end at
-GAP = 10.0  # the detour grid's lines run this far outside the cards
 PORT_GAP = 14.0  # between neighbouring ports on one side
 CORNER = 10.0  # ports keep clear of a card's rounded corners
 TRACK = 8.0  # between neighbouring tracks in one gap
-BEND = 30.0  # a bend costs as much as this many units of length
-THROUGH = 1e6  # running through a card: only when there is no other way (cards on top of each other)
 MARGIN = 160.0  # the detour grid reaches this far beyond the two ends
-CELL = 512.0  # side of the spatial index's cells
 MAX_ROUTED_LINKS = 6000  # beyond (hostile files: 8,001 links) every link is a plain Z: opening stays as fast
-CROWD = 400  # cards near a link's ends: beyond this (a pile, hostile files) it takes a plain Z at once
 MAX_DETOUR_CARDS = 60  # at most this many cards in a grid search (60 cards: 10-40 ms); a quarter to widen it
 
 RIGHT, LEFT, BOTTOM, TOP = "right", "left", "bottom", "top"
 _OUT = {RIGHT: (1.0, 0.0), LEFT: (-1.0, 0.0), BOTTOM: (0.0, 1.0), TOP: (0.0, -1.0)}
-
-
-# --- a polyline walked by fraction of its length (tokens ride on this) ------------------------------------
-
-
-def pieces(points: list[Point]) -> list[tuple[float, float, float, float, float, float, float, float]]:
-    """The polyline's straight pieces: (from, to) as fractions of its length, start x, y, step dx, dy, end x, y."""
-    cum = [0.0]
-    for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
-        cum.append(cum[-1] + hypot(x1 - x0, y1 - y0))
-    total = cum[-1] or 1.0
-    return [(cum[i - 1] / total, cum[i] / total, x0, y0, x1 - x0, y1 - y0, x1, y1)
-            for i, ((x0, y0), (x1, y1)) in enumerate(zip(points, points[1:], strict=False), start=1)]
-
-
-def along(points: list[Point], fraction: float) -> Point:
-    """The point at ``fraction`` (0 at the first point, 1 at the last) of the polyline's length."""
-    if not points:
-        raise ValueError("a route has at least one point")
-    f = min(1.0, max(0.0, fraction))
-    for f0, f1, x0, y0, dx, dy, _x1, _y1 in pieces(points):
-        if f <= f1:
-            t = (f - f0) / (f1 - f0) if f1 > f0 else 0.0
-            return x0 + dx * t, y0 + dy * t
-    return points[-1]
-
-
-# --- small geometry -----------------------------------------------------------------------------------
-
-
-def inflate(r: Rect, d: float) -> Rect:
-    return r[0] - d, r[1] - d, r[2] + d, r[3] + d
-
-
-def segment_crosses(p: Point, q: Point, r: Rect) -> bool:
-    """Whether the segment from ``p`` to ``q`` runs through the open rectangle ``r`` (its inside, not its edge)."""
-    x0, y0 = p
-    x1, y1 = q
-    lo, hi = 0.0, 1.0
-    dx, dy = x1 - x0, y1 - y0
-    for pp, qq in ((-dx, x0 - r[0]), (dx, r[2] - x0), (-dy, y0 - r[1]), (dy, r[3] - y0)):
-        if pp == 0:
-            if qq <= 0:
-                return False
-            continue
-        t = qq / pp
-        if pp < 0:
-            lo = max(lo, t)
-        else:
-            hi = min(hi, t)
-        if lo >= hi:
-            return False
-    return True
-
-
-def _simplified(points: list[Point]) -> list[Point]:
-    """Without repeated points and without points in the middle of a straight run."""
-    out: list[Point] = []
-    for p in points:
-        if out and abs(out[-1][0] - p[0]) < 1e-9 and abs(out[-1][1] - p[1]) < 1e-9:
-            continue
-        if len(out) >= 2:
-            (ax, ay), (bx, by) = out[-2], out[-1]
-            if abs((bx - ax) * (p[1] - by) - (by - ay) * (p[0] - bx)) < 1e-9:
-                out[-1] = p
-                continue
-        out.append(p)
-    return out
 
 
 def choose_sides(ra: Rect, rb: Rect) -> tuple[str, str]:
@@ -133,98 +72,6 @@ def _strip(r: Rect, side: str) -> Rect:
     return r[0] + CORNER, r[1] - depth, r[2] - CORNER, r[1]
 
 
-def _union(r: Rect, s: Rect) -> Rect:
-    return min(r[0], s[0]), min(r[1], s[1]), max(r[2], s[2]), max(r[3], s[3])
-
-
-def _cells(r: Rect) -> Rect:
-    """``r`` grown to the index's cells it touches (what :meth:`_Grid.crowd` counts)."""
-    return ((r[0] // CELL) * CELL, (r[1] // CELL) * CELL, (r[2] // CELL + 1) * CELL, (r[3] // CELL + 1) * CELL)
-
-
-class _Grid:
-    """A spatial index: which keys have a rectangle in which square cell. Rectangles over ``BIG`` cells (a link
-    between nodes a million units apart) are kept aside in one list, as are queries that wide: filling or
-    walking millions of cells took a minute."""
-
-    BIG = 256
-
-    def __init__(self) -> None:
-        self.cells: dict[tuple[int, int], set] = {}
-        self.rects: dict[Hashable, Rect] = {}
-        self.big: set = set()
-
-    @staticmethod
-    def _box(r: Rect) -> tuple[int, int, int, int]:
-        return int(r[0] // CELL), int(r[1] // CELL), int(r[2] // CELL), int(r[3] // CELL)
-
-    def _touched(self, r: Rect) -> Iterable[set]:
-        """The key sets of the cells ``r`` touches (the big rectangles not included)."""
-        i0, j0, i1, j1 = self._box(r)
-        cells = self.cells
-        if (i1 - i0 + 1) * (j1 - j0 + 1) > max(len(cells), 4):
-            return [keys for (i, j), keys in cells.items() if i0 <= i <= i1 and j0 <= j <= j1]
-        return [keys for i in range(i0, i1 + 1) for j in range(j0, j1 + 1) if (keys := cells.get((i, j)))]
-
-    def put(self, key: Hashable, r: Rect) -> None:
-        self.drop(key)
-        self.rects[key] = r
-        i0, j0, i1, j1 = self._box(r)
-        if (i1 - i0 + 1) * (j1 - j0 + 1) > self.BIG:
-            self.big.add(key)
-            return
-        for i in range(i0, i1 + 1):
-            for j in range(j0, j1 + 1):
-                self.cells.setdefault((i, j), set()).add(key)
-
-    def drop(self, key: Hashable) -> None:
-        r = self.rects.pop(key, None)
-        if r is None:
-            return
-        if key in self.big:
-            self.big.discard(key)
-            return
-        i0, j0, i1, j1 = self._box(r)
-        for i in range(i0, i1 + 1):
-            for j in range(j0, j1 + 1):
-                keys = self.cells.get((i, j))
-                if keys is not None:
-                    keys.discard(key)
-                    if not keys:
-                        del self.cells[(i, j)]
-
-    def crowd(self, r: Rect) -> int:
-        """At least how many keys are near ``r`` (the keys of the cells it touches, counted once per cell)."""
-        return sum(len(keys) for keys in self._touched(r)) + len(self.big)
-
-    def any_inside(self, r: Rect, exclude: tuple) -> bool:
-        """Whether a key but ``exclude`` has a rectangle whose inside overlaps the inside of ``r``; yes without
-        looking among more than ``CROWD`` keys (a pile of cards, where a side has no room anyway)."""
-        left, top, right, bottom = r
-        rects = self.rects
-        touched = self._touched(r)
-        if sum(len(keys) for keys in touched) > CROWD:
-            return True
-        for keys in (*touched, self.big):
-            for k in keys:
-                x0, y0, x1, y1 = rects[k]
-                if x0 < right and left < x1 and y0 < bottom and top < y1 and k not in exclude:
-                    return True
-        return False
-
-    def near(self, r: Rect) -> set:
-        """Keys whose rectangle overlaps ``r`` (edges touching count)."""
-        left, top, right, bottom = r
-        rects = self.rects
-        out = set()
-        for keys in (*self._touched(r), self.big):
-            for k in keys:
-                x0, y0, x1, y1 = rects[k]
-                if x0 <= right and left <= x1 and y0 <= bottom and top <= y1:
-                    out.add(k)
-        return out
-
-
 class _Base:
     """A link's route before its track in a shared gap is chosen."""
 
@@ -242,8 +89,8 @@ class Router:
     """Routes of the links between cards, kept up to date as cards move, come and go."""
 
     def __init__(self) -> None:
-        self.cards = _Grid()  # node -> card rectangle
-        self.regions = _Grid()  # link -> where cards shape its route
+        self.cards = SpatialIndex()  # node -> card rectangle
+        self.regions = SpatialIndex()  # link -> where cards shape its route
         self.ends: dict[Hashable, tuple[str, str]] = {}
         self.routes: dict[Hashable, list[Point]] = {}  # from the link's first end to its second
         self._at: dict[str, set] = {}  # node -> its links
@@ -407,7 +254,7 @@ class Router:
         for sa, sb in options:
             strips = (_strip(ra, sa), _strip(rb, sb))
             for strip in strips:
-                looked = strip if looked is None else _union(looked, strip)
+                looked = strip if looked is None else union(looked, strip)
             if not any(self.cards.any_inside(strip, (a, b)) for strip in strips):
                 self._looked[key] = looked
                 return sa, sb
@@ -417,7 +264,7 @@ class Router:
     def _put_region(self, key: Hashable, area: Rect) -> None:
         """Where a card coming or going changes ``key``'s route: ``area`` and where its sides were looked at."""
         looked = self._looked.get(key)
-        self.regions.put(key, area if looked is None else _union(area, looked))
+        self.regions.put(key, area if looked is None else union(area, looked))
 
 
     def _spread_ports(self, node: str) -> set:
@@ -493,8 +340,8 @@ class Router:
         else:
             corners = [p, (q[0], p[1]) if sa in (RIGHT, LEFT) else (p[0], q[1]), q]
         area = inflate((min(pa[0], pb[0]), min(pa[1], pb[1]), max(pa[0], pb[0]), max(pa[1], pb[1])), CLEAR)
-        self._put_region(key, area if looked is None else _union(area, _cells(looked)))
-        return _Base(_simplified([pa, *corners, pb]))
+        self._put_region(key, area if looked is None else union(area, cells_around(looked)))
+        return _Base(simplified([pa, *corners, pb]))
 
     @staticmethod
     def _blocked(points: list[Point], cards: list[Rect]) -> bool:
@@ -561,7 +408,7 @@ class Router:
             if w0 < vb < w1 and c0 < ub:
                 last = max(last, c1)
         vlo, vhi = min(va, vb), max(va, vb)
-        m = _free_point(last, first, [(c0, c1) for c0, w0, c1, w1 in cards if w0 < vhi and w1 > vlo], mid)
+        m = free_point(last, first, [(c0, c1) for c0, w0, c1, w1 in cards if w0 < vhi and w1 > vlo], mid)
         if m == mid:
             # Tracks in a shared gap, from near to far u: links heading to smaller v, the one starting nearest
             # first, then links heading to larger v, the one starting farthest first (they then do not cross).
@@ -573,7 +420,7 @@ class Router:
         v0, v1 = vlo - MARGIN, vhi + MARGIN
         window = (area[0], v0, area[2], v1) if axis == 0 else (v0, area[1], v1, area[3])
         if self.cards.crowd(inflate(window, CLEAR)) > CROWD:
-            self._put_region(key, _cells(inflate(window, CLEAR)))
+            self._put_region(key, cells_around(inflate(window, CLEAR)))
             return None
         self._put_region(key, inflate(window, CLEAR))
         others = self._others(inflate(window, CLEAR), (a, b))
@@ -595,13 +442,13 @@ class Router:
                         return None
             if c0 < u2 and c1 > u1:
                 band.append((w0, w1))
-        w = _free_point(max(free1[0], free2[0]), min(free1[1], free2[1]), band, (va + vb) / 2)
+        w = free_point(max(free1[0], free2[0]), min(free1[1], free2[1]), band, (va + vb) / 2)
         if w is None:
             return None
         pts = [(ua, va), (u1, va), (u1, w), (u2, w), (u2, vb), (ub, vb)]
         if flip:
             pts.reverse()
-        return _Base(_simplified([uv(p) for p in pts]))
+        return _Base(simplified([uv(p) for p in pts]))
 
     def _detour(self, key, a, b, sa, sb, pa, pb) -> _Base:
         """The cheapest path on a grid along the cards' edges: length, bends, and cards run through."""
@@ -617,7 +464,7 @@ class Router:
             cards = [inflate(self.cards.rects[n], CLEAR) for n in sorted(self.cards.near(area))]
             if len(cards) > MAX_DETOUR_CARDS:  # a pile of cards: no way round, and the search would take seconds
                 return self._plain(key, sa, sb, pa, pb)
-            path, through = _grid_path(p, q, (dax, day), (-dbx, -dby), cards, area)
+            path, through = grid_path(p, q, (dax, day), (-dbx, -dby), cards, area)
             if not through:
                 break
             # Walled in: look once more, twice as wide, unless that grid would be big (it grows as cards squared).
@@ -627,7 +474,7 @@ class Router:
             grown = (area[2] - area[0]) / 2
             area = (area[0] - grown, area[1] - grown, area[2] + grown, area[3] + grown)
         self._put_region(key, area)
-        return _Base(_simplified([pa, *path, pb]))
+        return _Base(simplified([pa, *path, pb]))
 
     # --- shared gaps ---------------------------------------------------------------------------------
 
@@ -684,126 +531,3 @@ class Router:
         return out
 
 
-def _free_point(lo: float, hi: float, blocked: list[tuple[float, float]], target: float) -> float | None:
-    """The point of [``lo``, ``hi``] outside every open interval of ``blocked`` nearest ``target``, kept
-    ``GAP - CLEAR`` from the intervals where the free stretch has room (else in its middle); None if there is none."""
-    if lo > hi:
-        return None
-    free = [(lo, hi)]
-    for b0, b1 in sorted(blocked):
-        nxt = []
-        for f0, f1 in free:
-            if b1 <= f0 or b0 >= f1:
-                nxt.append((f0, f1))
-                continue
-            if f0 <= b0:
-                nxt.append((f0, b0))
-            if b1 <= f1:
-                nxt.append((b1, f1))
-        free = nxt
-    margin = GAP - CLEAR
-    best = None
-    for f0, f1 in free:
-        near0 = any(b0 < f0 + 1e-9 and b1 >= f0 - 1e-9 for b0, b1 in blocked)  # f0 is a card's edge
-        near1 = any(b0 <= f1 + 1e-9 and b1 > f1 - 1e-9 for b0, b1 in blocked)
-        g0, g1 = f0 + (margin if near0 else 0.0), f1 - (margin if near1 else 0.0)
-        if g0 > g1:
-            g0 = g1 = (f0 + f1) / 2
-        point = min(max(target, g0), g1)
-        if best is None or (abs(point - target), point) < (abs(best - target), best):
-            best = point
-    return best
-
-
-def _lines(spans: list[tuple[float, float]]) -> list[float]:
-    """Where a route may run past cards spanning ``spans`` (from, to) on one axis: ``GAP`` outside each, and
-    in the middle of gaps narrower than that."""
-    out = []
-    for lo, hi in spans:
-        out += [lo - GAP, hi + GAP]
-    edges = sorted(e for span in spans for e in span)
-    out += [(e0 + e1) / 2 for e0, e1 in zip(edges, edges[1:], strict=False) if 0 < e1 - e0 < 2 * GAP + 2]
-    return out
-
-
-def _grid_path(p: Point, q: Point, start_dir: Point, end_dir: Point, cards: list[Rect],
-               area: Rect) -> tuple[list[Point], bool]:
-    """The cheapest orthogonal path from ``p`` to ``q`` on lines along the cards' edges within ``area``, leaving in
-    ``start_dir`` and arriving in ``end_dir``; and whether it had to run through a card."""
-    xs = {p[0], q[0], area[0], area[2], *_lines([(r[0], r[2]) for r in cards])}
-    ys = {p[1], q[1], area[1], area[3], *_lines([(r[1], r[3]) for r in cards])}
-    xs = sorted(x for x in xs if area[0] <= x <= area[2])
-    ys = sorted(y for y in ys if area[1] <= y <= area[3])
-    nx, ny = len(xs), len(ys)
-    # blocked_h[j][i]: the piece from xs[i] to xs[i + 1] on line ys[j] runs through a card; blocked_v likewise.
-    blocked_h = [[False] * (nx - 1) for _ in range(ny)]
-    blocked_v = [[False] * (ny - 1) for _ in range(nx)]
-    for left, top, right, bottom in cards:
-        i0, i1 = bisect_right(xs, left), bisect_left(xs, right)  # lines strictly inside
-        j0, j1 = bisect_right(ys, top), bisect_left(ys, bottom)
-        ia, ib = max(0, bisect_right(xs, left) - 1), bisect_left(xs, right)  # pieces overlapping
-        ja, jb = max(0, bisect_right(ys, top) - 1), bisect_left(ys, bottom)
-        for j in range(j0, j1):
-            row = blocked_h[j]
-            for i in range(ia, min(ib, nx - 1)):
-                row[i] = True
-        for i in range(i0, i1):
-            col = blocked_v[i]
-            for j in range(ja, min(jb, ny - 1)):
-                col[j] = True
-    si, sj = xs.index(p[0]), ys.index(p[1])
-    gi, gj = xs.index(q[0]), ys.index(q[1])
-    dirs = ((1, 0), (-1, 0), (0, 1), (0, -1))
-    start_d = dirs.index((int(start_dir[0]), int(start_dir[1])))
-    end_d = dirs.index((int(end_dir[0]), int(end_dir[1])))
-    gx, gy = q
-
-    def h(i: int, j: int) -> float:
-        return abs(xs[i] - gx) + abs(ys[j] - gy)
-
-    best: dict[tuple[int, int, int], float] = {(si, sj, start_d): 0.0}
-    came: dict[tuple[int, int, int], tuple[int, int, int] | None] = {(si, sj, start_d): None}
-    heap = [(h(si, sj), 0.0, si, sj, start_d)]
-    found = None
-    while heap:
-        _f, cost, i, j, d = heapq.heappop(heap)
-        if cost > best.get((i, j, d), float("inf")):
-            continue
-        if i == gi and j == gj:
-            found = (i, j, d)
-            if d == end_d:
-                break
-            extra = cost + BEND
-            if extra < best.get((i, j, end_d), float("inf")):
-                best[(i, j, end_d)] = extra
-                came[(i, j, end_d)] = (i, j, d)
-                heapq.heappush(heap, (extra, extra, i, j, end_d))
-            continue
-        for nd, (di, dj) in enumerate(dirs):
-            if (di, dj) == (-dirs[d][0], -dirs[d][1]):
-                continue
-            ni, nj = i + di, j + dj
-            if not (0 <= ni < nx and 0 <= nj < ny):
-                continue
-            if di:
-                step = xs[max(i, ni)] - xs[min(i, ni)]
-                through = blocked_h[j][min(i, ni)]
-            else:
-                step = ys[max(j, nj)] - ys[min(j, nj)]
-                through = blocked_v[i][min(j, nj)]
-            c = cost + step + (BEND if nd != d else 0.0) + (THROUGH if through else 0.0)
-            state = (ni, nj, nd)
-            if c < best.get(state, float("inf")):
-                best[state] = c
-                came[state] = (i, j, d)
-                heapq.heappush(heap, (c + h(ni, nj), c, ni, nj, nd))
-    if found is None:
-        return [p, (q[0], p[1]), q], True
-    end = (gi, gj, end_d) if (gi, gj, end_d) in came else found
-    cells = []
-    state = end
-    while state is not None:
-        cells.append((xs[state[0]], ys[state[1]]))
-        state = came[state]
-    cells.reverse()
-    return cells, best[end] >= THROUGH
