@@ -340,7 +340,10 @@ class Router:
         else:
             corners = [p, (q[0], p[1]) if sa in (RIGHT, LEFT) else (p[0], q[1]), q]
         area = inflate((min(pa[0], pb[0]), min(pa[1], pb[1]), max(pa[0], pb[0]), max(pa[1], pb[1])), CLEAR)
-        self._put_region(key, area if looked is None else union(area, cells_around(looked)))
+        if self._simple:  # other cards change nothing of it
+            self.regions.drop(key)
+        else:
+            self._put_region(key, area if looked is None else union(area, cells_around(looked)))
         return _Base(simplified([pa, *corners, pb]))
 
     @staticmethod
