@@ -341,3 +341,17 @@ def test_the_menu_key_opens_the_selected_nodes_menu_where_it_is(window):
     at = w.view.mapFromScene(w.scene.node_items[r].pos())
     assert (w.view.input.menus.shown_at - port.mapToGlobal(at)).manhattanLength() < 4  # at the node, not the centre
     menu.close()
+
+
+def test_the_window_opens_no_bigger_than_a_1280_by_720_screen(qapp, monkeypatch):
+    from PySide6.QtCore import QRect
+
+    from statediagram.gui import window as window_module
+
+    class Screen:
+        def availableGeometry(self):  # noqa: N802 - Qt's name
+            return QRect(0, 0, 1280, 720)
+
+    monkeypatch.setattr(window_module.QGuiApplication, "primaryScreen", staticmethod(lambda: Screen()))
+    monkeypatch.setattr(window_module.QGuiApplication, "platformName", staticmethod(lambda: "xcb"))
+    assert window_module.initial_size() == (1280, 720)
