@@ -73,6 +73,8 @@ def test_a_crash_drops_the_connections_to_chat_a_and_they_form_again_on_chat_b(w
     arc = window.simulation.controller.planner.chat.points("users", "a")
     assert rect_a.adjusted(-12, -12, 12, 12).contains(arc[-1])  # ... and ends at Chat A
     assert window.simulation.controller.layer.node_rect("users").adjusted(-12, -12, 12, 12).contains(arc[0])
+    bounds = window.simulation.controller.layer.boundingRect()
+    assert all(bounds.contains(p) for line in frame(window).lines for p in line.points)  # repainted with the layer
 
     run_to(window, 10 * SECOND + 200_000)  # Chat A just crashed: its connections break and fade
     assert "a" not in lines(window)
