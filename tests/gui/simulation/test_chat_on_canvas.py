@@ -73,6 +73,8 @@ def test_a_crash_drops_the_connections_to_chat_a_and_they_form_again_on_chat_b(w
     arc = window.simulation.controller.planner.chat.points("users", "a")
     assert rect_a.adjusted(-12, -12, 12, 12).contains(arc[-1])  # ... and ends at Chat A
     assert window.simulation.controller.layer.node_rect("users").adjusted(-12, -12, 12, 12).contains(arc[0])
+    bounds = window.simulation.controller.layer.boundingRect()
+    assert all(bounds.contains(p) for line in frame(window).lines for p in line.points)  # repainted with the layer
 
     run_to(window, 10 * SECOND + 200_000)  # Chat A just crashed: its connections break and fade
     assert "a" not in lines(window)
@@ -150,10 +152,14 @@ def test_the_chart_gains_chat_series_on_a_chat_run_only(window):
     run_to(window, 3 * SECOND)
     assert chart.chat is None and chart.height() == PLAIN_H
     assert chart.series_points("messages") == []
+    metrics = window.simulation.panel.metrics
+    bubbles = [w for w in metrics.chat_rows if not w.pixmap().isNull()]  # the message token's legend
+    assert bubbles and not any(w.isVisibleTo(metrics) for w in bubbles)
 
     simulate(window, "chat-redis")
     run_to(window, 14 * SECOND)
     assert chart.chat is not None and chart.height() > PLAIN_H
+    assert all(w.isVisibleTo(metrics) for w in bubbles)
     messages = chart.series_points("messages")
     assert len(messages) == 15  # one point a second, 0 to 14 s
     reconnects = chart.series_points("reconnects")

@@ -23,7 +23,8 @@ def paint_connections(painter: QPainter, frame: Frame, antialiased: bool) -> Non
     colour = QColor(CONNECTED_COLOUR)
     # The glow is opaque (the colour a quarter strength over white) and all arcs of one width go in one call:
     # 156 arcs drawn one by one with a translucent round-capped pen took 125 ms a frame, measured; in one
-    # call per width, opaque and flat-capped, about 30 ms; over 40 arcs, no glow (see bench_simview's chat).
+    # call per width, opaque and flat-capped, about 30 ms; over 40 arcs, no glow and no antialiasing (see
+    # bench_simview's chat figures).
     glow = QColor.fromRgbF(*(0.75 + 0.25 * c for c in colour.getRgbF()[:3]))
     painter.setBrush(Qt.BrushStyle.NoBrush)
     by_width: dict[int, list[QLineF]] = {}
@@ -31,9 +32,10 @@ def paint_connections(painter: QPainter, frame: Frame, antialiased: bool) -> Non
     for line in frame.lines:
         by_width.setdefault(7 + min(line.users, 12), []).extend(line.segments)
         thin += line.segments
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing, antialiased)
-    if len(frame.lines) > GLOW_MAX_ARCS:  # a crowd of arcs: the line alone says enough, and costs less
+    if len(frame.lines) > GLOW_MAX_ARCS:  # a crowd of arcs: plain lines say enough, and cost far less
         by_width.clear()
+        antialiased = False
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, antialiased)
     for width, segs in sorted(by_width.items()):
         painter.setPen(QPen(glow, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
         painter.drawLines(segs)

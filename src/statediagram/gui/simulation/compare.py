@@ -77,9 +77,13 @@ class CompareDialog(QDialog):
         return self.compare_with(starter, title)
 
     def _open(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Compare with", "", "Diagrams (*.json *.png)")
+        folders = getattr(self.parent(), "folders", None)  # the window's one remembered folder, if any
+        start = folders.folder() if folders is not None else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Compare with", start, "Diagrams and pictures (*.json *.png)")
         if not path:
             return
+        if folders is not None:
+            folders.remember(path)
         try:
             other = load_diagram(path).diagram
         except DiagramError as exc:

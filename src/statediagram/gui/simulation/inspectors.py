@@ -107,8 +107,9 @@ def server_table(replay: Replay, server_id: str, t: int) -> tuple[str, list[str]
         engine.close()
 
 
-HINT = ("<i>Click a token to see its request; click Redis, PostgreSQL, object storage or a server to see what "
-        "it holds.</i>")
+# One line, so a short window keeps its height for the figures; the tooltip says it in full.
+HINT = "<i>Click a token or a node to inspect it.</i>"
+HINT_TIP = "Click a token to see its request; click Redis, PostgreSQL, object storage or a server to see what it holds."
 
 
 class Inspector(QWidget):
@@ -120,6 +121,7 @@ class Inspector(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.title = QLabel(HINT)
         self.title.setWordWrap(True)
+        self.title.setToolTip(HINT_TIP)
         layout.addWidget(self.title)
         self.stack = QStackedWidget()
         self.text = QTextBrowser()

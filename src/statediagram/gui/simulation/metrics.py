@@ -221,6 +221,12 @@ class MetricsPanel(QWidget):
             grid.addWidget(value, row, 2, Qt.AlignmentFlag.AlignRight)
             self.values[key] = value
             self.chat_rows += [name, value]
+            if key == "messages":  # its token's shape and colour, the legend of the bubbles on the canvas
+                icon = QLabel()
+                icon.setPixmap(look_icon(MESSAGE, 16).pixmap(16, 16))
+                icon.setToolTip(LOOKS[MESSAGE].meaning)
+                grid.addWidget(icon, row, 0)
+                self.chat_rows.append(icon)
         legend = len(COUNTER_ORDER) + len(CHAT_COUNTERS) + 1
         legend_icon = QLabel()
         legend_icon.setPixmap(look_icon(REQUEST, 16).pixmap(16, 16))
