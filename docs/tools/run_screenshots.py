@@ -59,7 +59,8 @@ def main(out: Path) -> None:
         settle()
         # What the screen shows (a window larger than the screen is cut off at its edge, as the user sees it).
         app.primaryScreen().grabWindow(0).save(str(out / f"run-labels-{width}x{height}.png"))
-        print(f"{width}x{height} (window {w.width()}x{w.height()}): t = {best / 1e6:.2f} s, labels {sorted(layer.label_rects())}")
+        print(f"{width}x{height} (window {w.width()}x{w.height()}): t = {best / 1e6:.2f} s, "
+              f"labels {sorted(layer.label_rects())}")
         sim.controller.stop()
         w.doc.undo_stack.setClean()
         w.close()
