@@ -156,6 +156,16 @@ class SpatialIndex:
         looking among more than ``CROWD`` keys (a pile of cards, where a side has no room anyway)."""
         left, top, right, bottom = r
         rects = self.rects
+        i, j = int(left // CELL), int(top // CELL)
+        if i == int(right // CELL) and j == int(bottom // CELL) and not self.big:  # most strips: one cell
+            keys = self.cells.get((i, j), ())
+            if len(keys) > CROWD:
+                return True
+            for k in keys:
+                x0, y0, x1, y1 = rects[k]
+                if x0 < right and left < x1 and y0 < bottom and top < y1 and k not in exclude:
+                    return True
+            return False
         touched = self._touched(r)
         if sum(len(keys) for keys in touched) > CROWD:
             return True

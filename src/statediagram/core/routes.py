@@ -316,10 +316,6 @@ class Router:
             if effort == "full":
                 self.provisional.discard(key)
                 return self._detour(key, a, b, sa, sb, pa, pb)
-        area = inflate((min(pa[0], pb[0]), min(pa[1], pb[1]), max(pa[0], pb[0]), max(pa[1], pb[1])), CLEAR)
-        if self.cards.crowd(area) > CROWD:  # what routing for good would give (see _z): nothing to finish later
-            self.provisional.discard(key)
-            return self._plain(key, sa, sb, pa, pb, area)
         if key not in self.provisional:
             self.provisional.add(key)
             self._queue = None
