@@ -400,7 +400,7 @@ class Engine:
             sid = f"{self.rng.getrandbits(64):016x}"
             home = homes.sessions
             if home.place == RAM:
-                srv.ram_sessions[sid] = user.id
+                srv.keep_session(sid, user.id)
             else:
                 store = self.stores[home.node]
                 bad = unavailable(store)
@@ -426,7 +426,7 @@ class Engine:
                 return LOST_SESSION, 401, Cause.auth_mismatch(user.token_server or "", srv.id, "token"), cost
             home = homes.sessions
             if home.place == RAM:
-                found = srv.ram_sessions.get(user.cookie)
+                found = srv.session_user(user.cookie)
             else:
                 store = self.stores[home.node]
                 bad = unavailable(store)
@@ -468,8 +468,7 @@ class Engine:
             product = PRODUCTS[user.items_added % len(PRODUCTS)]
             user.items_added += 1
             if store is None:
-                cart = srv.ram_carts.setdefault(user.id, {})
-                cart[product] = cart.get(product, 0) + 1
+                srv.add_to_cart(user.id, product)
             else:
                 store.store.add_to_cart(user.id, product)
                 if req.calls is not None:
@@ -477,7 +476,7 @@ class Engine:
             req.grant = (product, home, srv.id)
             return OK, 200, None, cost
         if store is None:
-            shown = dict(srv.ram_carts.get(user.id, {}))
+            shown = srv.cart(user.id)
         else:
             shown = store.store.cart(user.id)
             if req.calls is not None:
