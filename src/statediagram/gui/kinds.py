@@ -16,6 +16,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath
 
 from ..core.catalog import CLIENT, LOAD_BALANCER, OBJECT_STORAGE, POSTGRES, RAM, REDIS, SERVER, TOKEN, WEBSOCKET_SERVER
+from ..core.registry import Registry
 from ..core.topology import ServerHomes
 
 Icon = Callable[[QPainter, QColor], None]  # draws on a 48x48 grid, pen and brush set up by the caller
@@ -48,23 +49,15 @@ class GuiKind:
     badges: tuple[Badge, ...] = ()  # a server kind: one row per kind of state it keeps, under its label
 
 
-GUI_KINDS: dict[str, GuiKind] = {}
+def _unknown_look(kind: str) -> GuiKind:
+    """A kind with no entry is a grey question mark showing its name."""
+    return GuiKind(kind, UNKNOWN_COLOUR, _draw_unknown, lambda props: kind)
 
 
-def register(kind: GuiKind) -> GuiKind:
-    if kind.name in GUI_KINDS:
-        raise ValueError(f"kind {kind.name!r} already has a look")
-    GUI_KINDS[kind.name] = kind
-    return kind
-
-
-def unregister(name: str) -> None:
-    GUI_KINDS.pop(name, None)
-
-
-def gui_kind(kind: str) -> GuiKind:
-    """The look of ``kind``; a kind with no entry is a grey question mark showing its name."""
-    return GUI_KINDS.get(kind) or GuiKind(kind, UNKNOWN_COLOUR, _draw_unknown, lambda props: kind)
+GUI_KINDS: Registry[GuiKind] = Registry("app", "gui/kinds.py", fallback=_unknown_look)
+register = GUI_KINDS.register
+unregister = GUI_KINDS.unregister
+gui_kind = GUI_KINDS.of
 
 
 def _draw_unknown(p: QPainter, colour: QColor) -> None:
