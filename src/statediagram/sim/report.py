@@ -10,9 +10,9 @@ from typing import Any
 
 from ..core.topology import Finding, design_findings
 from .causes import Cause
+from .loss_wording import loss_findings
 from .nodes import TOTAL_KEYS
 from .scenario import SECOND
-from .wording import loss_findings
 
 
 def _loss(**kw: Any) -> Any:
@@ -191,7 +191,7 @@ def report_json(report: Report) -> str:
     return json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
 
 
-# --- findings: the causes of a run's losses, grouped and ordered; their words are in wording.py ---------------
+# --- findings: the causes of a run's losses, grouped and ordered; their words are in loss_wording.py ---------------
 
 
 def _explain(engine, lost_messages: dict[int, tuple[str, str, str]]) -> list[Finding]:
