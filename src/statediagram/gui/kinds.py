@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath
@@ -24,15 +24,24 @@ Icon = Callable[[QPainter, QColor], None]  # draws on a 48x48 grid, pen and brus
 # ``count``), where it keeps sessions ("ram", "token" or a store's node id) and the labels; None for no pill.
 Live = Callable[[Any, str, dict[str, str]], tuple[str, str] | None]
 UNKNOWN_COLOUR = "#6B7280"
-# A badge on a server's card: what it says for the server's homes, and its style: True shared (solid blue),
-# False kept by this server and lost with it (dashed amber), None neither: there by design (solid grey).
-Badge = tuple[str, Callable[[ServerHomes], tuple[str, bool | None]]]
 
 
-def _home_badge(attr: str) -> Callable[[ServerHomes], tuple[str, bool | None]]:
-    def read(homes: ServerHomes) -> tuple[str, bool | None]:
+class BadgeText(NamedTuple):
+    """What a badge on a server's card says for the server's homes."""
+
+    where: str  # "RAM", "Redis", "JWT", "this server only" ...
+    shared: bool | None  # its style: True shared (solid blue), False kept by this server and lost with it (dashed
+    # amber), None neither: there by design (solid grey)
+    on_server: bool = False  # kept on the server's own machine (RAM, disk): the card adds "(own)"
+
+
+Badge = tuple[str, Callable[[ServerHomes], BadgeText]]
+
+
+def _home_badge(attr: str) -> Callable[[ServerHomes], BadgeText]:
+    def read(homes: ServerHomes) -> BadgeText:
         home = getattr(homes, attr)
-        return home.badge(), home.shared
+        return BadgeText(home.badge(), home.shared, home.on_server)
 
     return read
 
@@ -103,13 +112,13 @@ def _draw_websocket_server(p: QPainter, colour: QColor) -> None:
     p.drawEllipse(QPointF(38, 30), 2, 2)
 
 
-def _pubsub_badge(homes: ServerHomes) -> tuple[str, bool | None]:
-    return ("Redis pub/sub", True) if homes.of("pubsub").shared else ("this server only", False)
+def _pubsub_badge(homes: ServerHomes) -> BadgeText:
+    return BadgeText("Redis pub/sub", True) if homes.of("pubsub").shared else BadgeText("this server only", False)
 
 
-def _history_badge(homes: ServerHomes) -> tuple[str, bool | None]:
+def _history_badge(homes: ServerHomes) -> BadgeText:
     home = homes.of("history")
-    return home.badge(), home.shared
+    return BadgeText(home.badge(), home.shared, home.on_server)
 
 
 def _replicas(props: dict[str, Any]) -> str:
@@ -196,7 +205,7 @@ register(GuiKind(SERVER, "#6A4C93", _draw_server, lambda p: f"auth: {p['auth']}"
                  tuple((state, _home_badge(state)) for state in ("sessions", "cart", "uploads"))))
 # The lesson's exception: the open connection is its own by design, a neutral badge, not a mistake.
 register(GuiKind(WEBSOCKET_SERVER, "#A3367A", _draw_websocket_server, lambda p: "real-time (WebSocket)", _chat_live,
-                 (("connections", lambda homes: ("own (by design)", None)), ("messages", _pubsub_badge),
+                 (("connections", lambda homes: BadgeText("own (by design)", None)), ("messages", _pubsub_badge),
                   ("history", _history_badge))))
 register(GuiKind(REDIS, "#C0392B", _draw_redis,
                  lambda p: _replicas(p) + (", persistent" if p["persistent"] else ""), counted("key", "keys")))
