@@ -36,6 +36,12 @@ FULL_ROUND = (PROFILE, ADD_TO_CART, UPLOAD, VIEW_AVATAR, VIEW_CART)
 PRODUCTS = ("book", "mug", "lamp", "plant")  # POST /cart adds these in turn
 
 
+def method_and_path(action: str) -> tuple[str, str]:
+    """The HTTP method and path of a request of the journey: its name says both ("POST /login")."""
+    method, path = action.split(" ", 1)
+    return method, path
+
+
 class Request:
     """One request from one user, with the times of its hops, its outcome and the store calls it made."""
 

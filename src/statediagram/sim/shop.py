@@ -52,10 +52,7 @@ class ShopJourney:
     # --- the user's side ------------------------------------------------------------------------------
 
     def step(self, user: User) -> str:
-        """What ``user`` asks next: a login while logged out, else the journey's next step."""
-        if user.needs_login:
-            return LOGIN
-        return PROFILE if self.journey == "sessions" else FULL_ROUND[user.step]
+        return next_action(user, self.journey)
 
     def apply(self, req: Request) -> None:
         """The user reads the response: update what the user holds and where it is kept."""
@@ -75,7 +72,7 @@ class ShopJourney:
                 user.cart_where[product] = (home, server)
             elif action == UPLOAD:
                 user.avatar, user.needs_upload = req.grant, False
-            self._advance(user)
+            advance(user, self.journey)
         elif outcome == LOST_SESSION:
             if self.servers[req.server].auth == "jwt":
                 user.token = user.token_server = None
@@ -84,21 +81,13 @@ class ShopJourney:
             user.needs_login = True
         elif outcome == LOST_FILE:
             user.avatar, user.needs_upload = None, True
-            self._advance(user)
+            advance(user, self.journey)
         elif outcome == LOST_DATA:
             user.cart = dict(req.shown)
             where = (self.servers[req.server].homes.cart, req.server)
             user.cart_where = dict.fromkeys(user.cart, where)
-            self._advance(user)
+            advance(user, self.journey)
         # outage and failover error: the same step is tried again after the think time
-
-    def _advance(self, user: User) -> None:
-        if self.journey == "sessions":
-            return
-        i = (user.step + 1) % len(FULL_ROUND)
-        if FULL_ROUND[i] == UPLOAD and not user.needs_upload:
-            i += 1
-        user.step = i
 
     # --- the server's side ----------------------------------------------------------------------------
 
@@ -179,7 +168,7 @@ class ShopJourney:
                 return (*bad, cost)
             cost += store.rtt_us
         if req.action == ADD_TO_CART:
-            product = PRODUCTS[user.items_added % len(PRODUCTS)]
+            product = next_product(user)
             user.items_added += 1
             if store is None:
                 srv.add_to_cart(user.id, product)
@@ -236,6 +225,29 @@ class ShopJourney:
         cause = Cause.moved(was_server, srv.id, was_home.place, home.place) if was_home != home \
             else Cause.at(Why.DISK_WIPED, srv.id)
         return LOST_FILE, 404, cause, cost
+
+
+def next_action(user: User, journey: str) -> str:
+    """What ``user`` asks next: a login while logged out, else the journey's next step (the same in a run on real
+    processes, ``live/load.py``)."""
+    if user.needs_login:
+        return LOGIN
+    return PROFILE if journey == "sessions" else FULL_ROUND[user.step]
+
+
+def advance(user: User, journey: str) -> None:
+    """On to the next step of the full round (an avatar is uploaded until one is kept)."""
+    if journey == "sessions":
+        return
+    i = (user.step + 1) % len(FULL_ROUND)
+    if FULL_ROUND[i] == UPLOAD and not user.needs_upload:
+        i += 1
+    user.step = i
+
+
+def next_product(user: User) -> str:
+    """The product ``user``'s next POST /cart adds: each in turn."""
+    return PRODUCTS[user.items_added % len(PRODUCTS)]
 
 
 def _call(req: Request, t: int, node: str, text: str) -> None:
