@@ -7,6 +7,8 @@ painting; the item takes no mouse buttons, so the editor's items underneath keep
 
 from __future__ import annotations
 
+from math import ceil
+
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
@@ -14,10 +16,19 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 from ...core.topology import RAM
 from ..kinds import gui_kind
 from .geometry import SceneGeometry
+from .label_layout import Box, CardIndex, Label, Layout, along_link, around_card, place
 from .style import LOOKS, Z_LAYER, Sprites
 from .tokens import Frame
 
 LABELS_LOD = 0.35  # below this zoom the live-state labels are too small to read and are left out
+FLASHES_LOD = 0.5  # store commands over links only from this zoom, and only when few (MAX_FLASH_LABELS)
+MAX_FLASH_LABELS = 16
+TOKEN_HIT_PX = 12.0  # a click this close to a token (in screen pixels) picks it: twice its drawn radius
+ICON_PAD = 17.0  # room for the outcome's shape at a badge's left
+WIDTH_STEP = 8.0  # label boxes are this much wider at most: a counter that ticks keeps the layout as it is
+SIGHT_MARGIN = 300.0  # labels are placed for the cards in sight and this far around (scene units)
+WHITE, INK, GREY = QColor("#ffffff"), QColor("#202124"), QColor("#5f6368")
+DOWN_RED = QColor("#C62828")
 
 
 def short_name(label: str) -> str:
@@ -38,6 +49,7 @@ class SimulationLayer(QGraphicsItem):
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setAcceptHoverEvents(False)
         self.sprites = Sprites()
+        self._icons = Sprites(radius=4.5)  # the outcome's shape inside a badge, sized to the text
         self.frame = Frame(0)
         self.kinds: dict[str, str] = {}
         self.labels: dict[str, str] = {}
@@ -48,6 +60,17 @@ class SimulationLayer(QGraphicsItem):
         self._links: dict[tuple[str, str], list[QPointF]] = {}
         self._lines: dict[tuple[str, str], list[QLineF]] = {}
         self._pills: dict[tuple, QPixmap] = {}  # text pictures, drawn once (text is the slow part of a frame)
+        self._widths: dict[tuple[str, bool], float] = {}  # a pill's width by its text (and icon)
+        self._labels: list[tuple[Label, tuple]] = []  # the frame's labels and how to draw each
+        self._own = Layout()  # where the nodes' own labels are (DOWN, live chips)
+        self._passing = Layout()  # where the failure badges and store commands are, placed around the former
+        self._own_key: tuple | None = None
+        self._passing_key: tuple | None = None
+        self._spots: dict[tuple[str, str], tuple] = {}  # a node's places by side, a link's places
+        self._sight: QRectF | None = None  # the part of the scene in sight, with a margin (None: all of it)
+        self._cards = CardIndex([])  # what labels keep off, built once per geometry
+        self._laid_out: Frame | None = None  # the frame the layout is for
+        self._grown = True  # the bounding rectangle holds the layout's labels
         self._lod = 1.0
         self.left_out = False  # True while a Backdrop draws the diagram without this layer
         self.backdrop = None  # a Backdrop repainting the view for each frame, or None: the scene updates it
@@ -55,6 +78,7 @@ class SimulationLayer(QGraphicsItem):
         self._font.setPointSizeF(8.5)
         self._bold = QFont(self._font)
         self._bold.setBold(True)
+        self._pill_height = QFontMetricsF(self._bold).height() + 6  # a pill's picture with its 1-unit margin
 
     # --- feeding --------------------------------------------------------------------------------
 
@@ -67,15 +91,24 @@ class SimulationLayer(QGraphicsItem):
         self._links.clear()
         self._lines.clear()
         rect = QRectF()
+        obstacles: list[Box] = []
         for r in self._rects.values():
             if r is not None:
                 rect = rect.united(r)
+                obstacles += card_boxes(r)
+        self._cards = CardIndex(obstacles)
+        self._spots.clear()
+        self._own_key = self._passing_key = None
+        self._laid_out = None
         self.prepareGeometryChange()
         self._rect = rect.adjusted(-140, -90, 140, 160)
         self.update()
 
     def show_frame(self, frame: Frame) -> None:
         self.frame = frame
+        self._laid_out = None
+        if self._lod >= LABELS_LOD:  # labels are drawn at the zoom last painted: place them now
+            self._lay_out(frame)
         if self.backdrop is not None:
             self.backdrop.frame_changed(self)
         else:
@@ -89,8 +122,11 @@ class SimulationLayer(QGraphicsItem):
     def token_count(self) -> int:
         return len(self.frame.tokens)
 
-    def token_at(self, pos: QPointF, radius: float = 9.0) -> int | None:
-        """The request id of the token drawn nearest ``pos`` (within ``radius``), last drawn first."""
+    def token_at(self, pos: QPointF, radius: float | None = None) -> int | None:
+        """The request id of the token drawn nearest ``pos`` (within ``radius`` in scene units; by default
+        ``TOKEN_HIT_PX`` screen pixels at the zoom last painted: tokens keep their size on screen at any zoom)."""
+        if radius is None:
+            radius = TOKEN_HIT_PX / max(self._lod, 0.05)
         best, best_d = None, radius * radius
         for x, y, _look, rid in reversed(self.frame.tokens):
             d = (x - pos.x()) ** 2 + (y - pos.y()) ** 2
@@ -132,11 +168,64 @@ class SimulationLayer(QGraphicsItem):
         self._lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         frame = self.frame
-        self._paint_flashes(painter, frame)
+        self._paint_flash_lines(painter, frame)
         self._paint_highlights(painter)
-        self._paint_states(painter, frame)
+        self._paint_down(painter, frame)
         self._paint_tokens(painter, frame)
-        self._paint_badges(painter, frame)
+        if self._lod < LABELS_LOD:
+            self._paint_small_badges(painter, frame)
+        else:
+            sight = painter.worldTransform().inverted()[0].mapRect(QRectF(painter.viewport()))
+            if self._sight is None or not self._sight.contains(sight):
+                self._sight = sight.adjusted(-SIGHT_MARGIN, -SIGHT_MARGIN, SIGHT_MARGIN, SIGHT_MARGIN)
+                self._laid_out = None
+            if self._laid_out is not frame:  # zoomed or scrolled since the frame was shown: placed now
+                self._lay_out(frame)
+            self._paint_labels(painter)
+
+    def _paint_flash_lines(self, painter: QPainter, frame: Frame) -> None:
+        by_colour: dict[str, list[QLineF]] = {}
+        for server, store in frame.flashes:
+            segs = by_colour.setdefault(gui_kind(self.kinds.get(store, "")).colour, [])  # the store's colour
+            segs += self.link_lines(server, store)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, self._lod >= LABELS_LOD)  # far out: plain lines
+        for name, segs in by_colour.items():
+            # Opaque, flat-capped: translucent or round-capped wide strokes cost ten times more to fill.
+            painter.setPen(QPen(QColor(name).lighter(135), 6, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
+            painter.drawLines(segs)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+
+    def _paint_highlights(self, painter: QPainter) -> None:
+        if not self.highlighted:
+            return
+        pen = QPen(QColor("#F9A825"), 5)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        hl = self.highlighted
+        for i, a in enumerate(hl):
+            for b in hl[i + 1 :]:
+                pts = self.link_points(a, b)
+                for p, q in zip(pts, pts[1:], strict=False):
+                    painter.drawLine(p, q)
+        for nid in hl:
+            r = self.node_rect(nid)
+            if r is not None:
+                painter.drawRoundedRect(r.adjusted(-7, -7, 7, 7), 12, 12)
+
+    def _paint_down(self, painter: QPainter, frame: Frame) -> None:
+        """A crossed-out, greyed card for each node that is down (its word is a label: see _lay_out)."""
+        for nid, st in frame.states.items():
+            rect = self.node_rect(nid)
+            if rect is None or st.up:
+                continue
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(90, 90, 90, 120))
+            painter.drawRoundedRect(rect, 9, 9)
+            painter.setPen(QPen(QColor(198, 40, 40, 200), 4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+            inset = rect.adjusted(rect.width() * 0.3, 8, -rect.width() * 0.3, -8)
+            painter.drawLine(inset.topLeft(), inset.bottomRight())
+            painter.drawLine(inset.topRight(), inset.bottomLeft())
 
     def _paint_tokens(self, painter: QPainter, frame: Frame) -> None:
         """Tokens are stamped 1:1 in device pixels: the same size at any zoom, and a plain blit (fast)."""
@@ -156,105 +245,168 @@ class SimulationLayer(QGraphicsItem):
             draw(int(x * sx + dx) - half, int(y * sy + dy) - half, pixmaps[look])
         painter.restore()
 
-    def _paint_flashes(self, painter: QPainter, frame: Frame) -> None:
-        by_colour: dict[str, list[QLineF]] = {}
-        for server, store in frame.flashes:
-            segs = by_colour.setdefault(gui_kind(self.kinds.get(store, "")).colour, [])  # the store's colour
-            segs += self.link_lines(server, store)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, self._lod >= LABELS_LOD)  # far out: plain lines
-        for name, segs in by_colour.items():
-            # Opaque, flat-capped: translucent or round-capped wide strokes cost ten times more to fill.
-            painter.setPen(QPen(QColor(name).lighter(135), 6, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
-            painter.drawLines(segs)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        if self._lod < 0.5 or len(frame.flashes) > 16:
-            return  # the store commands are readable only when few and close enough
-        for (server, store), text in frame.flashes.items():
-            pts = self.link_points(server, store)
-            if len(pts) >= 2:
-                colour = QColor(gui_kind(self.kinds.get(store, "")).colour)
-                mid = pts[len(pts) // 2 - 1] * 0.5 + pts[len(pts) // 2] * 0.5
-                self._pill(painter, mid + QPointF(0, -12), text[:34], QColor("#ffffff"), colour.darker(115))
-
-    def _paint_highlights(self, painter: QPainter) -> None:
-        if not self.highlighted:
-            return
-        pen = QPen(QColor("#F9A825"), 5)
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        hl = self.highlighted
-        for i, a in enumerate(hl):
-            for b in hl[i + 1 :]:
-                pts = self.link_points(a, b)
-                for p, q in zip(pts, pts[1:], strict=False):
-                    painter.drawLine(p, q)
-        for nid in hl:
-            r = self.node_rect(nid)
-            if r is not None:
-                painter.drawRoundedRect(r.adjusted(-7, -7, 7, 7), 12, 12)
-
-    def _paint_states(self, painter: QPainter, frame: Frame) -> None:
-        small = self._lod < LABELS_LOD
-        for nid, st in frame.states.items():
-            rect = self.node_rect(nid)
-            if rect is None:
+    def _paint_small_badges(self, painter: QPainter, frame: Frame) -> None:
+        """Zoomed far out: each failure's shape inside its card's top right corner, one per outcome, so it
+        reads as the node's and is never mistaken for a token off a link; no text."""
+        pixmaps, half = self.sprites.pixmaps, self.sprites.half
+        seen: dict[str, list[str]] = {}
+        for node, _text, outcome, _n in frame.badges:
+            rect = self.node_rect(node)
+            if rect is None or outcome in seen.setdefault(node, []):
                 continue
-            kind = self.kinds.get(nid, "")
+            seen[node].append(outcome)
+            x = rect.right() - 4 - half * (2 * len(seen[node]) - 1)
+            painter.drawPixmap(QPointF(x - half, rect.top() + 4), pixmaps[outcome])
+
+    # --- labels ---------------------------------------------------------------------------------
+
+    def _lay_out(self, frame: Frame) -> None:
+        """Collect the frame's labels near the part of the scene in sight and place them (label_layout) clear of
+        the cards and of each other. Only at a zoom where labels are drawn (zoomed out, a 200-node run has 300
+        labels, none drawn). Two tiers, each placed again only when one of its labels comes, goes or changes
+        size by a step: the nodes' own labels (DOWN, live chips), then over them the failure badges and store
+        commands, which come and go every few frames (placing those alone: well under a millisecond)."""
+        self._laid_out = frame
+        if not self._grown:
+            self._grow_to_labels()
+        sight = self._sight
+        rects = {nid: r for nid in frame.states if (r := self.node_rect(nid)) is not None
+                 and (sight is None or r.intersects(sight))}
+        own: list[tuple[Label, tuple]] = []
+        for nid in rects:
+            st = frame.states[nid]
             if not st.up:
-                self._paint_down(painter, rect, "FAILING OVER" if st.failing_over else "DOWN")
-            if small:
-                continue  # labels would be a few pixels high: only the crosses are drawn
-            live = gui_kind(kind).live
+                word = "FAILING OVER" if st.failing_over else "DOWN"
+                own.append(self._label(("down", nid), nid, "above", 0, ("pill", word, WHITE, DOWN_RED, None)))
+            live = gui_kind(self.kinds.get(nid, "")).live
             pill = live(st, self.session_homes.get(nid, RAM), self.labels) if live else None
             if pill is not None:  # the kind's own words: "3 sessions in RAM", "12 keys"
                 text, bg = pill
-                self._pill(painter, QPointF(rect.center().x(), rect.bottom() + 11), text, QColor("#202124"),
-                           QColor(bg))
+                own.append(self._label(("live", nid), nid, "below", 1, ("pill", text, INK, QColor(bg), None)))
             elif st.health:  # a load balancer's view of its servers
-                self._paint_health(painter, rect, st.health)
-
-    def _paint_down(self, painter: QPainter, rect: QRectF, word: str) -> None:
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(90, 90, 90, 120))
-        painter.drawRoundedRect(rect, 9, 9)
-        painter.setPen(QPen(QColor(198, 40, 40, 200), 4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-        inset = rect.adjusted(rect.width() * 0.3, 8, -rect.width() * 0.3, -8)
-        painter.drawLine(inset.topLeft(), inset.bottomRight())
-        painter.drawLine(inset.topRight(), inset.bottomLeft())
-        self._pill(painter, QPointF(rect.center().x(), rect.top() - 11), word, QColor("#ffffff"), QColor("#C62828"))
-
-    def _paint_health(self, painter: QPainter, rect: QRectF, health) -> None:
-        """The load balancer's view of each server: a green tick or a red cross per server, under it."""
-        fm = QFontMetricsF(self._bold)
-        chips = [(f"{short_name(self.labels.get(s, s))} {'✓' if ok else '✗'}", ok) for s, ok in health]
-        widths = [fm.horizontalAdvance(text) + 14 for text, _ in chips]
-        x = rect.center().x() - (sum(widths) + 2 * (len(chips) - 1)) / 2
-        white = QColor("#ffffff")
-        for (text, ok), w in zip(chips, widths, strict=True):
-            self._pill(painter, QPointF(x, rect.bottom() + 11), text, white,
-                       QColor("#009E73") if ok else QColor("#C62828"), left=True)
-            x += w + 2
-
-    def _paint_badges(self, painter: QPainter, frame: Frame) -> None:
-        if self._lod < LABELS_LOD:  # zoomed far out: the outcome's shape beside the node, no text
-            pixmaps, half = self.sprites.pixmaps, self.sprites.half
-            for node, _text, outcome, _n in frame.badges:
-                rect = self.node_rect(node)
-                if rect is not None:
-                    painter.drawPixmap(QPointF(rect.right() + 4 - half, rect.top() - half), pixmaps[outcome])
-            return
-        per_node: dict[str, int] = {}
+                chips = tuple((f"{short_name(self.labels.get(s, s))} {'✓' if ok else '✗'}", ok) for s, ok in st.health)
+                own.append(self._label(("health", nid), nid, "below", 1, ("health", chips)))
+        passing: list[tuple[Label, tuple]] = []
+        rows: dict[str, int] = {}
         for node, text, outcome, n in frame.badges:
-            rect = self.node_rect(node)
-            if rect is None:
+            if node not in rects:
                 continue
-            row = per_node.get(node, 0)
-            per_node[node] = row + 1
-            label = f"{text}  ×{n}" if n > 1 else text
-            # stamped on the node itself: plainly its own, and never cut off at the edge of the view
-            anchor = QPointF(rect.center().x(), rect.center().y() + 8 + row * 21)
-            self._pill(painter, anchor, label, QColor("#ffffff"), QColor(LOOKS[outcome].colour), icon=outcome)
+            row = rows[node] = rows.get(node, -1) + 1
+            words = f"{text}  ×{n}" if n > 1 else text
+            draw = ("pill", words, WHITE, QColor(LOOKS[outcome].colour), outcome)
+            # Sized for a count up to 99 whatever it is now: the badges stay put while their counts change.
+            label, _ = self._label(("badge", node, text, outcome), node, "right", 2 + row,
+                                   ("pill", f"{text}  ×99", WHITE, WHITE, outcome))
+            passing.append((label, draw))
+        if len(frame.flashes) <= MAX_FLASH_LABELS:
+            for (server, store), text in frame.flashes.items():
+                if server not in rects:
+                    continue
+                colour = QColor(gui_kind(self.kinds.get(store, "")).colour).darker(115)
+                draw = ("pill", text[:34], WHITE, colour, None)
+                w, h = self._size(draw)
+                # Over its link, else beside the server that sent it; never far off (a server's commands
+                # without room are counted on one "+N more" label).
+                spots = self._flash_spots(server, store)
+                if spots:
+                    passing.append((Label(("flash", server, store), w, h, spots, ("flash", server), 20, False), draw))
+        self._labels = own + passing
+        key = tuple((lab.key, lab.width, lab.height) for lab, _ in own)
+        if key != self._own_key:
+            self._own_key, self._passing_key = key, None
+            self._own = place([lab for lab, _ in own], self._cards, self._more_size)
+            self._grown = False  # grown at the next frame shown (never in a paint)
+        key = tuple((lab.key, lab.width, lab.height) for lab, _ in passing)
+        if key != self._passing_key:
+            self._passing_key = key
+            self._passing = place([lab for lab, _ in passing], self._cards, self._more_size, taken=self._own)
+            self._grown = False
+
+    def _label(self, key: tuple, nid: str, side: str, rank: int, draw: tuple) -> tuple[Label, tuple]:
+        w, h = self._size(draw)
+        spots = self._spots.get((nid, side))
+        if spots is None:
+            spots = self._spots[(nid, side)] = around_card(_box(self.node_rect(nid)), side)
+        return Label(key, w, h, spots, nid, rank), draw
+
+    def _flash_spots(self, server: str, store: str) -> tuple:
+        spots = self._spots.get((server, store))
+        if spots is None:
+            pts = [(q.x(), q.y()) for q in self.link_points(server, store)]
+            spots = along_link(pts) + around_card(_box(self.node_rect(server)), "below") if len(pts) >= 2 else ()
+            self._spots[(server, store)] = spots
+        return spots
+
+    def _size(self, draw: tuple) -> tuple[float, float]:
+        """A label's box: its pill's size, the width rounded up to a step (see WIDTH_STEP)."""
+        if draw[0] == "health":
+            w = sum(self._text_width(text, False) + 14 for text, _ in draw[1]) + 2 * (len(draw[1]) - 1)
+        else:
+            w = self._text_width(draw[1], draw[4] is not None) + 14
+        return ceil(w / WIDTH_STEP) * WIDTH_STEP, self._pill_height
+
+    def _text_width(self, text: str, icon: bool) -> float:
+        w = self._widths.get((text, icon))
+        if w is None:
+            if len(self._widths) > 4000:
+                self._widths.clear()
+            w = QFontMetricsF(self._bold).horizontalAdvance(text) + (ICON_PAD if icon else 0)
+            self._widths[(text, icon)] = w
+        return w
+
+    def _more_size(self, n: int) -> tuple[float, float]:
+        return self._size(("pill", f"+{n} more", WHITE, GREY, None))
+
+    def _grow_to_labels(self) -> None:
+        """Hold every label in the bounding rectangle. It only grows, by a margin, so that it changes once in a
+        while: each change makes the scene redraw the diagram's picture (see Backdrop), 20-60 ms."""
+        self._grown = True
+        rect = self._rect
+        layouts = (self._own, self._passing)
+        for b in (box for lay in layouts for box in (*lay.boxes.values(), *lay.more.values())):
+            if not rect.contains(QRectF(b[0], b[1], b[2] - b[0], b[3] - b[1])):
+                rect = rect.united(QRectF(b[0] - 80, b[1] - 40, b[2] - b[0] + 160, b[3] - b[1] + 80))
+        if rect != self._rect:
+            self.prepareGeometryChange()
+            self._rect = rect
+
+    def label_rects(self) -> dict[tuple, QRectF]:
+        """Every label drawn with the frame (at a zoom where labels are drawn), by key, as scene rectangles."""
+        if self._laid_out is not self.frame and self._lod >= LABELS_LOD:
+            self._lay_out(self.frame)
+        out = {}
+        for label, _draw in self._labels:
+            b = self._own.boxes.get(label.key) or self._passing.boxes.get(label.key)
+            if b is not None and (label.key[0] != "flash" or self._lod >= FLASHES_LOD):
+                out[label.key] = QRectF(b[0], b[1], b[2] - b[0], b[3] - b[1])
+        for tier, layout in enumerate((self._own, self._passing)):
+            for group, b in layout.more.items():
+                out[("more", group, tier)] = QRectF(b[0], b[1], b[2] - b[0], b[3] - b[1])
+        return out
+
+    def _paint_labels(self, painter: QPainter) -> None:
+        own, passing = self._own.boxes, self._passing.boxes
+        flashes = self._lod >= FLASHES_LOD
+        for label, draw in self._labels:
+            b = own.get(label.key) or passing.get(label.key)
+            if b is None or (label.key[0] == "flash" and not flashes):
+                continue
+            if draw[0] == "health":
+                self._paint_health(painter, b, draw[1])
+            else:
+                _, text, fg, bg, icon = draw
+                self._pill(painter, QPointF((b[0] + b[2]) / 2, (b[1] + b[3]) / 2), text, fg, bg, icon=icon)
+        for layout in (self._own, self._passing):
+            for group, b in layout.more.items():
+                self._pill(painter, QPointF((b[0] + b[2]) / 2, (b[1] + b[3]) / 2),
+                           f"+{len(layout.folded[group])} more", WHITE, GREY)
+
+    def _paint_health(self, painter: QPainter, box: Box, chips) -> None:
+        """The load balancer's view of each server: a green tick or a red cross per server, in a row."""
+        x, y = box[0] + 1, (box[1] + box[3]) / 2
+        for text, ok in chips:
+            self._pill(painter, QPointF(x, y), text, WHITE, QColor("#009E73") if ok else DOWN_RED, left=True)
+            x += self._text_width(text, False) + 14 + 2
 
     def _pill(self, painter: QPainter, at: QPointF, text: str, fg: QColor, bg: QColor, left: bool = False,
               icon: str | None = None) -> None:
@@ -272,7 +424,7 @@ class SimulationLayer(QGraphicsItem):
 
     def _draw_pill(self, text: str, fg: QColor, bg: QColor, icon: str | None, ratio: float) -> QPixmap:
         fm = QFontMetricsF(self._bold)
-        pad = 16 if icon else 0
+        pad = ICON_PAD if icon else 0
         w, h = fm.horizontalAdvance(text) + 12 + pad, fm.height() + 4
         pix = QPixmap(int((w + 2) * ratio), int((h + 2) * ratio))
         pix.setDevicePixelRatio(ratio)
@@ -285,9 +437,20 @@ class SimulationLayer(QGraphicsItem):
         p.setBrush(bg)
         p.drawRoundedRect(box, 6, 6)
         if icon:
-            p.drawPixmap(QPointF(box.left() + 2, box.center().y() - self.sprites.half), self.sprites.pixmaps[icon])
+            p.drawPixmap(QPointF(box.left() + 2, box.center().y() - self._icons.half), self._icons.pixmaps[icon])
         p.setFont(self._bold)
         p.setPen(fg)
         p.drawText(box.adjusted(pad, 0, 0, 0), Qt.AlignmentFlag.AlignCenter, text)
         p.end()
         return pix
+
+
+def _box(rect: QRectF) -> Box:
+    return (rect.left(), rect.top(), rect.right(), rect.bottom())
+
+
+def card_boxes(rect: QRectF) -> list[Box]:
+    """What a label must keep off: the card (its icon, title and state chips), and the warning triangle that
+    stands out of its top edge on the right."""
+    right, top = rect.right(), rect.top()
+    return [_box(rect), (right - 28, top - 12, right - 4, top)]

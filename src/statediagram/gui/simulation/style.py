@@ -64,25 +64,36 @@ def shape_path(shape: str, r: float) -> QPainterPath:
     return path
 
 
-def paint_look(painter: QPainter, outcome: str, centre: QPointF, r: float) -> None:
+def paint_look(painter: QPainter, outcome: str, centre: QPointF, r: float, outlined: bool = False) -> None:
+    """The outcome's shape in its colour with a white edge; ``outlined`` adds a dark ring outside the white (a
+    token on the canvas: it stands out from the links' grey end dots and from any card under it)."""
     look = LOOKS[outcome]
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.translate(centre)
-    painter.setPen(QPen(QColor("#ffffff"), max(1.0, r / 5)))
-    painter.setBrush(QColor(look.colour))
     path = shape_path(look.shape, r)
     path.setFillRule(Qt.FillRule.OddEvenFill)
+    white = max(1.0, r / 5)
+    if outlined:
+        painter.setPen(QPen(QColor(32, 33, 36, 220), white + 2.4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                            Qt.PenJoinStyle.RoundJoin))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(path)
+    painter.setPen(QPen(QColor("#ffffff"), white))
+    painter.setBrush(QColor(look.colour))
     painter.drawPath(path)
     painter.restore()
 
 
 class Sprites:
-    """One small picture per outcome, drawn once, stamped for every token (fast: ~1 us a token)."""
+    """One small picture per outcome, drawn once, stamped for every token (fast: ~1 us a token).
+
+    Every token, a request on its way included, has the full radius and a dark outline: twice the size of a
+    link's end dot (radius 3) and ringed, so a token never reads as a link's end."""
 
     def __init__(self, radius: float = 6.5, ratio: float = 1.0) -> None:
         self.radius = radius
-        side = int(radius * 2 + 6)
+        side = int(radius * 2 + 8)
         self.half = side / 2
         self.pixmaps: dict[str, QPixmap] = {}
         for outcome in LOOKS:
@@ -90,8 +101,7 @@ class Sprites:
             pix.setDevicePixelRatio(ratio)
             pix.fill(Qt.GlobalColor.transparent)
             p = QPainter(pix)
-            r = radius * (0.75 if outcome == REQUEST else 1.0)
-            paint_look(p, outcome, QPointF(self.half, self.half), r)
+            paint_look(p, outcome, QPointF(self.half, self.half), radius, outlined=True)
             p.end()
             self.pixmaps[outcome] = pix
 

@@ -1,0 +1,66 @@
+"""Screenshots of examples/stateless-full mid-run (its labels laid out, a server down) in docs/, at 1600x1000
+and 1280x720.
+
+Run under Xvfb, e.g.:
+    Xvfb :57 -screen 0 1600x1000x24 -dpi 96 &
+    DISPLAY=:57 QT_QPA_PLATFORM=xcb PYTHONPATH=src python docs/tools/run_screenshots.py docs
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def main(out: Path) -> None:
+    home = tempfile.mkdtemp(prefix="statediagram-shots-")
+    os.environ["XDG_DATA_HOME"] = os.environ["XDG_CONFIG_HOME"] = os.environ["XDG_STATE_HOME"] = home
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(["statediagram"])
+    from statediagram.core.fileio import load_diagram
+    from statediagram.gui.window import MainWindow
+
+    def settle(rounds: int = 30) -> None:
+        for _ in range(rounds):
+            app.processEvents()
+            time.sleep(0.02)
+
+    example = Path(__file__).parents[2] / "examples" / "stateless-full.statediagram.json"
+    for width, height in ((1600, 1000), (1280, 720)):
+        w = MainWindow()
+        w.resize(width, height)
+        w.show()
+        settle()
+        w.files.new(load_diagram(example).diagram)
+        settle()
+        w.view.zoom_to_fit()
+        sim = w.simulation
+        sim.ui.simulate()
+        player = sim.controller.player
+        player.set_playing(False)
+        player.work_out()
+        layer = sim.controller.layer
+        best, most = 0, -1  # the moment with the most kinds of label on screen (a server down among them)
+        for t in range(0, player.end, 50_000):
+            sim.ui.seek(t)
+            kinds = {key[0] for key in layer.label_rects()}
+            score = len(kinds) * 100 + len(layer.label_rects()) + (1000 if "down" in kinds else 0)
+            if score > most:
+                best, most = t, score
+        sim.ui.seek(best)
+        sim.ui.show_time(best, force=True)
+        settle()
+        w.grab().save(str(out / f"run-labels-{width}x{height}.png"))
+        print(f"{width}x{height}: t = {best / 1e6:.2f} s, labels {sorted(layer.label_rects())}")
+        sim.controller.stop()
+        w.doc.undo_stack.setClean()
+        w.close()
+        settle(5)
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs"))
