@@ -72,6 +72,55 @@ def ten_minutes(users: int = 200) -> Diagram:
     return d
 
 
+def chat_drill(rooms: int = 4, users_per_room: int = 100, servers: int = 40) -> Diagram:
+    """Journey chat at scale: 4 rooms of 100 users, a load balancer, 40 websocket servers sharing one Redis."""
+    d = Diagram(title="chat drill")
+    d.nodes.append(Node("lb", "load_balancer", "LB", 300, 600))
+    d.nodes.append(Node("redis", "redis", "Redis", 1100, 600))
+    for r in range(rooms):
+        d.nodes.append(Node(f"room{r}", "client", f"Room {r}", 0, 300 * r + 150, {"users": users_per_room}))
+        d.links.append(Link(f"room{r}", "lb"))
+    for i in range(servers):
+        sid = f"w{i:02d}"
+        d.nodes.append(Node(sid, "websocket_server", f"Chat {i}", 620 + (i % 2) * 220, (i // 2) * 70))
+        d.links += [Link("lb", sid), Link(sid, "redis")]
+    d.scenario = ScenarioSpec(name="standard", journey="chat", seed=1)
+    return d
+
+
+def chat_frame_benchmark(shown: Shown) -> None:
+    """Frames of a chat run around its first crash: arcs per room and server, the drop and reconnect marks, and
+    every message fanning out through Redis to 40 servers and along their connections."""
+    sim, player = shown.sim, shown.player
+    ctl = sim.controller
+    sim.ui.simulate()
+    player.set_playing(False)
+    player.work_out(14 * SECOND)
+    t = 10 * SECOND - 400_000  # Chat 0 crashes at 10 s
+    player.seek(t)
+    viewport = shown.view.viewport()
+    QApplication.processEvents()
+    frames, tokens, lines, marks = [], [], [], []
+    player.set_playing(True)
+    for _ in range(150):
+        start = time.perf_counter()
+        player.show_at(t)
+        viewport.repaint()
+        frames.append(time.perf_counter() - start)
+        f = ctl.layer.frame
+        tokens.append(len(f.tokens))
+        lines.append(len(f.lines))
+        marks.append(len(f.marks))
+        t += 16_000
+    player.set_playing(False)
+    frames.sort()
+    print(f"[chat] 4 rooms x 100 users on 40 websocket servers sharing one Redis, around the first crash: "
+          f"{statistics.median(tokens):.0f} tokens (max {max(tokens)}), {statistics.median(lines):.0f} connection "
+          f"arcs, up to {max(marks)} marks; frame (update + paint) median {statistics.median(frames) * 1000:.2f} ms, "
+          f"p95 {frames[int(len(frames) * 0.95)] * 1000:.2f} ms, worst {frames[-1] * 1000:.2f} ms (target <= 8 ms)")
+    shown.close()
+
+
 def rss_mb() -> float:
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
@@ -246,6 +295,9 @@ def main() -> None:
     app = QApplication.instance() or QApplication(sys.argv)
     set_up_application(app)  # as the app's own start does
     frame_benchmark(open_in_editor(wide_diagram(200)), "editor")
+    chat_frame_benchmark(open_in_editor(chat_drill()))
+    if "--frames" in sys.argv:  # the frame figures only
+        return
     blocking_benchmark(open_in_editor(ten_minutes()))
     del app
 

@@ -83,7 +83,7 @@ def finish(sim) -> dict:
     return player.replay.report
 
 
-def test_a_hostile_diagram_shows_its_markup_as_text_in_every_widget(window, dialogs, tmp_path):
+def test_a_hostile_diagram_shows_its_markup_as_text_in_every_widget(window, dialogs, tmp_path, qtbot):
     w, sim = window
     folder = tmp_path / f"class <b>BOLDMARK {IMG}"  # a folder's name is outside text too (recent files); no "/"
     folder.mkdir()
@@ -136,6 +136,8 @@ def test_a_hostile_diagram_shows_its_markup_as_text_in_every_widget(window, dial
     from statediagram.core.fileio import parse_diagram
 
     compare.compare_with(parse_diagram(json.dumps(other)).diagram, other["title"])
+    assert_no_markup(compare)  # while it runs (the progress dialog's words quote the title) and when done
+    qtbot.waitUntil(lambda: compare.reports is not None, timeout=120_000)
     assert_no_markup(compare)
     compare.deleteLater()
     assert not dialogs

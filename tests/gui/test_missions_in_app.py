@@ -189,11 +189,13 @@ def test_compare_with_the_starter_uses_the_open_mission(qtbot, progress):
     assert redis_free.kind == "redis"
     qtbot.mouseClick(w.missions.panel.compare_button, Qt.MouseButton.LeftButton)
     dialog = w.simulation.ui.compare_dialog
+    qtbot.waitUntil(lambda: dialog.reports is not None, timeout=120_000)  # both run off the GUI thread
     assert "Avatars on local disk" in dialog.right.toPlainText()
     _mine, theirs = dialog.reports
     assert theirs["journey"] == "full" and theirs["totals"]["lost_files"] > 0
     dialog.right.clear()
     qtbot.mouseClick(dialog.starter, Qt.MouseButton.LeftButton)  # the dialog's own button: the open mission too
+    qtbot.waitUntil(lambda: dialog.reports is not None, timeout=120_000)
     assert "Avatars on local disk" in dialog.right.toPlainText()
     dialog.close()
     w.simulation.controller.stop()

@@ -7,6 +7,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 SCRIPT = textwrap.dedent("""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -23,6 +25,8 @@ SCRIPT = textwrap.dedent("""
     node = w.editor.add_node("server", 0, 0)
     w.scene.select_ids([node])
     assert clipboard.copy_selection(w.editor)
+    if COPY_IMAGE:
+        assert clipboard.copy_image(w.editor)
     w.doc.undo_stack.setClean()
     QTimer.singleShot(50, app.quit)
     app.exec()
@@ -30,9 +34,11 @@ SCRIPT = textwrap.dedent("""
 """)
 
 
-def test_quitting_after_a_copy_exits_cleanly(tmp_path):
+@pytest.mark.parametrize("image", [False, True], ids=["nodes", "nodes then a picture"])
+def test_quitting_after_a_copy_exits_cleanly(tmp_path, image):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path),
                XDG_DATA_HOME=str(tmp_path), XDG_STATE_HOME=str(tmp_path))
-    run = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=120, env=env)
+    script = f"COPY_IMAGE = {image}\n" + SCRIPT
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env)
     assert run.returncode == 0, run.stderr[-2000:]
     assert "quit cleanly" in run.stdout

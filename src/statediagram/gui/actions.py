@@ -14,11 +14,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QMenuBar, QToolBar
 
+from ..core.catalog import KINDS
 from . import icons
 from .canvas.view import DiagramView
 from .document import Document
 from .editing import clipboard
 from .editing.editor import Editor
+from .editing.palette import Palette
 from .files.open_save import FileController
 
 Key = QKeySequence.StandardKey
@@ -32,11 +34,18 @@ class ActionsHost(Protocol):
     editor: Editor
     view: DiagramView
     files: FileController
+    palette: Palette
 
     def new_diagram(self) -> None: ...
     def open_diagram(self) -> None: ...
     def export_picture(self, suffix: str, scale: float, transparent: bool) -> None: ...
     def rename_selected(self) -> None: ...
+    def link_selected(self) -> None: ...
+    def link_to_selected(self) -> None: ...
+    def show_properties(self) -> None: ...
+    def copy_image(self) -> None: ...
+    def focus_part(self, part: str) -> None: ...
+    def step_selection(self, how: str) -> None: ...
     def toggle_snap(self) -> None: ...
     def show_about(self) -> None: ...
     def show_help(self) -> None: ...
@@ -97,8 +106,33 @@ def build_actions(w: ActionsHost) -> SimpleNamespace:
                        "Delete the selected nodes and links")
     a.select_all = _action(w, "Select &All", ed.select_all, [Key.SelectAll])
     a.rename = _action(w, "&Rename…", w.rename_selected, ["F2"], "Edit the selected node's label")
-    a.link = _action(w, "&Link Selected Nodes", ed.link_selected, ["Ctrl+L"],
-                     "Link the two selected nodes (the keyboard way to wire)")
+    a.link = _action(w, "&Link Selected Nodes", w.link_selected, ["Ctrl+L"],
+                     "Link the two selected nodes; with one selected, choose the other by name")
+    a.link_to = _action(w, "Link &To…", w.link_to_selected, [],
+                        "Link the selected node to another one, found by typing its name (Ctrl+L)")
+    a.properties = _action(w, "&Properties", w.show_properties, ["Alt+Return"],
+                           "Show the selected node's properties, ready to edit")
+    a.bring_front = _action(w, "&Bring to Front", ed.bring_to_front, ["Ctrl+]"],
+                            "Draw the selected nodes over any card they overlap")
+    a.copy_image = _action(w, "Copy as &Image", w.copy_image, ["Ctrl+Shift+C"],
+                           "Copy a picture of the selection (or of the whole diagram) to the clipboard")
+    a.go_canvas = _action(w, "Go to &Canvas", lambda: w.focus_part("canvas"), ["Ctrl+1"],
+                          "Put the keyboard's focus on the canvas")
+    a.go_components = _action(w, "Go to Co&mponents", lambda: w.focus_part("components"), ["Ctrl+2"],
+                              "Put the keyboard's focus on the list of components (Enter adds one)")
+    a.go_properties = _action(w, "Go to P&roperties", lambda: w.focus_part("properties"), ["Ctrl+3"],
+                              "Put the keyboard's focus on the properties of the selected node")
+    a.next_node = _action(w, "&Next Node", lambda: w.step_selection("next"), [],
+                          "Select the next node (Tab on the canvas)")
+    a.previous_node = _action(w, "Pre&vious Node", lambda: w.step_selection("previous"), [],
+                              "Select the previous node (Shift+Tab on the canvas)")
+    a.node_moves = [_action(w, f"Node {words}", lambda way=way: w.step_selection(way), [f"Alt+{key}"],
+                            f"Select the nearest node {words.lower()} (arrows too, while nothing is selected)")
+                    for words, way, key in (("&Left", "left", "Left"), ("&Right", "right", "Right"),
+                                            ("&Above", "up", "Up"), ("&Below", "down", "Down"))]
+    for action in a.node_moves:  # the canvas's keys (the lesson reader's Alt+arrows turn its pages)
+        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        w.view.addAction(action)
     v = w.view
 
     def tidy_and_fit() -> None:  # a tidied diagram may have moved out of sight: show all of it
@@ -133,12 +167,27 @@ def build_actions(w: ActionsHost) -> SimpleNamespace:
     menu.addAction(a.quit)
 
     menu = w.menuBar().addMenu("&Edit")
-    for item in (a.undo, a.redo, None, a.cut, a.copy, a.paste, a.duplicate, a.delete, a.select_all, None,
-                 a.rename, a.link, a.tidy):
+    for item in (a.undo, a.redo, None, a.cut, a.copy, a.copy_image, a.paste, a.duplicate, a.delete, a.select_all,
+                 None, a.rename, a.link, a.link_to, a.properties, a.bring_front, a.tidy):
         menu.addSeparator() if item is None else menu.addAction(item)
+    menu.addSeparator()
+    a.add_menu = menu.addMenu("Add Co&mponent")  # the palette's kinds (a mission's only), at a free spot
+
+    def fill_add_menu() -> None:
+        a.add_menu.clear()
+        for kind in w.palette.allowed():
+            add = a.add_menu.addAction(KINDS[kind].label)
+            add.setStatusTip(f"Add a {KINDS[kind].label.lower()} at a free spot in the middle of the canvas")
+            add.triggered.connect(lambda _c=False, k=kind: v.add_at_centre(k))
+
+    a.add_menu.aboutToShow.connect(fill_add_menu)
+    select = menu.addMenu("&Go to Node")  # the canvas's Tab and Alt+arrows, from a menu
+    for item in (a.next_node, a.previous_node, None, *a.node_moves):
+        select.addSeparator() if item is None else select.addAction(item)
 
     menu = w.menuBar().addMenu("&View")
-    for item in (a.zoom_in, a.zoom_out, a.zoom_reset, a.zoom_fit, None, a.snap):
+    for item in (a.zoom_in, a.zoom_out, a.zoom_reset, a.zoom_fit, None, a.snap, None, a.go_canvas,
+                 a.go_components, a.go_properties):
         menu.addSeparator() if item is None else menu.addAction(item)
     menu.addSeparator()
     a.panels_menu = menu

@@ -25,6 +25,7 @@ class Document(QObject):
     node_removed = Signal(str)
     node_moved = Signal(str)
     node_changed = Signal(str)  # label or props
+    node_restacked = Signal(str)  # its place in the list changed: later nodes are drawn over earlier ones
     link_added = Signal(object)  # LinkKey
     link_removed = Signal(object)
     topology_changed = Signal()  # anything the analysis (badges, findings) depends on
@@ -114,6 +115,15 @@ class Document(QObject):
         node = self._nodes[node_id]
         node.x, node.y = x, y
         self.node_moved.emit(node_id)
+
+    def restack_node(self, node_id: str, index: int) -> int:
+        """Move the node to ``index`` in the list (drawn over the nodes before it); its old index."""
+        node = self._nodes[node_id]
+        old = self.diagram.nodes.index(node)
+        del self.diagram.nodes[old]
+        self.diagram.nodes.insert(index, node)
+        self.node_restacked.emit(node_id)
+        return old
 
     def set_label(self, node_id: str, label: str) -> None:
         self._nodes[node_id].label = label

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -21,7 +22,10 @@ from .plain_text import tip
 PATH_ROLE = Qt.ItemDataRole.UserRole
 
 
-class StartView(QWidget):
+class StartView(QScrollArea):
+    """The page scrolls: its mission cards are taller (about 1,000 px) than a 720-pixel screen, and the page's
+    height once made the window taller than the screen."""
+
     new_requested = Signal()
     open_requested = Signal()
     recent_requested = Signal(str)
@@ -29,7 +33,11 @@ class StartView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("startView")
-        outer = QHBoxLayout(self)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        page = QWidget()
+        self.setWidget(page)
+        outer = QHBoxLayout(page)
         outer.addStretch(1)
         column = QVBoxLayout()
         outer.addLayout(column, 6)

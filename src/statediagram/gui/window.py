@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -25,11 +25,15 @@ from .actions import build_actions
 from .canvas.scene import DiagramScene
 from .canvas.view import DiagramView
 from .document import Document
+from .editing import clipboard
+from .editing.context_menus import CanvasMenus
 from .editing.editor import Editor
 from .editing.findings import FindingsList
+from .editing.keyboard import KeyboardEditing
 from .editing.palette import Palette
 from .editing.properties import PropertiesPanel
 from .files.autosave import Autosaver, Recovery, find_recoveries
+from .files.folders import RememberedFolder
 from .files.open_save import FileController, read_recent
 from .learn import install_learning
 from .missions.install import find as find_mission_or_say_why
@@ -46,6 +50,7 @@ if TYPE_CHECKING:  # the simulation itself is imported when it is built, after t
 FINDINGS_DELAY_MS = 120
 SIMULATION_AFTER_MS = 150  # after the first paint, on a 2-core machine
 FIRST_MISSION = "stateless"
+SHORT_WINDOW = 780  # pixels high: below, the design findings share the run panel's place (a tab)
 
 
 def initial_size() -> tuple[int, int]:
@@ -58,7 +63,8 @@ def initial_size() -> tuple[int, int]:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, autosave_ms: int | None = None, progress: MissionProgress | None = None) -> None:
+    def __init__(self, autosave_ms: int | None = None, progress: MissionProgress | None = None,
+                 settings: QSettings | None = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.resize(*initial_size())
@@ -67,7 +73,8 @@ class MainWindow(QMainWindow):
         self.scene.setParent(self)
         self.editor = Editor(self.doc, self.scene)
         self.view = DiagramView(self.scene, self.editor)
-        self.files = FileController(self.doc, self, lambda title, text: self.show_error(title, text))
+        self.folders = RememberedFolder(settings)  # one folder for Open, Save and Export
+        self.files = FileController(self.doc, self, lambda title, text: self.show_error(title, text), self.folders)
         self.autosaver = Autosaver(self.doc, parent=self)
         if autosave_ms is not None:
             self.autosaver.set_interval(autosave_ms)
@@ -92,7 +99,11 @@ class MainWindow(QMainWindow):
         self.zoom_label.setToolTip("Zoom (Ctrl+wheel, Ctrl++ / Ctrl+-, F to fit)")
         self.statusBar().addPermanentWidget(self.zoom_label)
 
+        self.keyboard = KeyboardEditing(self.editor, self.view, self.palette, self.properties,
+                                        self.properties_dock, self)
         self.actions = build_actions(self)
+        self.view.input.set_menus(CanvasMenus(self.scene, self.actions, self.view.add_near, self.palette.allowed,
+                                              self))
         self.recent_menu, self.panels_menu = self.actions.recent_menu, self.actions.panels_menu
         self.simulate_menu = self.actions.simulate_menu
         self.learn_menu = self.actions.learn_menu
@@ -185,13 +196,19 @@ class MainWindow(QMainWindow):
     def place_run_bar(self, bar: QWidget, title: str) -> QDockWidget:
         dock = self._dock(title, bar, Qt.DockWidgetArea.BottomDockWidgetArea,
                           QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        if self.height() < SHORT_WINDOW:  # the bar's buttons say what it is: its title's line goes to the panel
+            dock.setTitleBarWidget(QWidget(dock))
         return self._shown_with_the_canvas(dock)
 
     def place_run_panel(self, panel: QWidget, title: str) -> QDockWidget:
         dock = self._dock(title, panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.properties_dock, dock)  # one place on the right: the run's or the properties
-        # A few lines of findings; the rest of the height for the verdict and metrics.
-        self.resizeDocks([dock, self.findings_dock], [640, 150], Qt.Orientation.Vertical)
+        if self.height() < SHORT_WINDOW:
+            # A short window (1280x720): the findings become a tab of that place too, so the run's counters,
+            # chart and load bars get the column's height (they had 3-4 rows of it under the findings).
+            self.tabifyDockWidget(self.properties_dock, self.findings_dock)
+        else:  # a few lines of findings; the rest of the height for the verdict and metrics
+            self.resizeDocks([dock, self.findings_dock], [640, 150], Qt.Orientation.Vertical)
         return self._shown_with_the_canvas(dock)
 
     def _shown_with_the_canvas(self, dock: QDockWidget) -> QDockWidget:
@@ -256,6 +273,7 @@ class MainWindow(QMainWindow):
         found = design_findings(self.doc.diagram) if self.doc.diagram.nodes else []
         self.scene.set_findings(found)
         self.findings.set_findings(found)
+        self.view.announce_selection()  # a screen reader hears the selected node's findings as they change
 
     def refresh_recent(self) -> None:
         recent = read_recent()
@@ -398,7 +416,7 @@ class MainWindow(QMainWindow):
         from .files.export import export_diagram
 
         stem = self.files.display_name().removesuffix(".statediagram.json").removesuffix(".json")
-        folder = Path(self.files.path).parent if self.files.path else Path.home()
+        folder = Path(self.folders.folder())
         kind = "PNG pictures (*.png)" if suffix == ".png" else "SVG pictures (*.svg)"
         path, _ = QFileDialog.getSaveFileName(self, "Export picture", str(folder / (stem + suffix)), kind)
         if not path:
@@ -410,6 +428,7 @@ class MainWindow(QMainWindow):
         except (OSError, ValueError) as exc:
             self.show_error("Cannot export", str(exc))
             return
+        self.folders.remember(path)
         self.show_message(f"Exported {Path(path).name}.")
 
     # --- editing helpers --------------------------------------------------------------------------------
@@ -420,6 +439,25 @@ class MainWindow(QMainWindow):
             self.view.start_label_edit(ids[0])
         else:
             self.show_message("Select one node to rename it.")
+
+    # The keyboard's way to the canvas (editing/keyboard.py), for the actions.
+    def link_selected(self) -> None:
+        self.keyboard.link_selected()
+
+    def link_to_selected(self) -> None:
+        self.keyboard.link_to_selected()
+
+    def show_properties(self) -> None:
+        self.keyboard.show_properties()
+
+    def focus_part(self, part: str) -> None:
+        self.keyboard.focus_part(part)
+
+    def step_selection(self, how: str) -> None:
+        self.keyboard.step_selection(how)
+
+    def copy_image(self) -> None:
+        clipboard.copy_image(self.editor)
 
     def toggle_snap(self) -> None:
         self.scene.snap_enabled = self.actions.snap.isChecked()

@@ -43,6 +43,15 @@ UNSHARED = "unshared"  # the member was on a server the message's server could n
 OFFLINE = "offline"  # the member was disconnected, and the history it read on reconnecting did not have it
 
 
+@dataclass(frozen=True)
+class Fanout:
+    """Where a message went past its own server, as recorded in a trace: the Redis it was published to (None:
+    its server shares no Redis) and the other websocket servers that Redis handed it to (subscribed and up)."""
+
+    relay: str | None
+    servers: tuple[str, ...] = ()
+
+
 class Member:
     """One user of a room: where it is connected, the newest message it got, the messages it missed."""
 
@@ -89,6 +98,7 @@ class ChatServerState(ServerState):
     connected: dict[str, set[Member]] = field(default_factory=dict)  # room -> members connected here
     history: dict[str, list[int]] = field(default_factory=dict)  # room -> message numbers kept in its RAM
     rooms: Rooms | None = None  # set when the run is a chat: a crash tells it whose connections dropped
+    history_store: StoreState | None = None  # ... and the shared store its rooms' history is in, if any
 
     def count(self) -> int:
         """The users connected to it now."""
@@ -106,7 +116,17 @@ class ChatServerState(ServerState):
         rows = [["connection", room, f"{len(ms)} users: " + ", ".join(sorted(m.user for m in ms)[:12])]
                 for room, ms in sorted(self.connected.items()) if ms]
         rows += [["RAM", f"history of {room}", f"{len(seqs)} messages"] for room, seqs in sorted(self.history.items())]
-        what = f"{'up' if self.up else 'DOWN (connections dropped)'}, {self.requests} requests"
+        shared = self.history_store
+        if shared is not None and self.rooms is not None:  # its rooms' history, read where it is kept
+            where = seen.labels.get(shared.id, shared.id)
+            state = "" if shared.up else f" ({where} is DOWN)"
+            for room in sorted(self.rooms.last_to):
+                n = len(shared.store.messages_after(room, -1)) if shared.up else 0
+                rows.append([where, f"history of {room}", f"{n} messages, shared: a crash of this server keeps them"
+                             + state])
+        users = self.count()
+        what = (f"up, {users} user{'' if users == 1 else 's'} connected, {self.requests} requests" if self.up
+                else f"DOWN (connections dropped), {self.requests} requests")
         return what, ["where", "what", "value"], rows
 
 
@@ -129,6 +149,9 @@ class ChatJourney:
                 self.members[u.id] = Member(u.id, room)
         for s in self.servers:
             s.rooms = self.rooms
+            home = s.homes.of("history")
+            if home is not None and home.shared:
+                s.history_store = stores[home.node]
         # The servers each Redis carries messages between (subscribed while both are up).
         self.relay: dict[str, list[ChatServerState]] = {}
         for s in self.servers:
@@ -234,6 +257,9 @@ class ChatJourney:
             cost += store.rtt_us
             reach += [s for s in self.relay[relay.node] if s is not srv and s.up]
         req.grant = seq
+        if req.calls is not None:  # a trace is being recorded: the app draws the message fanning out
+            req.fanout = Fanout(relay.node if relay is not None and relay.shared else None,
+                                tuple(s.id for s in reach[1:]))
         if again:
             self._deliver_again(room, seq, reach)
         else:

@@ -47,7 +47,7 @@ class Request:
 
     __slots__ = (
         "id", "user", "action", "t_send", "entry", "lb", "server", "t_lb", "t_server", "t_done", "t_reply",
-        "outcome", "status", "cause", "calls", "grant", "shown", "credential",
+        "outcome", "status", "cause", "calls", "grant", "shown", "credential", "fanout",
     )
 
     def __init__(self, rid: int, user: User, action: str, t_send: int) -> None:
@@ -69,6 +69,7 @@ class Request:
         self.grant: Any = None  # what a successful request gives the user (a cookie, a token, an item...)
         self.shown: dict[str, int] | None = None  # the cart a GET /cart showed: product -> quantity
         self.credential: str | None = None  # the cookie or token the user sent
+        self.fanout: Any = None  # journey chat, a trace being recorded: a message's sim.chat.Fanout
 
     def hops(self) -> list[tuple[str, str, int, int]]:
         """(from, to, start, end) of each hop there and back, in simulated microseconds."""

@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 
 from ..core.model import Diagram
 from .chat import ACTIONS as CHAT_ACTIONS
+from .chat import CONNECT as CHAT_CONNECT
 from .chat import SEND as CHAT_SEND
+from .connections import Channel, Connections
 from .engine import Engine
 from .faults import chaos_faults
 from .nodes import OK, OUTCOMES, Request
@@ -101,6 +103,11 @@ class Replay:
         self.replies: dict[str, list[int]] = {o: [] for o in OUTCOMES}
         self.chat_sent: list[int] = []  # journey chat: when each acknowledged message's answer is shown, sorted
         self.chat_reconnects: list[int] = []  # ... and each reconnect's
+        chat = self.engine.chat
+        # Journey chat: who is connected where at each moment; the rooms; when each lost message was sent.
+        self.connections = Connections({r: [s.id for s in ss] for r, ss in chat.relay.items()}) if chat else None
+        self.rooms: list[str] = sorted(chat.rooms.off) if chat else []
+        self.lost_message_times: list[int] = []  # known when the run is worked out to its end
         self.fail_times: list[int] = []  # reply times of the requests that did not end ok, sorted
         self.failures: list[Request] = []  # the same requests, in the same order
         self.moments: list[int] = []  # every instant something happens, for Step and Step back
@@ -141,6 +148,9 @@ class Replay:
                 if self.engine.run_until(2**62, EVENTS_PER_STEP):  # the replies still on their way, then none
                     self._index(self.engine.now + SECOND)
                     self.report = build_report(self.engine)
+                    chat = self.engine.chat
+                    if chat is not None:
+                        self.lost_message_times = sorted(chat.times[seq] for seq in chat.lost())
                     break
             elif self.engine.run_until(t, EVENTS_PER_STEP):
                 self._index(t)
@@ -176,7 +186,7 @@ class Replay:
             if entries:
                 del entries[-count:]
                 return False
-        return True
+        return self.connections is None or self.connections.release(count)
 
     def run_to_end(self) -> None:
         while not self.advance(budget_s=1.0):
@@ -201,6 +211,9 @@ class Replay:
                     insort(self.chat_sent, shown)
                 elif r.grant == "again":
                     insort(self.chat_reconnects, shown)
+                if r.action == CHAT_CONNECT and self.connections is not None:
+                    self.connections.connected(r.user.id, r.user.client, r.t_server, shown, r.server, r.lb,
+                                               r.grant == "again")
             if r.outcome != OK:
                 i = bisect_right(self.fail_times, shown)
                 self.fail_times.insert(i, shown)
@@ -222,6 +235,8 @@ class Replay:
                 continue
             times, states = self._up.setdefault(node, ([], []))
             prev_up, _ = states[-1] if states else (True, False)
+            if what in ("crash", "replace") and self.connections is not None and node not in self.engine.stores:
+                self.connections.dropped_at(t, node)  # a websocket server's or load balancer's connections drop
             if what == "crash":
                 replicas = self.engine.stores[node].replicas if node in self.engine.stores else 0
                 state = (False, replicas >= 1 and prev_up) if prev_up else states[-1]
@@ -266,6 +281,20 @@ class Replay:
             lo, hi = s * SECOND, min((s + 1) * SECOND - 1, t)
             out.append(sum(bisect_right(x, hi) - bisect_left(x, lo) for x in lists))
         return out
+
+    def chat_per_second(self, t: int) -> dict[str, list[int]]:
+        """Journey chat, in each simulated second up to ``t``: messages acknowledged, reconnects, and lost
+        messages by the second they were sent (known only when the run has ended: empty before)."""
+        lost = self.lost_message_times if self.finished and t >= self.end else []
+        return {"messages": _per_second(self.chat_sent, t), "lost_messages": _per_second(lost, t),
+                "reconnects": _per_second(self.chat_reconnects, t)}
+
+    def channels_at(self, redis: str, t: int) -> list[Channel]:
+        """Journey chat: the rooms' pub/sub channels on ``redis`` and the servers subscribed at ``t``."""
+        if self.connections is None:
+            return []
+        up = {node: self._up_at(node, t)[0] for node in self._up}
+        return self.connections.channels(redis, self.rooms, up)
 
     def down_windows(self, t: int) -> list[tuple[float, float]]:
         """(from, to) simulated seconds in which a server was down, up to ``t``."""
@@ -366,6 +395,12 @@ class Replay:
     def previous_moment(self, t: int) -> int:
         i = bisect_left(self.moments, t)
         return self.moments[i - 1] if i else 0
+
+
+def _per_second(times: list[int], t: int) -> list[int]:
+    """How many of the sorted ``times`` fall in each simulated second up to ``t``."""
+    return [bisect_right(times, min((s + 1) * SECOND - 1, t)) - bisect_left(times, s * SECOND)
+            for s in range(t // SECOND + 1)]
 
 
 def engine_at(setup: RunSetup, t: int) -> Engine:

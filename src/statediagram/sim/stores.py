@@ -6,7 +6,8 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
 SESSION_TTL_S = 3600
@@ -16,9 +17,11 @@ Table = tuple[str, list[str], list[list[str]]]  # what it holds in words ("3 key
 
 @dataclass(frozen=True)
 class Seen:
-    """When an inspector asks a store for its table: the play head, in simulated microseconds."""
+    """When an inspector asks a store for its table: the play head, in simulated microseconds; and the nodes'
+    labels, for a table that names another node."""
 
     t: int
+    labels: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -182,13 +182,15 @@ def test_export_report_and_animated_png(window, tmp_path):
     assert data.count(b"fcTL") == n
 
 
-def test_compare_the_starter_with_a_redis_design(window, starter):
+def test_compare_the_starter_with_a_redis_design(window, starter, qtbot):
     from statediagram.gui.simulation.compare import CompareDialog
 
     show_diagram(window, with_redis(starter))
     window.simulation.ui.simulate()
     dialog = CompareDialog(window.simulation.controller, window)
-    mine, theirs = dialog.compare_with(starter, "Mission starter")
+    dialog.compare_with(starter, "Mission starter")  # run off the GUI thread
+    qtbot.waitUntil(lambda: dialog.reports is not None, timeout=120_000)
+    mine, theirs = dialog.reports
     assert mine["survives"] and not theirs["survives"]
     assert mine["seed"] == theirs["seed"] and mine["scenario"] == theirs["scenario"]
     assert "Does not survive" in dialog.right.toPlainText() and "Survives" in dialog.left.toPlainText()

@@ -12,7 +12,7 @@ from PySide6.QtCore import QLineF, QPointF, QRectF
 from simgui import show_diagram
 
 from statediagram.core.fileio import load_diagram
-from statediagram.gui.simulation.style import REQUEST
+from statediagram.gui.simulation.style import MESSAGE, REQUEST
 from statediagram.sim.scenario import SECOND
 
 EXAMPLES = sorted((Path(__file__).parents[3] / "examples").glob("*.json"))
@@ -66,11 +66,13 @@ def test_labels_never_overlap_cards_or_each_other_in_a_run_of_every_example(wind
                 for part in icon_and_title(card):
                     assert not r.intersects(part)
     assert "live" in seen or "health" in seen  # the run did show labels
-    # At the end, whatever token is still drawn lies on a link.
+    # At the end, whatever token is still drawn lies on a link (a chat message: or on a connection's arc).
     layer = painted_at(window, player.end)
     lines = [item.line() for item in window.scene.link_items.values()]
-    for x, y, _look, rid in layer.frame.tokens:
-        assert min(distance_to_segment(QPointF(x, y), line) for line in lines) < 1.0, f"token {rid} off any link"
+    arcs = [seg for line in layer.frame.lines for seg in line.segments]
+    for x, y, look, rid in layer.frame.tokens:
+        on = lines + arcs if look == MESSAGE else lines
+        assert min(distance_to_segment(QPointF(x, y), line) for line in on) < 1.0, f"token {rid} off any link"
 
 
 def test_a_crowded_run_stacks_its_badges_and_says_what_is_down(window):

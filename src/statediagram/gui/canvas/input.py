@@ -5,9 +5,10 @@ The view hands every mouse press, move, release, double-click, context menu and 
 
 1. panning: the middle button, or the left one while Space is held (:class:`PanGesture`);
 2. the run shown on the canvas, if any (:class:`RunInput`): a click on a token, a right-click on a node, a tap
-   on Space;
+   on Space; then a right-click the run did not take opens the editor's menus (:class:`EditMenus`);
 3. the editor's gestures: drag a node's round handle to wire it (``WiringGesture``), drag nodes to move them
-   (``MoveTracker``), double-click a node to rename it, arrows to nudge, Escape to let go;
+   (``MoveTracker``), double-click a node to rename it, arrows to nudge, Alt+arrows and Tab to go from node
+   to node (arrows too while nothing is selected), Escape to let go;
 4. what none of them takes goes on to Qt's own handling (selection, rubber band, moving the items).
 
 Gestures stay small objects; nothing else on the canvas filters or overrides input.
@@ -23,6 +24,8 @@ from PySide6.QtWidgets import QGraphicsView
 
 from .. import theme
 from .gestures import MoveTracker, WiringGesture
+from .items import NodeItem
+from .navigation import nearest_towards, next_in_order
 from .scene import DiagramScene
 
 LEFT = Qt.MouseButton.LeftButton
@@ -43,6 +46,13 @@ class RunInput(Protocol):
 
     def play_or_pause(self) -> None:
         """Space was tapped (pressed and released with no drag between)."""
+
+
+class EditMenus(Protocol):
+    """The editor's right-click menus (on a node, a link, the empty canvas)."""
+
+    def menu(self, at: QPointF, screen: QPoint) -> bool:
+        """Show the menu for what is at a scene point; True when one was shown."""
 
 
 class CanvasEdits(Protocol):
@@ -80,6 +90,7 @@ class CanvasInput(QObject):
         super().__init__(view)
         self.view, self.scene, self.edits = view, scene, edits
         self.run: RunInput | None = None
+        self.menus: EditMenus | None = None
         self._pan: PanGesture | None = None
         self._wiring: WiringGesture | None = None
         self._tracker: MoveTracker | None = None
@@ -90,6 +101,10 @@ class CanvasInput(QObject):
     def set_run(self, run: RunInput | None) -> None:
         """The run that takes its part of the input (clicks on tokens, menus on nodes, Space) while shown."""
         self.run = run
+
+    def set_menus(self, menus: EditMenus | None) -> None:
+        """The editor's right-click menus, asked after the run shown (if any) has had its turn."""
+        self.menus = menus
 
     def _run_shown(self) -> bool:
         return self.run is not None and self.run.shown()
@@ -169,7 +184,14 @@ class CanvasInput(QObject):
         return False
 
     def context_menu(self, event: QContextMenuEvent) -> bool:
-        return self._run_shown() and self.run.menu(self._at(event), event.globalPos())
+        at, screen = self._at(event), event.globalPos()
+        chosen = self.scene.selected_node_items()
+        if event.reason() == QContextMenuEvent.Reason.Keyboard and chosen:  # the Menu key: at the selected node
+            at = chosen[0].pos()
+            screen = self.view.viewport().mapToGlobal(self.view.mapFromScene(at))
+        if self._run_shown() and self.run.menu(at, screen):
+            return True
+        return self.menus is not None and self.menus.menu(at, screen)
 
     def cancel(self) -> None:
         """Let go of a wiring under way (Escape, or the scene is about to be cleared)."""
@@ -186,7 +208,10 @@ class CanvasInput(QObject):
             self.space_held, self._dragged_with_space = True, False
             self.view.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
             return True
-        if key in ARROWS and self.scene.selected_node_ids():
+        if key in ARROWS and not self.scene.selected_node_ids():
+            self.step_selection(*ARROWS[key])  # nothing to nudge: go to a node (Alt+arrows, the window's keys)
+            return True
+        if key in ARROWS:
             step = 1.0 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else float(theme.GRID)
             dx, dy = ARROWS[key]
             self.edits.nudge(dx * step, dy * step)
@@ -196,6 +221,33 @@ class CanvasInput(QObject):
             self.scene.clearSelection()
             return True
         return False
+
+    def step_selection(self, dx: int, dy: int) -> None:
+        """Select the node nearest the selected one (or the view's centre) in the direction (dx, dy)."""
+        items = list(self.scene.node_items.values())
+        chosen = self.scene.selected_node_items()
+        current = chosen[0] if chosen else None
+        at = current.pos() if current else self.view.mapToScene(self.view.viewport().rect().center())
+        target = nearest_towards(items, at.x(), at.y(), dx, dy, current)
+        if target is None and current is None:  # nothing that way: the node nearest the centre will do
+            target = min(items, key=lambda i: (i.pos() - at).manhattanLength(), default=None)
+        self.go_to(target)
+
+    def step_in_order(self, forward: bool) -> bool:
+        """Tab / Shift+Tab: the next (previous) node in reading order; False past the last (first) one, where
+        the keyboard's focus moves on out of the canvas."""
+        chosen = self.scene.selected_node_items()
+        target = next_in_order(list(self.scene.node_items.values()), chosen[0] if chosen else None, forward)
+        if target is None:
+            return False
+        self.go_to(target)
+        return True
+
+    def go_to(self, item: NodeItem | None) -> None:
+        if item is None:
+            return
+        self.scene.select_ids([item.node_id])
+        self.view.ensureVisible(item, 20, 20)
 
     def key_release(self, event: QKeyEvent) -> bool:
         if event.key() != Qt.Key.Key_Space or event.isAutoRepeat():

@@ -55,6 +55,7 @@ class DiagramScene(QGraphicsScene):
         doc.node_removed.connect(self._on_node_removed)
         doc.node_moved.connect(self._on_node_moved)
         doc.node_changed.connect(self._on_node_changed)
+        doc.node_restacked.connect(self._on_node_restacked)
         doc.link_added.connect(self._on_link_added)
         doc.link_removed.connect(self._on_link_removed)
         doc.topology_changed.connect(self.refresh_homes)
@@ -121,6 +122,15 @@ class DiagramScene(QGraphicsScene):
 
     def _on_node_changed(self, node_id: str) -> None:
         self.node_items[node_id].set_node(self.doc.node(node_id))
+
+    def _on_node_restacked(self, node_id: str) -> None:
+        """Cards overlapping this one are stacked as the model lists them: a later node over an earlier one."""
+        item = self.node_items[node_id]
+        order = {n.id: i for i, n in enumerate(self.doc.diagram.nodes)}
+        for other in self.collidingItems(item):
+            if isinstance(other, NodeItem) and other.node_id in order:
+                below, above = (other, item) if order[other.node_id] < order[node_id] else (item, other)
+                below.stackBefore(above)
 
     def _on_link_added(self, key: LinkKey) -> None:
         a, b = sorted(key)
@@ -247,6 +257,13 @@ class DiagramScene(QGraphicsScene):
             if isinstance(item, NodeItem) and item is not exclude:
                 return item
         return None
+
+    def card_free(self, rect: QRectF) -> bool:
+        """Whether no node's card meets ``rect`` (scene coordinates): a new node may go there."""
+        for item in self.items(rect, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
+            if isinstance(item, NodeItem) and item.card_rect().translated(item.pos()).intersects(rect):
+                return False
+        return True
 
     def snapped(self, pos: QPointF) -> QPointF:
         g = theme.GRID

@@ -5,14 +5,26 @@ from __future__ import annotations
 import math
 from typing import Protocol
 
-from PySide6.QtCore import QEvent, QRectF, Qt, Signal
-from PySide6.QtGui import QContextMenuEvent, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QWheelEvent
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleEvent,
+    QContextMenuEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QGraphicsView, QLineEdit, QWidget
 
 from ...core.catalog import KINDS
 from .. import theme
 from .input import CanvasEdits, CanvasInput
 from .items import TEXT_LOD
+from .navigation import spoken_description, spoken_name
+from .placement import free_spot
 from .scene import DiagramScene
 
 KIND_MIME = "application/x-statediagram-kind"
@@ -54,9 +66,54 @@ class DiagramView(QGraphicsView):
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setAcceptDrops(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setAccessibleName("Diagram canvas")
         self.setToolTip("")
         self.input.rename_requested.connect(self.start_label_edit)
+        # Said once the selection settles: Select All on 2,000 nodes changes it 2,000 times in a row.
+        self._announce = QTimer(self)
+        self._announce.setSingleShot(True)
+        self._announce.setInterval(0)
+        self._announce.timeout.connect(self.announce_selection)
+        scene.selectionChanged.connect(self._announce.start)
+        scene.doc.topology_changed.connect(self._announce.start)
+        scene.doc.node_changed.connect(self._node_changed)
+        self.announce_selection()
+
+    def _node_changed(self, _node_id: str) -> None:
+        self._announce.start()
+
+    # --- what a screen reader says ---------------------------------------------------------------------
+
+    def announce_selection(self) -> None:
+        """The canvas's accessible name and description speak for its selection (canvas/navigation.py)."""
+        scene = self.diagram_scene
+        nodes, links = scene.selected_node_items(), scene.selected_link_keys()
+        doc = scene.doc
+        if len(nodes) == 1 and not links:
+            item = nodes[0]
+            neighbours = [doc.node(n).label for n in doc.diagram.neighbours(item.node_id) if doc.has_node(n)]
+            name = f"Diagram canvas, selected: {spoken_name(item)}"
+            description = spoken_description(item, neighbours)
+        elif nodes or links:
+            name = f"Diagram canvas, {len(nodes)} nodes and {len(links)} links selected"
+            description = "Delete removes them; Escape selects nothing."
+        else:
+            name = "Diagram canvas"
+            count = len(doc.diagram.nodes)
+            description = (f"{count} nodes, {len(doc.diagram.links)} links. Tab or Alt+arrows go from node to "
+                           "node; the Components list adds one with Enter." if count else
+                           "Empty. Choose a component in the Components list and press Enter to add it.")
+        self.viewport().setAccessibleName(name)  # the drawing surface inside says the same
+        self.viewport().setAccessibleDescription(description)
+        changed = []
+        if name != self.accessibleName():
+            self.setAccessibleName(name)
+            changed.append(QAccessible.Event.NameChanged)
+        if description != self.accessibleDescription():
+            self.setAccessibleDescription(description)
+            changed.append(QAccessible.Event.DescriptionChanged)
+        if QAccessible.isActive():  # a screen reader listens: tell it
+            for what in changed:
+                QAccessible.updateAccessibility(QAccessibleEvent(self, what))
 
     # --- grid ----------------------------------------------------------------------------------------
 
@@ -122,22 +179,40 @@ class DiagramView(QGraphicsView):
         self.setTransformationAnchor(anchor)
 
     def zoom_to_fit(self) -> None:
-        scene: DiagramScene = self.scene()  # type: ignore[assignment]
-        items = list(scene.node_items.values())
-        if not items:
+        rect = self.diagram_rect()
+        if rect.isNull():
             self.resetTransform()
             self.centerOn(0, 0)
             self.zoom_changed.emit(1.0)
             return
-        rect = QRectF()
-        for item in items:
-            rect = rect.united(item.sceneBoundingRect())
         rect.adjust(-40, -40, 40, 40)
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         if self.zoom() > 1.5:
             self.set_zoom(1.5)
             self.centerOn(rect.center())
         self.zoom_changed.emit(self.zoom())
+
+    def diagram_rect(self) -> QRectF:
+        """The nodes' extent in scene coordinates (null when there are none)."""
+        rect = QRectF()
+        for item in self.diagram_scene.node_items.values():
+            rect = rect.united(item.sceneBoundingRect())
+        return rect
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        # A window made smaller than the diagram it showed whole shows it whole again (zoomed out to fit); a
+        # diagram the learner had zoomed into stays as it was.
+        shrunk = event.oldSize().isValid() and (event.size().width() < event.oldSize().width()
+                                                or event.size().height() < event.oldSize().height())
+        was_whole = False
+        if shrunk and self.isVisible():
+            grown = event.oldSize() - event.size()  # the viewport had this much more room before
+            before = QRect(QPoint(0, 0), self.viewport().size() + grown)
+            diagram = self.diagram_rect()
+            was_whole = not diagram.isNull() and self.mapToScene(before).boundingRect().contains(diagram)
+        super().resizeEvent(event)
+        if was_whole and not self.mapToScene(self.viewport().rect()).boundingRect().contains(self.diagram_rect()):
+            self.zoom_to_fit()
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt's name
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
@@ -181,6 +256,15 @@ class DiagramView(QGraphicsView):
         super().contextMenuEvent(event)
 
     def event(self, event: QEvent) -> bool:
+        # Tab and Shift+Tab go from node to node (reading order); past the last one the focus moves on as usual.
+        if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+                and not event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)):
+            forward = event.key() == Qt.Key.Key_Tab and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            if self.input.step_in_order(forward):
+                event.accept()
+                return True
+            return QWidget.focusNextPrevChild(self, forward)
         # Space is the canvas's own (hold to pan, tap to play or pause): claim it before the window's
         # application-wide Play / Pause shortcut does, so it arrives here as a key press.
         if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
@@ -230,13 +314,18 @@ class DiagramView(QGraphicsView):
         self.setFocus()
 
     def add_at_centre(self, kind: str) -> str:
-        """Add a node in the middle of what the learner sees (palette double-click, keyboard)."""
-        centre = self.mapToScene(self.viewport().rect().center())
-        taken = {(n.x, n.y) for n in self.diagram_scene.doc.diagram.nodes}
-        x, y = centre.x(), centre.y()
-        while (round(x / theme.GRID) * theme.GRID, round(y / theme.GRID) * theme.GRID) in taken:
-            x, y = x + 2 * theme.GRID, y + 2 * theme.GRID  # don't hide a node under another
-        return self.editor.add_node(kind, x, y)
+        """Add a node at the free spot nearest the middle of what the learner sees (palette double-click, Enter):
+        never on top of another card, however often it is asked."""
+        return self.add_near(kind, self.mapToScene(self.viewport().rect().center()))
+
+    def add_near(self, kind: str, at: QPointF) -> str:
+        """Add a node at the free spot nearest ``at`` (a scene point), and show it."""
+        spot = free_spot(kind, at, self.diagram_scene.card_free)
+        node_id = self.editor.add_node(kind, spot.x(), spot.y())
+        item = self.diagram_scene.node_items.get(node_id)
+        if item is not None:
+            self.ensureVisible(item, 20, 20)
+        return node_id
 
     # --- label editing in place -------------------------------------------------------------------------
 

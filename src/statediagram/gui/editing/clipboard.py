@@ -5,16 +5,19 @@ from __future__ import annotations
 import string
 
 from PySide6.QtCore import QMimeData
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QImage
 
 from ...core.catalog import KINDS
 from ...core.fileio import DiagramError, diagram_to_json, parse_diagram
 from ...core.limits import MAX_FILE_BYTES
 from ...core.model import Diagram, Link, Node
+from ..canvas.placement import GAP, card_rect
 from .editor import Editor
 
 MIME_TYPE = "application/x-statediagram"
+PNG_TYPE = "image/png"
 PASTE_OFFSET = 40.0
+MAX_CHECKED_PASTE = 500
 MAX_PASTE_BYTES = MAX_FILE_BYTES  # another program may put anything under our type: no more than a file may hold
 
 
@@ -39,6 +42,40 @@ def copy_selection(editor: Editor) -> bool:
     mime.setData(MIME_TYPE, text.encode("utf-8"))
     mime.setText(text)
     QGuiApplication.clipboard().setMimeData(mime)
+    return True
+
+
+def selection_diagram(editor: Editor) -> Diagram:
+    """The selected nodes and the links between them; the whole diagram when no node is selected."""
+    ids = set(editor.scene.selected_node_ids())
+    whole = editor.doc.diagram
+    if not ids:
+        return whole.copy()
+    return Diagram(title=whole.title, nodes=[n for n in whole.nodes if n.id in ids],
+                   links=[lk for lk in whole.links if lk.source in ids and lk.target in ids])
+
+
+def copy_image(editor: Editor) -> bool:
+    """Ctrl+Shift+C: a PNG of the selection (or of the whole diagram) on the clipboard, drawn as Export PNG draws
+    it and carrying the diagram as an exported PNG does; other programs may also take it as a plain image."""
+    from ..files.export import png_picture
+
+    part = selection_diagram(editor)
+    if not part.nodes:
+        editor.message.emit("Nothing to copy: the diagram is empty.")
+        return False
+    try:
+        data, _scale = png_picture(part, 2.0)  # twice the canvas's size: sharp when pasted into a document
+    except ValueError as exc:
+        editor.message.emit(f"Cannot copy as an image: {exc}.")
+        return False
+    mime = QMimeData()
+    mime.setData(PNG_TYPE, data)
+    mime.setImageData(QImage.fromData(data, "PNG"))
+    QGuiApplication.clipboard().setMimeData(mime)
+    count = len(part.nodes)
+    what = "the whole diagram" if not editor.scene.selected_node_ids() else f"{count} node{'' if count == 1 else 's'}"
+    editor.message.emit(f"Copied a picture of {what} (PNG) to the clipboard.")
     return True
 
 
@@ -79,6 +116,7 @@ def paste_text(editor: Editor, text: str, verb: str) -> None:
     except DiagramError as exc:
         editor.message.emit(f"Cannot paste: {exc}")
         return
+    offset = free_offset(editor, part.nodes)
     taken_ids = {n.id for n in editor.doc.diagram.nodes}
     taken_labels = {n.label for n in editor.doc.diagram.nodes}
     new_ids: dict[str, str] = {}
@@ -89,10 +127,23 @@ def paste_text(editor: Editor, text: str, verb: str) -> None:
         label = n.label if n.label not in taken_labels else _fresh_label(n.kind, taken_labels)
         taken_labels.add(label)
         new_ids[n.id] = new_id
-        nodes.append(Node(new_id, n.kind, label, n.x + PASTE_OFFSET, n.y + PASTE_OFFSET, dict(n.props)))
+        nodes.append(Node(new_id, n.kind, label, n.x + offset, n.y + offset, dict(n.props)))
     links = [Link(new_ids[lk.source], new_ids[lk.target]) for lk in part.links]
     count = len(nodes)
     editor.add_items(nodes, links, f"{verb} {count} node{'' if count == 1 else 's'}")
+
+
+def free_offset(editor: Editor, nodes: list[Node], tries: int = 40) -> float:
+    """How far down and right pasted ``nodes`` go: PASTE_OFFSET, or as many times it as it takes for none of
+    their cards to land on a card already there (pasting twice stacked the copies on one another)."""
+    if len(nodes) > MAX_CHECKED_PASTE:  # a huge paste lands where it lands: one look per node and step is too slow
+        return PASTE_OFFSET
+    for step in range(1, tries + 1):
+        d = PASTE_OFFSET * step
+        if all(editor.scene.card_free(card_rect(n.kind).translated(n.x + d, n.y + d).adjusted(-GAP, -GAP, GAP, GAP))
+               for n in nodes):
+            return d
+    return PASTE_OFFSET
 
 
 def _fresh(base: str, taken: set[str]) -> str:

@@ -93,6 +93,22 @@ class MoveNodes(QUndoCommand):
             self.doc.move_node(node_id, *old)
 
 
+class BringToFront(QUndoCommand):
+    """Draw a node over the others: it goes last in the diagram's list (so it stays on top once saved)."""
+
+    def __init__(self, doc: Document, node_id: str) -> None:
+        super().__init__(f"Bring {doc.node(node_id).label} to front")
+        self.doc = doc
+        self.node_id = node_id
+        self.old = doc.diagram.nodes.index(doc.node(node_id))
+
+    def redo(self) -> None:
+        self.doc.restack_node(self.node_id, len(self.doc.diagram.nodes) - 1)
+
+    def undo(self) -> None:
+        self.doc.restack_node(self.node_id, self.old)
+
+
 class SetLabel(QUndoCommand):
     def __init__(self, doc: Document, node_id: str, label: str) -> None:
         super().__init__(f"Rename to “{label}”")

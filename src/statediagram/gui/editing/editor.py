@@ -12,7 +12,7 @@ from ...core.model import Link, Node
 from .. import theme
 from ..canvas.scene import DiagramScene
 from ..document import Document
-from .commands import AddItems, MoveNodes, RemoveItems, SetLabel, SetProp
+from .commands import AddItems, BringToFront, MoveNodes, RemoveItems, SetLabel, SetProp
 
 TIER_GAP_X = 240.0
 ROW_GAP_Y = 40.0
@@ -133,6 +133,20 @@ class Editor(QObject):
             self.stack.push(RemoveItems(self.doc, nodes, links, text))
             return True
         return False
+
+    def bring_to_front(self) -> None:
+        """Draw the selected nodes over any card they overlap (one undo step)."""
+        ids = self.scene.selected_node_ids()
+        if not ids:
+            self.message.emit("Select a node to bring it to front.")
+            return
+        if len(ids) == 1:
+            self.stack.push(BringToFront(self.doc, ids[0]))
+            return
+        self.stack.beginMacro(f"Bring {len(ids)} nodes to front")
+        for node_id in ids:  # in list order: they keep their order among themselves
+            self.stack.push(BringToFront(self.doc, node_id))
+        self.stack.endMacro()
 
     def select_all(self) -> None:
         for item in self.scene.items():

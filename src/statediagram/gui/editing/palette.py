@@ -20,6 +20,8 @@ class Palette(QListWidget):
         super().__init__(parent)
         self.setObjectName("palette")
         self.setAccessibleName("Components")
+        self.setAccessibleDescription("Choose a kind and press Enter to add it at a free spot in the middle of "
+                                      "the canvas (or drag it onto the canvas).")
         self.setIconSize(QSize(36, 36))
         self.setSpacing(2)
         self.setDragEnabled(True)
@@ -29,7 +31,7 @@ class Palette(QListWidget):
             item = QListWidgetItem(kind_icon(kind.name), kind.label)
             item.setData(KIND_ROLE, kind.name)
             item.setToolTip(f"<b>{kind.label}</b><br>{kind.description}<br><i>Drag onto the canvas, or "
-                            "double-click to add.</i>")
+                            "double-click (or Enter) to add.</i>")
             self.addItem(item)
         self.itemActivated.connect(lambda item: self.add_requested.emit(item.data(KIND_ROLE)))
         self.setMinimumWidth(170)
@@ -41,6 +43,9 @@ class Palette(QListWidget):
 
     def allowed(self) -> list[str]:
         return [self.kind_at(row) for row in range(self.count()) if not self.item(row).isHidden()]
+
+    def first_allowed_row(self) -> int:
+        return next((row for row in range(self.count()) if not self.item(row).isHidden()), -1)
 
     def kind_at(self, row: int) -> str:
         return self.item(row).data(KIND_ROLE)

@@ -82,6 +82,14 @@ class PropertiesPanel(QWidget):
             self.editors[spec.name] = widget
         self._load_values()
 
+    def focus_first_field(self) -> None:
+        """The keyboard's focus on the first field (the label) of the node shown, if any."""
+        self.refresh()
+        label = self.editors.get("label")
+        if label is not None:
+            label.setFocus()
+            label.selectAll()  # type: ignore[attr-defined]
+
     def _editor_for(self, node_id: str, spec: PropSpec) -> QWidget:
         if spec.type == "int":
             box = QSpinBox()

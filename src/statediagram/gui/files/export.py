@@ -75,17 +75,22 @@ def _scene_for(diagram: Diagram):
         shiboken6.delete(doc)
 
 
-def picture_rect(scene):
-    """The diagram's extent with a margin, in scene coordinates."""
+def picture_rect(scene, legend: bool = False):
+    """The diagram's extent with a margin, in scene coordinates; with ``legend``, a legend is first put under the
+    cards when they show something that needs words (files/legend.py), and the extent holds it."""
     from PySide6.QtCore import QRectF
 
     from .. import theme
+    from .legend import add_legend
 
     rect = QRectF()
     for item in scene.node_items.values():
         rect = rect.united(item.sceneBoundingRect())
     if rect.isNull():
         rect = QRectF(-100, -60, 200, 120)
+    shown = add_legend(scene, rect) if legend else None
+    if shown is not None:
+        rect = rect.united(shown.sceneBoundingRect())
     return rect.adjusted(-theme.EXPORT_MARGIN, -theme.EXPORT_MARGIN, theme.EXPORT_MARGIN, theme.EXPORT_MARGIN)
 
 
@@ -114,7 +119,7 @@ def render_picture(diagram: Diagram, scale: float = 1.0, transparent: bool = Fal
     check_drawable(diagram)
     ensure_app()
     with _scene_for(diagram) as scene:
-        source = picture_rect(scene)
+        source = picture_rect(scene, legend=True)
         scale = fitted_scale(source.width(), source.height(), scale)
         width = max(1, min(MAX_SIDE, math.ceil(source.width() * scale)))
         height = max(1, min(MAX_SIDE, math.ceil(source.height() * scale)))
@@ -189,7 +194,7 @@ def svg_bytes(diagram: Diagram) -> bytes:
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     with _scene_for(diagram) as scene:
-        source = picture_rect(scene)
+        source = picture_rect(scene, legend=True)
         gen = QSvgGenerator()
         gen.setOutputDevice(buffer)
         size = QSize(math.ceil(source.width()), math.ceil(source.height()))

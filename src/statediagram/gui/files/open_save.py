@@ -13,9 +13,12 @@ from ...core.fileio import FILE_SUFFIX, DiagramError, atomic_write, load_diagram
 from ...core.model import Diagram
 from ..document import Document
 from ..plain_text import message
+from .folders import RememberedFolder
 
 MAX_RECENT = 8
-FILE_FILTER = f"Diagrams (*{FILE_SUFFIX} *.json);;Exported pictures (*.png);;All files (*)"
+# Our exported PNGs carry the diagram (core/pngchunk.py): the first filter shows them with the diagram files.
+FILE_FILTER = (f"Diagrams and exported pictures (*{FILE_SUFFIX} *.json *.png);;Diagrams (*{FILE_SUFFIX} *.json);;"
+               "Exported pictures (*.png);;All files (*)")
 SAVE_FILTER = f"Diagrams (*{FILE_SUFFIX})"
 
 
@@ -52,9 +55,11 @@ class FileController(QObject):
     opened = Signal()
     message = Signal(str)
 
-    def __init__(self, doc: Document, parent: QWidget, show_error: Callable[[str, str], None]) -> None:
+    def __init__(self, doc: Document, parent: QWidget, show_error: Callable[[str, str], None],
+                 folders: RememberedFolder | None = None) -> None:
         super().__init__(parent)
         self.doc = doc
+        self.folders = folders or RememberedFolder()
         self.widget = parent
         self.show_error = show_error
         self.path: str | None = None
@@ -98,7 +103,7 @@ class FileController(QObject):
         return path
 
     def _folder(self) -> str:
-        return str(Path(self.path).parent) if self.path else str(Path.home())
+        return self.folders.folder()
 
     def _stem(self) -> str:
         name = self.display_name()
@@ -134,6 +139,7 @@ class FileController(QObject):
         # A PNG is a picture: saving writes the diagram next to it, never over the picture.
         self.path = None if path.lower().endswith(".png") else str(Path(path).resolve())
         remember_recent(path)
+        self.folders.remember(path)
         self.path_changed.emit()
         self.opened.emit()
         for warning in loaded.warnings:
@@ -158,6 +164,7 @@ class FileController(QObject):
         self.path = str(Path(path).resolve())
         self.doc.undo_stack.setClean()
         remember_recent(self.path)
+        self.folders.remember(self.path)
         self.path_changed.emit()
         self.message.emit(f"Saved {Path(path).name}.")
         return True

@@ -99,8 +99,11 @@ def install_missions(window: QMainWindow, progress: MissionProgress, before: QAc
 
 
 def _open_mission_file(window) -> None:
-    path, _ = QFileDialog.getOpenFileName(window, "Open a mission", "", "Missions (*.mission.json *.json)")
+    # The window's one remembered folder (gui/files/folders.py), as Open, Save and Export use.
+    path, _ = QFileDialog.getOpenFileName(window, "Open a mission", window.folders.folder(),
+                                          "Missions (*.mission.json *.json)")
     if path:
+        window.folders.remember(path)
         window.choose_mission(path)
 
 

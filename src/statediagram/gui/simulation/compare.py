@@ -18,29 +18,17 @@ from PySide6.QtWidgets import (
 
 from ...core.fileio import DiagramError, load_diagram, parse_diagram
 from ...core.model import Diagram
-from ...sim.replay import Replay, RunSetup
+from ...sim.replay import RunSetup
 from ...sim.report import Report
 from ...sim.wording import counter_names, counter_word, run_words, verdict_word
 from ..plain_text import esc
+from ..progress import POLL_MS, ProgressRun, in_child_process, run_with_progress
 
 
 def starter_diagram() -> Diagram:
     """The first mission's starter (the stand-alone simulation window has no mission open)."""
     text = resources.files("statediagram").joinpath("assets/missions/stateless.statediagram.json").read_text("utf-8")
     return parse_diagram(text).diagram
-
-
-def run_like(setup: RunSetup, diagram: Diagram) -> Report:
-    """The report of ``diagram`` under the same scenario, journey, seed and chaos, with the hand-made faults
-    that name nodes it has."""
-    ids = {n.id for n in diagram.nodes}
-    faults = [f for f in setup.hand_faults if f[1] in ids]
-    replay = Replay(RunSetup(diagram, setup.scenario, setup.journey, setup.seed, faults, setup.chaos_seed))
-    try:
-        replay.run_to_end()
-        return replay.report
-    finally:
-        replay.engine.close()
 
 
 def report_html(title: str, report: Report) -> str:
@@ -79,18 +67,23 @@ class CompareDialog(QDialog):
         sides.addWidget(self.left)
         sides.addWidget(self.right)
         layout.addLayout(sides, 1)
-        self.reports: tuple[dict, dict] | None = None
+        self.reports: tuple[Report, Report] | None = None
+        self.job: ProgressRun | None = None  # the comparison under way
 
-    def compare_with_starter(self) -> tuple[dict, dict]:
+    def compare_with_starter(self) -> ProgressRun:
         """Against the starter of the mission open in the window (the first mission's when none is)."""
         starter_of = getattr(self.parent(), "mission_starter", None)
         starter, title = starter_of() if starter_of is not None else (starter_diagram(), "Mission starter")
         return self.compare_with(starter, title)
 
     def _open(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Compare with", "", "Diagrams (*.json *.png)")
+        folders = getattr(self.parent(), "folders", None)  # the window's one remembered folder, if any
+        start = folders.folder() if folders is not None else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Compare with", start, "Diagrams and pictures (*.json *.png)")
         if not path:
             return
+        if folders is not None:
+            folders.remember(path)
         try:
             other = load_diagram(path).diagram
         except DiagramError as exc:
@@ -98,12 +91,37 @@ class CompareDialog(QDialog):
             return
         self.compare_with(other, other.title or path)
 
-    def compare_with(self, other: Diagram, title: str) -> tuple[dict, dict]:
+    def compare_with(self, other: Diagram, title: str) -> ProgressRun:
+        """Run this diagram and ``other`` alike in a child process (sim/side_by_side.py), with a progress dialog
+        (Cancel stops it); both verdicts show when done (``reports`` then holds both reports)."""
         player = self.controller.player
         setup = player.setup or RunSetup(self.controller.diagram().copy())
-        mine = run_like(setup, setup.diagram)
-        theirs = run_like(setup, other.copy())
-        self.left.setHtml(report_html(setup.diagram.title or "This diagram", mine))
-        self.right.setHtml(report_html(title, theirs))
-        self.reports = (mine, theirs)
-        return self.reports
+        setup = RunSetup(setup.diagram.copy(), setup.scenario, setup.journey, setup.seed, list(setup.hand_faults),
+                         setup.chaos_seed)  # the thread's own copies: the window goes on with its own
+        other = other.copy()
+        mine_title = setup.diagram.title or "This diagram"
+        self.reports = None
+        if self.job is not None:
+            self.job.cancel()
+        self.left.setPlainText(f"{mine_title}: running…")
+        self.right.setPlainText(f"{title}: waiting…")
+
+        def words(message: tuple) -> str:
+            return f"Running {mine_title if message[2] == 0 else title}…"
+
+        def show(reports: tuple[Report, Report]) -> None:
+            self.job = None
+            mine, theirs = reports
+            self.left.setHtml(report_html(mine_title, mine))
+            self.right.setHtml(report_html(title, theirs))
+            self.reports = (mine, theirs)
+
+        def failed(message: str) -> None:
+            self.job = None
+            self.left.clear()
+            self.right.setPlainText(f"Could not compare: {message}")
+
+        work = in_child_process("statediagram.sim.side_by_side", (setup, other), words)
+        self.job = run_with_progress(work, "Compare two designs", self, on_done=show, on_error=failed, poll_ms=POLL_MS)
+        self.job.cancelled.connect(lambda: (self.left.setPlainText("Cancelled."), self.right.clear()))
+        return self.job

@@ -131,6 +131,10 @@ class SimulationControls(QWidget):
         self.journey.setAccessibleName("Journey")
         self.journey.setToolTip("What each simulated user does: log in, then the requests of the journey")
         self.seed.setAccessibleName("Seed")
+        # The lists shrink below their longest entry (shown in full when opened) when the window is narrow: the
+        # bar then fits a 1280-pixel screen, where it made the window 1,358 pixels wide at least.
+        for combo in (self.scenario, self.journey):
+            combo.setMinimumWidth(combo.fontMetrics().horizontalAdvance("Crash drill") + 40)
         for w in (scenario_label, self.scenario, journey_label, self.journey, self.seed, self.simulate, _sep(),
                   self.back, self.play, self.step, self.restart, self.speed, self.clock):
             row.addWidget(w)

@@ -17,6 +17,7 @@ from ...core.fileio import atomic_write
 from ...core.pngchunk import SIGNATURE, chunks, make_chunk
 from ...sim.report import Report, report_json
 from ...sim.scenario import SECOND
+from ..progress import Work, finish
 
 PNG_SIGNATURE = SIGNATURE
 
@@ -87,17 +88,35 @@ def _stamp_clock(p: QPainter, t: int) -> None:
 
 def save_replay_apng(controller, path: str | Path, start_s: float = 0.0, end_s: float | None = None,
                      fps: int = 10, speed: float = 2.0, width: int = 900) -> int:
-    """Render the run from ``start_s`` to ``end_s`` at ``speed`` times real time; returns the frame count."""
+    """Render the run from ``start_s`` to ``end_s`` at ``speed`` times real time, at once; returns the frame
+    count. The app runs :func:`replay_apng_steps` a slice at a time instead, with a progress dialog."""
+    return finish(replay_apng_steps(controller, path, start_s, end_s, fps, speed, width))
+
+
+def replay_apng_steps(controller, path: str | Path, start_s: float = 0.0, end_s: float | None = None,
+                      fps: int = 10, speed: float = 2.0, width: int = 900) -> Work:
+    """The animation export as work in small steps (see gui/progress.py): the run worked out, one frame drawn
+    and compressed per step (about 15-40 ms), the file written whole at the end (nothing is written when the
+    work is cancelled before). Returns the frame count. The play head goes back where it was."""
     player = controller.player
     replay = player.replay
     if replay is None:
         raise ValueError("nothing to export: press Simulate first")
-    player.work_out()
+    player.set_playing(False)
+    for fraction, words in player.working_out():
+        yield fraction * 0.2, words
     was = player.t
-    end = replay.end if end_s is None else min(replay.end, int(end_s * SECOND))
-    step = int(SECOND * speed / fps)
-    source = controller.layer.sceneBoundingRect().united(controller.scene.itemsBoundingRect())
-    frames = [png_bytes(render_frame(controller, t, source, width)) for t in range(int(start_s * SECOND), end, step)]
-    atomic_write(Path(path), assemble_apng(frames, round(1000 / fps)))
-    player.seek(was)
+    try:
+        end = replay.end if end_s is None else min(replay.end, int(end_s * SECOND))
+        step = int(SECOND * speed / fps)
+        source = controller.layer.sceneBoundingRect().united(controller.scene.itemsBoundingRect())
+        times = range(int(start_s * SECOND), end, step)
+        frames = []
+        for i, t in enumerate(times):
+            frames.append(png_bytes(render_frame(controller, t, source, width)))
+            yield 0.2 + 0.75 * (i + 1) / len(times), f"Drawing frame {i + 1} of {len(times)}"
+        yield 0.97, f"Writing {Path(path).name}"
+        atomic_write(Path(path), assemble_apng(frames, round(1000 / fps)))
+    finally:
+        player.seek(was)
     return len(frames)

@@ -88,7 +88,10 @@ def store_table(replay: Replay, store_id: str, t: int) -> tuple[str, list[str], 
         st = engine.stores[store_id]
         label = replay.labels.get(store_id, store_id)
         state = "" if st.up else " (DOWN)"
-        what, headers, rows = st.store.table(Seen(t))  # the store kind's own table
+        what, headers, rows = st.store.table(Seen(t, replay.labels))  # the store kind's own table
+        for channel in replay.channels_at(store_id, t):  # journey chat: the rooms' pub/sub channels on it
+            who = ", ".join(replay.labels.get(s, s) for s in channel.subscribers) or "no server"
+            rows = [*rows, [channel.name, f"pub/sub channel; subscribed now: {who}", ""]]
         return f"{label}{state} at {t / SECOND:.2f} s: {what}", headers, rows
     finally:
         engine.close()
@@ -98,14 +101,15 @@ def server_table(replay: Replay, server_id: str, t: int) -> tuple[str, list[str]
     """What a server holds in its own RAM and on its disk at ``t`` (the server kind's own table)."""
     engine = engine_at(replay.setup, t)
     try:
-        what, headers, rows = engine.servers[server_id].table(Seen(t))
+        what, headers, rows = engine.servers[server_id].table(Seen(t, replay.labels))
         return f"{replay.labels.get(server_id, server_id)} at {t / SECOND:.2f} s: {what}", headers, rows
     finally:
         engine.close()
 
 
-HINT = ("<i>Click a token to see its request; click Redis, PostgreSQL, object storage or a server to see what "
-        "it holds.</i>")
+# One line, so a short window keeps its height for the figures; the tooltip says it in full.
+HINT = "<i>Click a token or a node to inspect it.</i>"
+HINT_TIP = "Click a token to see its request; click Redis, PostgreSQL, object storage or a server to see what it holds."
 
 
 class Inspector(QWidget):
@@ -117,6 +121,7 @@ class Inspector(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.title = QLabel(HINT)
         self.title.setWordWrap(True)
+        self.title.setToolTip(HINT_TIP)
         layout.addWidget(self.title)
         self.stack = QStackedWidget()
         self.text = QTextBrowser()

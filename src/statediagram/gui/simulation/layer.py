@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from ...core.topology import RAM
 from ..kinds import gui_kind
+from .chatpaint import mark_pills, paint_connections
 from .geometry import SceneGeometry
 from .label_layout import Box, CardIndex, Label, Layout, along_link, around_card, place
 from .style import LOOKS, Z_LAYER, Sprites
@@ -170,6 +171,8 @@ class SimulationLayer(QGraphicsItem):
         frame = self.frame
         self._paint_flash_lines(painter, frame)
         self._paint_highlights(painter)
+        if frame.lines or frame.marks:  # a chat run's connections
+            paint_connections(painter, frame, self._lod >= LABELS_LOD)
         self._paint_down(painter, frame)
         self._paint_tokens(painter, frame)
         if self._lod < LABELS_LOD:
@@ -310,6 +313,11 @@ class SimulationLayer(QGraphicsItem):
                 spots = self._flash_spots(server, store)
                 if spots:
                     passing.append((Label(("flash", server, store), w, h, spots, ("flash", server), 20, False), draw))
+        for key, points, draw in mark_pills(frame, lambda node: short_name(self.labels.get(node, node))):
+            if len(points) >= 2:  # a chat run's "connection dropped", "reconnected", "not heard": by their arcs
+                w, h = self._size(draw)
+                spots = along_link([(q.x(), q.y()) for q in points])
+                passing.append((Label(key, w, h, spots, ("chat", key[3]), 1), draw))
         self._labels = own + passing
         key = tuple((lab.key, lab.width, lab.height) for lab, _ in own)
         if key != self._own_key:

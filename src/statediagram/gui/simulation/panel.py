@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QScrollArea, QVBoxLayout, QWidget
 
 from ...core.topology import state_homes
@@ -13,6 +14,7 @@ from ...sim.report import Report
 from ...sim.scenario import SECOND, RunTooBig, resolve
 from ...sim.wording import narrate
 from ..plain_text import esc
+from ..progress import run_with_progress
 from .controller import SimulationController
 from .controls import SimulationControls
 from .inspectors import Inspector
@@ -20,6 +22,7 @@ from .metrics import MetricsPanel
 from .style import LOOKS
 from .verdict import VerdictBanner
 
+PANEL_SPACING = 48  # margins and spacing of the panel's column and the verdict's frame, in pixels
 METRICS_EVERY_S = 0.05  # while playing, the panels refresh 20 times a second; the canvas every frame
 
 
@@ -36,12 +39,19 @@ class NoteBox(QLabel):
         self.hide()
 
 
-class SimulationPanel(QWidget):
-    """Verdict on top, live metrics, then the inspector."""
+class SimulationPanel(QScrollArea):
+    """Verdict on top, live metrics, then the inspector: one column that scrolls as a whole only when the window
+    is too short for it. The metrics had a scroll area of their own inside the panel: at 1280x720 the counters,
+    chart and load bars got 3-4 rows of it, under a second scroll bar."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QVBoxLayout(self)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.setAccessibleName("Verdict, metrics and inspector")
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        content = QWidget()
+        layout = QVBoxLayout(content)
         layout.setContentsMargins(4, 4, 4, 4)
         self.verdict = VerdictBanner()
         self.happened = NoteBox()
@@ -49,20 +59,34 @@ class SimulationPanel(QWidget):
         self.happened.setObjectName("happened")
         self.happened.setWordWrap(True)
         self.happened.setTextFormat(Qt.TextFormat.RichText)
-        self.happened.setMinimumHeight(64)
+        self.happened.setMinimumHeight(40)
         self.happened.setStyleSheet("QLabel#happened { background: #fff8e1; border: 1px solid #f9a825; "
                                     "border-radius: 6px; padding: 6px; }")
         self.metrics = MetricsPanel()
         self.inspector = Inspector()
         layout.addWidget(self.verdict)
         layout.addWidget(self.happened)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.metrics)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        layout.addWidget(scroll, 1)  # the counters and charts take what the others leave
+        layout.addWidget(self.metrics)  # at its full height: the counters, chart and load bars
         layout.addWidget(self.inspector)  # a line of hint until something is inspected, then its table
+        layout.addStretch(1)
+        self.setWidget(content)
         self.setMinimumWidth(370)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self.share_height()
+
+    def share_height(self) -> None:
+        """The explanations get what the headline, the note, the figures and the inspector leave (at least a few
+        lines, scrolled within): the counters, chart and load bars keep their full height."""
+        width = self.viewport().width() - 8
+        shown = [w for w in (self.happened, self.metrics, self.inspector, self.verdict.headline) if not w.isHidden()]
+        # Wrapped words are as tall as the column's width makes them (a size hint guesses a width of its own).
+        others = sum(w.heightForWidth(width) if w.hasHeightForWidth() else w.sizeHint().height() for w in shown)
+        cap = max(self.verdict.findings.minimumHeight(), min(260, self.viewport().height() - others - PANEL_SPACING))
+        if cap != self.verdict.list_cap:
+            self.verdict.list_cap = cap
+            self.verdict.refit()
 
 
 class SimulationUI(QObject):
@@ -197,13 +221,16 @@ class SimulationUI(QObject):
         self.follow_inspector(t)
         if self.report is not None and t >= replay.end:
             self.panel.verdict.show_report(self.report)
+            self.panel.share_height()
 
     def refresh_metrics(self, t: int) -> None:
         replay = self.player.replay
         m = self.panel.metrics
-        m.show_chat(replay.engine.chat is not None)
+        chat = replay.connections is not None  # a chat run
+        m.show_chat(chat)
         m.show_totals(replay.totals_at(t))
-        m.chart.show_losses(replay.losses_per_second(t), replay.end, replay.down_windows(t))
+        m.chart.show_losses(replay.losses_per_second(t), replay.end, replay.down_windows(t),
+                            replay.chat_per_second(t) if chat else None)
         states = replay.node_states_at(t)
         m.load.show_load([(replay.labels.get(s, s), states[s].served, states[s].up) for s in replay.server_ids])
 
@@ -237,6 +264,7 @@ class SimulationUI(QObject):
         self.report = report
         if self.player.t >= self.player.end:
             self.panel.verdict.show_report(report)
+            self.panel.share_height()
 
     # --- compare and export ---------------------------------------------------------------------
 
@@ -253,18 +281,30 @@ class SimulationUI(QObject):
         if self.player.replay is None:
             return
         path, _ = QFileDialog.getSaveFileName(self.host, "Export report", "report.json", "JSON (*.json)")
-        if path:
-            self.player.work_out()
+        if not path:
+            return
+
+        def work():
+            yield from self.player.working_out()
             save_report(self.player.replay.report, path)
 
+        self.job = run_with_progress(work(), "Export report", self.host, on_error=self._export_failed)
+
     def export_movie(self) -> None:
-        from .export import save_replay_apng
+        """The run as an animated PNG, drawn a frame at a time with a progress dialog (Cancel writes nothing)."""
+        from .export import replay_apng_steps
 
         if self.player.replay is None:
             return
         path, _ = QFileDialog.getSaveFileName(self.host, "Export animation", "simulation.apng",
                                               "Animated PNG (*.apng *.png)")
         if path:
-            self.player.work_out()
-            save_replay_apng(self.controller, path)
+            self.job = run_with_progress(replay_apng_steps(self.controller, path), "Export animation", self.host,
+                                         on_error=self._export_failed)
 
+    def _export_failed(self, message: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Export failed", message, QMessageBox.StandardButton.Ok,
+                          self.host)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()

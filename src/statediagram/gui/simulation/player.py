@@ -235,15 +235,25 @@ class Player(QObject):
             self.frame_changed.emit(self.t)
 
     def work_out(self, until_us: int | None = None) -> None:
-        """Work the run out up to ``until_us`` (the end when None) at once: for tests, exports and benchmarks."""
+        """Work the run out up to ``until_us`` (the end when None) at once: for tests and benchmarks."""
+        for _step in self.working_out(until_us, budget_s=1.0):
+            pass
+
+    def working_out(self, until_us: int | None = None, budget_s: float = WORK_BUDGET_S):
+        """Work the run out up to ``until_us`` (the end when None), ``budget_s`` at a time: a generator yielding
+        (fraction done, words) between slices, for work shown with a progress dialog (gui/progress.py)."""
         while self._next is not None:
-            self._catch_up(1.0)
+            self._catch_up(budget_s)
+            yield 0.0, "Working out the run with the faults made by hand…"
         replay = self.replay
         if replay is None:
             return
         goal = replay.end if until_us is None else until_us
-        while not replay.advance(goal, budget_s=1.0):
-            pass
+        while not replay.advance(goal, budget_s=budget_s):
+            _settle()  # as the ticks do: a long run's objects out of the collector's sight (see _settle)
+            self.progress_changed.emit(replay.horizon)
+            words = f"Working out the run: {replay.horizon // SECOND} s of {goal // SECOND} s"
+            yield replay.horizon / max(1, goal), words
         _settle()
         self.progress_changed.emit(replay.horizon)
         if replay.finished and not self._reported:

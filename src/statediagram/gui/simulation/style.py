@@ -10,9 +10,14 @@ from dataclasses import dataclass
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap, QPolygonF, QTransform
 
+from ...core.catalog import KINDS
 from ...sim.nodes import FAILOVER, LOST_DATA, LOST_FILE, LOST_SESSION, OK, OUTAGE
+from ..kinds import gui_kind
 
 REQUEST = "request"  # a request on its way out, outcome not known yet
+# The colour of the kind whose users stay connected to it (a websocket server): its messages wear it.
+CONNECTED_COLOUR = gui_kind(next((k.name for k in KINDS.values() if k.connected), "")).colour
+MESSAGE = "message"  # journey chat: a message fanning out from its server to the room's members
 
 # z-values above the editor's items (its nodes and links stay well below 1000).
 Z_LAYER = 5000.0
@@ -22,7 +27,7 @@ Z_LAYER = 5000.0
 class Look:
     name: str  # in the lesson's words
     colour: str
-    shape: str  # circle, triangle, square, diamond, cross, ring, dot
+    shape: str  # circle, triangle, square, diamond, cross, ring, dot, bubble
     meaning: str
 
 
@@ -35,6 +40,9 @@ LOOKS: dict[str, Look] = {
     LOST_DATA: Look("lost data", "#CC79A7", "diamond", "the cart came back missing items"),
     OUTAGE: Look("outage", "#222222", "cross", "503: nothing could serve the request"),
     FAILOVER: Look("failover error", "#0072B2", "ring", "502/503 while a crash was being noticed; retried"),
+    # The websocket server's own colour, and a speech bubble: a message, not a request with an outcome.
+    MESSAGE: Look("chat message", CONNECTED_COLOUR, "bubble",
+                  "a message on its way to the room's members: through Redis to the other servers, then to users"),
 }
 LEGEND_ORDER = (REQUEST, OK, LOST_SESSION, LOST_FILE, LOST_DATA, OUTAGE, FAILOVER)
 
@@ -42,7 +50,13 @@ LEGEND_ORDER = (REQUEST, OK, LOST_SESSION, LOST_FILE, LOST_DATA, OUTAGE, FAILOVE
 def shape_path(shape: str, r: float) -> QPainterPath:
     """The outline of a token shape of radius ``r`` around (0, 0)."""
     path = QPainterPath()
-    if shape in ("circle", "dot", "ring"):
+    if shape == "bubble":  # a speech bubble: a rounded box with a tail at its lower left
+        path.addRoundedRect(QRectF(-r * 1.15, -r * 0.95, r * 2.3, r * 1.6), r * 0.45, r * 0.45)
+        tail = QPainterPath()
+        tail.addPolygon(QPolygonF([QPointF(-r * 0.6, r * 0.5), QPointF(-r * 0.05, r * 0.5),
+                                   QPointF(-r * 0.8, r * 1.2)]))
+        path = path.united(tail)
+    elif shape in ("circle", "dot", "ring"):
         path.addEllipse(QPointF(0, 0), r, r)
         if shape == "ring":
             path.addEllipse(QPointF(0, 0), r * 0.45, r * 0.45)

@@ -19,8 +19,9 @@ from math import hypot
 from ...sim.nodes import OK
 from ...sim.replay import NodeState, Replay
 from ...sim.wording import badge_node, badge_text
+from .chatlines import FANOUT_US, ChatLine, ChatMark, ChatPlanner
 from .geometry import SceneGeometry
-from .style import REQUEST
+from .style import MESSAGE, REQUEST
 
 MIN_TRIP_US = 600_000
 BADGE_US = 1_600_000
@@ -34,6 +35,8 @@ class Frame:
     badges: list[tuple[str, str, str, int]] = field(default_factory=list)  # node, text, outcome, how many
     flashes: dict[tuple[str, str], str] = field(default_factory=dict)  # (server, store) -> last command
     states: dict[str, NodeState] = field(default_factory=dict)
+    lines: list[ChatLine] = field(default_factory=list)  # journey chat: the open connections
+    marks: list[ChatMark] = field(default_factory=list)  # ... and what just happened to them
 
 
 class _Path:
@@ -65,11 +68,25 @@ class _Path:
 class _Trip:
     """One request's trip on screen, in stretched time."""
 
-    __slots__ = ("rid", "v_end", "v_done", "segs", "outcome", "calls")
+    __slots__ = ("rid", "v_end", "v_done", "segs", "outcome", "calls", "v_last", "fan", "unheard")
 
     def __init__(self, rid, v_end, v_done, segs, outcome, calls) -> None:
         self.rid, self.v_end, self.v_done, self.segs = rid, v_end, v_done, segs
         self.outcome, self.calls = outcome, calls
+        self.v_last = v_end  # when nothing of it is on screen any more (a message's fan-out lasts longer)
+        self.fan: list[list[tuple[float, ...]]] | None = None  # journey chat: a message's tokens fanning out
+        self.unheard: list[tuple] = []  # ... and the servers it never reached
+
+
+def _place(segs, t: float) -> tuple[float, float] | None:
+    """Where a token walking ``segs`` is at ``t``: None before it starts and once it has arrived."""
+    for vs, ve, x0, y0, dx, dy, _x1, _y1 in segs:
+        if t < vs:
+            return None
+        if t < ve:
+            f = (t - vs) / (ve - vs)
+            return x0 + dx * f, y0 + dy * f
+    return None
 
 
 def _stretch(r) -> float:
@@ -96,10 +113,13 @@ class TokenPlanner:
         self._trips: dict[int, _Trip] = {}
         self._badge_times: dict[tuple[str, str, str], list[float]] = {}  # (node, text, outcome) -> shown from
         self._settled_seen = 0
+        self.chat = ChatPlanner(self.geometry, replay, _Path) if replay and replay.connections else None
 
     def geometry_changed(self) -> None:
         self._paths.clear()
         self._trips.clear()
+        if self.chat is not None:
+            self.chat.geometry_changed()
 
     def _path(self, a: str, b: str) -> _Path | None:
         key = (a, b)
@@ -119,7 +139,11 @@ class TokenPlanner:
                 segs += path.pieces(vs, max(ve, vs + 1))
         calls = [(t0 + (tc - t0) * s, r.server, node, text) for tc, node, text in (r.calls or ())
                  if node != r.server]
-        return _Trip(r.id, t0 + (r.t_reply - t0) * s, _done_at(r, s), segs, r.outcome, calls)
+        trip = _Trip(r.id, t0 + (r.t_reply - t0) * s, _done_at(r, s), segs, r.outcome, calls)
+        if r.fanout is not None and r.outcome == OK and self.chat is not None and r.id % self.chat.every == 0:
+            trip.fan, trip.unheard = self.chat.fanout(r, trip.v_done, self._path)
+            trip.v_last = max(trip.v_end, trip.v_done + FANOUT_US)
+        return trip
 
     def frame(self, t: int, states: dict[str, NodeState] | None = None) -> Frame:
         replay = self.replay
@@ -127,10 +151,11 @@ class TokenPlanner:
         if replay is None:
             return out
         now = min(t, replay.horizon)
-        longest = max(MIN_TRIP_US, replay.max_trip)
+        longest = max(MIN_TRIP_US, replay.max_trip) + (FANOUT_US if self.chat is not None else 0)
         trips = self._trips
         add = out.tokens.append
         flashes = out.flashes
+        unheard: dict[tuple[str, str, str], int] = {}
         make = self._trip
         get = trips.get
         sent = replay.sent_between(t - longest, now)
@@ -140,8 +165,18 @@ class TokenPlanner:
                 if r.outcome is None or r.t_reply is None:
                     continue
                 trip = trips[r.id] = make(r)
-            if t >= trip.v_end:
+            if t >= trip.v_last:
                 continue
+            if trip.fan is not None:
+                for segs in trip.fan:
+                    pos = _place(segs, t)
+                    if pos is not None:
+                        add((pos[0], pos[1], MESSAGE, trip.rid))
+                for room, server, origin, va, vb in trip.unheard:
+                    if va <= t < vb:
+                        unheard[(room, server, origin)] = unheard.get((room, server, origin), 0) + 1
+                if t >= trip.v_end:
+                    continue
             if trip.calls:
                 for vc, server, store, text in trip.calls:
                     if vc <= t < vc + FLASH_US:
@@ -161,6 +196,9 @@ class TokenPlanner:
             keep = {r.id for r in sent}
             self._trips = {rid: trip for rid, trip in trips.items() if rid in keep}
         out.badges = self._badges(t)
+        if self.chat is not None:
+            out.lines = self.chat.lines(t)
+            out.marks = self.chat.marks(t, unheard)
         return out
 
     def _badges(self, t: int) -> list[tuple[str, str, str, int]]:

@@ -30,11 +30,12 @@ class VerdictBanner(QFrame):
         layout.addWidget(self.headline)
         self.findings = QListWidget()
         self.findings.setWordWrap(True)
-        self.findings.setMinimumHeight(70)
+        self.findings.setMinimumHeight(56)  # three lines at least
         self.findings.setToolTip("Click an explanation: its nodes light up and the timeline jumps to the first loss")
         self.findings.itemClicked.connect(self._clicked)
         layout.addWidget(self.findings)
         self.report: Report | None = None
+        self.list_cap = 260  # the explanations' most height; the panel lowers it in a short window
         self._set_colour("#f1f3f4", "#202124")
 
     @property
@@ -76,7 +77,12 @@ class VerdictBanner(QFrame):
         rows = sum(metrics.boundingRect(0, 0, width, 10_000, flags, self.findings.item(i).text()).height() + 4
                    for i in range(self.findings.count()))
         frame = 2 * self.findings.frameWidth() + 6
-        self.findings.setMaximumHeight(max(self.findings.minimumHeight(), min(rows + frame, 260)))
+        self.findings.setMaximumHeight(max(self.findings.minimumHeight(), min(rows + frame, self.list_cap)))
+
+    def refit(self) -> None:
+        """Fit the explanations again (the panel changed ``list_cap``)."""
+        if self.findings.isVisible():
+            QTimer.singleShot(0, self, self._fit)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)

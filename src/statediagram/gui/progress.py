@@ -1,0 +1,221 @@
+"""Long work without a frozen window: a progress dialog with Cancel over work done a slice at a time.
+
+Work that must touch Qt objects (drawing frames, the run on the canvas) is a generator run on the GUI thread's
+event loop: each turn of the loop runs it for about ``SLICE_S`` and then lets the window handle its events.
+Work that needs no Qt (a simulation to compare, a file to read and check) runs in a thread of its own
+(:func:`in_background`); the GUI thread only looks at how far it got. Either way the generator yields
+``(fraction done, what it is doing)``; Cancel closes it, so its ``finally`` blocks run and nothing half-made is
+left (files are written whole at the end, through ``atomic_write``).
+
+The dialog shows only when the work lasts longer than ``SHOW_AFTER_MS``: quick work finishes without a flash.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import struct
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Generator
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QProgressDialog, QWidget
+
+Step = tuple[float, str]  # fraction done (0 to 1), what is being done, in the lesson's words
+Work = Generator[Step, None, Any]
+
+SLICE_S = 0.020  # work per turn of the event loop: with the window's own events, well under 50 ms a turn
+SHOW_AFTER_MS = 300  # the dialog appears only for work longer than this
+POLL_MS = 30  # how often the GUI thread looks at work done in the background
+
+
+class ProgressRun(QObject):
+    """Runs ``work`` in slices with a progress dialog over ``parent``; ``done`` gets the work's result,
+    ``failed`` its error message, ``cancelled`` fires when Cancel stopped it."""
+
+    done = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, work: Work, title: str, parent: QWidget, poll_ms: int = 0) -> None:
+        super().__init__(parent)
+        self.work = work
+        self.poll_ms = poll_ms
+        self.running = False
+        self.result: Any = None
+        self.error: str | None = None
+        self.dialog = QProgressDialog(parent)
+        label = QLabel()
+        label.setTextFormat(Qt.TextFormat.PlainText)  # the words may quote a file's title: never markup
+        self.dialog.setLabel(label)
+        self.dialog.setLabelText(title)
+        self.dialog.setRange(0, 1000)
+        self.dialog.setWindowTitle(title)
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)  # no edits while the work reads the diagram
+        self.dialog.setMinimumDuration(SHOW_AFTER_MS)
+        self.dialog.setAutoClose(False)
+        self.dialog.setAutoReset(False)
+        self.dialog.canceled.connect(self.cancel)
+        self.dialog.setValue(0)  # starts the dialog's own clock: shown after SHOW_AFTER_MS if not done by then
+        self.slices = 0  # how many turns of the event loop the work took (for tests and benchmarks)
+
+    def start(self) -> ProgressRun:
+        self.running = True
+        QTimer.singleShot(0, self._slice)
+        return self
+
+    def _slice(self) -> None:
+        if not self.running:
+            return
+        if self.dialog.wasCanceled():  # cancelled without the signal (the dialog's cancel() called directly)
+            self.cancel()
+            return
+        self.slices += 1
+        end = time.perf_counter() + SLICE_S
+        try:
+            while True:
+                fraction, words = next(self.work)
+                if self.poll_ms or time.perf_counter() >= end:
+                    break
+        except StopIteration as stop:
+            self._end()
+            self.result = stop.value
+            self.done.emit(stop.value)
+            return
+        except Exception as exc:  # noqa: BLE001 - the work's own error, shown to the learner as a message
+            self._end()
+            self.error = str(exc) or type(exc).__name__
+            self.failed.emit(self.error)
+            return
+        # setValue on a modal dialog runs the event loop: here, between two steps, where Cancel may close the work.
+        self.dialog.setLabelText(words)
+        self.dialog.setValue(max(0, min(999, int(fraction * 1000))))
+        QTimer.singleShot(self.poll_ms, self._slice)
+
+    def cancel(self) -> None:
+        """Stop the work now: its generator is closed (its clean-up runs), nothing more is done."""
+        if not self.running:
+            return
+        self._end()
+        self.work.close()
+        self.cancelled.emit()
+
+    def _end(self) -> None:
+        self.running = False
+        self.dialog.canceled.disconnect(self.cancel)
+        self.dialog.close()
+        self.dialog.deleteLater()
+
+
+def run_with_progress(work: Work, title: str, parent: QWidget, on_done: Callable[[Any], None] | None = None,
+                      on_error: Callable[[str], None] | None = None, poll_ms: int = 0) -> ProgressRun:
+    run = ProgressRun(work, title, parent, poll_ms)
+    if on_done is not None:
+        run.done.connect(on_done)
+    if on_error is not None:
+        run.failed.connect(on_error)
+    return run.start()
+
+
+def finish(work: Work) -> Any:
+    """Do ``work`` at once, without a window (tests, the command line); returns its result."""
+    while True:
+        try:
+            next(work)
+        except StopIteration as stop:
+            return stop.value
+
+
+class Cancelled(Exception):
+    """Raised inside background work when Cancel was pressed."""
+
+
+class Reporter:
+    """What background work gets: ``report(fraction, words)`` to say how far it is, which raises ``Cancelled``
+    once Cancel was pressed (so the work stops at its next report)."""
+
+    def __init__(self) -> None:
+        self.step: Step = (0.0, "")
+        self.stop = threading.Event()
+
+    def report(self, fraction: float, words: str) -> None:
+        if self.stop.is_set():
+            raise Cancelled
+        self.step = (fraction, words)
+
+
+def in_background(fn: Callable[[Reporter], Any], words: str) -> Work:
+    """Qt-free ``fn(reporter)`` run in a thread of its own, as work for :class:`ProgressRun` (with a poll
+    interval): it yields how far the thread got until the thread is done, then returns its result or raises its
+    error. Closing it (Cancel) asks the thread to stop at its next report and does not wait for it."""
+    reporter = Reporter()
+    reporter.step = (0.0, words)
+    box: dict[str, Any] = {}
+
+    def body() -> None:
+        try:
+            box["result"] = fn(reporter)
+        except Cancelled:
+            box["cancelled"] = True
+        except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread, which reports it
+            box["error"] = exc
+
+    thread = threading.Thread(target=body, name="statediagram-work", daemon=True)
+    thread.start()
+    try:
+        while thread.is_alive():
+            yield reporter.step
+        if "error" in box:
+            raise box["error"]
+        return box.get("result")
+    finally:
+        reporter.stop.set()
+
+
+def in_child_process(module: str, payload: object, words: Callable[[tuple], str]) -> Work:
+    """Qt-free work in a child process, ``python -m module`` (a fresh interpreter: no Qt, no share of this
+    process's interpreter lock or garbage collector), as work for :class:`ProgressRun` with a poll interval.
+    ``payload`` goes to the child pickled on its stdin; the child answers on its stdout with messages, each a
+    pickle after its length (4 bytes, big-endian): ``("progress", fraction, ...)`` (``words(message)`` says
+    them), then ``("done", result)`` or ``("error", message)``. Closing the work (Cancel) kills the child; it has
+    nothing to leave behind."""
+    package_root = str(Path(__file__).resolve().parents[2])  # this very statediagram, whatever the child's path
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p))
+    child = subprocess.Popen([sys.executable, "-m", module], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, env=env)
+    try:
+        with child.stdin:
+            pickle.dump(payload, child.stdin)
+        fd = child.stdout.fileno()
+        os.set_blocking(fd, False)
+        buffer = b""
+        step: Step = (0.0, "Starting…")
+        ended = False
+        while True:
+            try:
+                chunk = os.read(fd, 1 << 16)
+                ended = chunk == b""
+                buffer += chunk
+            except BlockingIOError:
+                pass
+            while len(buffer) >= 4 and len(buffer) >= 4 + struct.unpack(">I", buffer[:4])[0]:
+                size = struct.unpack(">I", buffer[:4])[0]
+                message = pickle.loads(buffer[4 : 4 + size])  # from the child started above, nothing else
+                buffer = buffer[4 + size :]
+                if message[0] == "done":
+                    return message[1]
+                if message[0] == "error":
+                    raise RuntimeError(message[1])
+                step = (message[1], words(message))
+            if ended:
+                raise RuntimeError(f"the work stopped unexpectedly (exit status {child.poll()})")
+            yield step
+    finally:
+        child.stdout.close()
+        if child.poll() is None:
+            child.kill()  # reaped by the subprocess module later: nothing here waits for it

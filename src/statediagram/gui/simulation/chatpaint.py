@@ -1,0 +1,84 @@
+"""How a chat run's connections look on the canvas (see chatlines for what is drawn when): arcs in the colour of
+the kind whose users stay connected, a dropped connection broken in the middle, dashed red and fading, and the
+words beside them ("connection dropped", "reconnected", "not heard"). Never colour alone: a dropped arc is
+broken and dashed, and every mark has its words and symbol."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QLineF, QPointF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+
+from .style import CONNECTED_COLOUR
+from .tokens import Frame
+
+GLOW_MAX_ARCS = 40  # a chat run's connection arcs glow only when there are at most this many
+DROPPED = QColor("#C62828")
+WHITE, GREY = QColor("#ffffff"), QColor("#5f6368")
+
+def paint_connections(painter: QPainter, frame: Frame, antialiased: bool) -> None:
+    """Each room's open connections as glowing arcs to their servers; a connection a crash just dropped as
+    the same arc broken in the middle, dashed and fading."""
+    colour = QColor(CONNECTED_COLOUR)
+    # The glow is opaque (the colour a quarter strength over white) and all arcs of one width go in one call:
+    # 156 arcs drawn one by one with a translucent round-capped pen took 125 ms a frame, measured; in one
+    # call per width, opaque and flat-capped, about 30 ms; over 40 arcs, no glow and no antialiasing (see
+    # bench_simview's chat figures).
+    glow = QColor.fromRgbF(*(0.75 + 0.25 * c for c in colour.getRgbF()[:3]))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    by_width: dict[int, list[QLineF]] = {}
+    thin: list[QLineF] = []
+    for line in frame.lines:
+        by_width.setdefault(7 + min(line.users, 12), []).extend(line.segments)
+        thin += line.segments
+    if len(frame.lines) > GLOW_MAX_ARCS:  # a crowd of arcs: plain lines say enough, and cost far less
+        by_width.clear()
+        antialiased = False
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, antialiased)
+    for width, segs in sorted(by_width.items()):
+        painter.setPen(QPen(glow, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
+        painter.drawLines(segs)
+    painter.setPen(QPen(colour, 2.5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
+    painter.drawLines(thin)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    for mark in frame.marks:
+        if mark.what != "dropped" or len(mark.points) < 4:
+            continue
+        pts = mark.points
+        gap = 1 + int(len(pts) * (0.08 + 0.2 * mark.age))  # the break widens as the connection fades
+        half = len(pts) // 2
+        painter.setOpacity(max(0.15, 1.0 - mark.age))
+        painter.setPen(QPen(DROPPED, 3, Qt.PenStyle.DashLine, Qt.PenCapStyle.FlatCap))
+        painter.drawPolyline(pts[: max(1, half - gap // 2)])
+        painter.drawPolyline(pts[min(len(pts) - 1, half + (gap + 1) // 2) :])
+        painter.setOpacity(1.0)
+    for mark in frame.marks:
+        if mark.what == "reconnected" and mark.points:  # a ring that opens out where the connection formed again
+            painter.setPen(QPen(colour, 3))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawEllipse(mark.points[-1], 7 + 8 * mark.age, 7 + 8 * mark.age)
+
+
+def mark_pills(frame: Frame, short_label: Callable[[str], str]) -> list[tuple[tuple, list[QPointF], tuple]]:
+    """The words beside a chat run's connections, as labels for the layer's layout: (key, the arc they are
+    about, how to draw them). A dropped connection's words fade with it (in five steps: each is a picture)."""
+    out = []
+    for mark in frame.marks:
+        if mark.what == "dropped":
+            alpha = 255 - 40 * min(4, int(mark.age * 5))
+            text = f"connection dropped ×{mark.count}" if mark.count > 1 else "connection dropped"
+            draw = ("pill", f"✂ {text}", _faded(WHITE, alpha), _faded(DROPPED, alpha), None)
+        elif mark.what == "reconnected":
+            text = f"reconnected ×{mark.count}" if mark.count > 1 else "reconnected"
+            draw = ("pill", f"↻ {text}", WHITE, QColor(CONNECTED_COLOUR), None)
+        else:  # not heard: a message of the room that this server never got
+            draw = ("pill", f"✗ not heard (sent on {short_label(mark.origin)})", WHITE, GREY, None)
+        out.append((("chat", mark.what, mark.room, mark.server), mark.points, draw))
+    return out
+
+
+def _faded(colour: QColor, alpha: int) -> QColor:
+    c = QColor(colour)
+    c.setAlpha(alpha)
+    return c

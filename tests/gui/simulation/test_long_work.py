@@ -1,0 +1,110 @@
+"""Long work shows progress with Cancel and leaves the window answering: exporting the run's animation is drawn
+a frame per turn of the event loop (Cancel writes nothing), Compare runs both designs off the GUI thread."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QFileDialog, QProgressDialog, QPushButton
+from simgui import show_diagram, with_redis
+
+from statediagram.core import Fault, ScenarioSpec
+from statediagram.core.fileio import load_diagram
+from statediagram.gui.progress import ProgressRun
+from statediagram.gui.simulation.export import PNG_SIGNATURE
+from statediagram.sim.scenario import SECOND
+
+EXAMPLES = Path(__file__).parents[3] / "examples"
+
+
+def ten_busy_minutes(starter):
+    """The starter with a shared Redis, 60 users, a crash and ten minutes of simulated time: seconds of work."""
+    d = with_redis(starter)
+    d.scenario = ScenarioSpec(seed=3, journey="sessions", faults=[Fault(60, "a", "crash")], duration_s=600)
+    next(n for n in d.nodes if n.kind == "client").props["users"] = 60
+    return d
+
+
+def start_export(window, monkeypatch, path: Path) -> ProgressRun:
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    sim = window.simulation
+    sim.ui.simulate()  # a fresh run, not worked out: the export works it out first
+    sim.controls.export_movie_action.trigger()
+    return sim.ui.job
+
+
+def test_cancel_during_the_animation_export_leaves_no_file_and_the_window_answers(window, monkeypatch, qtbot,
+                                                                                   tmp_path):
+    window.files.new(load_diagram(EXAMPLES / "stateless-full.statediagram.json").diagram)
+    out = tmp_path / "run.apng"
+    job = start_export(window, monkeypatch, out)
+    ticks = []
+    beat = QTimer()
+    beat.timeout.connect(lambda: ticks.append(1))
+    beat.start(5)
+    # The dialog shows after a moment, with how far the work got; its Cancel button is clicked for real.
+    qtbot.waitUntil(lambda: job.dialog.isVisible() and "Drawing frame" in job.dialog.labelText(), timeout=60_000)
+    beat.stop()
+    assert 0 < job.dialog.value() < job.dialog.maximum()
+    assert len(ticks) > 3 and job.slices > 3  # the event loop ran between the slices: the window answered
+    cancel = job.dialog.findChild(QPushButton)
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    assert not job.running
+    qtbot.wait(200)
+    assert list(tmp_path.iterdir()) == []  # no file, no half-written temporary file
+    assert not any(isinstance(w, QProgressDialog) and w.isVisible() for w in window.findChildren(QProgressDialog))
+    # The window goes on: the run plays and pauses.
+    player = window.simulation.controller.player
+    window.simulation.controls.play_action.trigger()
+    assert player.playing
+    window.simulation.controls.play_action.trigger()
+    assert not player.playing
+
+
+def test_the_animation_export_finishes_in_slices_and_writes_a_whole_apng(window, monkeypatch, qtbot, tmp_path):
+    out = tmp_path / "run.apng"
+    job = start_export(window, monkeypatch, out)
+    done = []
+    job.done.connect(done.append)
+    qtbot.waitUntil(lambda: bool(done), timeout=120_000)
+    data = out.read_bytes()
+    assert data.startswith(PNG_SIGNATURE) and b"acTL" in data and b"fdAT" in data
+    assert done[0] > 100 and job.slices > 10  # many frames, drawn over many turns of the event loop
+    assert window.simulation.controller.player.t == 0  # the play head is back where it was
+
+
+def test_compare_shows_progress_and_runs_in_a_child_process(window, starter, qtbot):
+    from statediagram.gui.simulation.compare import CompareDialog
+
+    window.simulation.ui.simulate()
+    dialog = CompareDialog(window.simulation.controller, window)
+    long = ten_busy_minutes(starter)
+    job = dialog.compare_with(long, "Ten busy minutes with Redis")
+    turns = []
+    beat = QTimer()
+    beat.timeout.connect(lambda: turns.append(1))
+    beat.start(5)
+    qtbot.waitUntil(lambda: job.dialog.isVisible() and "Running" in job.dialog.labelText(), timeout=60_000)
+    assert 0 <= job.dialog.value() < job.dialog.maximum()
+    qtbot.mouseClick(job.dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)  # Cancel: the child is ended
+    beat.stop()
+    assert len(turns) > 3 and not job.running
+    assert dialog.reports is None and "Cancelled" in dialog.left.toPlainText()
+    dialog.deleteLater()
+
+
+def test_a_long_run_worked_out_for_the_report_export_shows_progress(window, starter, monkeypatch, qtbot, tmp_path):
+    long = ten_busy_minutes(starter)
+    show_diagram(window, long)
+    out = tmp_path / "report.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    window.simulation.ui.simulate()
+    window.simulation.controls.export_report_action.trigger()
+    job = window.simulation.ui.job
+    qtbot.waitUntil(lambda: job.dialog.isVisible() and "Working out the run" in job.dialog.labelText(),
+                    timeout=60_000)
+    qtbot.waitUntil(lambda: not job.running, timeout=120_000)
+    assert job.slices > 10 and out.read_text().startswith("{")
+    player = window.simulation.controller.player
+    assert player.horizon == player.end == 600 * SECOND
