@@ -215,6 +215,11 @@ def test_the_canvas_tells_a_screen_reader_the_selected_node_its_badges_and_findi
     qtbot.waitUntil(lambda: "Linked to Redis." in w.view.accessibleDescription())
     assert "sessions: Redis" in w.view.accessibleDescription()  # the badge changed with the link
     w.scene.clearSelection()
+    w.scene.link_items[frozenset((a, r))].setSelected(True)
+    qtbot.waitUntil(lambda: "link between" in w.view.accessibleName())
+    assert w.view.accessibleName().endswith("the link between Server A and Redis") or \
+        w.view.accessibleName().endswith("the link between Redis and Server A")
+    w.scene.clearSelection()
     qtbot.waitUntil(lambda: w.view.accessibleName() == "Diagram canvas")
     assert "3 nodes, 1 links" in w.view.accessibleDescription()
 
@@ -304,3 +309,17 @@ def test_every_widget_that_takes_the_focus_has_a_name_a_screen_reader_reads(wind
         if face is None or not face.text(QAccessible.Text.Name):
             nameless.append((type(widget).__name__, widget.objectName()))
     assert nameless == []
+
+
+def test_double_clicking_a_palette_item_again_and_again_never_stacks_nodes(window, qtbot):
+    w = window
+    w.editor.add_node("redis", 0, 0)
+    w.view.centerOn(0, 0)
+    row = palette_row(w, "redis")
+    at = w.palette.visualItemRect(w.palette.item(row)).center()
+    for _ in range(4):  # a double-click as a hand makes it: a click, then the second press that doubles it
+        qtbot.mouseClick(w.palette.viewport(), Qt.MouseButton.LeftButton, pos=at)
+        qtbot.mouseDClick(w.palette.viewport(), Qt.MouseButton.LeftButton, pos=at)
+        qtbot.wait(QApplication.doubleClickInterval() + 50)  # four double-clicks, not a flurry of clicks
+    assert [n.kind for n in w.doc.diagram.nodes] == ["redis"] * 5
+    assert cards_overlap(w) == []

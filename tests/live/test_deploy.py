@@ -3,6 +3,7 @@ from the environment the compose file gives it; hostile node ids never reach a n
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -20,8 +21,9 @@ jsonschema = pytest.importorskip("jsonschema")
 from livehelp import EXAMPLES, have_postgres, needs_live  # noqa: E402
 
 from statediagram.core.fileio import load_diagram, parse_diagram  # noqa: E402
-from statediagram.live.deploy import SCHEMA, DeployError, write_deployment  # noqa: E402
+from statediagram.live.deploy import SCHEMA, write_deployment  # noqa: E402
 from statediagram.live.kinds import kinds_not_live  # noqa: E402
+from statediagram.live.services import http_ok  # noqa: E402
 
 SAFE = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
 HOSTILE_IDS = ["a; rm -rf ~", "$(touch pwned)", "../../etc/passwd", "b\nbackend evil", "{{ x }}", "Ünïcode ☃",
@@ -51,14 +53,21 @@ def check_schema(compose_path: Path) -> dict:
 
 
 def deployable_examples() -> list[Path]:
-    """The examples whose every kind runs for real (the websocket server does not yet)."""
+    """The examples whose every kind runs for real (all of them, websocket servers included)."""
     return [p for p in sorted(EXAMPLES.glob("*.statediagram.json")) if not kinds_not_live(load_diagram(p).diagram)]
 
 
-def test_deploy_refuses_a_kind_it_cannot_run_yet_and_says_which(tmp_path: Path) -> None:
-    with pytest.raises(DeployError, match="cannot run these kinds yet: websocket_server"):
-        write_deployment(load_diagram(EXAMPLES / "chat-redis.statediagram.json").diagram, tmp_path / "out")
-    assert not (tmp_path / "out").exists()
+def test_a_chat_design_deploys_its_websocket_servers_with_their_history_and_pubsub(tmp_path: Path) -> None:
+    write_deployment(load_diagram(EXAMPLES / "chat-redis.statediagram.json").diagram, tmp_path / "out")
+    data = check_schema(tmp_path / "out" / "compose.yaml")
+    env = data["services"]["chat-a"]["environment"]
+    assert env["HISTORY_STORE"] == env["PUBSUB_STORE"] == "redis://redis:6379/0"
+    assert data["services"]["chat-a"]["depends_on"] == ["redis"]
+    assert (tmp_path / "out" / "app" / "chat.py").is_file()  # the chat socket ships beside the app
+    assert "COPY app.py chat.py /app/" in (tmp_path / "out" / "app" / "Dockerfile").read_text()
+    assert '"websockets' in (tmp_path / "out" / "app" / "Dockerfile").read_text()  # uvicorn's WebSocket protocol
+    assert "timeout tunnel" in (tmp_path / "out" / "haproxy" / "lb.cfg").read_text()  # a chat stays open idle
+    assert "docker compose kill chat-a" in (tmp_path / "out" / "README.md").read_text()
 
 
 def test_compose_file_passes_the_compose_schema_and_names_a_service_per_node(tmp_path: Path) -> None:
@@ -69,7 +78,7 @@ def test_compose_file_passes_the_compose_schema_and_names_a_service_per_node(tmp
         diagram = load_diagram(example).diagram
         assert len(data["services"]) == sum(1 for n in diagram.nodes if n.kind != "client")
         assert (out / "app" / "Dockerfile").read_text().startswith("# The statediagram application")
-        assert "docker compose kill server-" in (out / "README.md").read_text()
+        assert re.search(r"docker compose kill (server|chat)-", (out / "README.md").read_text())
 
 
 def test_schema_check_really_rejects_a_broken_compose_file() -> None:
@@ -179,3 +188,65 @@ def test_the_app_starts_from_the_environment_the_compose_file_gives_it(tmp_path:
         finally:
             app.kill()
             app.wait()
+
+
+@pytest.mark.live
+@needs_live
+def test_the_deployed_chat_servers_start_from_their_environment_and_publish_through_redis(tmp_path: Path) -> None:
+    """chat-a and chat-b from compose.yaml, run as the image runs them (app.py as a script, chat.py beside it),
+    their Redis a real redis-server: a message sent on A is acknowledged, reaches a user on B through pub/sub, and
+    a user reconnecting to B reads it back from the history in Redis."""
+    from websockets.sync.client import connect
+
+    from statediagram.live.layout import layout
+    from statediagram.live.services import build_specs
+    from statediagram.live.supervisor import Supervisor, free_port
+
+    diagram = load_diagram(EXAMPLES / "chat-redis.statediagram.json").diagram
+    out = tmp_path / "deploy"
+    write_deployment(diagram, out)
+    compose = check_schema(out / "compose.yaml")
+    lay = layout(diagram)
+    apps, ports = [], {}
+    with Supervisor() as sup:
+        specs, ctx = build_specs(lay, sup, 1000)
+        sup.start_all([s for s in specs if s.name == "redis"])
+        try:
+            for name in ("chat-a", "chat-b"):
+                env = {k: v.replace("redis:6379", f"127.0.0.1:{ctx.ports['redis']}")
+                       for k, v in compose["services"][name]["environment"].items()}
+                ports[name] = free_port()
+                env.update({"HOST": "127.0.0.1", "PORT": str(ports[name]), "PATH": os.environ["PATH"]})
+                apps.append(subprocess.Popen([sys.executable, str(out / "app" / "app.py")], env=env, cwd=tmp_path,
+                                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT))
+            for name in ports:
+                for _ in range(150):
+                    if http_ok(ports[name]):
+                        break
+                    time.sleep(0.1)
+
+            sockets = contextlib.ExitStack()
+
+            def room(name: str, user: str, after: int = -1):
+                ws = sockets.enter_context(connect(f"ws://127.0.0.1:{ports[name]}/chat?room=r&user={user}&after={after}",
+                                                   open_timeout=10))
+                return ws, json.loads(ws.recv(timeout=10))
+
+            ann, hello = room("chat-a", "ann")
+            assert hello["hello"] == "chat-a" and hello["calls"] == {"history": 1, "pubsub": 1}
+            bob, hello_b = room("chat-b", "bob")
+            time.sleep(0.3)  # chat-b's subscription is in place
+            ann.send(json.dumps({"send": "ann:1"}))
+            ack = json.loads(ann.recv(timeout=10))
+            while "ack" not in ack:
+                ack = json.loads(ann.recv(timeout=10))
+            assert ack["ack"] == "ann:1" and "error" not in ack
+            assert json.loads(bob.recv(timeout=10)) == {"msg": "ann:1", "t": ack["t"]}
+            bob.close()
+            again, hello = room("chat-b", "bob", after=hello_b["t"])
+            assert hello["history"] == [["ann:1", ack["t"]]]
+            sockets.close()
+        finally:
+            for app in apps:
+                app.kill()
+                app.wait()

@@ -74,8 +74,10 @@ def _draw_unknown(p: QPainter, colour: QColor) -> None:
 
 
 def counted(one: str, many: str) -> Live:
-    """A pill that counts what a store holds: "1 key", "3 keys"."""
-    return lambda st, _home, _labels: (f"{st.count} {one if st.count == 1 else many}", "#eef1f5")
+    """A pill that counts what a store holds: "1 key", "3 keys"; none when nobody counted (a run for real does not
+    read a real store back: its count is -1)."""
+    return lambda st, _home, _labels: (f"{st.count} {one if st.count == 1 else many}", "#eef1f5") \
+        if st.count >= 0 else None
 
 
 def _server_live(st: Any, home: str, labels: dict[str, str]) -> tuple[str, str]:

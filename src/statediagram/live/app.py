@@ -9,6 +9,8 @@ environment variables only, so the same code runs in live mode and in a containe
 ``SESSION_STORE``   ``memory`` or ``redis://HOST:PORT/0``
 ``CART_STORE``      ``memory``, ``redis://...`` or ``postgresql://USER@HOST:PORT/DB``
 ``UPLOAD_STORE``    ``disk:/a/folder`` or ``s3://BUCKET`` (with ``S3_ENDPOINT_URL`` and the usual ``AWS_*``)
+``HISTORY_STORE``   the chat socket's history (``/chat``, see ``chat.py``): ``memory``, ``redis://`` or ``postgresql://``
+``PUBSUB_STORE``    ``memory`` (this server's own members only) or ``redis://...`` (PUBLISH to the other servers)
 
 Every answer says which server gave it (``X-Server``) and how many calls it made to each store
 (``X-Store-Calls: sessions=1,cart=1``). A store that cannot be reached gives 503 with ``X-Store-Down``
@@ -145,11 +147,12 @@ class RedisKV:
         return True
 
 
-class PostgresCarts:
-    """Carts in a real PostgreSQL (psycopg 3), in a table this server creates when it first needs it."""
+class Postgres:
+    """A real PostgreSQL (psycopg 3), with a table this server creates when it first needs it (``SCHEMA``);
+    a store it cannot reach is down for the role it keeps."""
 
-    SCHEMA = ("CREATE TABLE IF NOT EXISTS cart_items (user_id text NOT NULL, product text NOT NULL, "
-              "quantity integer NOT NULL, PRIMARY KEY (user_id, product))")
+    SCHEMA = ""
+    ROLE = ""
 
     def __init__(self, url: str) -> None:
         import psycopg
@@ -169,7 +172,7 @@ class PostgresCarts:
                     await conn.execute("SELECT pg_advisory_xact_lock(14)")
                     await conn.execute(self.SCHEMA)
             except (TimeoutError, self.psycopg.Error, OSError) as exc:
-                raise StoreDown("cart") from exc
+                raise StoreDown(self.ROLE) from exc
             self.conn = conn
         return self.conn
 
@@ -185,8 +188,19 @@ class PostgresCarts:
                     await _close_quietly(conn)
                     self.conn = None
                     if fresh or attempt == 2 or isinstance(exc, TimeoutError):
-                        raise StoreDown("cart") from exc
-            raise StoreDown("cart")
+                        raise StoreDown(self.ROLE) from exc
+            raise StoreDown(self.ROLE)
+
+    def remote(self) -> bool:
+        return True
+
+
+class PostgresCarts(Postgres):
+    """Carts in PostgreSQL: one row per user and product."""
+
+    SCHEMA = ("CREATE TABLE IF NOT EXISTS cart_items (user_id text NOT NULL, product text NOT NULL, "
+              "quantity integer NOT NULL, PRIMARY KEY (user_id, product))")
+    ROLE = "cart"
 
     async def add_to_cart(self, user: str, product: str) -> None:
         await self._execute(
@@ -196,9 +210,6 @@ class PostgresCarts:
     async def cart(self, user: str) -> dict[str, int]:
         rows = await self._execute("SELECT product, quantity FROM cart_items WHERE user_id = %s", (user,))
         return {p: int(q) for p, q in rows}
-
-    def remote(self) -> bool:
-        return True
 
 
 async def _close_quietly(conn) -> None:
@@ -444,10 +455,21 @@ def create_app(env: dict[str, str] | None = None) -> Starlette:
     async def lifespan(app):
         warm = threading.Thread(target=server.warm_up, name="warm-up", daemon=True)
         warm.start()
+        await hub.start()
         yield
+        await hub.stop()
+
+    try:  # the chat socket: a websocket server node's one endpoint
+        from .chat import ChatHub
+    except ImportError:  # run as a script (the deployment's image): chat.py is beside it
+        from chat import ChatHub
+
+    hub = ChatHub.from_env(server.cfg.name, env)
+    routes.append(hub.route())
 
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.server = server
+    app.state.chat = hub
     return app
 
 
@@ -460,6 +482,7 @@ def main() -> None:
         # Live mode boots a restarted server ahead of its restart time (imports done, nothing served, no port
         # taken) and lets it serve when a line arrives on stdin: a restart at t serves from t, not 1-2 s later.
         app.state.server.warm_up()
+        app.state.chat.warm_up()
         sys.stdin.readline()
     uvicorn.run(app, host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "8000")),
                 log_level=os.environ.get("LOG_LEVEL", "warning"), access_log=False)

@@ -30,7 +30,7 @@ S3_USER = "statediagram"
 UPLOADS = "/var/uploads"
 SCHEMA = Path(__file__).resolve().parents[1] / "assets" / "compose-spec" / "compose-spec.json"
 APP_REQUIREMENTS = ("starlette>=0.37", "uvicorn>=0.29", "redis>=5.0", "psycopg[binary]>=3.1", "boto3>=1.34",
-                    "PyJWT>=2.8")
+                    "PyJWT>=2.8", "websockets>=12")  # websockets: uvicorn speaks WebSocket (the chat socket) with it
 
 
 class DeployError(Exception):
@@ -73,7 +73,7 @@ def server_environment(lay: Layout, server: str) -> dict[str, str]:
     """A server's environment as the compose file gives it (secrets as ${...} from .env)."""
     env = server_env(lay, server, _addr(lay), "${JWT_SECRET}", UPLOADS, pg_password="${POSTGRES_PASSWORD}")
     env.update({"HOST": "0.0.0.0", "PORT": str(_port(lay, server))})
-    if env["UPLOAD_STORE"].startswith("s3://"):
+    if env.get("UPLOAD_STORE", "").startswith("s3://"):
         env.update({"AWS_ACCESS_KEY_ID": S3_USER, "AWS_SECRET_ACCESS_KEY": "${MINIO_ROOT_PASSWORD}",
                     "AWS_DEFAULT_REGION": "us-east-1"})
     if env["AUTH"] != "jwt":
@@ -137,7 +137,7 @@ def dockerfile() -> str:
             "FROM python:3.11-slim\n"
             f"RUN pip install --no-cache-dir {reqs}\n"
             "WORKDIR /app\n"
-            "COPY app.py /app/app.py\n"
+            "COPY app.py chat.py /app/\n"
             f"RUN mkdir -p {UPLOADS}\n"
             f"ENV HOST=0.0.0.0 PORT={APP_PORT}\n"
             f"EXPOSE {APP_PORT}\n"
@@ -254,6 +254,7 @@ def deployment_files(diagram: Diagram, kubernetes: bool = False) -> dict[str, st
     secrets_env = {"JWT_SECRET": secrets.token_hex(32), "POSTGRES_PASSWORD": secrets.token_hex(16),
                    "MINIO_ROOT_PASSWORD": secrets.token_hex(16)}
     files = {"app/Dockerfile": dockerfile(), "app/app.py": (Path(__file__).parent / "app.py").read_text(),
+             "app/chat.py": (Path(__file__).parent / "chat.py").read_text(),
              "README.md": readme(lay, kubernetes)}
     if kubernetes:
         files.update(kubernetes_manifests(lay))

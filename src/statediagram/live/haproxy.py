@@ -12,6 +12,7 @@ from .layout import Address
 
 BALANCE = {"round_robin": "roundrobin", "least_connections": "leastconn", "sticky": "roundrobin"}
 STICKY_COOKIE = "SERVERID"
+READY_PATH = "/statediagram-lb-ready"  # 200 once every server is believed healthy, else 503 (live mode waits)
 
 
 def haproxy_config(name: str, listen: Address, policy: str, servers: list[tuple[str, Address]],
@@ -35,12 +36,18 @@ def haproxy_config(name: str, listen: Address, policy: str, servers: list[tuple[
         f"    timeout connect {min(timeout_ms, 1000)}ms",
         f"    timeout client {timeout_ms}ms",
         f"    timeout server {timeout_ms}ms",
+        "    timeout tunnel 3600s",  # a chat's WebSocket stays open while its user thinks
         # a slow answer on a busy machine is not a dead server: only a refused or silent check takes it out
         f"    timeout check {max(3000, 3 * check_ms)}ms",
         "    retries 0",  # a dead server is not retried: the user sees it (failover error), as taught
         "",
         f"frontend {name}",
         f"    bind {listen.host}:{listen.port}" if listen.host else f"    bind :{listen.port}",
+        # Ready when every server is believed healthy: a run starts as the simulation does, all servers up (a
+        # server whose first check is still to come would get no user of the first round).
+        f"    http-request return status 200 content-type text/plain string ready if {{ path {READY_PATH} }} "
+        f"{{ nbsrv(servers) ge {len(servers)} }}",
+        f"    http-request return status 503 content-type text/plain string waiting if {{ path {READY_PATH} }}",
         "    http-request return status 503 content-type text/plain string \"no healthy server\" "
         "hdr X-Outage no-server if { nbsrv(servers) lt 1 }",
         "    http-after-response set-header X-Backend-Server %s",

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..core.catalog import LOAD_BALANCER, OBJECT_STORAGE, POSTGRES, REDIS, SERVER
+from ..core.catalog import LOAD_BALANCER, OBJECT_STORAGE, POSTGRES, REDIS, SERVER, WEBSOCKET_SERVER
 from ..core.registry import Registry
 
 PG_USER = "statediagram"
@@ -59,6 +59,8 @@ def _pg_url(host: str, port: int, password: str) -> str:
 
 
 register(LiveKind(SERVER, "server", "server_spec", APP_PORT, "statediagram-app:latest"))
+# The same app: its chat socket keeps the history and publishes where HISTORY_STORE and PUBSUB_STORE say.
+register(LiveKind(WEBSOCKET_SERVER, "chat", "server_spec", APP_PORT, "statediagram-app:latest"))
 register(LiveKind(LOAD_BALANCER, "lb", "load_balancer_spec", 8080, "haproxy:2.8"))
 register(LiveKind(
     REDIS, "redis", "redis_spec", 6379, "redis:7",

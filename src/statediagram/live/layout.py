@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..core.catalog import Role, role_of
+from ..core.catalog import KINDS, Role, role_of
 from ..core.model import Diagram
 from ..core.topology import DISK, RAM, TOKEN, state_homes
 from .kinds import LIVE_KINDS, PG_DB, PG_USER  # noqa: F401 - PG_* are part of what layout offers
@@ -62,6 +62,10 @@ class Layout:
 
     diagram: Diagram
     names: dict[str, str]  # node id -> safe name
+    journey: str | None = None  # a run's journey: load balancers and clients reach only the servers that speak it
+
+    def speaks(self, node_id: str) -> bool:
+        return self.journey is None or self.journey in KINDS[self.kind(node_id)].journeys
 
     def kind(self, node_id: str) -> str:
         return self.diagram.node(node_id).kind
@@ -77,17 +81,19 @@ class Layout:
         return [n for role in START_ORDER for n in self.nodes_with(role)]
 
     def servers_behind(self, lb: str) -> list[str]:
-        return sorted(o for o in self.diagram.neighbours(lb) if self.role(o) == Role.SERVER)
+        return sorted(o for o in self.diagram.neighbours(lb) if self.role(o) == Role.SERVER and self.speaks(o))
 
     def entries(self, client: str) -> list[str]:
-        return sorted(o for o in self.diagram.neighbours(client) if self.role(o) in (Role.BALANCER, Role.SERVER))
+        return sorted(o for o in self.diagram.neighbours(client)
+                      if self.role(o) == Role.BALANCER or (self.role(o) == Role.SERVER and self.speaks(o)))
 
     def clients(self) -> list[str]:
         return sorted(n.id for n in self.diagram.nodes if role_of(n.kind) == Role.USERS)
 
 
-def layout(diagram: Diagram) -> Layout:
-    return Layout(diagram, safe_names(diagram))
+def layout(diagram: Diagram, journey: str | None = None) -> Layout:
+    """The run's layout; with ``journey``, as the simulation routes it (a chat to websocket servers only)."""
+    return Layout(diagram, safe_names(diagram), journey)
 
 
 def server_env(lay: Layout, server: str, addr: Callable[[str], Address], jwt_secret: str, upload_dir: str,
@@ -99,6 +105,10 @@ def server_env(lay: Layout, server: str, addr: Callable[[str], Address], jwt_sec
     homes = state_homes(lay.diagram)[server]
     node = lay.diagram.node(server)
     env = {"SERVER_NAME": lay.names[server], "AUTH": node.props.get("auth", "session")}
+    for state, home in homes.more:  # what else its kind keeps (a websocket server: HISTORY_STORE, PUBSUB_STORE)
+        env[f"{state.upper()}_STORE"] = _url(home, addr, pg_password)
+    if homes.sessions is None:  # a kind that keeps no sessions, carts or uploads
+        return env
     if homes.sessions.place == TOKEN:
         env["JWT_SECRET"] = jwt_secret
         env["SESSION_STORE"] = "memory"  # never used: a token carries the login

@@ -54,6 +54,9 @@ class Answer:
     server: str | None = None
     grant: object = None
     shown: dict[str, int] | None = None
+    status: int = 0  # the HTTP status the user saw (502 for a connection broken mid-request, 503 for none made)
+    entry: str | None = None  # the node the user reached: a load balancer or a server
+    calls: tuple[tuple[str, int], ...] = ()  # (store, commands) the server said it sent while answering
 
 
 @dataclass
@@ -66,6 +69,7 @@ class Tally:
     server_requests: Counter = field(default_factory=Counter)
     store_calls: Counter = field(default_factory=Counter)
     unexpected: Counter = field(default_factory=Counter)  # answers no journey step explains (status, server)
+    chat: object = None  # journey chat: the messages' bookkeeping (``chatload.ChatBook``)
 
     def count(self, answer: Answer, at_us: int) -> None:
         self.totals[answer.outcome] += 1
@@ -85,7 +89,7 @@ class Drill:
 
 class LoadGenerator:
     def __init__(self, layout: Layout, plan: Plan, ports: dict[str, int], speed: float, drill: Drill,
-                 on_answer: Callable[[User, str, Answer, float], None] | None = None) -> None:
+                 on_answer: Callable[[User, str, Answer, float, float], None] | None = None) -> None:
         self.lay = layout
         self.plan = plan
         self.ports = ports
@@ -128,11 +132,12 @@ class LoadGenerator:
         while self.now_us() < end:
             action = next_action(user, self.plan.journey)
             async with self.gate:
+                sent = self.now_us()
                 answer = await self._send(user, action)
             at = self.now_us()
             self.tally.count(answer, at)
             if self.on_answer is not None:
-                self.on_answer(user, action, answer, at / SECOND)
+                self.on_answer(user, action, answer, sent / SECOND, at / SECOND)
             self._apply(user, action, answer)
             await asyncio.sleep(rng.uniform(*THINK_S) / self.speed)
 
@@ -151,14 +156,23 @@ class LoadGenerator:
                 continue  # that entry is down: the next one at once
             except httpx.HTTPError:  # the connection broke mid-request: the node died under it
                 self.rr[user.client] = i + 1
-                if entry not in self.homes:  # through a load balancer: the server behind it the drill killed
-                    behind = next((s for s in self.lay.servers_behind(entry) if s in self.drill.down), None)
-                    if behind is not None:
-                        return Answer(FAILOVER, Cause.at(Why.SERVER_DOWN_UNNOTICED, behind), behind)
-                return Answer(FAILOVER, Cause.at(Why.ENTRY_CRASHED, entry), entry if entry in self.homes else None)
+                return self._broken(entry)
             self.rr[user.client] = i + 1
-            return self._read(user, action, entry, resp)
-        return Answer(OUTAGE, Cause.no_entry(user.client, tuple(entries)))
+            answer = self._read(user, action, entry, resp)
+            answer.status, answer.entry = resp.status_code, entry
+            answer.calls = tuple(self._store_calls(answer.server, resp))
+            return answer
+        return Answer(OUTAGE, Cause.no_entry(user.client, tuple(entries)), status=503)
+
+    def _broken(self, entry: str) -> Answer:
+        """The connection to ``entry`` broke mid-request: the node died under it (or, through a load balancer,
+        the server behind it that the drill killed)."""
+        if entry not in self.homes:
+            behind = next((s for s in self.lay.servers_behind(entry) if s in self.drill.down), None)
+            if behind is not None:
+                return Answer(FAILOVER, Cause.at(Why.SERVER_DOWN_UNNOTICED, behind), behind, status=502, entry=entry)
+        return Answer(FAILOVER, Cause.at(Why.ENTRY_CRASHED, entry), entry if entry in self.homes else None,
+                      status=502, entry=entry)
 
     async def _request(self, user: User, action: str, entry: str):
         method, path = method_and_path(action)
@@ -193,23 +207,11 @@ class LoadGenerator:
     def _read(self, user: User, action: str, entry: str, resp) -> Answer:
         server = self.by_name.get(resp.headers.get("x-server", ""))
         if server is None or server not in self.homes:
-            if resp.headers.get("x-outage") == "no-server":
-                behind = self.lay.servers_behind(entry)
-                down = tuple(s for s in behind if s in self.drill.down) or tuple(behind)
-                return Answer(OUTAGE, Cause.no_server(entry, down))
-            chosen = self.by_name.get(resp.headers.get("x-backend-server", ""))
-            if chosen not in self.homes:  # HAProxy did not say: a server behind it that the drill took down
-                chosen = next((s for s in self.lay.servers_behind(entry) if s in self.drill.down), None)
-            if chosen is not None:
-                return Answer(FAILOVER, Cause.at(Why.SERVER_DOWN_UNNOTICED, chosen), chosen)
-            return Answer(FAILOVER, Cause.at(Why.ENTRY_CRASHED, entry))
+            return self._unanswered(entry, resp.headers)
         self.tally.server_requests[server] += 1
         homes = self.homes[server]
-        for part in filter(None, resp.headers.get("x-store-calls", "").split(",")):
-            role, _, n = part.partition("=")
-            home = getattr(homes, "cart" if role == "cart" else role, None)
-            if home is not None and home.node and n.isdigit():
-                self.tally.store_calls[home.node] += int(n)
+        for store, n in self._store_calls(server, resp):
+            self.tally.store_calls[store] += n
         status = resp.status_code
         if status == 503 and resp.headers.get("x-store-down"):
             role = resp.headers["x-store-down"]
@@ -245,6 +247,30 @@ class LoadGenerator:
             return Answer(OK, None, server)
         self.tally.unexpected[(status, server)] += 1
         return Answer(FAILOVER, Cause.at(Why.ENTRY_CRASHED, server), server)
+
+    def _unanswered(self, entry: str, headers) -> Answer:
+        """An answer no server gave: the load balancer had no server up, or the one it chose was down."""
+        if headers.get("x-outage") == "no-server":
+            behind = self.lay.servers_behind(entry)
+            down = tuple(s for s in behind if s in self.drill.down) or tuple(behind)
+            return Answer(OUTAGE, Cause.no_server(entry, down))
+        chosen = self.by_name.get(headers.get("x-backend-server", ""))
+        if chosen not in self.homes:  # HAProxy did not say: a server behind it that the drill took down
+            chosen = next((s for s in self.lay.servers_behind(entry) if s in self.drill.down), None)
+        if chosen is not None:
+            return Answer(FAILOVER, Cause.at(Why.SERVER_DOWN_UNNOTICED, chosen), chosen)
+        return Answer(FAILOVER, Cause.at(Why.ENTRY_CRASHED, entry))
+
+    def _store_calls(self, server: str | None, resp) -> list[tuple[str, int]]:
+        """The stores the server says it called while answering (its ``X-Store-Calls``), with how many commands."""
+        homes = self.homes.get(server) if server is not None else None
+        out = []
+        for part in filter(None, resp.headers.get("x-store-calls", "").split(",")) if homes else ():
+            role, _, n = part.partition("=")
+            home = getattr(homes, role, None)
+            if home is not None and home.node and n.isdigit():
+                out.append((home.node, int(n)))
+        return out
 
     def _session_cause(self, user: User, server: str) -> Cause:
         if self.lay.diagram.node(server).props.get("auth") == "jwt":

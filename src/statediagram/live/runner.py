@@ -21,8 +21,8 @@ from ..core.catalog import Role, role_of
 from ..core.model import Diagram
 from ..sim.kinds import sim_kind
 from ..sim.scenario import SECOND, Plan
-from . import require_modules
-from .kinds import kinds_not_live
+from . import CannotRunLive, check_runnable, require_modules
+from .chatload import ChatLoad
 from .layout import Layout, layout
 from .load import Drill, LoadGenerator, Tally
 from .services import build_specs
@@ -31,14 +31,9 @@ from .supervisor import Supervisor
 if TYPE_CHECKING:
     from ..sim.report import Report
 
-MAX_USERS = 200  # real clients on this machine: more would measure the machine, not the design
 MIN_SPEED, MAX_SPEED = 0.5, 8.0
 WATCH_S = 0.2  # how often the children are checked for a death nobody asked for
 REPLICA_READY_S = 5.0  # bound on waiting for a store that stands for its replica to answer
-
-
-class CannotRunLive(Exception):
-    """The design cannot be run live here, for a reason the message gives."""
 
 
 @dataclass
@@ -57,7 +52,7 @@ class LiveRun:
         self.totals = self.tally.totals
         self.causes = self.tally.causes
         self.first_seen = self.tally.first_seen
-        self.chat = None  # the chat journey does not run for real yet (its websocket servers are refused)
+        self.chat = self.tally.chat  # journey chat: its ChatBook (messages, reconnects, lost messages)
         def having(role: Role) -> list[str]:
             return sorted(n.id for n in d.nodes if role_of(n.kind) == role)
 
@@ -69,16 +64,6 @@ class LiveRun:
         self.balancers = {lb: SimpleNamespace(servers=sorted(o for o in d.neighbours(lb)
                                                              if role_of(d.node(o).kind) == Role.SERVER))
                           for lb in having(Role.BALANCER)}
-
-
-def check_runnable(diagram: Diagram) -> None:
-    users = sum(int(n.props.get("users", 1)) for n in diagram.nodes if role_of(n.kind) == Role.USERS)
-    if users > MAX_USERS:
-        raise CannotRunLive(f"live mode runs at most {MAX_USERS} users as real clients on this machine; this "
-                            f"design has {users}. Lower the clients' users, or run statediagram simulate.")
-    skipped = kinds_not_live(diagram)
-    if skipped:
-        raise CannotRunLive(f"live mode cannot run these kinds yet: {', '.join(skipped)}")
 
 
 def run_live(diagram: Diagram, plan: Plan, speed: float = 1.0, redis_fallback: bool = False,
@@ -104,7 +89,7 @@ def run_live(diagram: Diagram, plan: Plan, speed: float = 1.0, redis_fallback: b
         require_modules()
     except Exception as exc:
         raise CannotRunLive(str(exc)) from None
-    lay = layout(diagram)
+    lay = layout(diagram, plan.journey)
     wall0 = time.monotonic()
     try:
         with Supervisor() as sup:
@@ -127,6 +112,9 @@ def run_live(diagram: Diagram, plan: Plan, speed: float = 1.0, redis_fallback: b
     if unexpected:  # answers no journey step explains (counted as failover errors): say so, never hide
         say("unexpected answers (counted as failover errors): " + ", ".join(
             f"{n} x {status} from {diagram.node(server).label}" for (status, server), n in tally.unexpected.items()))
+    if on_event is not None and tally.chat is not None:  # the app's chart shows when each lost message was sent
+        book = tally.chat
+        on_event({"event": "lost_messages", "at": [round(book.times[seq] / SECOND, 4) for seq in book.lost()]})
     live = LiveFigures(speed, round(started, 2), round(time.monotonic() - wall0, 2), unexpected)
     return dataclasses.replace(report, live=live)
 
@@ -136,10 +124,9 @@ async def _drive(lay: Layout, plan: Plan, ports: dict[str, int], speed: float, s
     drill = Drill()
     on_answer = None
     if on_event is not None:
-        def on_answer(user, action, answer, t) -> None:
-            on_event({"event": "answer", "t": round(t, 3), "user": user.id, "action": action,
-                      "outcome": answer.outcome, "answered_by": answer.server})
-    gen = LoadGenerator(lay, plan, ports, speed, drill, on_answer)
+        def on_answer(user, action, answer, sent, t) -> None:
+            on_event(answer_event(user, action, answer, sent, t))
+    gen = (ChatLoad if plan.journey == "chat" else LoadGenerator)(lay, plan, ports, speed, drill, on_answer)
     t0 = time.monotonic()
     drills = Drills(lay, speed, sup, drill, t0, on_event)
     users = asyncio.create_task(gen.run(t0))
@@ -164,6 +151,20 @@ async def _drive(lay: Layout, plan: Plan, ports: dict[str, int], speed: float, s
         for task in (users, *helpers):
             task.cancel()
         await asyncio.gather(users, *helpers, return_exceptions=True)
+
+
+def answer_event(user, action: str, answer, sent: float, t: float) -> dict[str, Any]:
+    """One answer as the event stream tells it: enough for the app to draw the request's trip and its badge."""
+    event: dict[str, Any] = {"event": "answer", "t_send": round(sent, 4), "t": round(t, 4), "user": user.id,
+                             "group": user.client, "action": action, "outcome": answer.outcome,
+                             "status": answer.status, "entry": answer.entry, "answered_by": answer.server}
+    if answer.grant == "again":
+        event["again"] = True  # journey chat: a reconnect
+    if answer.calls:
+        event["calls"] = [[store, n] for store, n in answer.calls]
+    if answer.cause is not None:
+        event["cause"] = {k: v for k, v in dataclasses.asdict(answer.cause).items() if v not in (None, "", ())}
+    return event
 
 
 async def _watch(sup: Supervisor) -> None:
@@ -214,6 +215,9 @@ class Drills:
             await asyncio.to_thread(self.sup.wait_ready, name, REPLICA_READY_S)
             self.drill.failing_over.discard(node)
             self.drill.down.discard(node)
+            if self.on_event is not None:
+                self.on_event({"event": "fault", "t": round(self.now_us() / SECOND, 3), "node": node,
+                               "action": "failover"})
 
     async def scheduled(self, plan: Plan) -> None:
         for at, node, action in plan.faults:  # in the order they happen

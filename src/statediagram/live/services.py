@@ -20,7 +20,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .haproxy import haproxy_config
+from .haproxy import READY_PATH, haproxy_config
 from .kinds import LIVE_KINDS, PG_SERVER
 from .layout import PG_DB, PG_USER, Address, Layout, server_env
 from .supervisor import Spec, StartFailed, Supervisor, free_port, passable, port_open
@@ -125,9 +125,9 @@ def load_balancer_spec(ctx: Context, node: str) -> Spec:
                           servers, check_ms=ctx.check_ms)
     cfg.write_text(text)
     port = ctx.ports[node]
-    # Ready when it forwards to a server it believes healthy (its 503 "no healthy server" is not ready): users
-    # sent before its first checks would meet an outage no design has.
-    ready = (lambda: http_ok(port)) if servers else (lambda: port_open(port))
+    # Ready when it believes every server healthy (READY_PATH): users sent before its first checks would meet an
+    # outage no design has, or all go to the one server checked first.
+    ready = (lambda: http_ok(port, READY_PATH)) if servers else (lambda: port_open(port))
     return Spec(name, ctx.label(node), [haproxy, "-db", "-f", str(cfg)], ready)
 
 

@@ -73,6 +73,8 @@ class RunSetup:
 class Replay:
     """One run, worked ahead on demand, with an index of everything the player shows."""
 
+    live = False  # a run on real processes (``live.feed.LiveReplay``) goes at its own pace, faults sent to it
+
     def __init__(self, setup: RunSetup, shown_trip_us: int = 0) -> None:
         """``shown_trip_us``: a player that draws each trip lasting at least this long counts a reply when the
         drawn token is back with the user (t_send + this), not before; 0 counts at the engine's reply time."""

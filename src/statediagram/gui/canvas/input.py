@@ -208,7 +208,7 @@ class CanvasInput(QObject):
             self.space_held, self._dragged_with_space = True, False
             self.view.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
             return True
-        if key in ARROWS and not self.scene.selected_node_ids():
+        if key in ARROWS and not self.scene.selected_node_ids() and self.scene.node_items:
             self.step_selection(*ARROWS[key])  # nothing to nudge: go to a node (Alt+arrows, the window's keys)
             return True
         if key in ARROWS:

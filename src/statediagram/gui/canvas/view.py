@@ -93,6 +93,10 @@ class DiagramView(QGraphicsView):
             neighbours = [doc.node(n).label for n in doc.diagram.neighbours(item.node_id) if doc.has_node(n)]
             name = f"Diagram canvas, selected: {spoken_name(item)}"
             description = spoken_description(item, neighbours)
+        elif len(links) == 1 and not nodes:
+            ends = [doc.node(n).label for n in sorted(links[0]) if doc.has_node(n)]
+            name = f"Diagram canvas, selected: the link between {' and '.join(ends)}"
+            description = "Delete removes it; the menu key offers Select Its Two Nodes."
         elif nodes or links:
             name = f"Diagram canvas, {len(nodes)} nodes and {len(links)} links selected"
             description = "Delete removes them; Escape selects nothing."

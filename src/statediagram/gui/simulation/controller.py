@@ -156,6 +156,9 @@ class SimulationController(QObject):
         return kind is not None and kind.faultable
 
     def _inspectable(self, node: str) -> bool:
+        replay = self.player.replay
+        if replay is not None and replay.live:  # what a real process holds is not read back into the app
+            return False
         return sim_kind(self.kind_of(node) or "").inspectable
 
     # --- the run's part of the canvas's input (RunInput) ----------------------------------------
@@ -194,7 +197,7 @@ class SimulationController(QObject):
         up = replay.node_states_at(self.player.t)[node].up if replay else True
         menu = QMenu()
         menu.setTitle(menu_text(label))
-        at = f" at {self.player.t / SECOND:.1f} s"
+        at = " now, for real" if replay is not None and replay.live else f" at {self.player.t / SECOND:.1f} s"
         crash = plain_action(f"Crash {label}{at}", menu)
         crash.setEnabled(up)
         crash.triggered.connect(lambda: self.inject(node, "crash"))

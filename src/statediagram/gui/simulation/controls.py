@@ -90,6 +90,12 @@ class SimulationControls(QWidget):
         self.simulate_action.triggered.connect(self.simulate_clicked)
         self.simulate.clicked.connect(self.simulate_action.trigger)
         self.simulate.setToolTip("Run the diagram as it is now (F5)")
+        self.live_action = QAction("Run for real", self)
+        self.live_action.setShortcut(QKeySequence("Ctrl+F5"))
+        self.live_action.setToolTip("Run the diagram as real processes on this machine and crash them for real "
+                                    "(Ctrl+F5; needs the live extra, HAProxy, redis-server and PostgreSQL)")
+        self.live_action.setStatusTip(self.live_action.toolTip())
+        self.live = _button("Run for real", self.live_action.toolTip(), self.live_action)
 
         self.play_action = QAction("▶ Play", self)
         self.play = _button("▶ Play", "Play / pause (Space)", self.play_action)
@@ -135,7 +141,8 @@ class SimulationControls(QWidget):
         # bar then fits a 1280-pixel screen, where it made the window 1,358 pixels wide at least.
         for combo in (self.scenario, self.journey):
             combo.setMinimumWidth(combo.fontMetrics().horizontalAdvance("Crash drill") + 40)
-        for w in (scenario_label, self.scenario, journey_label, self.journey, self.seed, self.simulate, _sep(),
+        # Run for real stands in for the separator before the playback buttons: the bar keeps to 1280 pixels.
+        for w in (scenario_label, self.scenario, journey_label, self.journey, self.seed, self.simulate, self.live,
                   self.back, self.play, self.step, self.restart, self.speed, self.clock):
             row.addWidget(w)
         row.addStretch(1)
@@ -190,6 +197,14 @@ class SimulationControls(QWidget):
                   self.export_report_action, self.export_movie_action, self.crash_action,
                   self.restart_node_action, self.replace_action):
             a.setEnabled(running)
+
+    def set_live(self, live: bool) -> None:
+        """A run for real is shown: what works out a simulated run again (the monkey, compare, the exports) is off;
+        play, step, the timeline and faults by hand (sent to the real processes) stay."""
+        for w in (self.chaos, *self._more):
+            w.setEnabled(not live)
+        for a in (self.compare_action, self.export_report_action, self.export_movie_action):
+            a.setEnabled(not live)
 
     def set_playing(self, playing: bool) -> None:
         self.play_action.setText("❚❚ Pause" if playing else "▶ Play")

@@ -199,6 +199,7 @@ class SimulationUI(QObject):
         if replay is None:
             self.controls.set_running(False)
             return
+        self.controls.set_live(replay.live)
         self.controls.timeline.set_run(replay.end, replay.faults, replay.extra_faults, replay.labels)
         self.panel.metrics.load.show_load([])
         self.homes = state_homes(replay.setup.diagram)
@@ -262,9 +263,8 @@ class SimulationUI(QObject):
 
     def finished(self, report: Report) -> None:
         self.report = report
-        if self.player.t >= self.player.end:
-            self.panel.verdict.show_report(report)
-            self.panel.share_height()
+        if self.player.t >= self.player.end:  # a run for real tells its report after the play head got there
+            self.show_time(self.player.t, force=True)
 
     # --- compare and export ---------------------------------------------------------------------
 

@@ -53,6 +53,7 @@ class Simulation:
     ui: SimulationUI
     bar: QDockWidget
     side: QDockWidget
+    live: object | None = None  # the run for real's LiveRunner (gui/live/run.py), made on its first use
 
 
 def build_simulation(host: RunHost) -> Simulation:
@@ -72,28 +73,25 @@ def build_simulation(host: RunHost) -> Simulation:
     doc.reset.connect(ui.stop)
     sim = Simulation(controller, controls, panel, ui, bar, side)
     fill_simulate_menu(host.simulate_menu, sim)
-    add_run_for_real(host)
+    add_run_for_real(host, sim)
     return sim
 
 
-def add_run_for_real(host: RunHost) -> None:
-    """"Run for real..." after Simulate: the diagram as real processes, in a window of its own (gui/live)."""
+def add_run_for_real(host: RunHost, sim: Simulation) -> None:
+    """"Run for real" after Simulate: the diagram as real processes, played on the canvas (gui/live/run.py); the
+    live package is imported only when it is used."""
+    def run_for_real() -> None:
+        if sim.live is None:
+            from ..live.run import LiveRunner
+
+            sim.live = LiveRunner(sim.ui, host.view.window())
+        sim.live.start()
+
+    sim.controls.live_action.triggered.connect(run_for_real)
+    sim.controls.live_action.triggered.connect(sim.side.raise_)
     menu = host.simulate_menu
-    action = QAction("Run for real...", menu)
-    action.setToolTip("Run the diagram as real processes on this machine (needs the live extra, HAProxy, "
-                      "redis-server and PostgreSQL) and crash them for real")
-    action.setStatusTip(action.toolTip())
-
-    def open_dialog() -> None:
-        from ..live.dialog import LiveRunDialog
-
-        dialog = LiveRunDialog(host.doc.diagram.copy(), host.view.window())  # the window keeps it
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-
-    action.triggered.connect(open_dialog)
     first = menu.actions()[1] if len(menu.actions()) > 1 else None
-    menu.insertAction(first, action)
+    menu.insertAction(first, sim.controls.live_action)
 
 
 def fill_simulate_menu(menu: QMenu, sim: Simulation) -> None:

@@ -99,13 +99,26 @@ class Player(QObject):
         self.timer.start()
         self.set_playing(play)
 
+    def start_live(self, replay: Replay) -> None:
+        """Show a run for real (``live.feed.LiveReplay``): the play head follows the run as it is told; going back
+        shows what was seen, as in a simulated run."""
+        self.dispose(self.replay)
+        self.dispose(self._next)
+        self.replay, self._next = replay, None
+        self._reported = False
+        self.t = self._wanted = 0
+        self.run_changed.emit()
+        self.frame_changed.emit(self.t)
+        self.timer.start()
+        self.set_playing(True)
+
     @property
     def setup(self) -> RunSetup | None:
         return self.replay.setup if self.replay else None
 
     def rebuild(self, **changes) -> None:
         """The same run with some of its setup changed (hand faults, chaos), shown from the play head on."""
-        if self.replay is None:
+        if self.replay is None or self.replay.live:  # a run for real is not worked out again
             return
         old = self.replay.setup
         setup = RunSetup(
@@ -121,6 +134,9 @@ class Player(QObject):
     def inject(self, node: str, action: str) -> None:
         """Crash, restart or replace ``node`` now (at the play head, to the millisecond)."""
         if self.replay is None:
+            return
+        if self.replay.live:  # the run kills (or starts) the real process now, and tells when it did
+            self.replay.ask_fault(node, action)
             return
         at = (self.t // 1000) * 1000
         faults = [*self.setup.hand_faults, (at, node, action)]
@@ -246,7 +262,7 @@ class Player(QObject):
             self._catch_up(budget_s)
             yield 0.0, "Working out the run with the faults made by hand…"
         replay = self.replay
-        if replay is None:
+        if replay is None or (replay.live and not replay.finished):  # a run for real goes at its own pace
             return
         goal = replay.end if until_us is None else until_us
         while not replay.advance(goal, budget_s=budget_s):
