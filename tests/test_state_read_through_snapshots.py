@@ -1,7 +1,7 @@
 """State is read through snapshots only: outside the modules that keep it (the sim's stores, a server's run-time
-state, the real Redis adapter, and the live app's own store code), no source file reads a server's RAM, a
-bucket's or a disk's files, a store's client or its database, or runs SQL. The inspectors and the replay ask
-``entries()``, ``rows()``, ``files()``, ``sessions()`` and ``carts()`` instead."""
+state, the real Redis adapter, and the app a node runs for real with its own real stores), no source file reads a
+server's RAM, a bucket's or a disk's files, a store's client or its database, or runs SQL. The inspectors and the
+replay ask ``entries()``, ``rows()``, ``files()``, ``sessions()`` and ``carts()`` instead."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "statediagram"
 KEEPERS = {SRC / "sim" / "stores.py", SRC / "sim" / "realredis.py", SRC / "sim" / "nodes.py",
-           SRC / "live" / "app.py"}
+           SRC / "live" / "app.py", SRC / "live" / "chat.py"}  # live/: the app a node runs for real, its own stores
 INSIDES = {
     "a server's RAM": re.compile(r"\b(ram_sessions|ram_carts|_sessions|_carts)\b"),
     "a bucket's or a disk's files": re.compile(r"\b_objects\b|\.files\.(items|get|keys|values)\(|\.files\["),
