@@ -29,7 +29,6 @@ from .nodes import (
     BalancerState,
     ClientState,
     Request,
-    ServerState,
     StoreState,
     User,
 )
@@ -114,7 +113,10 @@ class Engine:
         if self.plan.journey == "chat":
             rooms = {c.id: c.users for c in self.clients.values()}
             self.chat = ChatJourney(self.servers, self.stores, rooms, speaks)
-        self.shop = ShopJourney(self.servers, self.stores, self.signer, self.rng, self.plan.journey)
+        # The journey asked what each user does next, what a server does with it, and what the user makes of
+        # the answer: chosen once here, not at every request.
+        self.journey: ChatJourney | ShopJourney = self.chat if self.chat is not None else ShopJourney(
+            self.servers, self.stores, self.signer, self.rng, self.plan.journey)
         self.faults = Faults(self.servers, self.balancers, self.stores, self.events,
                              self.chat.drop_through if self.chat is not None else None)
         self._balancers_of: dict[str, list[tuple[int, int, BalancerState]]] = {}
@@ -183,11 +185,7 @@ class Engine:
             user.last = None
         if t >= self.end:
             return
-        member = None
-        if self.chat is not None:
-            action, member = self.chat.step(user)
-        else:
-            action = self.shop.step(user)
+        action, member = self.journey.step(user)
         self._rid += 1
         req = Request(self._rid, user, action, t)
         if self.record:
@@ -227,7 +225,7 @@ class Engine:
         return lb.up if lb is not None else self.servers[node].up
 
     def _think(self) -> int:
-        return self.rng.randint(*THINK_US)
+        return self.rng.randrange(THINK_US[0], THINK_US[1] + 1)  # randint(a, b) is randrange(a, b + 1)
 
     def _finish(self, req: Request, t_done: int, outcome: str, status: int, cause: Cause | None,
                 t_reply: int) -> None:
@@ -243,9 +241,7 @@ class Engine:
             key = (outcome, req.cause)
             self.causes[key] += 1
             self.first_seen.setdefault(key, req.t_reply)
-        if self.chat is not None:
-            return self.chat.apply(req)
-        return self.shop.apply(req)
+        self.journey.apply(req)
 
     # --- load balancers -------------------------------------------------------------------------
 
@@ -326,14 +322,8 @@ class Engine:
             srv.open.append(req)
         if len(srv.open) > 64:
             srv.open = [r for r in srv.open if r.t_done is None or r.t_done > t]
-        outcome, status, cause, cost = self._serve(req, srv, t)
+        outcome, status, cause, cost = self.journey.serve(req, srv, t)  # its store calls, status and outcome
         self._finish(req, t + cost, outcome, status, cause, t + cost + back)
-
-    def _serve(self, req: Request, srv: ServerState, t: int) -> tuple[str, int, Cause | None, int]:
-        """Run the request on a server that is up: its store calls, its status and its outcome."""
-        if self.chat is not None:
-            return self.chat.serve(req, srv, t)
-        return self.shop.serve(req, srv, t)
 
     def close(self) -> None:
         for store in self.stores.values():

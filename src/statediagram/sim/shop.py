@@ -51,8 +51,9 @@ class ShopJourney:
 
     # --- the user's side ------------------------------------------------------------------------------
 
-    def step(self, user: User) -> str:
-        return next_action(user, self.journey)
+    def step(self, user: User) -> tuple[str, None]:
+        """What ``user`` asks next (as the chat journey's ``step``: and no open connection to send it over)."""
+        return next_action(user, self.journey), None
 
     def apply(self, req: Request) -> None:
         """The user reads the response: update what the user holds and where it is kept."""
