@@ -56,6 +56,19 @@ def choose(menu: QMenu, words: str) -> None:
     action.trigger()
 
 
+def point_on_link(w: MainWindow, key: frozenset) -> QPointF:
+    """A scene point where the link, and no card, answers a click (whatever shape the link's line takes)."""
+    link = w.scene.link_items[key]
+    box = link.sceneBoundingRect()
+    menus = w.view.input.menus
+    for i in range(int(box.width()) // 2):
+        for j in range(int(box.height()) // 2):
+            at = QPointF(box.left() + 2 * i, box.top() + 2 * j)
+            if menus.link_at(at) is link and w.scene.node_item_at(at) is None:
+                return at
+    raise AssertionError("no point of the link is clear of the cards")
+
+
 def two_servers_and_a_link(w: MainWindow) -> tuple[str, str]:
     a, r = w.editor.add_node("server", 0, 0), w.editor.add_node("redis", 400, 0)
     w.editor.link(a, r)
@@ -84,8 +97,7 @@ def test_a_node_menu_offers_the_usual_commands_and_acts_on_the_node_clicked(wind
 def test_a_link_menu_deletes_the_link_and_selects_its_ends(window):
     w = window
     a, r = two_servers_and_a_link(w)
-    item = w.scene.node_items[a]
-    middle = QPointF((item.card_rect().right() + 400 - 98) / 2, 0)  # on the line, between the two cards
+    middle = point_on_link(w, frozenset((a, r)))
     menu = right_click(w, middle)
     assert menu.objectName() == "linkMenu"
     choose(menu, "Select Its Two Nodes")
@@ -102,7 +114,7 @@ def test_add_here_on_the_empty_canvas_never_lands_on_a_card(window):
     menu = right_click(w, QPointF(200, 300))
     assert menu.objectName() == "canvasMenu"
     words = entries(menu)
-    for wanted in ("Add Server Here", "Add Redis Here", "Paste", "Select All", "Tidy Up in Tiers"):
+    for wanted in ("Add Server Here", "Add Redis Here", "Paste Here", "Select All", "Tidy Up in Tiers"):
         assert wanted in words
     choose(menu, "Add Server Here")
     new = w.scene.selected_node_ids()[0]
@@ -341,3 +353,35 @@ def test_the_menu_key_opens_the_selected_nodes_menu_where_it_is(window):
     at = w.view.mapFromScene(w.scene.node_items[r].pos())
     assert (w.view.input.menus.shown_at - port.mapToGlobal(at)).manhattanLength() < 4  # at the node, not the centre
     menu.close()
+
+
+def test_the_window_opens_no_bigger_than_a_1280_by_720_screen(qapp, monkeypatch):
+    from PySide6.QtCore import QRect
+
+    from statediagram.gui import window as window_module
+
+    class Screen:
+        def availableGeometry(self):  # noqa: N802 - Qt's name
+            return QRect(0, 0, 1280, 720)
+
+    monkeypatch.setattr(window_module.QGuiApplication, "primaryScreen", staticmethod(lambda: Screen()))
+    monkeypatch.setattr(window_module.QGuiApplication, "platformName", staticmethod(lambda: "xcb"))
+    assert window_module.initial_size() == (1280, 720)
+
+
+def test_paste_here_puts_the_copies_where_the_canvas_was_right_clicked(window):
+    from statediagram.gui.editing import clipboard
+
+    w = window
+    a, r = two_servers_and_a_link(w)
+    w.scene.select_ids([a, r])
+    assert clipboard.copy_selection(w.editor)
+    w.scene.clearSelection()
+    menu = right_click(w, QPointF(200, 400))
+    choose(menu, "Paste Here")
+    pasted = w.scene.selected_node_ids()
+    assert len(pasted) == 2 and not {a, r} & set(pasted)
+    xs = [w.doc.node(n).x for n in pasted]
+    ys = [w.doc.node(n).y for n in pasted]
+    assert ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2) == (200, 400)
+    assert len(w.doc.diagram.links) == 2  # the link between the two came along

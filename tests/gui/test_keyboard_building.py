@@ -323,3 +323,17 @@ def test_double_clicking_a_palette_item_again_and_again_never_stacks_nodes(windo
         qtbot.wait(QApplication.doubleClickInterval() + 50)  # four double-clicks, not a flurry of clicks
     assert [n.kind for n in w.doc.diagram.nodes] == ["redis"] * 5
     assert cards_overlap(w) == []
+
+
+def test_ctrl_4_then_enter_selects_a_findings_nodes(window, qtbot):
+    w = window
+    w.editor.add_node("client", 0, 0)
+    lone = w.editor.add_node("server", 300, 0)  # no client reaches it: a finding names it
+    w.refresh_findings()
+    w.scene.clearSelection()
+    key("Ctrl+4")
+    assert QApplication.focusWidget() is w.findings
+    while lone not in (w.findings.currentItem().data(Qt.ItemDataRole.UserRole) or []):
+        key("Down")
+    key("Return")
+    assert lone in w.scene.selected_node_ids()

@@ -122,6 +122,8 @@ def build_actions(w: ActionsHost) -> SimpleNamespace:
                               "Put the keyboard's focus on the list of components (Enter adds one)")
     a.go_properties = _action(w, "Go to P&roperties", lambda: w.focus_part("properties"), ["Ctrl+3"],
                               "Put the keyboard's focus on the properties of the selected node")
+    a.go_findings = _action(w, "Go to Design &Findings", lambda: w.focus_part("findings"), ["Ctrl+4"],
+                            "Put the keyboard's focus on the design findings (Enter selects a finding's nodes)")
     a.next_node = _action(w, "&Next Node", lambda: w.step_selection("next"), [],
                           "Select the next node (Tab on the canvas)")
     a.previous_node = _action(w, "Pre&vious Node", lambda: w.step_selection("previous"), [],
@@ -187,7 +189,7 @@ def build_actions(w: ActionsHost) -> SimpleNamespace:
 
     menu = w.menuBar().addMenu("&View")
     for item in (a.zoom_in, a.zoom_out, a.zoom_reset, a.zoom_fit, None, a.snap, None, a.go_canvas,
-                 a.go_components, a.go_properties):
+                 a.go_components, a.go_properties, a.go_findings):
         menu.addSeparator() if item is None else menu.addAction(item)
     menu.addSeparator()
     a.panels_menu = menu

@@ -54,12 +54,16 @@ SHORT_WINDOW = 780  # pixels high: below, the design findings share the run pane
 
 
 def initial_size() -> tuple[int, int]:
-    """At least 1280x800; on a bigger screen, most of it (the canvas and the run's panel both need room)."""
+    """At least 1280x800 but never more than the screen; on a bigger screen, most of it (the canvas and the run's
+    panel both need room)."""
     screen = QGuiApplication.primaryScreen()
     if screen is None:
         return 1280, 800
     avail = screen.availableGeometry()
-    return max(1280, min(1680, int(avail.width() * 0.9))), max(800, min(1050, int(avail.height() * 0.9)))
+    width, height = max(1280, min(1680, int(avail.width() * 0.9))), max(800, min(1050, int(avail.height() * 0.9)))
+    if QGuiApplication.platformName() != "offscreen":  # a real screen (offscreen's 800x600 is a placeholder)
+        width, height = min(width, avail.width()), min(height, avail.height())  # 1280x720: no taller than it
+    return width, height
 
 
 class MainWindow(QMainWindow):
@@ -100,9 +104,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.zoom_label)
 
         self.keyboard = KeyboardEditing(self.editor, self.view, self.palette, self.properties,
-                                        self.properties_dock, self)
+                                        self.properties_dock, self.findings, self.findings_dock, self)
         self.actions = build_actions(self)
-        self.view.input.set_menus(CanvasMenus(self.scene, self.actions, self.view.add_near, self.palette.allowed,
+        self.view.input.set_menus(CanvasMenus(self.editor, self.actions, self.view.add_near, self.palette.allowed,
                                               self))
         self.recent_menu, self.panels_menu = self.actions.recent_menu, self.actions.panels_menu
         self.simulate_menu = self.actions.simulate_menu

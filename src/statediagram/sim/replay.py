@@ -286,9 +286,10 @@ class Replay:
 
     def chat_per_second(self, t: int) -> dict[str, list[int]]:
         """Journey chat, in each simulated second up to ``t``: messages acknowledged, reconnects, and lost
-        messages by the second they were sent (known only when the run has ended: empty before)."""
-        lost = self.lost_message_times if self.finished and t >= self.end else []
-        return {"messages": _per_second(self.chat_sent, t), "lost_messages": _per_second(lost, t),
+        messages by the second they were sent (known only when the run has ended: no figures before)."""
+        ended = self.finished and t >= self.end
+        return {"messages": _per_second(self.chat_sent, t),
+                "lost_messages": _per_second(self.lost_message_times, t) if ended else [],
                 "reconnects": _per_second(self.chat_reconnects, t)}
 
     def channels_at(self, redis: str, t: int) -> list[Channel]:

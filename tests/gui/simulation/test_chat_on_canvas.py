@@ -73,6 +73,8 @@ def test_a_crash_drops_the_connections_to_chat_a_and_they_form_again_on_chat_b(w
     arc = window.simulation.controller.planner.chat.points("users", "a")
     assert rect_a.adjusted(-12, -12, 12, 12).contains(arc[-1])  # ... and ends at Chat A
     assert window.simulation.controller.layer.node_rect("users").adjusted(-12, -12, 12, 12).contains(arc[0])
+    bounds = window.simulation.controller.layer.boundingRect()
+    assert all(bounds.contains(p) for line in frame(window).lines for p in line.points)  # repainted with the layer
 
     run_to(window, 10 * SECOND + 200_000)  # Chat A just crashed: its connections break and fade
     assert "a" not in lines(window)
@@ -172,15 +174,17 @@ def test_the_chart_gains_chat_series_on_a_chat_run_only(window):
     styles = {(s.dash, s.marker) for s in CHAT_SERIES}
     assert len({d for d, _ in styles}) == len(CHAT_SERIES) and len({m for _, m in styles}) == len(CHAT_SERIES)
 
-    assert chart.series_points("lost_messages") and max(
-        chart.chat["lost_messages"]) == 0  # nothing lost with a shared Redis
+    assert chart.series_points("lost_messages") == []  # not known before the run ends: no line yet, not a line at 0
+    run_to(window, window.simulation.controller.player.end)
+    lost = chart.series_points("lost_messages")
+    assert lost and max(chart.chat["lost_messages"]) == 0  # then its line: nothing lost with a shared Redis
 
 
 def test_lost_messages_join_the_chart_when_the_run_ends(window):
     simulate(window, "chat-stateful")
     chart = window.simulation.panel.metrics.chart
     run_to(window, 20 * SECOND)
-    assert sum(chart.chat["lost_messages"]) == 0  # not known before the end
+    assert chart.chat["lost_messages"] == []  # not known before the end
     run_to(window, window.simulation.controller.player.end)
     assert sum(chart.chat["lost_messages"]) == window.simulation.controller.player.replay.report.totals.lost_messages
 

@@ -108,3 +108,19 @@ def test_a_long_run_worked_out_for_the_report_export_shows_progress(window, star
     assert job.slices > 10 and out.read_text().startswith("{")
     player = window.simulation.controller.player
     assert player.horizon == player.end == 600 * SECOND
+
+
+def test_the_animations_first_frame_is_the_run_as_drawn(window, tmp_path):
+    from PySide6.QtGui import QImage
+
+    from statediagram.gui.simulation.export import render_frame, save_replay_apng
+
+    sim = window.simulation
+    sim.ui.simulate()
+    sim.controller.player.work_out()
+    assert save_replay_apng(sim.controller, tmp_path / "run.apng", 0.0, 1.0, fps=5, width=400) == 3
+    shown = QImage(str(tmp_path / "run.apng")).convertToFormat(QImage.Format.Format_RGB32)  # its first frame
+    c = sim.controller
+    source = c.layer.sceneBoundingRect().united(c.scene.itemsBoundingRect())
+    drawn = render_frame(c, 0, source, 400).convertToFormat(QImage.Format.Format_RGB32)
+    assert shown.size() == drawn.size() and shown == drawn

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDockWidget, QWidget
 
 from ..canvas.view import DiagramView
 from .editor import Editor
+from .findings import FindingsList
 from .link_finder import LinkFinder
 from .palette import Palette
 from .properties import PropertiesPanel
@@ -24,10 +25,12 @@ class KeyboardEditing(QObject):
     """The keyboard's way to the editor's gestures (a drag from a handle, a click on a node, a panel)."""
 
     def __init__(self, editor: Editor, view: DiagramView, palette: Palette, properties: PropertiesPanel,
-                 properties_dock: QDockWidget, window: QWidget) -> None:
+                 properties_dock: QDockWidget, findings: FindingsList, findings_dock: QDockWidget,
+                 window: QWidget) -> None:
         super().__init__(window)
         self.editor, self.view, self.palette = editor, view, palette
         self.properties, self.properties_dock, self.window = properties, properties_dock, window
+        self.findings, self.findings_dock = findings, findings_dock
         self.finder: LinkFinder | None = None
 
     def _one_selected(self, doing: str) -> str | None:
@@ -74,6 +77,12 @@ class KeyboardEditing(QObject):
             self.palette.setFocus(Qt.FocusReason.ShortcutFocusReason)
             if self.palette.currentRow() < 0:
                 self.palette.setCurrentRow(self.palette.first_allowed_row())
+        elif part == "findings":  # Enter on one selects its nodes
+            self.findings_dock.show()
+            self.findings_dock.raise_()
+            self.findings.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            if self.findings.currentRow() < 0 and self.findings.count():
+                self.findings.setCurrentRow(0)
         elif part == "properties":
             self.properties_dock.show()
             self.properties_dock.raise_()

@@ -1,16 +1,19 @@
 """Exporting a run: the report as JSON, and the replay as an animated PNG (APNG).
 
-Qt writes each frame as a PNG; an APNG is those frames' image data re-chunked (acTL, fcTL, fdAT) after the
-first frame's header, so no imaging library is needed. Browsers and most viewers play it; viewers that do
-not know APNG show the first frame.
+Each frame is drawn by Qt and written as a PNG with zlib; an APNG is those frames' image data re-chunked (acTL,
+fcTL, fdAT) after the first frame's header, so no imaging library is needed. Browsers and most viewers play it;
+viewers that do not know APNG show the first frame.
 """
 
 from __future__ import annotations
 
 import struct
+import zlib
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from ...core.fileio import atomic_write
@@ -24,15 +27,6 @@ PNG_SIGNATURE = SIGNATURE
 
 def save_report(report: Report, path: str | Path) -> None:
     atomic_write(Path(path), report_json(report).encode("utf-8"))
-
-
-def png_bytes(image: QImage) -> bytes:
-    buf = QByteArray()
-    device = QBuffer(buf)
-    device.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(device, "PNG", 70)
-    device.close()
-    return bytes(buf.data())
 
 
 def assemble_apng(frames: list[bytes], delay_ms: int, loops: int = 0) -> bytes:
@@ -93,10 +87,28 @@ def save_replay_apng(controller, path: str | Path, start_s: float = 0.0, end_s: 
     return finish(replay_apng_steps(controller, path, start_s, end_s, fps, speed, width))
 
 
+def png_rows(image: QImage) -> tuple[int, int, bytes]:
+    """The image's pixels as PNG scanlines: RGB, each row after its filter byte (0, none)."""
+    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
+    w, h, stride = rgb.width(), rgb.height(), rgb.bytesPerLine()
+    raw = bytes(rgb.constBits())
+    return w, h, b"".join(b"\x00" + raw[y * stride : y * stride + 3 * w] for y in range(h))
+
+
+def png_from_rows(width: int, height: int, rows: bytes, level: int = 6) -> bytes:
+    """A PNG file from :func:`png_rows`' scanlines. Qt-free (zlib lets go of the interpreter while it works), so
+    the export compresses frames in a thread while the GUI thread draws the next ones. Level 6 makes frames a
+    quarter smaller than Qt's writer at the quality used before, in 10-20 ms for 900x423 (measured)."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (SIGNATURE + make_chunk(b"IHDR", ihdr) + make_chunk(b"IDAT", zlib.compress(rows, level))
+            + make_chunk(b"IEND", b""))
+
+
 def replay_apng_steps(controller, path: str | Path, start_s: float = 0.0, end_s: float | None = None,
                       fps: int = 10, speed: float = 2.0, width: int = 900) -> Work:
-    """The animation export as work in small steps (see gui/progress.py): the run worked out, one frame drawn
-    and compressed per step (about 15-40 ms), the file written whole at the end (nothing is written when the
+    """The animation export as work in small steps (see gui/progress.py): the run worked out, then each frame
+    drawn on the GUI thread (3-5 ms) and compressed in a thread of its own (10-40 ms, a few frames in flight),
+    the frames put together in that thread too, the file written whole at the end (nothing is written when the
     work is cancelled before). Returns the frame count. The play head goes back where it was."""
     player = controller.player
     replay = player.replay
@@ -106,17 +118,42 @@ def replay_apng_steps(controller, path: str | Path, start_s: float = 0.0, end_s:
     for fraction, words in player.working_out():
         yield fraction * 0.2, words
     was = player.t
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="statediagram-apng")
     try:
         end = replay.end if end_s is None else min(replay.end, int(end_s * SECOND))
         step = int(SECOND * speed / fps)
         source = controller.layer.sceneBoundingRect().united(controller.scene.itemsBoundingRect())
         times = range(int(start_s * SECOND), end, step)
-        frames = []
+        frames: list[bytes] = []
+        pending: deque[Future] = deque()
         for i, t in enumerate(times):
-            frames.append(png_bytes(render_frame(controller, t, source, width)))
-            yield 0.2 + 0.75 * (i + 1) / len(times), f"Drawing frame {i + 1} of {len(times)}"
-        yield 0.97, f"Writing {Path(path).name}"
-        atomic_write(Path(path), assemble_apng(frames, round(1000 / fps)))
+            while len(pending) >= IN_FLIGHT:  # the compressing thread is behind: wait for it a little at a time
+                yield 0.2 + 0.75 * len(frames) / len(times), f"Drawing frame {i + 1} of {len(times)}"
+                _collect(pending, frames)
+            pending.append(pool.submit(png_from_rows, *png_rows(render_frame(controller, t, source, width))))
+            _collect(pending, frames)
+            yield 0.2 + 0.75 * len(frames) / len(times), f"Drawing frame {i + 1} of {len(times)}"
+        while pending:
+            _collect(pending, frames)
+            yield 0.2 + 0.75 * len(frames) / len(times), f"Compressing frame {len(frames) + 1} of {len(times)}"
+        whole = pool.submit(assemble_apng, frames, round(1000 / fps))
+        while not whole.done():
+            wait([whole], timeout=WAIT_S)
+            yield 0.96, f"Writing {Path(path).name}"
+        atomic_write(Path(path), whole.result())
     finally:
+        pool.shutdown(wait=False, cancel_futures=True)
         player.seek(was)
     return len(frames)
+
+
+IN_FLIGHT = 4  # frames waiting to be compressed at most
+WAIT_S = 0.002  # the longest a step waits for the compressing thread
+
+
+def _collect(pending: deque, frames: list[bytes]) -> None:
+    """Take the compressed frames that are ready, in order; wait ``WAIT_S`` at most for the first."""
+    if pending:
+        wait([pending[0]], timeout=WAIT_S)
+    while pending and pending[0].done():
+        frames.append(pending.popleft().result())

@@ -55,6 +55,7 @@ def node_at(geometry: SceneGeometry, node_ids: Iterable[str], pos: QPointF) -> s
 
 
 CONNECTION_BEND = 0.16  # how far a connection's arc bows out, as a share of its length
+CONNECTION_MAX_BEND = 80.0  # ... and never more than this (the layer's bounding rectangle has 90 to spare)
 CONNECTION_STEPS = 8  # straight pieces per arc: smooth enough at the canvas's zooms, and cheap to paint
 
 
@@ -80,7 +81,7 @@ def connection_points(geometry: SceneGeometry, client: str, server: str, centre:
     nx, ny = dy / length, -dx / length
     if nx * (mid.x() - centre.x()) + ny * (mid.y() - centre.y()) < 0:
         nx, ny = -nx, -ny
-    bend = CONNECTION_BEND * length * (s1 - s0)
+    bend = min(CONNECTION_MAX_BEND, CONNECTION_BEND * length * (s1 - s0))
     ctrl = QPointF(mid.x() + nx * bend, mid.y() + ny * bend)
     out = []
     for i in range(CONNECTION_STEPS + 1):

@@ -39,7 +39,7 @@ class Series:
 CHAT_SERIES = (
     Series("messages", "messages", LOOKS[MESSAGE].colour, Qt.PenStyle.SolidLine, "circle"),
     Series("reconnects", "reconnects", "#0072B2", Qt.PenStyle.DashLine, "triangle"),
-    Series("lost_messages", "lost messages", "#D55E00", Qt.PenStyle.DotLine, "cross"),
+    Series("lost_messages", "lost messages (at the end)", "#D55E00", Qt.PenStyle.DotLine, "cross"),
 )
 PLAIN_H, CHAT_H = 74, 124  # the chart's height; a chat run's has a legend (one or two rows)
 
