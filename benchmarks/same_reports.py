@@ -148,11 +148,11 @@ def store_contents(engine) -> dict[str, Any]:
         elif st.kind == POSTGRES:
             out[sid] = [list(row) for row in store.rows()]
         elif st.kind == OBJECT_STORAGE:
-            out[sid] = sorted([name, data.hex()] for name, data in store.files.items())
-    for sid, srv in sorted(engine.servers.items()):
-        out[sid] = {"sessions": sorted(srv.ram_sessions.items()),
-                    "carts": sorted((u, sorted(c.items())) for u, c in srv.ram_carts.items()),
-                    "disk": sorted([name, data.hex()] for name, data in srv.disk.files.items())}
+            out[sid] = [[f.name, f.data.hex()] for f in store.files()]
+    for sid, srv in sorted(engine.servers.items()):  # read through the servers' snapshots, each in its own order
+        out[sid] = {"sessions": [(s.sid, s.user) for s in srv.sessions()],
+                    "carts": [(c.user, list(c.items)) for c in srv.carts()],
+                    "disk": [[f.name, f.data.hex()] for f in srv.disk.files()]}
     return out
 
 

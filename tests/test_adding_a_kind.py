@@ -185,7 +185,7 @@ def test_the_palette_offers_it_with_its_own_icon(memo, qtbot, tmp_path, monkeypa
     (memo_id,) = [n.id for n in window.doc.diagram.nodes]
     server = window.editor.add_node("server", 0, 0)
     assert window.editor.link(server, memo_id) is None
-    assert window.scene.node_items[server].badges()[0] == ("sessions", "Memo cache", True)
+    assert window.scene.node_items[server].badges()[0] == ("sessions", "Memo cache", True, False)
     assert window.scene.node_items[memo_id].subtitle == "remembers 60 s"
     window.doc.undo_stack.setClean()
     window.close()

@@ -114,7 +114,7 @@ def test_add_here_on_the_empty_canvas_never_lands_on_a_card(window):
     menu = right_click(w, QPointF(200, 300))
     assert menu.objectName() == "canvasMenu"
     words = entries(menu)
-    for wanted in ("Add Server Here", "Add Redis Here", "Paste", "Select All", "Tidy Up in Tiers"):
+    for wanted in ("Add Server Here", "Add Redis Here", "Paste Here", "Select All", "Tidy Up in Tiers"):
         assert wanted in words
     choose(menu, "Add Server Here")
     new = w.scene.selected_node_ids()[0]
@@ -367,3 +367,21 @@ def test_the_window_opens_no_bigger_than_a_1280_by_720_screen(qapp, monkeypatch)
     monkeypatch.setattr(window_module.QGuiApplication, "primaryScreen", staticmethod(lambda: Screen()))
     monkeypatch.setattr(window_module.QGuiApplication, "platformName", staticmethod(lambda: "xcb"))
     assert window_module.initial_size() == (1280, 720)
+
+
+def test_paste_here_puts_the_copies_where_the_canvas_was_right_clicked(window):
+    from statediagram.gui.editing import clipboard
+
+    w = window
+    a, r = two_servers_and_a_link(w)
+    w.scene.select_ids([a, r])
+    assert clipboard.copy_selection(w.editor)
+    w.scene.clearSelection()
+    menu = right_click(w, QPointF(200, 400))
+    choose(menu, "Paste Here")
+    pasted = w.scene.selected_node_ids()
+    assert len(pasted) == 2 and not {a, r} & set(pasted)
+    xs = [w.doc.node(n).x for n in pasted]
+    ys = [w.doc.node(n).y for n in pasted]
+    assert ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2) == (200, 400)
+    assert len(w.doc.diagram.links) == 2  # the link between the two came along

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsRectItem
 from statediagram.core.fileio import diagram_to_json, load_diagram
 from statediagram.core.model import Diagram
 from statediagram.core.pngchunk import read_text_chunk
+from statediagram.gui.canvas.items import BadgeRow, badge_words
 from statediagram.gui.editing import clipboard
 from statediagram.gui.files.export import export_diagram
 from statediagram.gui.window import MainWindow
@@ -52,11 +53,21 @@ def test_wiring_servers_to_redis_turns_the_badges_to_redis(window):
     ed = window.editor
     a, b = ed.add_node("server", 0, 0), ed.add_node("server", 0, 200)
     redis = ed.add_node("redis", 300, 100)
-    assert window.scene.node_items[a].badges()[0] == ("sessions", "RAM", False)
+    assert window.scene.node_items[a].badges()[0] == ("sessions", "RAM", False, True)
     assert ed.link(a, redis) is None and ed.link(b, redis) is None
-    assert window.scene.node_items[a].badges()[0] == ("sessions", "Redis", True)
+    assert window.scene.node_items[a].badges()[0] == ("sessions", "Redis", True, False)
     window.doc.undo_stack.undo()
-    assert window.scene.node_items[b].badges()[0] == ("sessions", "RAM", False)
+    assert window.scene.node_items[b].badges()[0] == ("sessions", "RAM", False, True)
+
+
+def test_own_on_a_badge_comes_from_where_the_state_lives_not_from_its_words(window):
+    a = window.editor.add_node("server", 0, 0)
+    sessions, cart, uploads = window.scene.node_items[a].badges()
+    assert [badge_words(b) for b in (sessions, cart, uploads)] == ["RAM (own)", "RAM (own)", "disk (own)"]
+    # A place on the server's own machine says so whatever it is called; a place that is not does not.
+    assert badge_words(BadgeRow("uploads", "local SSD", False, True)) == "local SSD (own)"
+    assert badge_words(BadgeRow("messages", "this server only", False)) == "this server only"
+    assert badge_words(BadgeRow("sessions", "RAM", True, False)) == "RAM"
 
 
 def test_a_forbidden_link_is_refused_with_a_teaching_sentence(window):

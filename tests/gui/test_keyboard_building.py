@@ -203,8 +203,8 @@ def test_the_canvas_tells_a_screen_reader_the_selected_node_its_badges_and_findi
     text = w.view.accessibleDescription()
     item = w.scene.node_items[a]
     assert item.warnings, "a lone server has a design finding"
-    for title, where, _shared in item.badges():
-        assert f"{title}: {where}" in text
+    for badge in item.badges():
+        assert f"{badge.title}: {badge.where}" in text
     assert "lost if this server crashes" in text
     for warning in item.warnings:
         assert warning.rstrip(".") in text

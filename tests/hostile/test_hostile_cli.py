@@ -19,6 +19,7 @@ import pytest
 from corpus import ESCAPES, RTL_MARK, case, many_servers, starter, users
 
 from statediagram import cli
+from statediagram.check_output import csv_cell
 from statediagram.core.fileio import atomic_write
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,8 +70,8 @@ def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_text(capsys, tmp
     row = next(csv.DictReader(io.StringIO(out)))
     assert row["file"].startswith("'=HYPERLINK(1)")
     assert not any(str(v).startswith(("=", "+", "-", "@")) for v in row.values())
-    assert cli.csv_cell("-1+2") == "'-1+2" and cli.csv_cell("@SUM(A1)") == "'@SUM(A1)"
-    assert cli.csv_cell("\tx") == "'\tx" and cli.csv_cell("Server A") == "Server A" and cli.csv_cell(3) == 3
+    assert csv_cell("-1+2") == "'-1+2" and csv_cell("@SUM(A1)") == "'@SUM(A1)"
+    assert csv_cell("\tx") == "'\tx" and csv_cell("Server A") == "Server A" and csv_cell(3) == 3
 
 
 def test_a_file_name_that_is_not_utf8_is_printed_and_the_others_are_graded(capsys, tmp_path):

@@ -96,3 +96,21 @@ def test_sessions_really_live_in_the_shared_redis_during_a_run():
     assert not any(k.startswith("cart:") for k, _ in keys)  # carts go to PostgreSQL when it is linked
     assert {row[0] for row in engine.stores["pg"].store.rows()} == {"users-1", "users-2", "users-3"}
     engine.close()
+
+
+def test_a_redis_nodes_session_reads_answer_as_the_clients_get_does():
+    """The GET of a session runs on the node's own connection (a third less CPU a GET): the same answers as the
+    client's GET, for a session set, one never set, and one lost in a crash."""
+    from statediagram.sim.stores import RedisStore
+
+    store = RedisStore("r")
+    try:
+        store.set_session("abc", "users-1", 0)
+        assert store.get_session("abc") == "users-1" == store.client.get("session:abc").decode()
+        assert store.get_session("nobody") is None is store.client.get("session:nobody")
+        store.add_to_cart("users-1", "book")  # other commands on the same connection still answer in turn
+        assert store.cart("users-1") == {"book": 1} and store.get_session("abc") == "users-1"
+        store.lose_keys()
+        assert store.get_session("abc") is None and store.commands == 7
+    finally:
+        store.close()

@@ -30,7 +30,7 @@ def test_node_states_at_any_grid_time_equal_a_fresh_engine_stopped_there():
         for s in ("a", "b"):
             assert states[s].up == engine.servers[s].up
             assert states[s].crashes == engine.servers[s].crashes
-            assert states[s].count == len(engine.servers[s].ram_sessions)
+            assert states[s].count == len(engine.servers[s].sessions())
         assert states["redis"].up == engine.stores["redis"].up
         assert states["redis"].count == engine.stores["redis"].store.key_count()
         assert dict(states["lb"].health) == engine.balancers["lb"].believed

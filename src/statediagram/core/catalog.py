@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from .registry import Registry
 from .text import show_value  # a prop's problem quotes the value briefly
 
 
@@ -127,19 +128,10 @@ def _server_decides(props: dict[str, Any], state: str) -> str | None:
     return TOKEN if state == "sessions" and props.get("auth") == "jwt" else None
 
 
-KINDS: dict[str, Kind] = {}
-
-
-def register(kind: Kind) -> Kind:
-    """Add ``kind`` to the registry (a test adds a throwaway kind this way and removes it with ``unregister``)."""
-    if kind.name in KINDS:
-        raise ValueError(f"kind {kind.name!r} is already registered")
-    KINDS[kind.name] = kind
-    return kind
-
-
-def unregister(name: str) -> None:
-    KINDS.pop(name, None)
+KINDS: Registry[Kind] = Registry("core", "core/catalog.py")
+# A test adds a throwaway kind with ``register`` and removes it with ``unregister``.
+register = KINDS.register
+unregister = KINDS.unregister
 
 
 register(Kind(

@@ -23,8 +23,13 @@ class Home:
     node: str | None  # the server (for ram/disk) or the store node; None for a token
 
     @property
+    def on_server(self) -> bool:
+        """Kept on the server's own machine (its RAM or its local disk): lost with it, seen by no other server."""
+        return self.place in (RAM, DISK)
+
+    @property
     def shared(self) -> bool:
-        return self.place not in (RAM, DISK)
+        return not self.on_server
 
     def describe(self, labels: dict[str, str]) -> str:
         if self.place == TOKEN:

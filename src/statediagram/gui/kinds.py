@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath
 
 from ..core.catalog import CLIENT, LOAD_BALANCER, OBJECT_STORAGE, POSTGRES, RAM, REDIS, SERVER, TOKEN, WEBSOCKET_SERVER
+from ..core.registry import Registry
 from ..core.topology import ServerHomes
 
 Icon = Callable[[QPainter, QColor], None]  # draws on a 48x48 grid, pen and brush set up by the caller
@@ -23,15 +24,24 @@ Icon = Callable[[QPainter, QColor], None]  # draws on a 48x48 grid, pen and brus
 # ``count``), where it keeps sessions ("ram", "token" or a store's node id) and the labels; None for no pill.
 Live = Callable[[Any, str, dict[str, str]], tuple[str, str] | None]
 UNKNOWN_COLOUR = "#6B7280"
-# A badge on a server's card: what it says for the server's homes, and its style: True shared (solid blue),
-# False kept by this server and lost with it (dashed amber), None neither: there by design (solid grey).
-Badge = tuple[str, Callable[[ServerHomes], tuple[str, bool | None]]]
 
 
-def _home_badge(attr: str) -> Callable[[ServerHomes], tuple[str, bool | None]]:
-    def read(homes: ServerHomes) -> tuple[str, bool | None]:
+class BadgeText(NamedTuple):
+    """What a badge on a server's card says for the server's homes."""
+
+    where: str  # "RAM", "Redis", "JWT", "this server only" ...
+    shared: bool | None  # its style: True shared (solid blue), False kept by this server and lost with it (dashed
+    # amber), None neither: there by design (solid grey)
+    on_server: bool = False  # kept on the server's own machine (RAM, disk): the card adds "(own)"
+
+
+Badge = tuple[str, Callable[[ServerHomes], BadgeText]]
+
+
+def _home_badge(attr: str) -> Callable[[ServerHomes], BadgeText]:
+    def read(homes: ServerHomes) -> BadgeText:
         home = getattr(homes, attr)
-        return home.badge(), home.shared
+        return BadgeText(home.badge(), home.shared, home.on_server)
 
     return read
 
@@ -48,23 +58,15 @@ class GuiKind:
     badges: tuple[Badge, ...] = ()  # a server kind: one row per kind of state it keeps, under its label
 
 
-GUI_KINDS: dict[str, GuiKind] = {}
+def _unknown_look(kind: str) -> GuiKind:
+    """A kind with no entry is a grey question mark showing its name."""
+    return GuiKind(kind, UNKNOWN_COLOUR, _draw_unknown, lambda props: kind)
 
 
-def register(kind: GuiKind) -> GuiKind:
-    if kind.name in GUI_KINDS:
-        raise ValueError(f"kind {kind.name!r} already has a look")
-    GUI_KINDS[kind.name] = kind
-    return kind
-
-
-def unregister(name: str) -> None:
-    GUI_KINDS.pop(name, None)
-
-
-def gui_kind(kind: str) -> GuiKind:
-    """The look of ``kind``; a kind with no entry is a grey question mark showing its name."""
-    return GUI_KINDS.get(kind) or GuiKind(kind, UNKNOWN_COLOUR, _draw_unknown, lambda props: kind)
+GUI_KINDS: Registry[GuiKind] = Registry("app", "gui/kinds.py", fallback=_unknown_look)
+register = GUI_KINDS.register
+unregister = GUI_KINDS.unregister
+gui_kind = GUI_KINDS.of
 
 
 def _draw_unknown(p: QPainter, colour: QColor) -> None:
@@ -112,13 +114,13 @@ def _draw_websocket_server(p: QPainter, colour: QColor) -> None:
     p.drawEllipse(QPointF(38, 30), 2, 2)
 
 
-def _pubsub_badge(homes: ServerHomes) -> tuple[str, bool | None]:
-    return ("Redis pub/sub", True) if homes.of("pubsub").shared else ("this server only", False)
+def _pubsub_badge(homes: ServerHomes) -> BadgeText:
+    return BadgeText("Redis pub/sub", True) if homes.of("pubsub").shared else BadgeText("this server only", False)
 
 
-def _history_badge(homes: ServerHomes) -> tuple[str, bool | None]:
+def _history_badge(homes: ServerHomes) -> BadgeText:
     home = homes.of("history")
-    return home.badge(), home.shared
+    return BadgeText(home.badge(), home.shared, home.on_server)
 
 
 def _replicas(props: dict[str, Any]) -> str:
@@ -205,7 +207,7 @@ register(GuiKind(SERVER, "#6A4C93", _draw_server, lambda p: f"auth: {p['auth']}"
                  tuple((state, _home_badge(state)) for state in ("sessions", "cart", "uploads"))))
 # The lesson's exception: the open connection is its own by design, a neutral badge, not a mistake.
 register(GuiKind(WEBSOCKET_SERVER, "#A3367A", _draw_websocket_server, lambda p: "real-time (WebSocket)", _chat_live,
-                 (("connections", lambda homes: ("own (by design)", None)), ("messages", _pubsub_badge),
+                 (("connections", lambda homes: BadgeText("own (by design)", None)), ("messages", _pubsub_badge),
                   ("history", _history_badge))))
 register(GuiKind(REDIS, "#C0392B", _draw_redis,
                  lambda p: _replicas(p) + (", persistent" if p["persistent"] else ""), counted("key", "keys")))

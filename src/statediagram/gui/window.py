@@ -106,7 +106,7 @@ class MainWindow(QMainWindow):
         self.keyboard = KeyboardEditing(self.editor, self.view, self.palette, self.properties,
                                         self.properties_dock, self.findings, self.findings_dock, self)
         self.actions = build_actions(self)
-        self.view.input.set_menus(CanvasMenus(self.scene, self.actions, self.view.add_near, self.palette.allowed,
+        self.view.input.set_menus(CanvasMenus(self.editor, self.actions, self.view.add_near, self.palette.allowed,
                                               self))
         self.recent_menu, self.panels_menu = self.actions.recent_menu, self.actions.panels_menu
         self.simulate_menu = self.actions.simulate_menu

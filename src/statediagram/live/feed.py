@@ -161,7 +161,8 @@ class LiveReplay(Replay):
             elif kind == "report" and isinstance(event.get("report"), dict):
                 self.report = report_from_json(event["report"])
             elif kind == "lost_messages":
-                self.lost_message_times = sorted(_us(x) for x in event["at"][:MAX_REQUESTS])
+                # a message sent in the run's last instant is written a moment after its end: shown at the end
+                self.lost_message_times = sorted(min(_us(x), self.end) for x in event["at"][:MAX_REQUESTS])
         except (KeyError, TypeError, ValueError):
             return  # a line the run did not mean as this event: the run goes on
 

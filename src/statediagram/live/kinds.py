@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.catalog import LOAD_BALANCER, OBJECT_STORAGE, POSTGRES, REDIS, SERVER, WEBSOCKET_SERVER
+from ..core.registry import Registry
 
 PG_USER = "statediagram"
 PG_DB = "postgres"  # made by initdb and by the postgres image alike
@@ -36,15 +37,12 @@ class LiveKind:
     args_only: bool = False  # Kubernetes: its compose command is the image's arguments, not its command
 
 
-LIVE_KINDS: dict[str, LiveKind] = {}
-
-
-def register(kind: LiveKind) -> LiveKind:
-    LIVE_KINDS[kind.name] = kind
-    return kind
+LIVE_KINDS: Registry[LiveKind] = Registry("live runner", "live/kinds.py")
+register = LIVE_KINDS.register
 
 
 def live_kind(kind: str) -> LiveKind | None:
+    """The entry of ``kind``, or None: a kind with none cannot be run for real (``kinds_not_live`` says which)."""
     return LIVE_KINDS.get(kind)
 
 

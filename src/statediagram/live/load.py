@@ -22,21 +22,20 @@ from ..sim.causes import Cause, Why
 from ..sim.nodes import (
     ADD_TO_CART,
     FAILOVER,
-    FULL_ROUND,
     LOGIN,
     LOST_DATA,
     LOST_FILE,
     LOST_SESSION,
     OK,
     OUTAGE,
-    PRODUCTS,
-    PROFILE,
     UPLOAD,
     VIEW_AVATAR,
     VIEW_CART,
     User,
+    method_and_path,
 )
 from ..sim.scenario import SECOND, Plan
+from ..sim.shop import advance, next_action, next_product
 from .haproxy import STICKY_COOKIE
 from .layout import Layout
 
@@ -44,8 +43,6 @@ THINK_S = (0.75, 1.25)
 CONNECT_TIMEOUT_S = 1.0
 ANSWER_TIMEOUT_S = 8.0
 MAX_IN_FLIGHT = 64
-_ROUTES = {LOGIN: ("POST", "/login"), PROFILE: ("GET", "/profile"), ADD_TO_CART: ("POST", "/cart"),
-           VIEW_CART: ("GET", "/cart"), UPLOAD: ("POST", "/avatar"), VIEW_AVATAR: ("GET", "/avatar")}
 
 
 @dataclass
@@ -133,10 +130,7 @@ class LoadGenerator:
         self.jars[user.id] = {}
         end = self.plan.duration_us
         while self.now_us() < end:
-            if user.needs_login:
-                action = LOGIN
-            else:
-                action = PROFILE if self.plan.journey == "sessions" else FULL_ROUND[user.step]
+            action = next_action(user, self.plan.journey)
             async with self.gate:
                 sent = self.now_us()
                 answer = await self._send(user, action)
@@ -181,7 +175,7 @@ class LoadGenerator:
                       status=502, entry=entry)
 
     async def _request(self, user: User, action: str, entry: str):
-        method, path = _ROUTES[action]
+        method, path = method_and_path(action)
         headers = {}
         jar = self.jars[user.id]
         cookies = {k: v for k, v in jar.items() if k == STICKY_COOKIE}
@@ -195,7 +189,7 @@ class LoadGenerator:
         if action == LOGIN:
             kwargs["json"] = {"user": user.id}
         elif action == ADD_TO_CART:
-            kwargs["json"] = {"product": PRODUCTS[user.items_added % len(PRODUCTS)]}
+            kwargs["json"] = {"product": next_product(user)}
         elif action == UPLOAD:
             kwargs["content"] = b"\x89PNG avatar of " + user.id.encode()
         resp = await self.http.request(method, f"http://127.0.0.1:{self.ports[entry]}{path}", **kwargs)
@@ -234,7 +228,7 @@ class LoadGenerator:
             sid = self.jars[user.id].get("session")
             return Answer(OK, None, server, ("cookie", sid, homes.sessions, server))
         if action == ADD_TO_CART and status == 200:
-            product = PRODUCTS[user.items_added % len(PRODUCTS)]
+            product = next_product(user)
             user.items_added += 1
             return Answer(OK, None, server, (product, homes.cart, server))
         if action == VIEW_CART and status == 200:
@@ -324,7 +318,7 @@ class LoadGenerator:
                 user.cart_where[product] = (home, server)
             elif action == UPLOAD:
                 user.avatar, user.needs_upload = a.grant, False
-            self._advance(user)
+            advance(user, self.plan.journey)
         elif a.outcome == LOST_SESSION:
             if self.lay.diagram.node(a.server).props.get("auth") == "jwt":
                 user.token = user.token_server = None
@@ -334,18 +328,9 @@ class LoadGenerator:
             user.needs_login = True
         elif a.outcome == LOST_FILE:
             user.avatar, user.needs_upload = None, True
-            self._advance(user)
+            advance(user, self.plan.journey)
         elif a.outcome == LOST_DATA:
             user.cart = dict(a.shown or {})
             where = (self.homes[a.server].cart, a.server)
             user.cart_where = dict.fromkeys(user.cart, where)
-            self._advance(user)
-
-    def _advance(self, user: User) -> None:
-        if self.plan.journey == "sessions":
-            return
-        i = (user.step + 1) % len(FULL_ROUND)
-        if FULL_ROUND[i] == UPLOAD and not user.needs_upload:
-            i += 1
-        user.step = i
-
+            advance(user, self.plan.journey)

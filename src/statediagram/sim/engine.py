@@ -4,9 +4,8 @@ Time is simulated, in integer microseconds. Every random choice comes from one `
 Events at the same instant run in this order: health checks, then faults, then requests; within a
 class, in the order they were scheduled.
 
-Hop latencies (one way): client to load balancer or server 20 ms; load balancer to server 1 ms.
-A server spends 1 ms on a request, plus a round trip per store call (each store kind's ``rtt_us`` in
-``kinds.py``: Redis 1 ms, PostgreSQL 3 ms, object storage 10 ms), its own local disk 2 ms.
+Hop latencies (one way): client to load balancer or server 20 ms; load balancer to server 1 ms. What a server
+does with a request, and what it costs, is its journey's: ``shop.py`` (sessions, full) or ``chat.py`` (chat).
 """
 
 from __future__ import annotations
@@ -17,41 +16,28 @@ from collections import Counter
 
 from ..core.catalog import KINDS, Role, kinds_with
 from ..core.model import Diagram
-from ..core.topology import DISK, RAM, state_homes
+from ..core.topology import state_homes
 from ..timelimit import check_deadline
 from .causes import Cause, Why
 from .chat import SEND as CHAT_SEND
 from .chat import ChatJourney
-from .faults import Faults, unavailable
+from .faults import Faults
 from .kinds import server_maker, sim_kind, store_maker
 from .nodes import (
-    ADD_TO_CART,
     FAILOVER,
-    FULL_ROUND,
-    LOGIN,
-    LOST_DATA,
-    LOST_FILE,
-    LOST_SESSION,
-    OK,
     OUTAGE,
-    PRODUCTS,
-    PROFILE,
-    UPLOAD,
-    VIEW_CART,
     BalancerState,
     ClientState,
     Request,
-    ServerState,
     StoreState,
     User,
 )
 from .scenario import SECOND, Plan
+from .shop import ShopJourney
 from .stores import TokenSigner
 
 CLIENT_HOP_US = 20_000
 LB_HOP_US = 1_000
-PROCESS_US = 1_000
-DISK_US = 2_000
 THINK_US = (750_000, 1_250_000)
 
 # Event kinds; the tuple index doubles as the priority at one instant.
@@ -127,6 +113,10 @@ class Engine:
         if self.plan.journey == "chat":
             rooms = {c.id: c.users for c in self.clients.values()}
             self.chat = ChatJourney(self.servers, self.stores, rooms, speaks)
+        # The journey asked what each user does next, what a server does with it, and what the user makes of
+        # the answer: chosen once here, not at every request.
+        self.journey: ChatJourney | ShopJourney = self.chat if self.chat is not None else ShopJourney(
+            self.servers, self.stores, self.signer, self.rng, self.plan.journey)
         self.faults = Faults(self.servers, self.balancers, self.stores, self.events,
                              self.chat.drop_through if self.chat is not None else None)
         self._balancers_of: dict[str, list[tuple[int, int, BalancerState]]] = {}
@@ -195,13 +185,7 @@ class Engine:
             user.last = None
         if t >= self.end:
             return
-        member = None
-        if self.chat is not None:
-            action, member = self.chat.step(user)
-        elif user.needs_login:
-            action = LOGIN
-        else:
-            action = PROFILE if self.plan.journey == "sessions" else FULL_ROUND[user.step]
+        action, member = self.journey.step(user)
         self._rid += 1
         req = Request(self._rid, user, action, t)
         if self.record:
@@ -241,7 +225,7 @@ class Engine:
         return lb.up if lb is not None else self.servers[node].up
 
     def _think(self) -> int:
-        return self.rng.randint(*THINK_US)
+        return self.rng.randrange(THINK_US[0], THINK_US[1] + 1)  # randint(a, b) is randrange(a, b + 1)
 
     def _finish(self, req: Request, t_done: int, outcome: str, status: int, cause: Cause | None,
                 t_reply: int) -> None:
@@ -257,48 +241,7 @@ class Engine:
             key = (outcome, req.cause)
             self.causes[key] += 1
             self.first_seen.setdefault(key, req.t_reply)
-        if self.chat is not None:
-            return self.chat.apply(req)
-        action = req.action
-        if outcome == OK:
-            if action == LOGIN:
-                kind = req.grant[0]
-                if kind == "token":
-                    user.token, user.token_server = req.grant[1], req.server
-                else:
-                    _, user.cookie, user.cookie_home, user.cookie_server = req.grant
-                user.needs_login = False
-                return
-            if action == ADD_TO_CART:
-                product, home, server = req.grant
-                user.cart[product] = user.cart.get(product, 0) + 1
-                user.cart_where[product] = (home, server)
-            elif action == UPLOAD:
-                user.avatar, user.needs_upload = req.grant, False
-            self._advance(user)
-        elif outcome == LOST_SESSION:
-            if self.servers[req.server].auth == "jwt":
-                user.token = user.token_server = None
-            else:
-                user.cookie = user.cookie_home = user.cookie_server = None
-            user.needs_login = True
-        elif outcome == LOST_FILE:
-            user.avatar, user.needs_upload = None, True
-            self._advance(user)
-        elif outcome == LOST_DATA:
-            user.cart = dict(req.shown)
-            where = (self.servers[req.server].homes.cart, req.server)
-            user.cart_where = dict.fromkeys(user.cart, where)
-            self._advance(user)
-        # outage and failover error: the same step is tried again after the think time
-
-    def _advance(self, user: User) -> None:
-        if self.plan.journey == "sessions":
-            return
-        i = (user.step + 1) % len(FULL_ROUND)
-        if FULL_ROUND[i] == UPLOAD and not user.needs_upload:
-            i += 1
-        user.step = i
+        self.journey.apply(req)
 
     # --- load balancers -------------------------------------------------------------------------
 
@@ -379,150 +322,8 @@ class Engine:
             srv.open.append(req)
         if len(srv.open) > 64:
             srv.open = [r for r in srv.open if r.t_done is None or r.t_done > t]
-        outcome, status, cause, cost = self._serve(req, srv, t)
+        outcome, status, cause, cost = self.journey.serve(req, srv, t)  # its store calls, status and outcome
         self._finish(req, t + cost, outcome, status, cause, t + cost + back)
-
-    def _call(self, req: Request, t: int, node: str, text: str) -> None:
-        if req.calls is not None:
-            req.calls.append((t, node, text))
-
-    def _serve(self, req: Request, srv: ServerState, t: int) -> tuple[str, int, Cause | None, int]:
-        """Run the request on a server that is up: its store calls, its status and its outcome."""
-        if self.chat is not None:
-            return self.chat.serve(req, srv, t)
-        user = req.user
-        cost = PROCESS_US
-        homes = srv.homes
-        if req.action == LOGIN:
-            if srv.auth == "jwt":
-                req.grant = ("token", self.signer.issue(user.id, t / SECOND))
-                return OK, 200, None, cost
-            sid = f"{self.rng.getrandbits(64):016x}"
-            home = homes.sessions
-            if home.place == RAM:
-                srv.ram_sessions[sid] = user.id
-            else:
-                store = self.stores[home.node]
-                bad = unavailable(store)
-                if bad:
-                    return (*bad, cost)
-                store.store.set_session(sid, user.id, t)
-                if req.calls is not None:
-                    self._call(req, t, store.id, store.store.set_session_text(sid, user.id))
-                cost += store.rtt_us
-            req.grant = ("cookie", sid, home, srv.id)
-            return OK, 200, None, cost
-
-        # Every other step needs the login.
-        if srv.auth == "jwt":
-            req.credential = user.token
-            if user.token is None:
-                return LOST_SESSION, 401, Cause.auth_mismatch(user.cookie_server or "", srv.id, "cookie"), cost
-            if self.signer.verify(user.token, t / SECOND) is None:
-                return LOST_SESSION, 401, Cause.token_rejected(user.token_server or "", srv.id), cost
-        else:
-            req.credential = user.cookie
-            if user.cookie is None:
-                return LOST_SESSION, 401, Cause.auth_mismatch(user.token_server or "", srv.id, "token"), cost
-            home = homes.sessions
-            if home.place == RAM:
-                found = srv.ram_sessions.get(user.cookie)
-            else:
-                store = self.stores[home.node]
-                bad = unavailable(store)
-                if bad:
-                    return (*bad, cost)
-                found = store.store.get_session(user.cookie)
-                if req.calls is not None:
-                    self._call(req, t, store.id, store.store.get_session_text(user.cookie))
-                cost += store.rtt_us
-            if found is None:
-                return LOST_SESSION, 401, self._session_cause(user, srv), cost
-
-        action = req.action
-        if action == PROFILE:
-            return OK, 200, None, cost
-        if action in (ADD_TO_CART, VIEW_CART):
-            return self._cart(req, srv, t, cost)
-        return self._avatar(req, srv, t, cost)
-
-    def _session_cause(self, user: User, srv: ServerState) -> Cause:
-        home = srv.homes.sessions
-        if user.cookie_home != home:
-            return Cause.moved(user.cookie_server, srv.id, user.cookie_home.place, home.place)
-        if home.place == RAM:
-            return Cause.at(Why.SERVER_WIPED, srv.id)
-        return Cause.at(Why.STORE_WIPED, home.node)
-
-    def _cart(self, req: Request, srv: ServerState, t: int, cost: int) -> tuple[str, int, Cause | None, int]:
-        user = req.user
-        home = srv.homes.cart
-        store = None
-        if home.place != RAM:
-            store = self.stores[home.node]
-            bad = unavailable(store)
-            if bad:
-                return (*bad, cost)
-            cost += store.rtt_us
-        if req.action == ADD_TO_CART:
-            product = PRODUCTS[user.items_added % len(PRODUCTS)]
-            user.items_added += 1
-            if store is None:
-                cart = srv.ram_carts.setdefault(user.id, {})
-                cart[product] = cart.get(product, 0) + 1
-            else:
-                store.store.add_to_cart(user.id, product)
-                if req.calls is not None:
-                    self._call(req, t, store.id, store.store.add_to_cart_text(user.id, product))
-            req.grant = (product, home, srv.id)
-            return OK, 200, None, cost
-        if store is None:
-            shown = dict(srv.ram_carts.get(user.id, {}))
-        else:
-            shown = store.store.cart(user.id)
-            if req.calls is not None:
-                self._call(req, t, store.id, store.store.cart_text(user.id))
-        missing = [p for p, qty in user.cart.items() if shown.get(p, 0) < qty]
-        if not missing:
-            return OK, 200, None, cost
-        req.shown = shown
-        was_home, was_server = user.cart_where[missing[0]]
-        if was_home != home:
-            cause = Cause.moved(was_server, srv.id, was_home.place, home.place)
-        elif home.place == RAM:
-            cause = Cause.at(Why.SERVER_WIPED, srv.id)
-        else:
-            cause = Cause.at(Why.STORE_WIPED, home.node)
-        return LOST_DATA, 200, cause, cost
-
-    def _avatar(self, req: Request, srv: ServerState, t: int, cost: int) -> tuple[str, int, Cause | None, int]:
-        user = req.user
-        home = srv.homes.uploads
-        name = f"avatars/{user.id}.png"
-        if home.place == DISK:
-            bucket = srv.disk
-            cost += DISK_US
-            where = srv.id
-        else:
-            store = self.stores[home.node]
-            bad = unavailable(store)
-            if bad:
-                return (*bad, cost)
-            bucket = store.store
-            cost += store.rtt_us
-            where = store.id
-        if req.action == UPLOAD:
-            bucket.put(name, b"\x89PNG avatar of " + user.id.encode())
-            self._call(req, t, where, bucket.put_text(name))
-            req.grant = (home, srv.id)
-            return OK, 200, None, cost
-        self._call(req, t, where, bucket.get_text(name))
-        if bucket.get(name) is not None or user.avatar is None:
-            return OK, 200, None, cost
-        was_home, was_server = user.avatar
-        cause = Cause.moved(was_server, srv.id, was_home.place, home.place) if was_home != home \
-            else Cause.at(Why.DISK_WIPED, srv.id)
-        return LOST_FILE, 404, cause, cost
 
     def close(self) -> None:
         for store in self.stores.values():

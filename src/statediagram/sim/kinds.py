@@ -14,6 +14,7 @@ from typing import Any
 
 from ..core.catalog import CLIENT, LOAD_BALANCER, OBJECT_STORAGE, POSTGRES, REDIS, SERVER, WEBSOCKET_SERVER
 from ..core.model import Diagram, Node
+from ..core.registry import Registry
 from ..core.topology import ServerHomes
 from .chat import ChatServerState
 from .nodes import ServerState
@@ -38,40 +39,21 @@ class SimKind:
     inspectable: bool = False  # an inspector can show what it holds at the play head
 
 
-SIM_KINDS: dict[str, SimKind] = {}
-
-
-def register(kind: SimKind) -> SimKind:
-    if kind.name in SIM_KINDS:
-        raise ValueError(f"kind {kind.name!r} already has a simulation entry")
-    SIM_KINDS[kind.name] = kind
-    return kind
-
-
-def unregister(name: str) -> None:
-    SIM_KINDS.pop(name, None)
-
-
-def sim_kind(kind: str) -> SimKind:
-    """The entry of ``kind``; a kind with none takes part as what its role says and nothing more."""
-    return SIM_KINDS.get(kind) or SimKind(kind)
+# A kind with no entry takes part as what its role says and nothing more.
+SIM_KINDS: Registry[SimKind] = Registry("simulation", "sim/kinds.py", fallback=SimKind)
+register = SIM_KINDS.register
+unregister = SIM_KINDS.unregister
+sim_kind = SIM_KINDS.of
 
 
 def store_maker(kind: str) -> Callable[[Node, str | None], Store]:
-    """What makes a node's store. A store kind in the core registry without one is a programming error, said
-    plainly here rather than found as a missing node halfway through a run."""
-    return _needed(kind, SIM_KINDS[kind].store if kind in SIM_KINDS else None, "store")
+    """What makes a node's store: a store kind in the core registry needs one."""
+    return SIM_KINDS.needed(kind, lambda entry: entry.store, "store")
 
 
 def server_maker(kind: str) -> Callable[[Node, ServerHomes], ServerState]:
-    """What makes a server node's run-time state (see ``store_maker``)."""
-    return _needed(kind, SIM_KINDS[kind].server if kind in SIM_KINDS else None, "run-time state")
-
-
-def _needed(kind: str, made: Callable | None, what: str) -> Callable:
-    if made is None:
-        raise LookupError(f"kind {kind!r} has no {what} in the simulation's registry (sim/kinds.py)")
-    return made
+    """What makes a server node's run-time state: a server kind needs one."""
+    return SIM_KINDS.needed(kind, lambda entry: entry.server, "run-time state")
 
 
 def ids_where(diagram: Diagram, test: Callable[[SimKind], bool]) -> list[str]:

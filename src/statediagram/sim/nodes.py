@@ -36,6 +36,12 @@ FULL_ROUND = (PROFILE, ADD_TO_CART, UPLOAD, VIEW_AVATAR, VIEW_CART)
 PRODUCTS = ("book", "mug", "lamp", "plant")  # POST /cart adds these in turn
 
 
+def method_and_path(action: str) -> tuple[str, str]:
+    """The HTTP method and path of a request of the journey: its name says both ("POST /login")."""
+    method, path = action.split(" ", 1)
+    return method, path
+
+
 class Request:
     """One request from one user, with the times of its hops, its outcome and the store calls it made."""
 
@@ -108,27 +114,70 @@ class User:
     last: Request | None = None
 
 
+@dataclass(frozen=True)
+class Session:
+    """A login session kept in a server's own RAM: its id (the cookie's value) and whose it is."""
+
+    sid: str
+    user: str
+
+
+@dataclass(frozen=True)
+class RamCart:
+    """A cart kept in a server's own RAM: whose it is and its (product, quantity) pairs."""
+
+    user: str
+    items: tuple[tuple[str, int], ...]
+
+
 @dataclass(eq=False)
 class ServerState:
+    """A server's run-time state. What it keeps in its own RAM is read through snapshots (``sessions()``,
+    ``carts()``) and what is on its disk through ``disk.files()``; only the server's own methods change it."""
+
     id: str
     auth: str
     homes: ServerHomes
     up: bool = True
-    ram_sessions: dict[str, str] = field(default_factory=dict)
-    ram_carts: dict[str, dict[str, int]] = field(default_factory=dict)  # user -> product -> quantity
+    _sessions: dict[str, str] = field(default_factory=dict, repr=False)  # session id -> user
+    _carts: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)  # user -> product -> quantity
     disk: LocalDisk = field(default_factory=LocalDisk)
     open: list[Request] = field(default_factory=list)
     requests: int = 0
     crashes: int = 0
 
+    def keep_session(self, sid: str, user: str) -> None:
+        """A login on a server that keeps sessions in its own RAM."""
+        self._sessions[sid] = user
+
+    def session_user(self, sid: str) -> str | None:
+        """Whose session ``sid`` is, if this server's RAM still holds it."""
+        return self._sessions.get(sid)
+
+    def add_to_cart(self, user: str, product: str) -> None:
+        cart = self._carts.setdefault(user, {})
+        cart[product] = cart.get(product, 0) + 1
+
+    def cart(self, user: str) -> dict[str, int]:
+        """A copy of ``user``'s cart as this server's RAM holds it."""
+        return dict(self._carts.get(user, {}))
+
+    def sessions(self) -> tuple[Session, ...]:
+        """A read-only snapshot of the sessions in its RAM, by session id."""
+        return tuple(Session(sid, user) for sid, user in sorted(self._sessions.items()))
+
+    def carts(self) -> tuple[RamCart, ...]:
+        """A read-only snapshot of the carts in its RAM, by user."""
+        return tuple(RamCart(user, tuple(sorted(cart.items()))) for user, cart in sorted(self._carts.items()))
+
     def count(self) -> int:
-        """What the app counts on its card during a run: the sessions in its RAM."""
-        return len(self.ram_sessions)
+        """What the app counts on its card during a run: the sessions in its RAM (``len(sessions())``)."""
+        return len(self._sessions)
 
     def wipe_ram(self) -> None:
         """What a crash does to the machine's memory: every session and cart kept in it is gone."""
-        self.ram_sessions.clear()
-        self.ram_carts.clear()
+        self._sessions.clear()
+        self._carts.clear()
 
     def blank(self) -> None:
         """A new blank machine in its place: RAM and local disk empty (RAM is wiped by the crash before)."""
@@ -136,10 +185,9 @@ class ServerState:
 
     def table(self, seen: Seen) -> Table:
         """What an inspector shows of the machine: its state, and what it keeps in its own RAM and on its disk."""
-        rows = [["RAM", f"session:{sid}", user] for sid, user in sorted(self.ram_sessions.items())]
-        rows += [["RAM", f"cart:{user}", ", ".join(f"{k}×{v}" for k, v in sorted(cart.items()))]
-                 for user, cart in sorted(self.ram_carts.items())]
-        rows += [["disk", name, f"{len(data)} bytes"] for name, data in sorted(self.disk.files.items())]
+        rows = [["RAM", f"session:{s.sid}", s.user] for s in self.sessions()]
+        rows += [["RAM", f"cart:{c.user}", ", ".join(f"{k}×{v}" for k, v in c.items)] for c in self.carts()]
+        rows += [["disk", f.name, f"{f.size} bytes"] for f in self.disk.files()]
         what = f"{'up' if self.up else 'DOWN (RAM wiped)'}, {self.requests} requests"
         if not rows:  # the stateless case, said in words: a crash of this server loses nobody anything
             what += "; nothing in its own RAM or on its disk, so a crash loses nothing"

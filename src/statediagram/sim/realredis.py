@@ -182,6 +182,9 @@ class RealRedisStore(RedisStore):
     def get_session(self, sid: str) -> str | None:
         return self._guard(lambda: RedisStore.get_session(self, sid))
 
+    def _get(self, key: str) -> bytes | None:
+        return self.client.get(key)  # through the client: its retries and its errors, for a server over a network
+
     def add_to_cart(self, user: str, product: str) -> None:
         key = f"{self.prefix}cart:{user}"
 

@@ -1,5 +1,6 @@
-"""The words a learner reads about a run, in one place: the verdict, the counters, and each failed request
-told as it happens (the caption under "What just happened" and the badge a failure leaves on a node).
+"""The words a learner reads about a run: the verdict, the counters, and each failed request told as it happens
+(the caption under "What just happened" and the badge a failure leaves on a node). The findings' sentences, which
+the report is built with, are in the sibling ``loss_wording.py``.
 
 Used by the command line (``simulate``'s text), the missions (``check``'s reasons), the lessons and the app
 alike. Qt-free; plain text (the app escapes it before it shows it in rich text).

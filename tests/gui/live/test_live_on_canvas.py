@@ -169,3 +169,21 @@ def test_a_chat_run_for_real_counts_messages_and_shows_lost_ones(qtbot, window) 
     assert any(f.code == "lost_messages" for f in report.findings)
     qtbot.waitUntil(lambda: len(replay.lost_message_times) == report.totals.lost_messages, timeout=5_000)
     assert sum(replay.chat_per_second(replay.end)["lost_messages"]) == report.totals.lost_messages
+
+
+def test_stop_for_real_stops_the_run_keeps_what_it_showed_and_leaves_nothing(qtbot, window) -> None:
+    w = window
+    c, controller = w.simulation.controls, w.simulation.controller
+    run_for_real(qtbot, w, "calm", "sessions", 1.0)
+    live = w.simulation.live
+    assert c.live_action.text() == "Stop for real"  # the same button stops it
+    pids = [live.process.processId(), *descendants(live.process.processId())]
+    replay = controller.player.replay
+    qtbot.waitUntil(lambda: len(replay.requests) >= 3, timeout=20_000)
+    c.live_action.trigger()
+    qtbot.waitUntil(lambda: live.process is None, timeout=30_000)
+    assert c.live_action.text() == "Run for real"
+    assert "Stopped" in w.simulation.ui.panel.verdict.headline.text()
+    assert controller.player.replay is replay and replay.requests  # what it did stays on the canvas
+    assert [p for p in pids if alive(p)] == []
+    assert sorted(x.name for x in w.runs.iterdir()) == []

@@ -23,11 +23,11 @@ def chat(name: str):
 def test_websocket_servers_wear_the_exceptions_badges(window):
     show_diagram(window, chat("chat-stateful"))
     card = window.scene.node_items["a"]
-    assert card.badges() == [("connections", "own (by design)", None), ("messages", "this server only", False),
-                             ("history", "RAM", False)]
+    assert card.badges() == [("connections", "own (by design)", None, False),
+                             ("messages", "this server only", False, False), ("history", "RAM", False, True)]
     show_diagram(window, chat("chat-redis"))
     card = window.scene.node_items["a"]
-    assert card.badges()[1:] == [("messages", "Redis pub/sub", True), ("history", "Redis", True)]
+    assert card.badges()[1:] == [("messages", "Redis pub/sub", True, False), ("history", "Redis", True, False)]
 
 
 def test_a_chat_run_counts_messages_and_reconnects_and_survives_with_a_shared_redis(window):

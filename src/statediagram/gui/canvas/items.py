@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from functools import cache
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -75,6 +75,21 @@ def copies_pictures(p: QPainter, t: QTransform) -> bool:
     (not SVG), scaled and moved only."""
     return (t.type().value <= QTransform.TransformationType.TxScale.value and not p.viewTransformEnabled()
             and p.paintEngine().type() == QPaintEngine.Type.Raster)
+
+
+class BadgeRow(NamedTuple):
+    """One badge on a server's card: the kind of state, where the server keeps it, its style (see
+    ``gui.kinds.BadgeText``) and whether that place is the server's own machine."""
+
+    title: str
+    where: str
+    shared: bool | None
+    on_server: bool = False
+
+
+def badge_words(badge: BadgeRow) -> str:
+    """The words in a badge's pill: a place on the server's own machine says so ("RAM (own)", "disk (own)")."""
+    return f"{badge.where} (own)" if badge.on_server else badge.where
 
 
 def node_subtitle(node: Node) -> str:
@@ -161,19 +176,19 @@ class NodeItem(QGraphicsItem):
         if scene is not None and self.flags() & _NO_CONTENTS:
             scene.update(self.sceneBoundingRect())
 
-    def badges(self) -> list[tuple[str, str, bool | None]]:
-        """(what, where, shared) for each kind of state a server keeps, e.g. ("sessions", "RAM", False); shared
-        is None for state kept there by design (a websocket server's connections)."""
+    def badges(self) -> list[BadgeRow]:
+        """(what, where, shared, on_server) for each kind of state a server keeps, e.g. ("sessions", "RAM", False,
+        True); shared is None for state kept there by design (a websocket server's connections)."""
         if self.homes is None:
             return []
-        return [(title, *read(self.homes)) for title, read in self.badge_rows]
+        return [BadgeRow(title, *read(self.homes)) for title, read in self.badge_rows]
 
     def _update_tooltip(self) -> None:
         kind = KINDS.get(self.kind)
         lines = [f"<b>{esc(self.label, 200)}</b> ({esc(kind.label if kind else self.kind, 200)})"]
         if kind:
             lines.append(esc(kind.description))
-        for title, where, shared in self.badges():
+        for title, where, shared, _on_server in self.badges():
             lines.append(esc(f"{title}: {where}" + (" (lost if this server crashes)" if shared is False else "")))
         lines += [esc(f"⚠ {w}") for w in self.warnings]
         if self.interactive:
@@ -298,8 +313,9 @@ class NodeItem(QGraphicsItem):
         p.drawLine(QPointF(self._rect.left() + 8, top - 2), QPointF(self._rect.right() - 8, top - 2))
         badges = self.badges()
         # The titles' column is as wide as the longest title ("connections:" is wider than "sessions:").
-        titles_w = max(56.0, *(QFontMetricsF(small_font).horizontalAdvance(f"{t}:") + 2 for t, _, _ in badges))
-        for i, (title, where, shared) in enumerate(badges):
+        titles_w = max(56.0, *(QFontMetricsF(small_font).horizontalAdvance(f"{b.title}:") + 2 for b in badges))
+        for i, badge in enumerate(badges):
+            title, shared = badge.title, badge.shared
             y = top + 2 + i * theme.BADGE_HEIGHT
             left = self._rect.left() + 14 + titles_w
             pill = QRectF(left, y + 1, self._rect.right() - 10 - left, theme.BADGE_HEIGHT - 4)
@@ -318,9 +334,7 @@ class NodeItem(QGraphicsItem):
                        Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, f"{title}:")
             p.setFont(badge_font)
             p.setPen(border.darker(130 if shared else 140))
-            # Kept by this server: "RAM (own)", "disk (own)"; a place named in full says it itself.
-            own = shared is False and where in ("RAM", "disk")
-            p.drawText(pill, Qt.AlignmentFlag.AlignCenter, f"{where} (own)" if own else where)
+            p.drawText(pill, Qt.AlignmentFlag.AlignCenter, badge_words(badge))
 
     def _paint_warning(self, p: QPainter) -> None:
         c = QPointF(self._rect.right() - 16, self._rect.top())

@@ -61,9 +61,9 @@ def spoken_description(item: NodeItem, neighbours: list[str]) -> str:
     kind = KINDS.get(item.kind)
     parts = [f"{item.label}: {kind.description if kind else item.kind}".rstrip(".") + "."]
     parts.append(f"{item.subtitle}." if item.subtitle else "")
-    for title, where, shared in item.badges():
-        lost = " (own: lost if this server crashes)" if shared is False else ""
-        parts.append(f"{title}: {where}{lost}.")
+    for badge in item.badges():
+        lost = " (own: lost if this server crashes)" if badge.shared is False else ""
+        parts.append(f"{badge.title}: {badge.where}{lost}.")
     for warning in item.warnings:
         parts.append(f"Warning: {warning}".rstrip(".") + ".")
     if neighbours:

@@ -11,6 +11,7 @@ from ...core.catalog import KINDS
 from ...core.fileio import DiagramError, diagram_to_json, parse_diagram
 from ...core.limits import MAX_FILE_BYTES
 from ...core.model import Diagram, Link, Node
+from .. import theme
 from ..canvas.placement import GAP, card_rect
 from .editor import Editor
 
@@ -84,7 +85,9 @@ def cut_selection(editor: Editor) -> None:
         editor.delete_selection("Cut")
 
 
-def paste(editor: Editor) -> None:
+def paste(editor: Editor, at: tuple[float, float] | None = None) -> None:
+    """Paste the copied nodes: beside where they were copied from, or centred on ``at`` (a scene point: the
+    canvas menu's Paste Here); never on a card already there."""
     mime = QGuiApplication.clipboard().mimeData()
     if mime is None or not mime.hasFormat(MIME_TYPE):
         editor.message.emit("Nothing to paste: copy some nodes first.")
@@ -99,7 +102,7 @@ def paste(editor: Editor) -> None:
     except UnicodeDecodeError:
         editor.message.emit("Cannot paste: the clipboard holds no diagram text (not UTF-8). Nothing was pasted.")
         return
-    paste_text(editor, text, "Paste")
+    paste_text(editor, text, "Paste", at)
 
 
 def duplicate(editor: Editor) -> None:
@@ -110,13 +113,19 @@ def duplicate(editor: Editor) -> None:
     paste_text(editor, text, "Duplicate")
 
 
-def paste_text(editor: Editor, text: str, verb: str) -> None:
+def paste_text(editor: Editor, text: str, verb: str, at: tuple[float, float] | None = None) -> None:
     try:
         part = parse_diagram(text).diagram
     except DiagramError as exc:
         editor.message.emit(f"Cannot paste: {exc}")
         return
-    offset = free_offset(editor, part.nodes)
+    if at is not None and part.nodes:  # the group's middle on the point, its nodes still on the grid
+        xs, ys = [n.x for n in part.nodes], [n.y for n in part.nodes]
+        dx = round((at[0] - (min(xs) + max(xs)) / 2) / theme.GRID) * theme.GRID
+        dy = round((at[1] - (min(ys) + max(ys)) / 2) / theme.GRID) * theme.GRID
+        for n in part.nodes:
+            n.x, n.y = n.x + dx, n.y + dy
+    offset = free_offset(editor, part.nodes, first=0 if at is not None else 1)
     taken_ids = {n.id for n in editor.doc.diagram.nodes}
     taken_labels = {n.label for n in editor.doc.diagram.nodes}
     new_ids: dict[str, str] = {}
@@ -133,17 +142,17 @@ def paste_text(editor: Editor, text: str, verb: str) -> None:
     editor.add_items(nodes, links, f"{verb} {count} node{'' if count == 1 else 's'}")
 
 
-def free_offset(editor: Editor, nodes: list[Node], tries: int = 40) -> float:
-    """How far down and right pasted ``nodes`` go: PASTE_OFFSET, or as many times it as it takes for none of
-    their cards to land on a card already there (pasting twice stacked the copies on one another)."""
+def free_offset(editor: Editor, nodes: list[Node], tries: int = 40, first: int = 1) -> float:
+    """How far down and right pasted ``nodes`` go: ``first`` times PASTE_OFFSET, or as many times it as it takes
+    for none of their cards to land on a card already there (pasting twice stacked the copies on one another)."""
     if len(nodes) > MAX_CHECKED_PASTE:  # a huge paste lands where it lands: one look per node and step is too slow
-        return PASTE_OFFSET
-    for step in range(1, tries + 1):
+        return PASTE_OFFSET * first
+    for step in range(first, tries + 1):
         d = PASTE_OFFSET * step
         if all(editor.scene.card_free(card_rect(n.kind).translated(n.x + d, n.y + d).adjusted(-GAP, -GAP, GAP, GAP))
                for n in nodes):
             return d
-    return PASTE_OFFSET
+    return PASTE_OFFSET * first
 
 
 def _fresh(base: str, taken: set[str]) -> str:

@@ -11,22 +11,24 @@ from collections.abc import Callable
 from types import SimpleNamespace
 
 from PySide6.QtCore import QObject, QPoint, QPointF, Qt
-from PySide6.QtGui import QAction, QTransform
+from PySide6.QtGui import QAction, QGuiApplication, QTransform
 from PySide6.QtWidgets import QMenu, QWidget
 
 from ...core.catalog import KINDS
 from ..canvas.items import LinkItem
-from ..canvas.scene import DiagramScene
+from . import clipboard
+from .editor import Editor
 
 
 class CanvasMenus(QObject):
     """The editing menus of the canvas. ``add_near(kind, point)`` adds a node at the free spot nearest a
     scene point; ``kinds()`` lists the kinds the palette offers now (a mission may restrict them)."""
 
-    def __init__(self, scene: DiagramScene, actions: SimpleNamespace, add_near: Callable[[str, QPointF], str],
+    def __init__(self, editor: Editor, actions: SimpleNamespace, add_near: Callable[[str, QPointF], str],
                  kinds: Callable[[], list[str]], parent: QWidget) -> None:
         super().__init__(parent)
-        self.scene, self.actions, self.add_near, self.kinds = scene, actions, add_near, kinds
+        self.editor, self.scene = editor, editor.scene
+        self.actions, self.add_near, self.kinds = actions, add_near, kinds
         self.widget = parent
         self.shown: QMenu | None = None
         self.shown_at = QPoint()  # where it was asked to pop up (the screen may push it aside)
@@ -89,9 +91,19 @@ class CanvasMenus(QObject):
             add.triggered.connect(lambda _c=False, k=kind, p=spot: self.add_near(k, p))
             menu.addAction(add)
         menu.addSeparator()
-        for item in (a.paste, a.select_all, a.tidy, a.zoom_fit, a.copy_image):
+        paste = QAction("Paste Here", menu)
+        paste.setStatusTip("Paste the copied nodes here (at the nearest free spot)")
+        paste.setEnabled(self.can_paste())
+        paste.triggered.connect(lambda _c=False, p=spot: clipboard.paste(self.editor, (p.x(), p.y())))
+        menu.addAction(paste)
+        for item in (a.select_all, a.tidy, a.zoom_fit, a.copy_image):
             menu.addAction(item)
         return menu
+
+    @staticmethod
+    def can_paste() -> bool:
+        mime = QGuiApplication.clipboard().mimeData()
+        return mime is not None and mime.hasFormat(clipboard.MIME_TYPE)
 
     def _show(self, menu: QMenu, screen: QPoint) -> None:
         if self.shown is not None:

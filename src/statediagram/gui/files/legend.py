@@ -38,7 +38,7 @@ def shown_looks(node_items) -> list:
     "warning", in a fixed order."""
     seen: set = set()
     for item in node_items:
-        seen.update(shared for _title, _where, shared in item.badges())
+        seen.update(badge.shared for badge in item.badges())
         if item.warnings:
             seen.add("warning")
     return [look for look in (False, True, None, "warning") if look in seen]

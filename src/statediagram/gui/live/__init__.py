@@ -1,1 +1,1 @@
-"""Run for real: the drawn design as real processes, watched from the app (``statediagram live --events``)."""
+"""Run for real: the drawn design as real processes, played on the canvas (``statediagram live --events``)."""

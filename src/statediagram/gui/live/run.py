@@ -47,7 +47,9 @@ class LiveRunner(QObject):
         self._buffer = b""
         self._stderr = b""
         self._file: Path | None = None
-        self.lines_read = 0
+        self.message: QMessageBox | None = None  # the last "cannot run for real" message shown
+        self.stopping = False  # Stop was asked for: the end says so, not that the run could not go on
+        self._run_tip = ui.controls.live_action.toolTip()
         if window is not None:
             window.installEventFilter(self)  # closing the window stops the run and waits for its clean-up
 
@@ -80,7 +82,7 @@ class LiveRunner(QObject):
         process.readyReadStandardOutput.connect(self._read)
         process.readyReadStandardError.connect(self._read_errors)
         process.finished.connect(lambda code, _status, p=process: self._ended(p, code))
-        self.process, self._buffer, self._stderr = process, b"", b""
+        self.process, self._buffer, self._stderr, self.stopping = process, b"", b"", False
         replay = LiveReplay(RunSetup(diagram, scenario, journey, seed), MIN_TRIP_US, self._send_fault,
                             lambda p=process: self._stop(p))
         self.replay = replay
@@ -90,7 +92,28 @@ class LiveRunner(QObject):
         ui.controller.player.start_live(replay)
         ui.controls.set_running(True)
         ui.controls.set_live(True)
+        self._show_running(True)
         process.start()
+
+    def toggle(self) -> None:
+        """Run for real, or, while a run goes, stop it (the picture of what it did stays)."""
+        if self.running:
+            self.stop()
+        else:
+            self.start()
+
+    def stop(self) -> None:
+        """Stop the run: it stops every process it started and removes its folders (not waited for here)."""
+        if self.running:
+            self.stopping = True
+            self.ui.panel.verdict.headline.setText("<b>Stopping:</b> every process the run started is being stopped…")
+            self._stop(self.process)
+
+    def _show_running(self, running: bool) -> None:
+        action = self.ui.controls.live_action
+        action.setText("Stop for real" if running else "Run for real")
+        action.setToolTip("Stop the run for real: every process it started is stopped and its folders removed "
+                          "(Ctrl+F5)" if running else self._run_tip)
 
     def _speed(self) -> float:
         """The bar's playback speed, as the run's pace (the nearest it can go), and the bar then says so."""
@@ -137,7 +160,6 @@ class LiveRunner(QObject):
                 continue
             if not isinstance(event, dict) or replay is None:
                 continue
-            self.lines_read += 1
             replay.feed(event)
             kind = event.get("event")
             if kind == "started" and self._shown(replay):
@@ -163,7 +185,14 @@ class LiveRunner(QObject):
             self._read_rest(process)
             self.process = None
             replay = self.replay
-            if replay is not None and replay.report is None and self._shown(replay) and not replay.closed:
+            self._show_running(False)
+            if replay is not None and replay.report is None and self._shown(replay) and self.stopping:
+                replay.failed = "stopped"
+                self.ui.panel.verdict.headline.setText(
+                    "<b>Stopped:</b> every process the run started was stopped and its folders removed; a run cut "
+                    "short has no verdict.")
+                self.ui.controller.player.set_playing(False)
+            elif replay is not None and replay.report is None and self._shown(replay) and not replay.closed:
                 why = self._stderr.decode(errors="replace").strip().splitlines()
                 replay.failed = why[-1] if why else f"the run ended with exit status {code}"
                 self.ui.panel.verdict.headline.setText(

@@ -85,7 +85,7 @@ def add_run_for_real(host: RunHost, sim: Simulation) -> None:
             from ..live.run import LiveRunner
 
             sim.live = LiveRunner(sim.ui, host.view.window())
-        sim.live.start()
+        sim.live.toggle()  # Run for real; while a run goes, Stop for real
 
     sim.controls.live_action.triggered.connect(run_for_real)
     sim.controls.live_action.triggered.connect(sim.side.raise_)
