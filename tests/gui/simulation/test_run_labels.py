@@ -111,3 +111,41 @@ def test_tokens_are_bigger_than_link_ends_outlined_and_easy_to_click(window):
     # A click 9 screen pixels from the token's centre (beyond its drawn radius of 6.5) still picks it.
     off = QPointF(x + 9 / zoom, y)
     assert layer.token_at(off) == rid
+
+
+def test_zoomed_far_out_nothing_of_the_run_is_drawn_off_the_cards_and_links(window):
+    """Far out, a failure's badge is its shape inside its card's corner: nothing floats beside a card where it
+    could be taken for a token off its link (seen above the load balancer at the end of a run)."""
+    from PySide6.QtGui import QImage, QPainter, QTransform
+    from PySide6.QtWidgets import QStyleOptionGraphicsItem
+
+    show_diagram(window, load_diagram(Path(EXAMPLES[0]).parent / "stateless-full.statediagram.json").diagram)
+    sim = window.simulation
+    sim.ui.simulate()
+    player = sim.controller.player
+    player.set_playing(False)
+    player.work_out()
+    layer = sim.controller.layer
+    cards = list(card_rects(window).values())
+    lines = [seg for item in window.scene.link_items.values() for seg in item.segments()]  # the links' routes
+    scale = 0.25
+    scene = layer.boundingRect()
+    for t in [t for t in range(0, player.end + 1, 500_000) if sim.controller.planner.frame(t).badges] + [player.end]:
+        player.seek(t)
+        image = QImage(int(scene.width() * scale) + 1, int(scene.height() * scale) + 1, QImage.Format.Format_ARGB32)
+        image.fill(0)
+        painter = QPainter(image)
+        to_image = QTransform().scale(scale, scale).translate(-scene.left(), -scene.top())
+        painter.setWorldTransform(to_image)
+        layer.paint_frame(painter, QStyleOptionGraphicsItem())
+        painter.end()
+        assert layer._lod < 0.35  # far out: the small marks, not the labels
+        back = to_image.inverted()[0]
+        for y in range(0, image.height(), 2):
+            for x in range(0, image.width(), 2):
+                if image.pixelColor(x, y).alpha() < 60:
+                    continue
+                p = back.map(QPointF(x, y))
+                on_card = any(c.adjusted(-2 / scale, -2 / scale, 2 / scale, 2 / scale).contains(p) for c in cards)
+                on_link = min(distance_to_segment(p, line) for line in lines) * scale < 12  # a token's reach
+                assert on_card or on_link, f"at {t / SECOND:.1f} s something is drawn at {p} off every card and link"

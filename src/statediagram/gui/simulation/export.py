@@ -57,8 +57,10 @@ def assemble_apng(frames: list[bytes], delay_ms: int, loops: int = 0) -> bytes:
 
 
 def render_frame(controller, t: int, source: QRectF, width: int) -> QImage:
-    """The scene with the simulation at time ``t``, ``width`` pixels wide, on white."""
-    controller.player.seek(t)
+    """The scene with the simulation at time ``t``, ``width`` pixels wide, on white. Only the canvas's layer is
+    shown the frame (the play head, clock and panels stay where they are: telling them too cost 30 ms a frame)."""
+    replay = controller.player.replay
+    controller.layer.show_frame(controller.planner.frame(t, replay.node_states_at(t)))
     height = max(1, round(width * source.height() / source.width()))
     image = QImage(width, height, QImage.Format.Format_RGB32)
     image.fill(QColor("#ffffff"))
@@ -87,29 +89,33 @@ def save_replay_apng(controller, path: str | Path, start_s: float = 0.0, end_s: 
     return finish(replay_apng_steps(controller, path, start_s, end_s, fps, speed, width))
 
 
-def png_rows(image: QImage) -> tuple[int, int, bytes]:
-    """The image's pixels as PNG scanlines: RGB, each row after its filter byte (0, none)."""
+def png_pixels(image: QImage) -> tuple[int, int, int, bytes]:
+    """The image as RGB bytes for :func:`png_from_pixels`: width, height, bytes per row, the rows."""
     rgb = image.convertToFormat(QImage.Format.Format_RGB888)
-    w, h, stride = rgb.width(), rgb.height(), rgb.bytesPerLine()
-    raw = bytes(rgb.constBits())
-    return w, h, b"".join(b"\x00" + raw[y * stride : y * stride + 3 * w] for y in range(h))
+    return rgb.width(), rgb.height(), rgb.bytesPerLine(), bytes(rgb.constBits())
 
 
-def png_from_rows(width: int, height: int, rows: bytes, level: int = 6) -> bytes:
-    """A PNG file from :func:`png_rows`' scanlines. Qt-free (zlib lets go of the interpreter while it works), so
-    the export compresses frames in a thread while the GUI thread draws the next ones. Level 6 makes frames a
-    quarter smaller than Qt's writer at the quality used before, in 10-20 ms for 900x423 (measured)."""
+def png_from_pixels(width: int, height: int, stride: int, raw: bytes, level: int = 6) -> bytes:
+    """A PNG file from :func:`png_pixels`' rows (each after its filter byte 0, none). Qt-free (zlib lets go of
+    the interpreter while it works), so the export compresses frames in a thread while the GUI thread draws the
+    next ones. Level 6 makes frames a quarter smaller than Qt's writer at the quality used before, in 10-20 ms
+    for 900x423 (measured)."""
+    rows = b"".join(b"\x00" + raw[y * stride : y * stride + 3 * width] for y in range(height))
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return (SIGNATURE + make_chunk(b"IHDR", ihdr) + make_chunk(b"IDAT", zlib.compress(rows, level))
             + make_chunk(b"IEND", b""))
+
+
+def _write_apng(path: Path, frames: list[bytes], delay_ms: int) -> None:
+    atomic_write(path, assemble_apng(frames, delay_ms))
 
 
 def replay_apng_steps(controller, path: str | Path, start_s: float = 0.0, end_s: float | None = None,
                       fps: int = 10, speed: float = 2.0, width: int = 900) -> Work:
     """The animation export as work in small steps (see gui/progress.py): the run worked out, then each frame
     drawn on the GUI thread (3-5 ms) and compressed in a thread of its own (10-40 ms, a few frames in flight),
-    the frames put together in that thread too, the file written whole at the end (nothing is written when the
-    work is cancelled before). Returns the frame count. The play head goes back where it was."""
+    the frames put together and the file written whole in that thread at the end (nothing is written when the
+    work is cancelled before that). Returns the frame count. The play head goes back where it was."""
     player = controller.player
     replay = player.replay
     if replay is None:
@@ -130,17 +136,19 @@ def replay_apng_steps(controller, path: str | Path, start_s: float = 0.0, end_s:
             while len(pending) >= IN_FLIGHT:  # the compressing thread is behind: wait for it a little at a time
                 yield 0.2 + 0.75 * len(frames) / len(times), f"Drawing frame {i + 1} of {len(times)}"
                 _collect(pending, frames)
-            pending.append(pool.submit(png_from_rows, *png_rows(render_frame(controller, t, source, width))))
+            pending.append(pool.submit(png_from_pixels, *png_pixels(render_frame(controller, t, source, width))))
             _collect(pending, frames)
             yield 0.2 + 0.75 * len(frames) / len(times), f"Drawing frame {i + 1} of {len(times)}"
         while pending:
             _collect(pending, frames)
             yield 0.2 + 0.75 * len(frames) / len(times), f"Compressing frame {len(frames) + 1} of {len(times)}"
-        whole = pool.submit(assemble_apng, frames, round(1000 / fps))
+        # Put together and written whole in the thread too (12 MB: 40-80 ms). Cancel from here on is too late:
+        # the file is finished whole, never left half-written.
+        whole = pool.submit(_write_apng, Path(path), frames, round(1000 / fps))
         while not whole.done():
             wait([whole], timeout=WAIT_S)
             yield 0.96, f"Writing {Path(path).name}"
-        atomic_write(Path(path), whole.result())
+        whole.result()
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
         player.seek(was)
