@@ -127,10 +127,11 @@ class RedisStore:
         """GET ``key``, sent and read on the node's own connection with redis-py's public ``Connection`` API.
 
         Why: a GET is the one store call of most requests in a drill, and the client's bookkeeping around each
-        command (a retry wrapper, a lock, timings for observability), which a single in-process connection has no
-        use for, was a third of it: 41 -> 27 microseconds of CPU a GET (redis-py 8.1, fakeredis 2.41; the
-        40-server drill of ``benchmarks/bench_sim.py`` makes 158,000). The reply is the same bytes (GET has no
-        response callback). A real server's node (``realredis.py``) keeps the client's retries and errors."""
+        command (a retry wrapper, a lock, timings for observability), which one in-process connection used by one
+        run's one thread has no use for, was a third of it: 41 -> 27 microseconds of CPU a GET (redis-py 8.1,
+        fakeredis 2.41; the 40-server drill of ``benchmarks/bench_sim.py`` makes 158,000). The reply is the same
+        bytes (GET has no response callback). A real server's node (``realredis.py``) keeps the client's retries
+        and errors."""
         self._connection.send_command("GET", key)
         return self._connection.read_response()
 
