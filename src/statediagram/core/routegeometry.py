@@ -220,6 +220,46 @@ def free_point(lo: float, hi: float, blocked: list[tuple[float, float]], target:
     return best
 
 
+def runs_through(points: list[Point], cards: list[Rect]) -> bool:
+    """Whether a route (level and upright pieces) runs through one of ``cards``."""
+    for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+        if x0 > x1:
+            x0, x1 = x1, x0
+        if y0 > y1:
+            y0, y1 = y1, y0
+        for left, top, right, bottom in cards:
+            if x0 < right and x1 > left and y0 < bottom and y1 > top:
+                return True
+    return False
+
+
+def through_gap(a: Point, b: Point, stub: float, cards: list[Rect], reach: tuple[float, float]) -> list[Point] | None:
+    """Out of ``a``, along to a gap between ``cards``, across, back and into ``b``, in (u, v) coordinates (u runs
+    from ``a`` to ``b``, v along the gap; ``cards`` are (u0, v0, u1, v1)); v stays within ``reach``. None when
+    the pieces out and in have no room or no gap is free."""
+    (ua, va), (ub, vb) = a, b
+    u1, u2 = ua + stub, ub - stub
+    free1, free2 = list(reach), list(reach)  # the stretch of the lines u1 and u2 free around va and vb
+    band = []
+    for c0, w0, c1, w1 in cards:
+        if (w0 < va < w1 and c0 < u1 and c1 > ua) or (w0 < vb < w1 and c0 < ub and c1 > u2):
+            return None  # no room for the pieces out and in
+        for u, v, free in ((u1, va, free1), (u2, vb, free2)):
+            if c0 < u < c1:
+                if w1 <= v:
+                    free[0] = max(free[0], w1)
+                elif w0 >= v:
+                    free[1] = min(free[1], w0)
+                else:
+                    return None
+        if c0 < u2 and c1 > u1:
+            band.append((w0, w1))
+    w = free_point(max(free1[0], free2[0]), min(free1[1], free2[1]), band, (va + vb) / 2)
+    if w is None:
+        return None
+    return [(ua, va), (u1, va), (u1, w), (u2, w), (u2, vb), (ub, vb)]
+
+
 def grid_lines(spans: list[tuple[float, float]]) -> list[float]:
     """Where a route may run past cards spanning ``spans`` (from, to) on one axis: ``GAP`` outside each, and
     in the middle of gaps narrower than that."""

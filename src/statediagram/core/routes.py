@@ -29,48 +29,22 @@ from .routegeometry import (
     grid_path,
     inflate,
     pieces,
+    runs_through,
     segment_crosses,
     simplified,
+    through_gap,
     union,
 )
+from .routesides import BOTTOM, CORNER, LEFT, MIN_STUB, OUTWARD, RIGHT, TOP, choose_sides, side_strip
 
 __all__ = ["Router", "along", "choose_sides", "pieces", "segment_crosses"]
 
 STUB = 12.0  # how far a route goes straight out of its port before it turns
-MIN_STUB = 8.0
 PORT_GAP = 14.0  # between neighbouring ports on one side
-CORNER = 10.0  # ports keep clear of a card's rounded corners
 TRACK = 8.0  # between neighbouring tracks in one gap
 MARGIN = 160.0  # the detour grid reaches this far beyond the two ends
 MAX_ROUTED_LINKS = 6000  # beyond (hostile files: 8,001 links) every link is a plain Z: opening stays as fast
 MAX_DETOUR_CARDS = 60  # at most this many cards in a grid search (60 cards: 10-40 ms); a quarter to widen it
-
-RIGHT, LEFT, BOTTOM, TOP = "right", "left", "bottom", "top"
-_OUT = {RIGHT: (1.0, 0.0), LEFT: (-1.0, 0.0), BOTTOM: (0.0, 1.0), TOP: (0.0, -1.0)}
-
-
-def choose_sides(ra: Rect, rb: Rect) -> tuple[str, str]:
-    """The sides of ``ra`` and ``rb`` a link between them leaves from: facing each other, across the columns
-    (left to right, as the tiers run) unless the cards are above one another."""
-    gx = max(rb[0] - ra[2], ra[0] - rb[2])
-    gy = max(rb[1] - ra[3], ra[1] - rb[3])
-    horizontal = gx >= 2 * MIN_STUB and (gx >= 40 or gx >= gy or gy < 2 * MIN_STUB)
-    if not horizontal and gy >= 2 * MIN_STUB:
-        return (BOTTOM, TOP) if rb[1] >= ra[3] else (TOP, BOTTOM)
-    return (RIGHT, LEFT) if (rb[0] + rb[2]) >= (ra[0] + ra[2]) else (LEFT, RIGHT)
-
-
-def _strip(r: Rect, side: str) -> Rect:
-    """The room a route needs to leave ``r`` from ``side``: as long as the side (less its corners), a stub deep."""
-    depth = MIN_STUB + CLEAR
-    if side == RIGHT:
-        return r[2], r[1] + CORNER, r[2] + depth, r[3] - CORNER
-    if side == LEFT:
-        return r[0] - depth, r[1] + CORNER, r[0], r[3] - CORNER
-    if side == BOTTOM:
-        return r[0] + CORNER, r[3], r[2] - CORNER, r[3] + depth
-    return r[0] + CORNER, r[1] - depth, r[2] - CORNER, r[1]
-
 
 class _Base:
     """A link's route before its track in a shared gap is chosen."""
@@ -252,7 +226,7 @@ class Router:
             options = [first, across, (RIGHT, RIGHT), (LEFT, LEFT)]
         looked = None
         for sa, sb in options:
-            strips = (_strip(ra, sa), _strip(rb, sb))
+            strips = (side_strip(ra, sa), side_strip(rb, sb))
             for strip in strips:
                 looked = strip if looked is None else union(looked, strip)
             if not any(self.cards.any_inside(strip, (a, b)) for strip in strips):
@@ -324,7 +298,7 @@ class Router:
     def _plain(self, key: Hashable, sa: str, sb: str, pa: Point, pb: Point, looked: Rect | None = None) -> _Base:
         """A Z (or an L between sides at right angles) whatever is in the way; ``looked``: where the cards made
         it choose this (they are watched as its region)."""
-        (dax, day), (dbx, dby) = _OUT[sa], _OUT[sb]
+        (dax, day), (dbx, dby) = OUTWARD[sa], OUTWARD[sb]
         p = (pa[0] + dax * STUB, pa[1] + day * STUB)
         q = (pb[0] + dbx * STUB, pb[1] + dby * STUB)
         if sa in (RIGHT, LEFT) and sb in (RIGHT, LEFT):
@@ -342,19 +316,6 @@ class Router:
             self._put_region(key, area if looked is None else union(area, cells_around(looked)))
         return _Base(simplified([pa, *corners, pb]))
 
-    @staticmethod
-    def _blocked(points: list[Point], cards: list[Rect]) -> bool:
-        """Whether the route (level and upright pieces) runs through one of ``cards``."""
-        for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
-            if x0 > x1:
-                x0, x1 = x1, x0
-            if y0 > y1:
-                y0, y1 = y1, y0
-            for left, top, right, bottom in cards:
-                if x0 < right and x1 > left and y0 < bottom and y1 > top:
-                    return True
-        return False
-
     def _others(self, area: Rect, ends: tuple[str, str]) -> list[Rect]:
         rects = self.cards.rects
         return [inflate(rects[n], CLEAR) for n in sorted(self.cards.near(area)) if n not in ends]
@@ -367,7 +328,7 @@ class Router:
             axis = 1
         else:
             return None
-        (dax, day), (dbx, dby) = _OUT[sa], _OUT[sb]
+        (dax, day), (dbx, dby) = OUTWARD[sa], OUTWARD[sb]
         if (pb[0] - pa[0]) * dax + (pb[1] - pa[1]) * day <= 0 or (pa[0] - pb[0]) * dbx + (pa[1] - pb[1]) * dby <= 0:
             return None  # the sides look away from each other (one card above the other, linked round them)
         # In (u, v) coordinates: u runs from one card to the other, v along the gap between them.
@@ -424,34 +385,16 @@ class Router:
         self._put_region(key, inflate(window, CLEAR))
         others = self._others(inflate(window, CLEAR), (a, b))
         cards = [r if axis == 0 else (r[1], r[0], r[3], r[2]) for r in others]
-        stub = min(STUB, (ub - ua) / 2)
-        u1, u2 = ua + stub, ub - stub
-        free1, free2 = [v0, v1], [v0, v1]  # the stretch of the lines u1 and u2 free around va and vb
-        band = []
-        for c0, w0, c1, w1 in cards:
-            if (w0 < va < w1 and c0 < u1 and c1 > ua) or (w0 < vb < w1 and c0 < ub and c1 > u2):
-                return None  # no room for the pieces out and in
-            for u, v, free in ((u1, va, free1), (u2, vb, free2)):
-                if c0 < u < c1:
-                    if w1 <= v:
-                        free[0] = max(free[0], w1)
-                    elif w0 >= v:
-                        free[1] = min(free[1], w0)
-                    else:
-                        return None
-            if c0 < u2 and c1 > u1:
-                band.append((w0, w1))
-        w = free_point(max(free1[0], free2[0]), min(free1[1], free2[1]), band, (va + vb) / 2)
-        if w is None:
+        pts = through_gap((ua, va), (ub, vb), min(STUB, (ub - ua) / 2), cards, (v0, v1))
+        if pts is None:
             return None
-        pts = [(ua, va), (u1, va), (u1, w), (u2, w), (u2, vb), (ub, vb)]
         if flip:
             pts.reverse()
         return _Base(simplified([uv(p) for p in pts]))
 
     def _detour(self, key, a, b, sa, sb, pa, pb) -> _Base:
         """The cheapest path on a grid along the cards' edges: length, bends, and cards run through."""
-        (dax, day), (dbx, dby) = _OUT[sa], _OUT[sb]
+        (dax, day), (dbx, dby) = OUTWARD[sa], OUTWARD[sb]
         p = (pa[0] + dax * STUB, pa[1] + day * STUB)
         q = (pb[0] + dbx * STUB, pb[1] + dby * STUB)
         area = (min(p[0], q[0]) - MARGIN, min(p[1], q[1]) - MARGIN, max(p[0], q[0]) + MARGIN,
@@ -524,7 +467,7 @@ class Router:
                 corners = [(m, y1), (m, y2)] if axis == 0 else [(x1, m), (x2, m)]
                 moved = [pts[0], *corners, pts[3]]
                 area = self.regions.rects[key]
-                if self._blocked(moved, self._others(area, self.ends[key])):
+                if runs_through(moved, self._others(area, self.ends[key])):
                     moved = pts
                 out[key] = moved
         return out
