@@ -50,7 +50,7 @@ def run_app(path: str | None = None) -> int:
     window = MainWindow()
     window.show()
     if path:
-        window.open_path(path)
+        window.open_file(path)
     else:
         window.offer_recovery()
     return app.exec()
