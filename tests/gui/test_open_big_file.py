@@ -63,9 +63,9 @@ def test_cancel_while_a_big_file_opens_leaves_the_open_diagram_and_its_undo_hist
     monkeypatch.setattr(window.files, "ask_unsaved", lambda: QMessageBox.StandardButton.Discard)
     before, path_before = window.doc.to_json(), window.files.path
     items_before = dict(window.scene.node_items)
-    window.open_file(str(servers_file(tmp_path, 3000)))
-    run = window.opening
-    assert run is not None and run.running  # open_file returned at once: the work goes on in slices
+    window.opener.open(str(servers_file(tmp_path, 3000)))
+    run = window.opener.run
+    assert run is not None and run.running  # open returned at once: the work goes on in slices
     turn_until(lambda: run.dialog.isVisible() or not run.running)
     assert run.running, "the big file opened before the progress dialog showed"
     assert run.dialog.windowTitle() == "Opening servers-3000.statediagram.json"
@@ -84,8 +84,8 @@ def test_cancel_while_a_big_file_opens_leaves_the_open_diagram_and_its_undo_hist
 
 def test_a_big_file_opens_behind_progress_with_the_window_turning_then_shows_whole_and_fitted(window, tmp_path):
     path = servers_file(tmp_path, 1000)
-    window.open_file(str(path))
-    run = window.opening
+    window.opener.open(str(path))
+    run = window.opener.run
     turn_until(lambda: not run.running)
     assert run.slices > 5  # read and drawn over many turns of the event loop, not in one
     assert len(window.doc.diagram.nodes) == 1003 and len(window.scene.node_items) == 1003
@@ -102,8 +102,8 @@ def test_a_big_file_that_cannot_be_read_says_why_once_and_changes_nothing(window
     bad = tmp_path / "broken.statediagram.json"
     bad.write_text('{"format": "statediagram", "version": 1, "nodes": [' + "1, " * BIG_FILE_BYTES + "]}", "utf-8")
     before = window.doc.to_json()
-    window.open_file(str(bad))
-    turn_until(lambda: not window.opening.running)
+    window.opener.open(str(bad))
+    turn_until(lambda: not window.opener.run.running)
     assert len(shown) == 1 and shown[0].windowTitle() == "Cannot open this diagram"
     assert window.doc.to_json() == before
 
@@ -111,5 +111,5 @@ def test_a_big_file_that_cannot_be_read_says_why_once_and_changes_nothing(window
 def test_a_small_file_still_opens_at_once(window, tmp_path):
     small = tmp_path / "small.statediagram.json"
     small.write_text(EXAMPLE.read_text("utf-8"), "utf-8")
-    window.open_file(str(small))
-    assert window.opening is None and window.files.path == str(small.resolve())
+    window.opener.open(str(small))
+    assert window.opener.run is None and window.files.path == str(small.resolve())

@@ -35,7 +35,7 @@ from .editing.properties import PropertiesPanel
 from .files.autosave import Autosaver, Recovery, find_recoveries
 from .files.folders import RememberedFolder
 from .files.open_save import FileController, read_recent
-from .files.opening import is_big, open_with_progress
+from .files.opening import Opener
 from .learn import install_learning
 from .missions.install import find as find_mission_or_say_why
 from .missions.install import install_missions
@@ -46,7 +46,6 @@ from .start import StartView
 from .warmup import warm_up_imports
 
 if TYPE_CHECKING:  # the simulation itself is imported when it is built, after the first paint
-    from .progress import ProgressRun
     from .simulation.part import Simulation
 
 FINDINGS_DELAY_MS = 120
@@ -81,7 +80,7 @@ class MainWindow(QMainWindow):
         self.view = DiagramView(self.scene, self.editor)
         self.folders = RememberedFolder(settings)  # one folder for Open, Save and Export
         self.files = FileController(self.doc, self, lambda title, text: self.show_error(title, text), self.folders)
-        self.opening: ProgressRun | None = None  # a big file being opened behind a progress dialog
+        self.opener = Opener(self)  # as the learner opens files: Open…, recent files, the command line
         self.autosaver = Autosaver(self.doc, parent=self)
         if autosave_ms is not None:
             self.autosaver.set_interval(autosave_ms)
@@ -144,7 +143,7 @@ class MainWindow(QMainWindow):
         self.view.zoom_changed.connect(self._show_zoom)
         self.start.new_requested.connect(self.new_diagram)
         self.start.open_requested.connect(self.open_diagram)
-        self.start.recent_requested.connect(self.open_file)
+        self.start.recent_requested.connect(self.opener.open)
         self.refresh_recent()
         self.update_title()
         self.show_start()
@@ -289,7 +288,7 @@ class MainWindow(QMainWindow):
         for path in recent:
             action = self.recent_menu.addAction(menu_text(Path(path).name))
             action.setToolTip(tip(path))
-            action.triggered.connect(lambda _c=False, p=path: self.open_file(p))
+            action.triggered.connect(lambda _c=False, p=path: self.opener.open(p))
         self.recent_menu.setEnabled(bool(recent))
 
     def _remember_path(self) -> None:
@@ -312,30 +311,18 @@ class MainWindow(QMainWindow):
 
     def open_diagram(self) -> None:
         if self.files.maybe_save() and (path := self.files.choose_open_path()):
-            self.open_file(path, asked=True)
+            self.opener.open(path, asked=True)  # a big file behind a progress dialog (files/opening.py)
 
-    def open_file(self, path: str, asked: bool = False) -> None:
-        """Open as the learner does (Open…, recent files, the command line): a big file behind a progress
-        dialog with Cancel (gui/files/opening.py), the others at once through :meth:`open_path`."""
-        if str(path).endswith(MISSION_SUFFIX) or not is_big(str(path)):
-            self.open_path(path, asked)
-        elif (asked or self.files.maybe_save()) and not (self.opening and self.opening.running):
-            self.opening = open_with_progress(self.files, self.scene, str(path), self, self._opened)
-
-    def open_path(self, path: str, asked: bool = False) -> bool:
-        """Open ``path`` at once (shown when this returns); True when it opened."""
+    def open_path(self, path: str) -> bool:
         if str(path).endswith(MISSION_SUFFIX):  # `statediagram class.mission.json` opens the mission
             return self.open_mission(str(path))
-        if not asked and not self.files.maybe_save():
+        if not self.files.maybe_save():
             return False
         if self.files.open_path(path):
-            self._opened()
+            self.missions.session.close()
+            self.view.zoom_to_fit()
             return True
         return False
-
-    def _opened(self) -> None:
-        self.missions.session.close()
-        self.view.zoom_to_fit()
 
     # --- missions -------------------------------------------------------------------------------------------
 
