@@ -80,7 +80,7 @@ class MainWindow(QMainWindow):
         self.view = DiagramView(self.scene, self.editor)
         self.folders = RememberedFolder(settings)  # one folder for Open, Save and Export
         self.files = FileController(self.doc, self, lambda title, text: self.show_error(title, text), self.folders)
-        self.opener = Opener(self)  # as the learner opens files: Open…, recent files, the command line
+        self.opener = Opener(self, self)  # as the learner opens files: Open…, recent files, the command line
         self.autosaver = Autosaver(self.doc, parent=self)
         if autosave_ms is not None:
             self.autosaver.set_interval(autosave_ms)
@@ -319,10 +319,13 @@ class MainWindow(QMainWindow):
         if not self.files.maybe_save():
             return False
         if self.files.open_path(path):
-            self.missions.session.close()
-            self.view.zoom_to_fit()
+            self.opened()
             return True
         return False
+
+    def opened(self) -> None:
+        self.missions.session.close()
+        self.view.zoom_to_fit()
 
     # --- missions -------------------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtWidgets import QWidget
 
@@ -20,9 +20,6 @@ from ...missions.files import MISSION_SUFFIX
 from ..canvas.scene import DiagramScene
 from ..progress import ProgressRun, Reporter, Work, in_background, run_with_progress
 from .open_save import FileController
-
-if TYPE_CHECKING:
-    from ..window import MainWindow
 
 # About 300 nodes with their links (the 4,000-server file: 525 KB, 130 bytes a node). Below it a file opens at
 # once in well under 0.3 s; above it reading, checking and drawing reach seconds (4,000 servers: 2-5 s).
@@ -68,12 +65,23 @@ def open_with_progress(files: FileController, scene: DiagramScene, path: str, pa
     return run
 
 
+class OpenHost(Protocol):
+    """What the opener needs of the main window."""
+
+    files: FileController
+    scene: DiagramScene
+
+    def open_path(self, path: str) -> bool: ...
+    def opened(self) -> None: ...
+
+
 class Opener:
     """Opens a file as the learner does (Open…, recent files, the command line): a big one behind a progress
     dialog with Cancel, the others at once as ``MainWindow.open_path`` does."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: OpenHost, parent: QWidget) -> None:
         self.window = window
+        self.parent = parent
         self.run: ProgressRun | None = None  # the big file being opened, if any
 
     def open(self, path: str, asked: bool = False) -> None:
@@ -83,10 +91,6 @@ class Opener:
             if not asked:
                 w.open_path(path)
             elif w.files.open_path(path):
-                self._shown()
+                w.opened()
         elif not (self.run and self.run.running) and (asked or w.files.maybe_save()):
-            self.run = open_with_progress(w.files, w.scene, path, w, self._shown)
-
-    def _shown(self) -> None:
-        self.window.missions.session.close()
-        self.window.view.zoom_to_fit()
+            self.run = open_with_progress(w.files, w.scene, path, self.parent, w.opened)
