@@ -2,8 +2,10 @@
 middle of its run, at 1600x1000 and at 1280x720, on a real X server (Xvfb), grabbed from the screen.
 
     Xvfb :58 -screen 0 1600x1000x24 -dpi 96 &
+    DISPLAY=:58 openbox &  # a window manager, as a learner has one
     DISPLAY=:58 QT_QPA_PLATFORM=xcb python docs/make_route_pictures.py 1600 1000
     Xvfb :59 -screen 0 1280x720x24 -dpi 96 &
+    DISPLAY=:59 openbox &  # a window manager, as a learner has one
     DISPLAY=:59 QT_QPA_PLATFORM=xcb python docs/make_route_pictures.py 1280 720
 """
 
@@ -36,13 +38,16 @@ def main(width: int, height: int) -> int:
 
     app = QApplication(["statediagram"])
     window = MainWindow()
-    window.setGeometry(0, 0, width, height)
-    window.show()
+    window.setGeometry(0, 0, width, height)  # without a window manager the window is the screen
+    window.showMaximized()  # under one (openbox) it fills the screen, its title bar included
     settle(app)
     assert window.open_path(str(EXAMPLE))
     settle(app)
     window.view.zoom_to_fit()
     settle(app)
+    frame = window.frameGeometry()
+    print(f"{width}x{height}: window frame {frame.x()},{frame.y()} {frame.width()}x{frame.height()}, "
+          f"canvas {window.view.width()}x{window.view.height()}")
     screen = app.primaryScreen()
     screen.grabWindow(0, 0, 0, width, height).save(str(DOCS / f"routes-{width}x{height}.png"))
     sim = window.simulation

@@ -266,6 +266,9 @@ def test_a_run_on_the_canvas_flashes_its_links_in_its_colour_and_tells_its_state
         def link_points(self, a: str, b: str):
             return [self.node_rect(a).center(), self.node_rect(b).center()]
 
+        def warned(self, nid: str) -> bool:
+            return False
+
     layer = SimulationLayer(Boxes())
     layer.set_run({"a": "server", "memo": MEMO}, {"a": "Server A", "memo": "Memo"}, {"a": "memo"})
     layer.show_frame(Frame(0, flashes={("a", "memo"): "recall 1"},

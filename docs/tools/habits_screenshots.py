@@ -2,8 +2,10 @@
 1280x720, on a real X server (Xvfb), grabbed from the screen; and of the run's panel at 1280x720.
 
     Xvfb :58 -screen 0 1600x1000x24 -dpi 96 &
+    DISPLAY=:58 openbox &  # a window manager, as a learner has one
     DISPLAY=:58 QT_QPA_PLATFORM=xcb python docs/tools/habits_screenshots.py 1600 1000
     Xvfb :59 -screen 0 1280x720x24 -dpi 96 &
+    DISPLAY=:59 openbox &  # a window manager, as a learner has one
     DISPLAY=:59 QT_QPA_PLATFORM=xcb python docs/tools/habits_screenshots.py 1280 720
 """
 
@@ -38,8 +40,8 @@ def main(width: int, height: int) -> int:
 
     app = QApplication(["statediagram"])
     window = MainWindow()
-    window.setGeometry(0, 0, width, height)  # no window manager: the window is the screen
-    window.show()
+    window.setGeometry(0, 0, width, height)  # without a window manager the window is the screen
+    window.showMaximized()  # under one (openbox) it fills the screen, its title bar included
     settle(app)
     window.open_path(str(EXAMPLE))
     settle(app, 40)

@@ -3,8 +3,10 @@ the screen it runs on: run it once on a 1600x1000 screen and once on a 1280x720 
 
 Run under Xvfb, e.g.:
     Xvfb :57 -screen 0 1600x1000x24 -dpi 96 &
+    DISPLAY=:57 openbox &  # a window manager, as a learner has one
     DISPLAY=:57 QT_QPA_PLATFORM=xcb PYTHONPATH=src python docs/tools/run_screenshots.py docs
     Xvfb :58 -screen 0 1280x720x24 -dpi 96 &
+    DISPLAY=:58 openbox &  # a window manager, as a learner has one
     DISPLAY=:58 QT_QPA_PLATFORM=xcb PYTHONPATH=src python docs/tools/run_screenshots.py docs
 """
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -41,6 +41,7 @@ from .missions.install import find as find_mission_or_say_why
 from .missions.install import install_missions
 from .missions.progress import MissionProgress
 from .plain_text import menu_text, message, notice, tip
+from .short_window import RunDocks
 from .shortcuts import ShortcutSheet
 from .start import StartView
 from .warmup import warm_up_imports
@@ -51,7 +52,6 @@ if TYPE_CHECKING:  # the simulation itself is imported when it is built, after t
 FINDINGS_DELAY_MS = 120
 SIMULATION_AFTER_MS = 150  # after the first paint, on a 2-core machine
 FIRST_MISSION = "stateless"
-SHORT_WINDOW = 780  # pixels high: below, the design findings share the run panel's place (a tab)
 
 
 def initial_size() -> tuple[int, int]:
@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         self.properties_dock = self._dock("Properties", self.properties, Qt.DockWidgetArea.RightDockWidgetArea)
         self.findings_dock = self._dock("Design findings", self.findings, Qt.DockWidgetArea.RightDockWidgetArea)
         self.docks = [self.palette_dock, self.properties_dock, self.findings_dock]  # shown with the canvas page
+        self.run_docks = RunDocks(self, self.properties_dock, self.findings_dock)  # placed for the window's height
         self.zoom_label = QLabel("100%")
         # A fixed width: the text changes every zoom frame, the status bar's layout must not follow it.
         self.zoom_label.setFixedWidth(self.zoom_label.fontMetrics().horizontalAdvance("0000%") + 8)
@@ -202,20 +203,17 @@ class MainWindow(QMainWindow):
     def place_run_bar(self, bar: QWidget, title: str) -> QDockWidget:
         dock = self._dock(title, bar, Qt.DockWidgetArea.BottomDockWidgetArea,
                           QDockWidget.DockWidgetFeature.DockWidgetMovable)
-        if self.height() < SHORT_WINDOW:  # the bar's buttons say what it is: its title's line goes to the panel
-            dock.setTitleBarWidget(QWidget(dock))
+        self.run_docks.place_bar(dock)
         return self._shown_with_the_canvas(dock)
 
     def place_run_panel(self, panel: QWidget, title: str) -> QDockWidget:
         dock = self._dock(title, panel, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.tabifyDockWidget(self.properties_dock, dock)  # one place on the right: the run's or the properties
-        if self.height() < SHORT_WINDOW:
-            # A short window (1280x720): the findings become a tab of that place too, so the run's counters,
-            # chart and load bars get the column's height (they had 3-4 rows of it under the findings).
-            self.tabifyDockWidget(self.properties_dock, self.findings_dock)
-        else:  # a few lines of findings; the rest of the height for the verdict and metrics
-            self.resizeDocks([dock, self.findings_dock], [640, 150], Qt.Orientation.Vertical)
+        self.run_docks.place_panel(dock)
         return self._shown_with_the_canvas(dock)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self.run_docks.follow()  # a short window's arrangement of the run's docks, or a tall one's
 
     def _shown_with_the_canvas(self, dock: QDockWidget) -> QDockWidget:
         self.docks.append(dock)

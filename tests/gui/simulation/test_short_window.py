@@ -41,3 +41,54 @@ def test_the_run_panel_gives_its_figures_room_in_a_1280_by_720_window(qtbot, mon
     finally:
         sim.controller.stop()
         w.doc.undo_stack.clear()
+
+
+def test_the_run_docks_follow_the_window_when_it_is_resized_both_ways(qtbot, monkeypatch, tmp_path):
+    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"):
+        monkeypatch.setenv(name, str(tmp_path))
+    w = MainWindow()
+    monkeypatch.setattr(w.files, "maybe_save", lambda: True)
+    qtbot.addWidget(w)
+    w.resize(1400, 900)  # tall when the run's docks are built
+    w.show()
+    qtbot.waitExposed(w)
+    sim = w.simulation
+    findings = w.findings_dock
+
+    def settle() -> None:
+        for _ in range(5):
+            qtbot.wait(10)
+
+    def in_front() -> set[str]:
+        return {d.windowTitle() for d in (w.properties_dock, sim.side, findings) if not d.visibleRegion().isEmpty()}
+
+    try:
+        assert w.open_path(str(EXAMPLE))
+        sim.controls.simulate_action.trigger()
+        settle()
+        sim.side.raise_()
+        settle()
+        # Tall: the findings a few lines under the run's panel, both in sight; the run bar has its title.
+        assert in_front() == {sim.side.windowTitle(), findings.windowTitle()}
+        assert findings.geometry().top() >= sim.side.geometry().bottom()
+        assert sim.bar.titleBarWidget() is None
+        w.resize(1280, 720)
+        settle()
+        # Short: the findings are a tab of the panel's place (the panel stays in front, with the column's
+        # height), the bar gives its title line to the panel.
+        assert w.height() < 780
+        assert in_front() == {sim.side.windowTitle()}
+        assert findings in w.tabifiedDockWidgets(sim.side)
+        panel = sim.panel  # the counters, chart and load bars whole, with no scroll bar
+        figures = panel.metrics.geometry().translated(panel.widget().pos())
+        assert panel.viewport().rect().contains(figures), (panel.viewport().rect(), figures)
+        assert sim.bar.titleBarWidget() is not None  # an empty one: no title line
+        w.resize(1400, 900)
+        settle()
+        assert in_front() == {sim.side.windowTitle(), findings.windowTitle()}  # and back again
+        assert findings not in w.tabifiedDockWidgets(sim.side)
+        assert findings.geometry().top() >= sim.side.geometry().bottom()
+        assert sim.bar.titleBarWidget() is None
+    finally:
+        sim.controller.stop()
+        w.doc.undo_stack.clear()

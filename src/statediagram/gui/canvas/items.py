@@ -71,6 +71,21 @@ def _fonts() -> tuple[QFont, QFont, QFont]:
     return label, small, badge
 
 
+def paint_warning_mark(p: QPainter, card: QRectF) -> None:
+    """The warning triangle standing out of the top edge of ``card``, at its right (a run's layer draws it again
+    over its tokens, so that it stays readable while they pass)."""
+    c = QPointF(card.right() - 16, card.top())
+    tri = QPainterPath(QPointF(c.x(), c.y() - 10))
+    tri.lineTo(c.x() + 10, c.y() + 8)
+    tri.lineTo(c.x() - 10, c.y() + 8)
+    tri.closeSubpath()
+    p.setPen(QPen(theme.WARNING_INK, 1.0))
+    p.setBrush(theme.WARNING_FILL)
+    p.drawPath(tri)
+    p.setFont(_fonts()[2])
+    p.drawText(QRectF(c.x() - 10, c.y() - 6, 20, 14), Qt.AlignmentFlag.AlignCenter, "!")
+
+
 def copies_pictures(p: QPainter, t: QTransform) -> bool:
     """Whether cards can be copied from pictures onto ``p`` (``t``: its device transform): a raster device
     (not SVG), scaled and moved only."""
@@ -338,16 +353,7 @@ class NodeItem(QGraphicsItem):
             p.drawText(pill, Qt.AlignmentFlag.AlignCenter, badge_words(badge))
 
     def _paint_warning(self, p: QPainter) -> None:
-        c = QPointF(self._rect.right() - 16, self._rect.top())
-        tri = QPainterPath(QPointF(c.x(), c.y() - 10))
-        tri.lineTo(c.x() + 10, c.y() + 8)
-        tri.lineTo(c.x() - 10, c.y() + 8)
-        tri.closeSubpath()
-        p.setPen(QPen(theme.WARNING_INK, 1.0))
-        p.setBrush(theme.WARNING_FILL)
-        p.drawPath(tri)
-        p.setFont(_fonts()[2])
-        p.drawText(QRectF(c.x() - 10, c.y() - 6, 20, 14), Qt.AlignmentFlag.AlignCenter, "!")
+        paint_warning_mark(p, self._rect)
 
     def paint_handle(self, p: QPainter) -> None:
         c = self.handle_centre()

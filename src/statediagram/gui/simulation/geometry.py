@@ -22,6 +22,9 @@ class SceneGeometry(Protocol):
     def link_points(self, a: str, b: str) -> list[QPointF]:
         """The link's path from node ``a`` to node ``b`` as a polyline in scene coordinates."""
 
+    def warned(self, node_id: str) -> bool:
+        """True when the node's card shows a warning triangle (a design finding names it)."""
+
 
 class CanvasGeometry:
     """Node rectangles and link paths read from the canvas's own items."""
@@ -41,6 +44,10 @@ class CanvasGeometry:
             return []
         points = item.points()
         return points if item.a.node_id == a else points[::-1]
+
+    def warned(self, node_id: str) -> bool:
+        item = self.scene.node_items.get(node_id)
+        return item is not None and bool(item.warnings)
 
 
 def node_at(geometry: SceneGeometry, node_ids: Iterable[str], pos: QPointF) -> str | None:

@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from ...core.topology import RAM
+from ..canvas.items import BLOCKS_LOD, paint_warning_mark
 from ..kinds import gui_kind
 from .chatpaint import mark_pills, paint_connections
 from .geometry import SceneGeometry
@@ -175,6 +176,7 @@ class SimulationLayer(QGraphicsItem):
             paint_connections(painter, frame, self._lod >= LABELS_LOD)
         self._paint_down(painter, frame)
         self._paint_tokens(painter, frame)
+        self._paint_warnings(painter)
         if self._lod < LABELS_LOD:
             self._paint_small_badges(painter, frame)
         else:
@@ -247,6 +249,16 @@ class SimulationLayer(QGraphicsItem):
         for x, y, look, _rid in frame.tokens:
             draw(int(x * sx + dx) - half, int(y * sy + dy) - half, pixmaps[look])
         painter.restore()
+
+    def _paint_warnings(self, painter: QPainter) -> None:
+        """The cards' warning triangles again, over the tokens: a token passing by never hides one (drawn at the
+        zooms where the cards draw theirs)."""
+        if self._lod < BLOCKS_LOD:
+            return
+        warned = self.geometry.warned
+        for nid, rect in self._rects.items():
+            if rect is not None and warned(nid):
+                paint_warning_mark(painter, rect)
 
     def _paint_small_badges(self, painter: QPainter, frame: Frame) -> None:
         """Zoomed far out: each failure's shape inside its card's top right corner, one per outcome, so it
