@@ -317,6 +317,24 @@ def test_a_diagram_zoomed_into_stays_zoomed_when_the_window_shrinks(window, qtbo
     assert w.view.zoom() == 2.0
 
 
+def test_a_diagram_fitted_in_a_small_window_stays_centred_when_the_window_grows(window, qtbot):
+    w = window
+    for i in range(3):
+        w.editor.add_node("server", i * 240, 0)
+    qtbot.wait(200)  # the simulation's bar and panel are in place
+    w.resize(1280, 720)
+    qtbot.waitUntil(lambda: w.height() <= 720)
+    QApplication.processEvents()
+    w.view.zoom_to_fit()
+    small = w.view.width()
+    w.resize(1600, 1000)  # maximized on a bigger screen: the diagram was off to the top left
+    qtbot.waitUntil(lambda: w.view.width() > small + 100)
+    QApplication.processEvents()
+    centre = w.view.mapFromScene(w.view.diagram_rect().center())
+    middle = w.view.viewport().rect().center()
+    assert abs(centre.x() - middle.x()) <= 4 and abs(centre.y() - middle.y()) <= 4, (centre, middle)
+
+
 def test_the_window_fits_a_1280_by_720_screen_with_the_run_bar_in_place(window, qtbot):
     w = window
     qtbot.waitUntil(lambda: w._simulation is not None)
