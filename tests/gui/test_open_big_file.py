@@ -113,3 +113,16 @@ def test_a_small_file_still_opens_at_once(window, tmp_path):
     small.write_text(EXAMPLE.read_text("utf-8"), "utf-8")
     window.opener.open(str(small))
     assert window.opener.run is None and window.files.path == str(small.resolve())
+
+
+@pytest.mark.parametrize("servers", [280, 1000])  # 561 links routed for good at once; 2,001 first as plain Zs
+def test_a_big_file_routed_while_opening_takes_the_same_routes_as_when_opened_at_once(window, tmp_path, servers):
+    path = servers_file(tmp_path, servers)
+    assert window.open_path(str(path))
+    at_once = (dict(window.scene.router.routes), set(window.scene.router.provisional))
+    window.opener.open(str(path))
+    run = window.opener.run
+    turn_until(lambda: not run.running)
+    assert (dict(window.scene.router.routes), set(window.scene.router.provisional)) == at_once
+    routes = window.scene.router.routes
+    assert all(len(item.points()) == len(routes[key]) >= 2 for key, item in window.scene.link_items.items())

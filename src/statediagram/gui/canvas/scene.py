@@ -16,6 +16,7 @@ from ...core.routes import Router
 from ...core.topology import Finding, state_homes
 from .. import theme
 from ..document import Document, LinkKey
+from ..progress import in_background
 from .gestures import GestureContext
 from .items import LinkItem, NodeItem
 from .overview import Overview, OverviewMode
@@ -52,7 +53,7 @@ class DiagramScene(QGraphicsScene):
             selected=self.selected_node_items, node_item=self.node_items.get, hint=self.hint.emit,
             link=self.link_requested.emit, dragged=self.nodes_dragged.emit)
         self._rebuilding = False
-        self._prepared: tuple[Diagram, dict[str, NodeItem], dict[LinkKey, LinkItem]] | None = None
+        self._prepared: tuple[Diagram, dict[str, NodeItem], dict[LinkKey, LinkItem], Router | None] | None = None
         self._overview_stale = False  # links were routed anew that the overview does not show yet (see _refine)
         self.overview_mode = OverviewMode(self, self._items_to_switch)
         self._overview: Overview | None = None
@@ -97,20 +98,25 @@ class DiagramScene(QGraphicsScene):
         self.node_items.clear()
         self.link_items.clear()
         self._links_at.clear()
-        self.router = Router()
         self._refine_timer.stop()
         self._overview_stale = False
         made, self._prepared = self._prepared, None
-        nodes_made, links_made = made[1:] if made and made[0] is self.doc.diagram else ({}, {})
+        if made is None or made[0] is not self.doc.diagram:
+            made = (self.doc.diagram, {}, {}, None)
+        _diagram, nodes_made, links_made, routed = made
+        self.router = routed or Router()
         self._rebuilding = True
         for node in self.doc.diagram.nodes:
             self._add_node(node.id, nodes_made.get(node.id))
         for link in self.doc.diagram.links:
             self._add_link(link.ends, links_made.get(link.ends))
         self._rebuilding = False
-        # A picture, or a diagram of a lesson's size, is routed for good at once; a big one first as plain Zs.
-        quick = self.interactive and len(self.link_items) > ROUTE_AT_ONCE
-        self._route("none" if quick else "full")
+        if routed is None:
+            self._route(self._opening_effort(len(self.link_items)))
+        else:  # routed while the file was opening: the links take their routes as they are
+            self._set_routes(self.router.routes.keys())
+            if self.router.provisional:
+                self._refine_timer.start(0)
         for item in self.link_items.values():
             self.addItem(item)
 
@@ -135,7 +141,25 @@ class DiagramScene(QGraphicsScene):
             if time.perf_counter() >= end:
                 yield (len(nodes) + len(links)) / total
                 end = time.perf_counter() + PREPARE_SLICE_S
-        self._prepared = (diagram, nodes, links)
+        # Routed off the GUI thread (core/routes.py is Qt-free: 4,000 links as plain Zs, 0.5-0.8 s in one call),
+        # as rebuild() would: the same cards and links in the same order, the same effort, so the same routes.
+        router = Router()
+        for node_id, item in nodes.items():
+            router.set_card(node_id, _card(item))
+        for key in links:
+            router.add_link(key, *sorted(key))
+        effort = self._opening_effort(len(links))
+        routing = in_background(lambda _reporter: router.update(effort), "")
+        try:
+            for _step in routing:
+                yield 0.95
+        finally:
+            routing.close()
+        self._prepared = (diagram, nodes, links, router)
+
+    def _opening_effort(self, links: int) -> str:
+        """A picture, or a diagram of a lesson's size, is routed for good at once; a big one first as plain Zs."""
+        return "none" if self.interactive and links > ROUTE_AT_ONCE else "full"
 
     def _on_node_added(self, node_id: str) -> None:
         self._add_node(node_id, None)
@@ -148,7 +172,7 @@ class DiagramScene(QGraphicsScene):
         self.node_items[node_id] = item
         self._links_at.setdefault(node_id, set())
         self.addItem(item)
-        self.router.set_card(node_id, _card(item))
+        self.router.set_card(node_id, _card(item))  # a card routed ahead (prepare) is there already: no change
         self._route_soon()
 
     def _on_node_removed(self, node_id: str) -> None:
@@ -192,7 +216,8 @@ class DiagramScene(QGraphicsScene):
         self._links_at[b].add(key)
         if not self._rebuilding:  # else added with its route (one change of the scene's extent, not two)
             self.addItem(item)
-        self.router.add_link(key, a, b)
+        if self.router.ends.get(key) != (a, b):  # else routed ahead with the rest (prepare)
+            self.router.add_link(key, a, b)
         self._route_soon()
 
     def _on_link_removed(self, key: LinkKey) -> None:
