@@ -146,8 +146,14 @@ class DiagramScene(QGraphicsScene):
         router = Router()
         for node_id, item in nodes.items():
             router.set_card(node_id, _card(item))
+            if time.perf_counter() >= end:
+                yield 0.9
+                end = time.perf_counter() + PREPARE_SLICE_S
         for key in links:
             router.add_link(key, *sorted(key))
+            if time.perf_counter() >= end:
+                yield 0.9
+                end = time.perf_counter() + PREPARE_SLICE_S
         effort = self._opening_effort(len(links))
         routing = in_background(lambda _reporter: router.update(effort), "")
         try:
