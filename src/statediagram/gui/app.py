@@ -50,7 +50,7 @@ def run_app(path: str | None = None) -> int:
     window = MainWindow()
     window.show()
     if path:
-        window.open_path(path)
+        window.opener.open(path)  # a big file behind a progress dialog
     else:
         window.offer_recovery()
     return app.exec()

@@ -35,6 +35,7 @@ from .editing.properties import PropertiesPanel
 from .files.autosave import Autosaver, Recovery, find_recoveries
 from .files.folders import RememberedFolder
 from .files.open_save import FileController, read_recent
+from .files.opening import Opener
 from .learn import install_learning
 from .missions.install import find as find_mission_or_say_why
 from .missions.install import install_missions
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
         self.view = DiagramView(self.scene, self.editor)
         self.folders = RememberedFolder(settings)  # one folder for Open, Save and Export
         self.files = FileController(self.doc, self, lambda title, text: self.show_error(title, text), self.folders)
+        self.opener = Opener(self, self)  # as the learner opens files: Open…, recent files, the command line
         self.autosaver = Autosaver(self.doc, parent=self)
         if autosave_ms is not None:
             self.autosaver.set_interval(autosave_ms)
@@ -142,7 +144,7 @@ class MainWindow(QMainWindow):
         self.view.zoom_changed.connect(self._show_zoom)
         self.start.new_requested.connect(self.new_diagram)
         self.start.open_requested.connect(self.open_diagram)
-        self.start.recent_requested.connect(self.open_path)
+        self.start.recent_requested.connect(self.opener.open)
         self.refresh_recent()
         self.update_title()
         self.show_start()
@@ -284,7 +286,7 @@ class MainWindow(QMainWindow):
         for path in recent:
             action = self.recent_menu.addAction(menu_text(Path(path).name))
             action.setToolTip(tip(path))
-            action.triggered.connect(lambda _c=False, p=path: self.open_path(p))
+            action.triggered.connect(lambda _c=False, p=path: self.opener.open(p))
         self.recent_menu.setEnabled(bool(recent))
 
     def _remember_path(self) -> None:
@@ -306,9 +308,8 @@ class MainWindow(QMainWindow):
             self.show_message("Drag components from the left onto the canvas, then wire them from the round handle.")
 
     def open_diagram(self) -> None:
-        if self.files.open():
-            self.missions.session.close()
-            self.view.zoom_to_fit()
+        if self.files.maybe_save() and (path := self.files.choose_open_path()):
+            self.opener.open(path, asked=True)  # a big file behind a progress dialog (files/opening.py)
 
     def open_path(self, path: str) -> bool:
         if str(path).endswith(MISSION_SUFFIX):  # `statediagram class.mission.json` opens the mission
@@ -316,10 +317,13 @@ class MainWindow(QMainWindow):
         if not self.files.maybe_save():
             return False
         if self.files.open_path(path):
-            self.missions.session.close()
-            self.view.zoom_to_fit()
+            self.opened()
             return True
         return False
+
+    def opened(self) -> None:
+        self.missions.session.close()
+        self.view.zoom_to_fit()
 
     # --- missions -------------------------------------------------------------------------------------------
 

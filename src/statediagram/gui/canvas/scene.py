@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from itertools import chain
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
@@ -11,6 +11,7 @@ from PySide6.QtGui import QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsScene
 
 from ...core.catalog import KINDS, Role, link_problem
+from ...core.model import Diagram
 from ...core.routes import Router
 from ...core.topology import Finding, state_homes
 from .. import theme
@@ -22,6 +23,7 @@ from .overview import Overview, OverviewMode
 REFINE_DELAY_MS = 80  # links a drag left provisional are routed for good once the pointer rests this long
 REFINE_SLICE_S = 0.012  # and in slices this long, so the window stays responsive (a grid search: 5-20 ms)
 REFINE_IN_PLACE = 20  # links finished at once that the far-out overview moves rather than draws anew
+PREPARE_SLICE_S = 0.015  # items made ahead of a big open per slice (4,000 servers: ~0.6 s of items in all)
 ROUTE_AT_ONCE = 600  # links: more are drawn as plain Zs first and routed in slices (4,000 links: 0.7-1.1 s)
 
 
@@ -50,6 +52,7 @@ class DiagramScene(QGraphicsScene):
             selected=self.selected_node_items, node_item=self.node_items.get, hint=self.hint.emit,
             link=self.link_requested.emit, dragged=self.nodes_dragged.emit)
         self._rebuilding = False
+        self._prepared: tuple[Diagram, dict[str, NodeItem], dict[LinkKey, LinkItem]] | None = None
         self._overview_stale = False  # links were routed anew that the overview does not show yet (see _refine)
         self.overview_mode = OverviewMode(self, self._items_to_switch)
         self._overview: Overview | None = None
@@ -97,11 +100,13 @@ class DiagramScene(QGraphicsScene):
         self.router = Router()
         self._refine_timer.stop()
         self._overview_stale = False
+        made, self._prepared = self._prepared, None
+        nodes_made, links_made = made[1:] if made and made[0] is self.doc.diagram else ({}, {})
         self._rebuilding = True
         for node in self.doc.diagram.nodes:
-            self._on_node_added(node.id)
+            self._add_node(node.id, nodes_made.get(node.id))
         for link in self.doc.diagram.links:
-            self._on_link_added(link.ends)
+            self._add_link(link.ends, links_made.get(link.ends))
         self._rebuilding = False
         # A picture, or a diagram of a lesson's size, is routed for good at once; a big one first as plain Zs.
         quick = self.interactive and len(self.link_items) > ROUTE_AT_ONCE
@@ -109,8 +114,34 @@ class DiagramScene(QGraphicsScene):
         for item in self.link_items.values():
             self.addItem(item)
 
+    def prepare(self, diagram: Diagram) -> Iterator[float]:
+        """Make the items of ``diagram`` ahead of showing it, a slice at a time, off the scene: the diagram shown
+        stays as it is. Yields the fraction made after each slice; the next :meth:`rebuild` for this very diagram
+        takes them (a big file opened behind a progress dialog). Items never shown (Cancel) are simply dropped."""
+        self._prepared = None
+        nodes: dict[str, NodeItem] = {}
+        links: dict[LinkKey, LinkItem] = {}
+        total = max(1, len(diagram.nodes) + len(diagram.links))
+        end = time.perf_counter() + PREPARE_SLICE_S
+        for node in diagram.nodes:
+            nodes[node.id] = NodeItem(node, self.interactive)
+            if time.perf_counter() >= end:
+                yield len(nodes) / total
+                end = time.perf_counter() + PREPARE_SLICE_S
+        for link in diagram.links:
+            a, b = sorted(link.ends)
+            if a in nodes and b in nodes:
+                links[link.ends] = LinkItem(link.ends, nodes[a], nodes[b], self.interactive)
+            if time.perf_counter() >= end:
+                yield (len(nodes) + len(links)) / total
+                end = time.perf_counter() + PREPARE_SLICE_S
+        self._prepared = (diagram, nodes, links)
+
     def _on_node_added(self, node_id: str) -> None:
-        item = NodeItem(self.doc.node(node_id), self.interactive)
+        self._add_node(node_id, None)
+
+    def _add_node(self, node_id: str, made: NodeItem | None) -> None:
+        item = made or NodeItem(self.doc.node(node_id), self.interactive)
         item.set_warnings(self._warnings.get(node_id, []))
         self.overview_mode.adopt(item)
         self._overview = None
@@ -149,8 +180,11 @@ class DiagramScene(QGraphicsScene):
                 below.stackBefore(above)
 
     def _on_link_added(self, key: LinkKey) -> None:
+        self._add_link(key, None)
+
+    def _add_link(self, key: LinkKey, made: LinkItem | None) -> None:
         a, b = sorted(key)
-        item = LinkItem(key, self.node_items[a], self.node_items[b], self.interactive)
+        item = made or LinkItem(key, self.node_items[a], self.node_items[b], self.interactive)
         self.overview_mode.adopt(item)
         self._overview = None
         self.link_items[key] = item

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from ...core.fileio import FILE_SUFFIX, DiagramError, atomic_write, load_diagram, save_diagram
+from ...core.fileio import FILE_SUFFIX, DiagramError, Loaded, atomic_write, load_diagram, save_diagram
 from ...core.model import Diagram
 from ..document import Document
 from ..plain_text import message
@@ -135,6 +135,11 @@ class FileController(QObject):
         except DiagramError as exc:
             self.show_error("Cannot open this diagram", str(exc))
             return False
+        self.show_loaded(loaded, path)
+        return True
+
+    def show_loaded(self, loaded: Loaded, path: str) -> None:
+        """Show a diagram read from ``path`` (at once, or at the end of a big file's progress)."""
         self.doc.replace(loaded.diagram)
         # A PNG is a picture: saving writes the diagram next to it, never over the picture.
         self.path = None if path.lower().endswith(".png") else str(Path(path).resolve())
@@ -144,7 +149,6 @@ class FileController(QObject):
         self.opened.emit()
         for warning in loaded.warnings:
             self.message.emit(warning)
-        return True
 
     def save(self) -> bool:
         if self.path is None:
