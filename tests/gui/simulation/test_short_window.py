@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QApplication
 
 from statediagram.gui.window import MainWindow
@@ -12,11 +13,13 @@ from statediagram.gui.window import MainWindow
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "stateless-full.statediagram.json"
 
 
-def test_the_run_panel_gives_its_figures_room_in_a_1280_by_720_window(qtbot, monkeypatch):
+@pytest.mark.parametrize("height", [720, 701], ids=["bare", "under-a-title-bar"])
+def test_the_run_panel_gives_its_figures_room_in_a_1280_by_720_window(qtbot, monkeypatch, height):
+    # 701: the window maximized on a 1280x720 screen by a window manager whose title bar takes 19 px (openbox).
     w = MainWindow()
     monkeypatch.setattr(w.files, "maybe_save", lambda: True)
     qtbot.addWidget(w)
-    w.resize(1280, 720)
+    w.resize(1280, height)
     w.show()
     qtbot.waitExposed(w)
     sim = w.simulation

@@ -53,6 +53,7 @@ class SimulationPanel(QScrollArea):
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)  # with two lines of explanations at least: the column fits 1280x720 under a title bar
         self.verdict = VerdictBanner()
         self.happened = NoteBox()
         self.happened.hide()  # until a run has something to tell

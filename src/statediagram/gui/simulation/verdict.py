@@ -30,7 +30,7 @@ class VerdictBanner(QFrame):
         layout.addWidget(self.headline)
         self.findings = QListWidget()
         self.findings.setWordWrap(True)
-        self.findings.setMinimumHeight(56)  # three lines at least
+        self.findings.setMinimumHeight(40)  # two lines at least (a 1280x720 screen under a title bar: 19 px short)
         self.findings.setToolTip("Click an explanation: its nodes light up and the timeline jumps to the first loss")
         self.findings.itemClicked.connect(self._clicked)
         layout.addWidget(self.findings)
