@@ -35,7 +35,7 @@ from ..sim.nodes import (
     method_and_path,
 )
 from ..sim.scenario import SECOND, Plan
-from ..sim.shop import advance, next_action, next_product
+from ..sim.shop import advance, next_action, next_product, take_grant
 from .haproxy import STICKY_COOKIE
 from .layout import Layout
 
@@ -301,24 +301,11 @@ class LoadGenerator:
             cause = Cause.at(Why.STORE_WIPED, home.node)
         return Answer(LOST_DATA, cause, server, shown=shown)
 
-    # --- what the user does with it (as sim.engine's _apply) -------------------------------------------
+    # --- what the user does with it (an ok answer: sim.shop.take_grant) ----------------------------------------
 
     def _apply(self, user: User, action: str, a: Answer) -> None:
         if a.outcome == OK:
-            if action == LOGIN:
-                if a.grant[0] == "token":
-                    user.token, user.token_server = a.grant[1], a.server
-                else:
-                    _, user.cookie, user.cookie_home, user.cookie_server = a.grant
-                user.needs_login = False
-                return
-            if action == ADD_TO_CART:
-                product, home, server = a.grant
-                user.cart[product] = user.cart.get(product, 0) + 1
-                user.cart_where[product] = (home, server)
-            elif action == UPLOAD:
-                user.avatar, user.needs_upload = a.grant, False
-            advance(user, self.plan.journey)
+            take_grant(user, action, a.grant, a.server, self.plan.journey)
         elif a.outcome == LOST_SESSION:
             if self.lay.diagram.node(a.server).props.get("auth") == "jwt":
                 user.token = user.token_server = None

@@ -59,21 +59,7 @@ class ShopJourney:
         """The user reads the response: update what the user holds and where it is kept."""
         user, outcome, action = req.user, req.outcome, req.action
         if outcome == OK:
-            if action == LOGIN:
-                kind = req.grant[0]
-                if kind == "token":
-                    user.token, user.token_server = req.grant[1], req.server
-                else:
-                    _, user.cookie, user.cookie_home, user.cookie_server = req.grant
-                user.needs_login = False
-                return
-            if action == ADD_TO_CART:
-                product, home, server = req.grant
-                user.cart[product] = user.cart.get(product, 0) + 1
-                user.cart_where[product] = (home, server)
-            elif action == UPLOAD:
-                user.avatar, user.needs_upload = req.grant, False
-            advance(user, self.journey)
+            take_grant(user, action, req.grant, req.server, self.journey)
         elif outcome == LOST_SESSION:
             if self.servers[req.server].auth == "jwt":
                 user.token = user.token_server = None
@@ -226,6 +212,25 @@ class ShopJourney:
         cause = Cause.moved(was_server, srv.id, was_home.place, home.place) if was_home != home \
             else Cause.at(Why.DISK_WIPED, srv.id)
         return LOST_FILE, 404, cause, cost
+
+
+def take_grant(user: User, action: str, grant, server: str, journey: str) -> None:
+    """An ok answer: the user keeps what it granted (a token or a cookie, a cart line, an avatar) and moves on
+    (the simulation's users and live mode's real clients alike)."""
+    if action == LOGIN:
+        if grant[0] == "token":
+            user.token, user.token_server = grant[1], server
+        else:
+            _, user.cookie, user.cookie_home, user.cookie_server = grant
+        user.needs_login = False
+        return
+    if action == ADD_TO_CART:
+        product, home, where = grant
+        user.cart[product] = user.cart.get(product, 0) + 1
+        user.cart_where[product] = (home, where)
+    elif action == UPLOAD:
+        user.avatar, user.needs_upload = grant, False
+    advance(user, journey)
 
 
 def next_action(user: User, journey: str) -> str:
