@@ -58,6 +58,18 @@ _BADGE_LOOKS = {  # shared, kept by this server (lost with it), kept here by des
 }
 
 
+def paint_badge_pill(p: QPainter, pill: QRectF, shared: bool | None) -> None:
+    """A badge's pill in its look: shared (solid), kept by this server (dashed: lost with it), kept here by design
+    (neutral); the card and the pictures' legend draw it alike."""
+    border, fill = _BADGE_LOOKS[shared]
+    pen = QPen(border, 1.2)
+    if shared is False:
+        pen.setStyle(Qt.PenStyle.DashLine)
+    p.setPen(pen)
+    p.setBrush(fill)
+    p.drawRoundedRect(pill, pill.height() / 2, pill.height() / 2)
+
+
 @cache
 def _fonts() -> tuple[QFont, QFont, QFont]:
     label = QFont()
@@ -335,13 +347,7 @@ class NodeItem(QGraphicsItem):
             y = top + 2 + i * theme.BADGE_HEIGHT
             left = self._rect.left() + 14 + titles_w
             pill = QRectF(left, y + 1, self._rect.right() - 10 - left, theme.BADGE_HEIGHT - 4)
-            border, fill = _BADGE_LOOKS[shared]
-            pen = QPen(border, 1.2)
-            if shared is False:
-                pen.setStyle(Qt.PenStyle.DashLine)
-            p.setPen(pen)
-            p.setBrush(fill)
-            p.drawRoundedRect(pill, pill.height() / 2, pill.height() / 2)
+            paint_badge_pill(p, pill, shared)
             if lod < TEXT_LOD:
                 continue
             p.setFont(small_font)
@@ -349,7 +355,7 @@ class NodeItem(QGraphicsItem):
             p.drawText(QRectF(self._rect.left() + 12, y, titles_w, theme.BADGE_HEIGHT - 2),
                        Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, f"{title}:")
             p.setFont(badge_font)
-            p.setPen(border.darker(130 if shared else 140))
+            p.setPen(_BADGE_LOOKS[shared][0].darker(130 if shared else 140))
             p.drawText(pill, Qt.AlignmentFlag.AlignCenter, badge_words(badge))
 
     def _paint_warning(self, p: QPainter) -> None:

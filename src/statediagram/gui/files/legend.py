@@ -12,6 +12,7 @@ from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from .. import theme
+from ..canvas.items import paint_badge_pill
 
 LINE = 18.0  # scene units a line
 SWATCH = 40.0  # the badge drawn in front of each line
@@ -23,8 +24,6 @@ WORDS = {  # what each look means, in the lesson's words
     None: "kept on this server by design (a websocket server's open connections)",
     "warning": "a design finding: the app's findings list says what and why",
 }
-_BADGE_LOOKS = {True: (theme.SHARED_BORDER, theme.SHARED_FILL), False: (theme.LOCAL_BORDER, theme.LOCAL_FILL),
-                None: (theme.NEUTRAL_BORDER, theme.NEUTRAL_FILL)}
 
 
 def _font() -> QFont:
@@ -67,13 +66,7 @@ class Legend(QGraphicsItem):
             if look == "warning":
                 self._triangle(p, swatch.center())
             else:
-                border, fill = _BADGE_LOOKS[look]
-                pen = QPen(border, 1.2)
-                if look is False:
-                    pen.setStyle(Qt.PenStyle.DashLine)
-                p.setPen(pen)
-                p.setBrush(fill)
-                p.drawRoundedRect(swatch, swatch.height() / 2, swatch.height() / 2)
+                paint_badge_pill(p, swatch, look)
             p.setPen(theme.MUTED_INK)
             p.drawText(QRectF(SWATCH, top, self._rect.width() - SWATCH, LINE), Qt.AlignmentFlag.AlignVCenter,
                        WORDS[look])
