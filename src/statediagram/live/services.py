@@ -128,7 +128,7 @@ def load_balancer_spec(ctx: Context, node: str) -> Spec:
     # Ready when it believes every server healthy (READY_PATH): users sent before its first checks would meet an
     # outage no design has, or all go to the one server checked first.
     ready = (lambda: http_ok(port, READY_PATH)) if servers else (lambda: port_open(port))
-    return Spec(name, ctx.label(node), [haproxy, "-db", "-f", str(cfg)], ready)
+    return Spec(name, ctx.label(node), [haproxy, "-db", "-f", str(cfg)], ready, starts_last=True)
 
 
 def redis_spec(ctx: Context, node: str) -> Spec:
