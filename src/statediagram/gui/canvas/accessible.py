@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 import shiboken6
 from PySide6.QtCore import QObject, QPoint, QRect
@@ -35,9 +35,7 @@ from PySide6.QtWidgets import QAccessibleWidget, QGraphicsView
 from ..document import LinkKey
 from .items import LinkItem, NodeItem
 from .navigation import reading_order, spoken_description
-
-if TYPE_CHECKING:
-    from .view import DiagramView
+from .scene import DiagramScene
 
 ItemKey = tuple[str, str] | tuple[str, LinkKey]  # ("node", id) or ("link", its two ends)
 
@@ -110,7 +108,7 @@ class CanvasItems(QObject):
     """The canvas's accessible items: made on demand, in Tab's reading order (nodes column by column, then links),
     dropped (and Qt told) when their node or link goes. A child of the view: it goes with it."""
 
-    def __init__(self, view: DiagramView) -> None:
+    def __init__(self, view: QGraphicsView) -> None:
         super().__init__(view)
         self.setObjectName("accessible canvas items")
         self.run_words: RunWords | None = None
@@ -118,7 +116,8 @@ class CanvasItems(QObject):
         self._order: list[ItemKey] | None = None
         self._index: dict[ItemKey, int] = {}
         self._focused: tuple[ItemKey, str, str] | None = None  # the item last focused, its description, run status
-        scene = view.diagram_scene
+        scene = view.scene()
+        assert isinstance(scene, DiagramScene), "the canvas shows a diagram's scene"
         doc = scene.doc
         doc.node_added.connect(self._reorder)
         doc.node_moved.connect(self._reorder)
@@ -130,25 +129,28 @@ class CanvasItems(QObject):
 
     # --- the view and its scene, asked for each time (nothing here keeps them) ---------------------
 
-    def view(self) -> DiagramView | None:
+    def view(self) -> QGraphicsView | None:
         view = self.parent() if shiboken6.isValid(self) else None
-        return view if isinstance(view, QGraphicsView) else None  # type: ignore[return-value]
+        return view if isinstance(view, QGraphicsView) else None
+
+    def scene(self) -> DiagramScene | None:
+        view = self.view()
+        scene = view.scene() if view is not None else None
+        return scene if isinstance(scene, DiagramScene) else None
 
     def graphics_item(self, key: ItemKey) -> NodeItem | LinkItem | None:
-        view = self.view()
-        if view is None:
+        scene = self.scene()
+        if scene is None:
             return None
-        scene = view.diagram_scene
         return scene.node_items.get(key[1]) if key[0] == "node" else scene.link_items.get(key[1])
 
     # --- the children, in order ---------------------------------------------------------------------
 
     def order(self) -> list[ItemKey]:
         if self._order is None:
-            view = self.view()
-            if view is None:
+            scene = self.scene()
+            if scene is None:
                 return []
-            scene = view.diagram_scene
             nodes: list[ItemKey] = [("node", i.node_id) for i in reading_order(list(scene.node_items.values()))]
             links: list[ItemKey] = [("link", k) for k in sorted(
                 scene.link_items, key=lambda k: link_name(scene.link_items[k]).casefold())]
@@ -232,10 +234,10 @@ class CanvasItems(QObject):
         if isinstance(item, LinkItem):
             return (f"Link between {item.a.label} and {item.b.label}. Select it and press Delete to remove it; "
                     "the menu key offers Select Its Two Nodes.")
-        view = self.view()
-        if view is None:
+        scene = self.scene()
+        if scene is None:
             return ""
-        doc = view.diagram_scene.doc
+        doc = scene.doc
         neighbours = [doc.node(n).label for n in doc.diagram.neighbours(item.node_id) if doc.has_node(n)]
         words = spoken_description(item, neighbours)
         run = self.run_words.words(item.node_id) if self.run_words is not None else ""
@@ -321,7 +323,7 @@ class CanvasAccessible(QAccessibleWidget):
     """The canvas as a screen reader finds it: its name and description are the view's (they speak for the
     selection, see view.py); its children are the node cards and links, then the view's own widgets."""
 
-    def __init__(self, view: DiagramView, items: CanvasItems) -> None:
+    def __init__(self, view: QGraphicsView, items: CanvasItems) -> None:
         super().__init__(view, QAccessible.Role.List)
         self._items = weakref.ref(items)  # PySide keeps this interface to the end: it must not keep the items
 
@@ -372,7 +374,7 @@ def _interface_for(class_name: str, obj: QObject) -> QAccessibleInterface | None
     return CanvasAccessible(obj, items)  # type: ignore[arg-type]
 
 
-def make_accessible(view: DiagramView) -> CanvasItems:
+def make_accessible(view: QGraphicsView) -> CanvasItems:
     """Give ``view`` an accessible interface with one child per node and link; the items' keeper is returned
     (and set as ``view.accessible_items``, where the factory finds it)."""
     for key in [k for k, made in _KEPT.items() if not shiboken6.isValid(made)]:
