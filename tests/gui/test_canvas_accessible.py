@@ -208,6 +208,19 @@ def test_the_focused_node_is_told_again_when_what_it_says_changes(window, qtbot,
     assert focused(screen_reader) == ["Server A"]  # told once: the focus did not move
 
 
+def test_a_screen_reader_is_told_of_nodes_and_links_that_come_and_go(window, screen_reader):
+    w = window
+    users, server, redis = small_diagram(w)
+    created = [name for what, name in screen_reader if what == QAccessible.Event.ObjectCreated]
+    assert created == ["Users", "Server A", "Redis", "Users to Server A", "Server A to Redis"]
+    screen_reader.clear()
+    w.scene.select_ids([redis])
+    w.editor.delete_selection()
+    destroyed = [name for what, name in screen_reader if what == QAccessible.Event.ObjectDestroyed]
+    assert sorted(destroyed) == ["Redis", "Server A to Redis"]
+    assert "Redis" not in items(w)
+
+
 def test_windows_with_accessible_items_close_and_are_collected_without_a_crash(qtbot):
     for _ in range(3):
         w = MainWindow()

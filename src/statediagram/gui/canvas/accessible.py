@@ -61,9 +61,10 @@ class ItemAccessible(QAccessibleInterface):
         self.items = items
         self.key = key
         self.obj = obj
+        self.last_name = ""  # what it was called: said still as it goes (its item is gone by then)
 
     def isValid(self) -> bool:  # noqa: N802 - Qt's name
-        return shiboken6.isValid(self.obj) and self.items.graphics_item(self.key) is not None
+        return shiboken6.isValid(self.obj)
 
     def object(self) -> QObject:
         return self.obj
@@ -76,7 +77,10 @@ class ItemAccessible(QAccessibleInterface):
         return QAccessible.Role.ListItem
 
     def text(self, what: QAccessible.Text) -> str:
-        return self.items.text(self.key, what)
+        said = self.items.text(self.key, what)
+        if what == QAccessible.Text.Name:
+            said = self.last_name = said or self.last_name
+        return said
 
     def setText(self, what: QAccessible.Text, text: str) -> None:  # noqa: N802 - Qt's name
         pass  # renaming goes through the editor (F2), as an undoable step
@@ -119,10 +123,10 @@ class CanvasItems(QObject):
         scene = view.scene()
         assert isinstance(scene, DiagramScene), "the canvas shows a diagram's scene"
         doc = scene.doc
-        doc.node_added.connect(self._reorder)
+        doc.node_added.connect(self._node_added)
         doc.node_moved.connect(self._reorder)
         doc.node_changed.connect(self._reorder)  # links are in the order of their ends' names
-        doc.link_added.connect(self._reorder)
+        doc.link_added.connect(self._link_added)
         doc.node_removed.connect(self._node_removed)
         doc.link_removed.connect(self._link_removed)
         scene.clearing.connect(self._all_gone)
@@ -171,6 +175,7 @@ class CanvasItems(QObject):
             return None
         # A plain QObject: Qt finds an interface by its object and meta-object, and a Python class's changes.
         made = ItemAccessible(self, key, QObject(self))
+        made.text(QAccessible.Text.Name)
         QAccessible.registerAccessibleInterface(made)  # Qt's cache deletes it with its object
         self._made[key] = made
         _KEPT[id(made)] = made
@@ -190,6 +195,20 @@ class CanvasItems(QObject):
 
     def _reorder(self, *_args) -> None:
         self._order = None
+
+    def _node_added(self, node_id: str) -> None:
+        self._added(("node", node_id))
+
+    def _link_added(self, key: LinkKey) -> None:
+        self._added(("link", key))
+
+    def _added(self, key: ItemKey) -> None:
+        """A node or link came (the scene made its item first): a screen reader listening is told of it."""
+        self._order = None
+        if QAccessible.isActive():
+            made = self.accessible(key)
+            if made is not None:
+                QAccessible.updateAccessibility(QAccessibleEvent(made.obj, QAccessible.Event.ObjectCreated))
 
     def _node_removed(self, node_id: str) -> None:
         self._forget([("node", node_id)])
