@@ -219,6 +219,13 @@ def test_a_screen_reader_is_told_of_nodes_and_links_that_come_and_go(window, scr
     destroyed = [name for what, name in screen_reader if what == QAccessible.Event.ObjectDestroyed]
     assert sorted(destroyed) == ["Redis", "Server A to Redis"]
     assert "Redis" not in items(w)
+    screen_reader.clear()
+    w.doc.undo_stack.setClean()
+    w.new_diagram()
+    assert sorted(name for what, name in screen_reader if what == QAccessible.Event.ObjectDestroyed) == [
+        "Server A", "Users", "Users to Server A"]
+    assert any(what == QAccessible.Event.ObjectReorder and name.startswith("Diagram canvas")
+               for what, name in screen_reader)  # the canvas's list is read anew
 
 
 def test_windows_with_accessible_items_close_and_are_collected_without_a_crash(qtbot):

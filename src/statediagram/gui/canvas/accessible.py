@@ -217,7 +217,11 @@ class CanvasItems(QObject):
         self._forget([("link", key)])
 
     def _all_gone(self) -> None:
+        """A new or opened diagram: every item goes; a screen reader listening reads the canvas's list again."""
         self._forget(list(self._made))
+        view = self.view()
+        if view is not None and QAccessible.isActive():
+            QAccessible.updateAccessibility(QAccessibleEvent(view, QAccessible.Event.ObjectReorder))
 
     def _forget(self, keys: Iterable[ItemKey]) -> None:
         """The items are gone: tell a screen reader, delete their objects (Qt's cache deletes their interfaces
