@@ -37,6 +37,7 @@ class Leg:
     route as the canvas draws it, from ``ends[0]`` to ``ends[1]``."""
 
     ends: tuple[str, str]
+    route: list[QPointF]  # the link's route, its corners only: what a message token walks
     lines: list[QLineF]  # the route's straight pieces, made once: painted in one call with the others
     points: list[QPointF]  # the route with a point at least every DENSE_STEP (the broken middle goes by them)
 
@@ -88,6 +89,7 @@ class ChatPlanner:
         self._leg: dict[tuple[str, str], Leg] = {}
         self._points: dict[tuple[str, str], list[QPointF]] = {}
         self._arcs: dict[tuple[str, str], Any] = {}  # (from, to) along a connection -> its path, or None
+        self._lines: tuple[list, list[ChatLine]] | None = None  # the open connections last asked for, and their lines
         # A busy run shows one message in ``every`` fanning out (chosen by request id: the same ones going forward
         # or back). Every message fans out to every server: 400 users on 40 servers sharing a Redis put about
         # 13,000 message tokens on screen at once, 330 ms a frame (measured); one in 46 keeps it near 300.
@@ -100,6 +102,7 @@ class ChatPlanner:
         self._leg.clear()
         self._points.clear()
         self._arcs.clear()
+        self._lines = None
 
     def legs(self, room: str, server: str) -> tuple[Leg, ...]:
         """The links a connection runs along, from the room to the server (empty: not on the canvas)."""
@@ -118,7 +121,7 @@ class ChatPlanner:
         if leg is None:
             pts = self.geometry.link_points(a, b)
             lines = [QLineF(p, q) for p, q in zip(pts, pts[1:], strict=False)]
-            leg = self._leg[(a, b)] = Leg((a, b), lines, densified(pts))
+            leg = self._leg[(a, b)] = Leg((a, b), pts, lines, densified(pts))
         return leg
 
     def points(self, room: str, server: str) -> list[QPointF]:
@@ -139,7 +142,7 @@ class ChatPlanner:
         key = (server, room)
         if key not in self._arcs:
             legs = self.legs(room, server)
-            self._arcs[key] = self._make_path([leg.points[::-1] for leg in reversed(legs)]) if legs else None
+            self._arcs[key] = self._make_path([leg.route[::-1] for leg in reversed(legs)]) if legs else None
         return self._arcs[key]
 
     # --- a message ------------------------------------------------------------------------------------------
@@ -176,8 +179,11 @@ class ChatPlanner:
     # --- the play head --------------------------------------------------------------------------------------
 
     def lines(self, t: int) -> list[ChatLine]:
-        return [ChatLine(link.room, link.server, link.users, self.points(link.room, link.server),
-                         self.legs(link.room, link.server)) for link in self.connections.open_at(t)]
+        links = self.connections.open_at(t)  # the same list while nothing changes: so are the lines
+        if self._lines is None or self._lines[0] is not links:
+            self._lines = (links, [ChatLine(link.room, link.server, link.users, self.points(link.room, link.server),
+                                            self.legs(link.room, link.server)) for link in links])
+        return self._lines[1]
 
     def marks(self, t: int, unheard: dict[tuple[str, str, str], int]) -> list[ChatMark]:
         c = self.connections

@@ -53,8 +53,9 @@ def paint_connections(painter: QPainter, frame: Frame, antialiased: bool) -> Non
     for mark in frame.marks:
         if mark.what != "dropped" or not mark.legs:
             continue
-        painter.setOpacity(max(0.15, 1.0 - mark.age))
-        painter.setPen(QPen(DROPPED, 3, Qt.PenStyle.DashLine, Qt.PenCapStyle.FlatCap))
+        # Faded towards white and opaque: a translucent dashed line (opacity or alpha) took 2-3x longer to draw
+        painter.setPen(QPen(_towards_white(DROPPED, max(0.15, 1.0 - mark.age)), 3, Qt.PenStyle.DashLine,
+                            Qt.PenCapStyle.FlatCap))
         for leg in mark.legs[:-1]:
             if leg.ends not in users:  # a leg that still carries open connections stays theirs
                 painter.drawPolyline(leg.points)
@@ -63,7 +64,6 @@ def paint_connections(painter: QPainter, frame: Frame, antialiased: bool) -> Non
         half = len(pts) // 2
         painter.drawPolyline(pts[: max(1, half - gap // 2)])
         painter.drawPolyline(pts[min(len(pts) - 1, half + (gap + 1) // 2) :])
-        painter.setOpacity(1.0)
     for mark in frame.marks:
         if mark.what == "reconnected" and mark.points:  # a ring that opens out where the connection formed again
             painter.setPen(QPen(colour, 3))
@@ -97,6 +97,10 @@ def mark_pills(frame: Frame, short_label: Callable[[str], str]) -> list[tuple[tu
             draw = ("pill", f"✗ not heard (sent on {short_label(mark.origin)})", WHITE, GREY, None)
         out.append((("chat", mark.what, mark.room, mark.server), mark.points, draw))
     return out
+
+
+def _towards_white(colour: QColor, strength: float) -> QColor:
+    return QColor.fromRgbF(*(1.0 - strength * (1.0 - c) for c in colour.getRgbF()[:3]))
 
 
 def _faded(colour: QColor, alpha: int) -> QColor:

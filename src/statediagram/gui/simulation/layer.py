@@ -68,7 +68,7 @@ class SimulationLayer(QGraphicsItem):
         self._passing = Layout()  # where the failure badges and store commands are, placed around the former
         self._own_key: tuple | None = None
         self._passing_key: tuple | None = None
-        self._spots: dict[tuple[str, str], tuple] = {}  # a node's places by side, a link's places
+        self._spots: dict[tuple, tuple] = {}  # a node's places by side, a link's, a chat arc's
         self._sight: QRectF | None = None  # the part of the scene in sight, with a margin (None: all of it)
         self._cards = CardIndex([])  # what labels keep off, built once per geometry
         self._laid_out: Frame | None = None  # the frame the layout is for
@@ -328,7 +328,9 @@ class SimulationLayer(QGraphicsItem):
         for key, points, draw in mark_pills(frame, lambda node: short_name(self.labels.get(node, node))):
             if len(points) >= 2:  # a chat run's "connection dropped", "reconnected", "not heard": by their arcs
                 w, h = self._size(draw)
-                spots = along_link([(q.x(), q.y()) for q in points])
+                spots = self._spots.get(("chat", key[2], key[3]))  # the same arc's places: worked out once
+                if spots is None:
+                    spots = self._spots[("chat", key[2], key[3])] = along_link([(q.x(), q.y()) for q in points])
                 passing.append((Label(key, w, h, spots, ("chat", key[3]), 1), draw))
         self._labels = own + passing
         key = tuple((lab.key, lab.width, lab.height) for lab, _ in own)
@@ -422,16 +424,28 @@ class SimulationLayer(QGraphicsItem):
                            f"+{len(layout.folded[group])} more", WHITE, GREY)
 
     def _paint_health(self, painter: QPainter, box: Box, chips) -> None:
-        """The load balancer's view of each server: a green tick or a red cross per server, in a row."""
-        x, y = box[0] + 1, (box[1] + box[3]) / 2
-        for text, ok in chips:
-            self._pill(painter, QPointF(x, y), text, WHITE, QColor("#009E73") if ok else DOWN_RED, left=True)
-            x += self._text_width(text, False) + 14 + 2
+        """The load balancer's view of each server: a green tick or a red cross per server, in a row. The row is
+        one picture, drawn again when a server's health changes (40 servers: 40 stamps a frame, 0.5 ms, before)."""
+        ratio = 2.0 if self._lod > 1.2 else 1.0
+        key = ("health", chips, ratio)
+        row = self._pills.get(key)
+        if row is None:
+            row = QPixmap(int((box[2] - box[0] + 2) * ratio), int((box[3] - box[1] + 2) * ratio))
+            row.setDevicePixelRatio(ratio)
+            row.fill(Qt.GlobalColor.transparent)
+            p = QPainter(row)
+            x, y = 1.0, (box[3] - box[1]) / 2 + 1
+            for text, ok in chips:
+                self._pill(p, QPointF(x, y), text, WHITE, QColor("#009E73") if ok else DOWN_RED, left=True, ratio=ratio)
+                x += self._text_width(text, False) + 14 + 2
+            p.end()
+            self._pills[key] = row
+        painter.drawPixmap(QPointF(box[0], box[1] - 1), row)
 
     def _pill(self, painter: QPainter, at: QPointF, text: str, fg: QColor, bg: QColor, left: bool = False,
-              icon: str | None = None) -> None:
+              icon: str | None = None, ratio: float | None = None) -> None:
         """A rounded label; drawn once into a picture, then stamped (at 1x or 2x for crisp zooms)."""
-        ratio = 2.0 if self._lod > 1.2 else 1.0
+        ratio = ratio or (2.0 if self._lod > 1.2 else 1.0)
         key = (text, fg.rgba(), bg.rgba(), icon, ratio)
         pix = self._pills.get(key)
         if pix is None:

@@ -88,6 +88,8 @@ class _Trip:
 
 def _place(segs, t: float) -> tuple[float, float] | None:
     """Where a token walking ``segs`` is at ``t``: None before it starts and once it has arrived."""
+    if not segs or t >= segs[-1][1]:  # arrived: most of a message's fan-out tokens, most frames
+        return None
     for vs, ve, x0, y0, dx, dy, _x1, _y1 in segs:
         if t < vs:
             return None
