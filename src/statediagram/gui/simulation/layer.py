@@ -18,7 +18,7 @@ from ..canvas.items import BLOCKS_LOD, paint_warning_mark
 from ..kinds import gui_kind
 from .chatpaint import mark_pills, paint_connections
 from .geometry import SceneGeometry
-from .label_layout import Box, CardIndex, Label, Layout, along_link, around_card, place
+from .label_layout import Box, CardIndex, Label, Layout, along_link, around_card, box_of, card_boxes, place
 from .style import LOOKS, Z_LAYER, Sprites
 from .tokens import Frame
 
@@ -361,14 +361,14 @@ class SimulationLayer(QGraphicsItem):
         w, h = self._size(draw)
         spots = self._spots.get((nid, side))
         if spots is None:
-            spots = self._spots[(nid, side)] = around_card(_box(self.node_rect(nid)), side)
+            spots = self._spots[(nid, side)] = around_card(box_of(self.node_rect(nid)), side)
         return Label(key, w, h, spots, nid, rank), draw
 
     def _flash_spots(self, server: str, store: str) -> tuple:
         spots = self._spots.get((server, store))
         if spots is None:
             pts = [(q.x(), q.y()) for q in self.link_points(server, store)]
-            spots = along_link(pts) + around_card(_box(self.node_rect(server)), "below") if len(pts) >= 2 else ()
+            spots = along_link(pts) + around_card(box_of(self.node_rect(server)), "below") if len(pts) >= 2 else ()
             self._spots[(server, store)] = spots
         return spots
 
@@ -491,13 +491,3 @@ class SimulationLayer(QGraphicsItem):
         p.end()
         return pix
 
-
-def _box(rect: QRectF) -> Box:
-    return (rect.left(), rect.top(), rect.right(), rect.bottom())
-
-
-def card_boxes(rect: QRectF) -> list[Box]:
-    """What a label must keep off: the card (its icon, title and state chips), and the warning triangle that
-    stands out of its top edge on the right."""
-    right, top = rect.right(), rect.top()
-    return [_box(rect), (right - 28, top - 12, right - 4, top)]
