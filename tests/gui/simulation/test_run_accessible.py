@@ -72,3 +72,27 @@ def test_a_screen_reader_on_the_focused_server_hears_it_go_down(window, qtbot, m
     sim.controls.crash_action.trigger()
     qtbot.waitUntil(lambda: (QAccessible.Event.DescriptionChanged, "Server A") in told, timeout=20_000)
     assert (QAccessible.Event.Focus, "Server A") not in told  # the focus stayed where it was
+
+
+def _unnamed(window) -> list[str]:
+    """The widgets in sight that take the keyboard's focus but would reach a screen reader without a name."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QWidget
+
+    out = []
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisible() or widget.focusPolicy() == Qt.FocusPolicy.NoFocus or widget.focusProxy():
+            continue  # a spin box's line edit passes its focus to the spin box, which has the name
+        iface = QAccessible.queryAccessibleInterface(widget)
+        if iface is None or not iface.text(QAccessible.Text.Name).strip():
+            out.append(f"{type(widget).__name__} {widget.objectName()!r} {widget.toolTip()[:40]!r}")
+    return out
+
+
+def test_every_widget_the_keyboard_reaches_has_a_name_while_editing_and_during_a_run(window, qtbot):
+    assert _unnamed(window) == []
+    sim = window.simulation
+    sim.ui.simulate()
+    qtbot.waitUntil(lambda: not sim.controller.player.catching_up, timeout=20_000)
+    sim.controller.player.set_playing(False)
+    assert _unnamed(window) == []
