@@ -21,11 +21,12 @@ from PySide6.QtWidgets import QGraphicsView, QLineEdit, QWidget
 
 from ...core.catalog import KINDS
 from .. import theme
+from .accessible import make_accessible
 from .input import CanvasEdits, CanvasInput
 from .items import TEXT_LOD
 from .navigation import spoken_description, spoken_name
 from .placement import free_spot
-from .scene import DiagramScene
+from .scene import CROWDED, DiagramScene
 
 KIND_MIME = "application/x-statediagram-kind"
 
@@ -71,6 +72,7 @@ class DiagramView(QGraphicsView):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setToolTip("")
         self.input.rename_requested.connect(self.start_label_edit)
+        self.accessible_items = make_accessible(self)  # every node and link, each an accessible item of its own
         # Said once the selection settles: Select All on 2,000 nodes changes it 2,000 times in a row.
         self._announce = QTimer(self)
         self._announce.setSingleShot(True)
@@ -121,6 +123,7 @@ class DiagramView(QGraphicsView):
         if QAccessible.isActive():  # a screen reader listens: tell it
             for what in changed:
                 QAccessible.updateAccessibility(QAccessibleEvent(self, what))
+        self.accessible_items.selection_settled()  # the item selected gets the accessible focus
 
     # --- grid ----------------------------------------------------------------------------------------
 
@@ -143,7 +146,7 @@ class DiagramView(QGraphicsView):
             painter.drawRects(bars)
         scene: DiagramScene = self.scene()  # type: ignore[assignment]
         if scene.overview_mode.on:
-            scene.overview().draw(painter, rect)
+            scene.overview().draw(painter, rect, scene.overview_mode.crowded)
 
     def set_frames(self, frames: RunFrames | None) -> None:
         """Who paints the canvas while a run is shown (None: the view paints it all, always)."""
@@ -156,8 +159,11 @@ class DiagramView(QGraphicsView):
         # 2,000 nodes fluid. A little below the texts' zoom before switching, so that a zoom resting on that
         # very zoom does not switch back and forth.
         scene: DiagramScene = self.scene()  # type: ignore[assignment]
-        scene.overview_mode.set_on(self.zoom() < (TEXT_LOD if scene.overview_mode.on else TEXT_LOD * 0.98))
-        scene.overview_mode.settle(self.mapToScene(self.viewport().rect()).boundingRect())  # what is shown now
+        shown = self.mapToScene(self.viewport().rect()).boundingRect()
+        far = self.zoom() < (TEXT_LOD if scene.overview_mode.on else TEXT_LOD * 0.98)
+        scene.overview_mode.crowded = not far and scene.crowded(shown)  # too many cards in sight to read
+        scene.overview_mode.set_on(far or scene.overview_mode.crowded)  # drawn as far out
+        scene.overview_mode.settle(shown)  # what is shown now
         super().paintEvent(event)
 
     # --- zoom ----------------------------------------------------------------------------------------
@@ -198,6 +204,14 @@ class DiagramView(QGraphicsView):
             self.set_zoom(1.5)
             self.centerOn(rect.center())
         self.zoom_changed.emit(self.zoom())
+
+    def fit_draws_overview(self, rect: QRectF, cards: int) -> bool:
+        """Whether ``cards`` cards over ``rect`` would be drawn as far out once fitted (see paintEvent)."""
+        if rect.isNull():
+            return False
+        size = self.viewport().size()
+        zoom = min(size.width() / (rect.width() + 80), size.height() / (rect.height() + 80), 1.5)
+        return zoom < TEXT_LOD * 0.98 or cards > CROWDED
 
     def diagram_rect(self) -> QRectF:
         """The nodes' extent in scene coordinates (null when there are none)."""
