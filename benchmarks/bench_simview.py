@@ -293,8 +293,9 @@ def blocking_benchmark(shown: Shown) -> None:
 def main() -> None:
     app = QApplication.instance() or QApplication(sys.argv)
     set_up_application(app)  # as the app's own start does
-    frame_benchmark(open_in_editor(wide_diagram(200)), "editor")
-    chat_frame_benchmark(open_in_editor(chat_drill()))
+    if "--blocks" not in sys.argv:  # --blocks: the GUI blocks while playing and scrubbing only
+        frame_benchmark(open_in_editor(wide_diagram(200)), "editor")
+        chat_frame_benchmark(open_in_editor(chat_drill()))
     if "--frames" in sys.argv:  # the frame figures only
         return
     blocking_benchmark(open_in_editor(ten_minutes()))

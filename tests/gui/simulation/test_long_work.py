@@ -128,13 +128,13 @@ def test_the_animations_first_frame_is_the_run_as_drawn(window, tmp_path):
 
 
 def test_a_turn_of_long_work_stops_before_a_step_that_would_run_it_over(window, qtbot):
-    """Steps of 12 ms each: one a turn (two would make 24 ms, over the 15 ms slice), so the window gets its turn
+    """Steps of 15 ms each: one a turn (two would make 30 ms, over the 25 ms slice), so the window gets its turn
     between any two steps; before, a turn took a second step once the first had not filled the slice."""
     import time
 
     from statediagram.gui.progress import SLICE_S, run_with_progress
 
-    step_s = 0.012
+    step_s = 0.015
     assert 2 * step_s > SLICE_S > step_s
 
     def work():
