@@ -103,7 +103,7 @@ def chat_frame_benchmark(shown: Shown) -> None:
     player.seek(t)
     viewport = shown.view.viewport()
     QApplication.processEvents()
-    frames, tokens, lines, marks = [], [], [], []
+    frames, tokens, lines, marks, legs = [], [], [], [], []
     player.set_playing(True)
     for _ in range(150):
         start = time.perf_counter()
@@ -114,12 +114,14 @@ def chat_frame_benchmark(shown: Shown) -> None:
         tokens.append(len(f.tokens))
         lines.append(len(f.lines))
         marks.append(len(f.marks))
+        legs.append(len({leg.ends for line in f.lines for leg in line.legs}))
         t += 16_000
     player.set_playing(False)
     frames.sort()
     print(f"[chat] 4 rooms x 100 users on 40 websocket servers sharing one Redis, around the first crash: "
           f"{statistics.median(tokens):.0f} tokens (max {max(tokens)}), {statistics.median(lines):.0f} connection "
-          f"arcs, up to {max(marks)} marks; frame (update + paint) median {statistics.median(frames) * 1000:.2f} ms, "
+          f"arcs along {statistics.median(legs):.0f} links, up to {max(marks)} marks; frame (update + paint) median "
+          f"{statistics.median(frames) * 1000:.2f} ms, "
           f"p95 {frames[int(len(frames) * 0.95)] * 1000:.2f} ms, worst {frames[-1] * 1000:.2f} ms (target <= 8 ms)")
     shown.close()
 

@@ -59,6 +59,7 @@ class Connections:
         self._again: list[tuple[int, str, str]] = []  # reconnects: (shown, room, server), sorted
         self._changes: list[int] = []  # every instant the open connections change, sorted (for the cache)
         self._cache: dict[tuple[int, int], list[Link]] = {}  # a few recent answers: a frame's and its messages'
+        self._via: dict[tuple[str, str], str | None] = {}  # (room, server) -> the load balancer they came via
 
     # --- fed by the replay as it indexes the run --------------------------------------------------------------
 
@@ -70,6 +71,7 @@ class Connections:
         shown.insert(i, t_shown)
         conns.insert(i, _Connection(t_server, t_shown, server, lb))
         insort(self._changes, t_shown)
+        self._via.setdefault((room, server), lb)
         if again:
             insort(self._again, (t_shown, room, server))
 
@@ -88,6 +90,10 @@ class Connections:
             if times and bisect_right(times, t) > bisect_right(times, c.t_server):
                 return False
         return True
+
+    def via(self, room: str, server: str) -> str | None:
+        """The load balancer the room's connections to ``server`` came through (None: straight, or none yet)."""
+        return self._via.get((room, server))
 
     def open_at(self, t: int) -> list[Link]:
         """The connections open at ``t``, per room and server (the same list while nothing changes)."""

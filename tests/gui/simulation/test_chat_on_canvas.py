@@ -19,6 +19,7 @@ from statediagram.sim.scenario import SECOND
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 PLUM = QColor(CONNECTED_COLOUR)  # the websocket server's own colour
 RED = QColor("#C62828")
+GLOW = QColor.fromRgbF(*(0.75 + 0.25 * c for c in PLUM.getRgbF()[:3]))  # round an open connection's line
 
 
 def chat(name: str):
@@ -53,8 +54,10 @@ def lines(window) -> dict[str, int]:
 
 
 def arc_middle(window, server: str) -> QPointF:
-    pts = window.simulation.controller.planner.chat.points("users", server)
-    return pts[len(pts) // 3]  # a third of the way from the room: clear of the nodes and the marks' words
+    """A point on the part of the arc that is the server's own (the leg from the load balancer to it; the room's
+    leg to the load balancer carries the other server's connections too)."""
+    pts = window.simulation.controller.planner.chat.own_leg("users", server)
+    return pts[len(pts) // 3]  # a third of the way from the load balancer: clear of the nodes and the marks' words
 
 
 def simulate(window, name: str) -> None:
@@ -69,6 +72,7 @@ def test_a_crash_drops_the_connections_to_chat_a_and_they_form_again_on_chat_b(w
     assert lines(window) == {"a": 3, "b": 3}
     before = canvas(window)
     assert near(before, window, arc_middle(window, "a"), PLUM) > 0  # the arc joins the room and Chat A
+    assert near(before, window, arc_middle(window, "a"), GLOW, radius=6, tolerance=20) > 0
     rect_a = window.simulation.controller.layer.node_rect("a")
     arc = window.simulation.controller.planner.chat.points("users", "a")
     assert rect_a.adjusted(-12, -12, 12, 12).contains(arc[-1])  # ... and ends at Chat A
@@ -83,7 +87,9 @@ def test_a_crash_drops_the_connections_to_chat_a_and_they_form_again_on_chat_b(w
     image = canvas(window)
     pts = dropped[0].points
     assert near(image, window, pts[1], RED) > 0  # the broken arc, dashed red
-    assert near(image, window, pts[len(pts) // 2], PLUM) == 0  # and broken in the middle: no line there
+    middle = pts[len(pts) // 2]
+    assert near(image, window, middle, RED) == 0  # and broken in the middle: no line there
+    assert near(image, window, middle, GLOW, tolerance=20) == 0  # nor an open connection's glow
 
     run_to(window, 11 * SECOND)  # the first of them has reconnected, to Chat B
     assert any(m.what == "reconnected" and m.server == "b" for m in frame(window).marks)

@@ -1,9 +1,8 @@
 """Moving the selection between nodes from the keyboard, and what a screen reader says about the node chosen.
 
-Qt's accessibility reaches widgets, not the items of a graphics scene: the canvas widget speaks for its
-selection instead. Its accessible name says which node is selected, its description the node's kind, its
-badges (where it keeps each kind of state), its findings and its links, in the same words as the card and
-its tooltip.
+The canvas widget speaks for its selection: its accessible name says which node is selected, its description the
+node's kind, its badges (where it keeps each kind of state), its findings and its links, in the same words as the
+card and its tooltip. Each node and link is also an accessible item of its own (accessible.py), saying the same.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QGraphicsView, QLineEdit, QWidget
 
 from ...core.catalog import KINDS
 from .. import theme
+from .accessible import make_accessible
 from .input import CanvasEdits, CanvasInput
 from .items import TEXT_LOD
 from .navigation import spoken_description, spoken_name
@@ -71,6 +72,7 @@ class DiagramView(QGraphicsView):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setToolTip("")
         self.input.rename_requested.connect(self.start_label_edit)
+        self.accessible_items = make_accessible(self)  # every node and link, each an accessible item of its own
         # Said once the selection settles: Select All on 2,000 nodes changes it 2,000 times in a row.
         self._announce = QTimer(self)
         self._announce.setSingleShot(True)
@@ -121,6 +123,7 @@ class DiagramView(QGraphicsView):
         if QAccessible.isActive():  # a screen reader listens: tell it
             for what in changed:
                 QAccessible.updateAccessibility(QAccessibleEvent(self, what))
+        self.accessible_items.selection_settled()  # the item selected gets the accessible focus
 
     # --- grid ----------------------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 """A chat run on the canvas: each room's open connections as arcs from its client to its websocket servers,
-the marks a crash leaves (connections dropped, then reconnected elsewhere), and each message fanning out.
+along the routed links they came through (room, load balancer, server), so no arc runs over a card; the marks a
+crash leaves (connections dropped, then reconnected elsewhere), and each message fanning out.
 
 Everything comes from the replay's index of the run (``Replay.connections``, each message's recorded
 ``Fanout``), so what is drawn at the play head is what was true then, going forward or back.
@@ -20,7 +21,7 @@ from PySide6.QtCore import QLineF, QPointF
 
 from ...sim.replay import Replay
 from ...sim.scenario import SECOND
-from .geometry import SceneGeometry, connection_points
+from .geometry import SceneGeometry, connection_route, densified
 
 HOP_US = 250_000  # on screen: the message's way to Redis, then from Redis to each server
 DELIVER_US = 350_000  # ... and from a server along a connection to its users
@@ -31,20 +32,38 @@ FANOUT_TOKENS = 300  # about how many message tokens a busy chat run keeps on sc
 
 
 @dataclass(frozen=True)
+class Leg:
+    """One link a connection runs along (room to load balancer, load balancer to server, or room to server): its
+    route as the canvas draws it, from ``ends[0]`` to ``ends[1]``."""
+
+    ends: tuple[str, str]
+    route: list[QPointF]  # the link's route, its corners only: what a message token walks
+    lines: list[QLineF]  # the route's straight pieces, made once: painted in one call with the others
+    points: list[QPointF]  # the route with a point at least every DENSE_STEP (the broken middle goes by them)
+
+
+@dataclass(frozen=True)
 class ChatLine:
-    """Users of a room connected to one websocket server at the play head, and the arc drawn for them."""
+    """Users of a room connected to one websocket server at the play head, and the arc drawn for them: along the
+    routed links the connection came through, so it never runs over a card."""
 
     room: str
     server: str
     users: int
-    points: list[QPointF]
-    segments: list[QLineF]  # the same arc as straight pieces, made once: painted in one call with the others
+    points: list[QPointF]  # the whole way from the room to the server (between two legs: not drawn)
+    legs: tuple[Leg, ...]
+
+    @property
+    def segments(self) -> list[QLineF]:
+        """The pieces drawn for this connection (the legs', never a jump between them)."""
+        return [line for leg in self.legs for line in leg.lines]
 
 
 @dataclass(frozen=True)
 class ChatMark:
     """Something that just happened to a room's connections on one server: "dropped" (a crash), "reconnected",
-    or "not heard" (a message sent on ``origin`` that never reached this server). ``age`` runs 0 -> 1."""
+    or "not heard" (a message sent on ``origin`` that never reached this server). ``age`` runs 0 -> 1.
+    ``points``: the leg into the server (its words go along it); ``legs``: the whole way."""
 
     what: str
     room: str
@@ -52,21 +71,25 @@ class ChatMark:
     count: int
     age: float
     points: list[QPointF]
+    legs: tuple[Leg, ...] = ()
     origin: str = ""
 
 
 class ChatPlanner:
     """Arcs, marks and message fan-outs of one chat run; caches the arcs' paths."""
 
-    def __init__(self, geometry: SceneGeometry, replay: Replay, make_path: Callable[[list[QPointF]], Any]) -> None:
+    def __init__(self, geometry: SceneGeometry, replay: Replay,
+                 make_path: Callable[[list[list[QPointF]]], Any]) -> None:
         self.geometry = geometry
         self.replay = replay
         self.connections = replay.connections
-        self._make_path = make_path  # tokens' own path type: a polyline cut into pieces a token walks
+        self._make_path = make_path  # tokens' own path type, walked along each leg in turn (no jump between)
+        self._links = {frozenset((link.source, link.target)) for link in replay.setup.diagram.links}
+        self._legs: dict[tuple[str, str], tuple[Leg, ...]] = {}  # (room, server) -> the legs of its arc
+        self._leg: dict[tuple[str, str], Leg] = {}
         self._points: dict[tuple[str, str], list[QPointF]] = {}
-        self._segments: dict[tuple[str, str], list[QLineF]] = {}
         self._arcs: dict[tuple[str, str], Any] = {}  # (from, to) along a connection -> its path, or None
-        self._centre: QPointF | None = None
+        self._lines: tuple[list, list[ChatLine]] | None = None  # the open connections last asked for, and their lines
         # A busy run shows one message in ``every`` fanning out (chosen by request id: the same ones going forward
         # or back). Every message fans out to every server: 400 users on 40 servers sharing a Redis put about
         # 13,000 message tokens on screen at once, 330 ms a frame (measured); one in 46 keeps it near 300.
@@ -75,36 +98,51 @@ class ChatPlanner:
         self.every = max(1, round(users * reach * FANOUT_US / SECOND / FANOUT_TOKENS))  # a message a second each
 
     def geometry_changed(self) -> None:
+        self._legs.clear()
+        self._leg.clear()
         self._points.clear()
-        self._segments.clear()
         self._arcs.clear()
-        self._centre = None
+        self._lines = None
+
+    def legs(self, room: str, server: str) -> tuple[Leg, ...]:
+        """The links a connection runs along, from the room to the server (empty: not on the canvas)."""
+        key = (room, server)
+        legs = self._legs.get(key)
+        if legs is None:
+            nodes = connection_route(self._links, room, server, self.connections.via(room, server))
+            legs = tuple(self._leg_of(a, b) for a, b in zip(nodes, nodes[1:], strict=False))
+            if any(not leg.lines for leg in legs):
+                legs = ()
+            self._legs[key] = legs
+        return legs
+
+    def _leg_of(self, a: str, b: str) -> Leg:
+        leg = self._leg.get((a, b))
+        if leg is None:
+            pts = self.geometry.link_points(a, b)
+            lines = [QLineF(p, q) for p, q in zip(pts, pts[1:], strict=False)]
+            leg = self._leg[(a, b)] = Leg((a, b), pts, lines, densified(pts))
+        return leg
 
     def points(self, room: str, server: str) -> list[QPointF]:
-        """The arc of a connection, from the room's client to the server."""
+        """The whole way of a connection, from the room's client to the server, a point at least every few units."""
         key = (room, server)
         pts = self._points.get(key)
         if pts is None:
-            if self._centre is None:
-                rects = [r for r in (self.geometry.node_rect(n) for n in self.replay.kinds) if r is not None]
-                self._centre = (sum((r.center() for r in rects), QPointF()) / len(rects)) if rects else QPointF()
-            pts = self._points[key] = connection_points(self.geometry, room, server, self._centre)
+            pts = self._points[key] = [p for leg in self.legs(room, server) for p in leg.points]
         return pts
 
-    def segments(self, room: str, server: str) -> list[QLineF]:
-        key = (room, server)
-        segs = self._segments.get(key)
-        if segs is None:
-            pts = self.points(room, server)
-            segs = self._segments[key] = [QLineF(p, q) for p, q in zip(pts, pts[1:], strict=False)]
-        return segs
+    def own_leg(self, room: str, server: str) -> list[QPointF]:
+        """The last leg of a connection, into the server: the part no other server's connections share."""
+        legs = self.legs(room, server)
+        return legs[-1].points if legs else []
 
     def _arc(self, server: str, room: str):
         """The path a message walks from ``server`` to the room's users along their connection."""
         key = (server, room)
         if key not in self._arcs:
-            pts = self.points(room, server)
-            self._arcs[key] = self._make_path(pts[::-1]) if len(pts) >= 2 else None
+            legs = self.legs(room, server)
+            self._arcs[key] = self._make_path([leg.route[::-1] for leg in reversed(legs)]) if legs else None
         return self._arcs[key]
 
     # --- a message ------------------------------------------------------------------------------------------
@@ -141,15 +179,22 @@ class ChatPlanner:
     # --- the play head --------------------------------------------------------------------------------------
 
     def lines(self, t: int) -> list[ChatLine]:
-        return [ChatLine(link.room, link.server, link.users, self.points(link.room, link.server),
-                         self.segments(link.room, link.server)) for link in self.connections.open_at(t)]
+        links = self.connections.open_at(t)  # the same list while nothing changes: so are the lines
+        if self._lines is None or self._lines[0] is not links:
+            self._lines = (links, [ChatLine(link.room, link.server, link.users, self.points(link.room, link.server),
+                                            self.legs(link.room, link.server)) for link in links])
+        return self._lines[1]
 
     def marks(self, t: int, unheard: dict[tuple[str, str, str], int]) -> list[ChatMark]:
         c = self.connections
-        out = [ChatMark("dropped", ch.room, ch.server, ch.users, (t - ch.at) / DROP_US, self.points(ch.room, ch.server))
-               for ch in c.drops(t, DROP_US)]
-        out += [ChatMark("reconnected", ch.room, ch.server, ch.users, (t - ch.at) / REJOIN_US,
-                         self.points(ch.room, ch.server)) for ch in c.reconnects(t, REJOIN_US)]
-        out += [ChatMark("not heard", room, server, n, 0.0, self.points(room, server), origin)
+
+        def mark(what: str, room: str, server: str, count: int, age: float, origin: str = "") -> ChatMark:
+            return ChatMark(what, room, server, count, age, self.own_leg(room, server), self.legs(room, server),
+                            origin)
+
+        out = [mark("dropped", ch.room, ch.server, ch.users, (t - ch.at) / DROP_US) for ch in c.drops(t, DROP_US)]
+        out += [mark("reconnected", ch.room, ch.server, ch.users, (t - ch.at) / REJOIN_US)
+                for ch in c.reconnects(t, REJOIN_US)]
+        out += [mark("not heard", room, server, n, 0.0, origin)
                 for (room, server, origin), n in sorted(unheard.items())]
         return out

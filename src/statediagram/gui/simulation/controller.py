@@ -22,6 +22,7 @@ from ...sim.kinds import sim_kind
 from ...sim.replay import Replay, RunSetup
 from ...sim.scenario import SECOND
 from ..canvas.view import DiagramView
+from ..kinds import gui_kind
 from ..plain_text import menu_text, plain_action
 from .backdrop import Backdrop
 from .geometry import SceneGeometry, node_at
@@ -176,6 +177,33 @@ class SimulationController(QObject):
         if replay is not None and replay.live:  # what a real process holds is not read back into the app
             return False
         return sim_kind(self.kind_of(node) or "").inspectable
+
+    # --- what a screen reader hears of a node during a run (canvas/accessible.py's RunWords) ------
+
+    def status(self, node: str) -> str:
+        replay = self.player.replay
+        st = replay.node_states_at(self.player.t).get(node) if replay is not None else None
+        if st is None:
+            return ""
+        return "up" if st.up else "failing over" if st.failing_over else "down"
+
+    def words(self, node: str) -> str:
+        """The node at the play head, as the canvas shows it: up or down, its live pill, its failure badges."""
+        status = self.status(node)
+        replay = self.player.replay
+        if not status or replay is None:
+            return ""
+        st = replay.node_states_at(self.player.t)[node]
+        parts = [f"During the run, at {self.player.t / SECOND:.2f} s: {status}"]
+        if st.crashes:
+            parts.append(f"crashed {st.crashes} time{'s' if st.crashes > 1 else ''} so far")
+        layer = self._current_layer()
+        live = gui_kind(self.kind_of(node) or "").live
+        if live is not None and layer is not None:
+            parts.append(live(st, layer.session_homes.get(node, RAM), replay.labels)[0])
+        if layer is not None:
+            parts += [f"{text} x{n}" if n > 1 else text for at, text, _outcome, n in layer.frame.badges if at == node]
+        return "; ".join(parts) + "."
 
     # --- the run's part of the canvas's input (RunInput) ----------------------------------------
 

@@ -7,7 +7,7 @@ from the canvas's node and link items, so tokens travel along the very routes th
 from __future__ import annotations
 
 from collections.abc import Iterable
-from math import hypot
+from math import ceil, hypot
 from typing import Protocol
 
 from PySide6.QtCore import QPointF, QRectF
@@ -59,44 +59,28 @@ def node_at(geometry: SceneGeometry, node_ids: Iterable[str], pos: QPointF) -> s
     return None
 
 
-CONNECTION_BEND = 0.16  # how far a connection's arc bows out, as a share of its length
-CONNECTION_MAX_BEND = 80.0  # ... and never more than this (the layer's bounding rectangle has 90 to spare)
-CONNECTION_STEPS = 8  # straight pieces per arc: smooth enough at the canvas's zooms, and cheap to paint
+DENSE_STEP = 12.0  # a connection's points are at most this far apart (labels and the broken middle go by them)
 
 
-def connection_points(geometry: SceneGeometry, client: str, server: str, centre: QPointF) -> list[QPointF]:
-    """A chat user's open connection, drawn straight from its client to its websocket server whatever the
-    load balancer between (the connection is held open end to end): a gentle arc from border to border,
-    bowing away from ``centre`` (the middle of the diagram) so that it keeps clear of the nodes between."""
-    ra, rb = geometry.node_rect(client), geometry.node_rect(server)
-    if ra is None or rb is None:
-        return []
-    a, b = ra.center(), rb.center()
-    dx, dy = b.x() - a.x(), b.y() - a.y()
-    length = hypot(dx, dy)
-    if length < 1:
-        return []
-    s0 = _leaves(ra, dx, dy)
-    s1 = 1 - _leaves(rb, dx, dy)
-    if s1 <= s0:
-        return []
-    p0 = QPointF(a.x() + dx * s0, a.y() + dy * s0)
-    p1 = QPointF(a.x() + dx * s1, a.y() + dy * s1)
-    mid = (p0 + p1) * 0.5
-    nx, ny = dy / length, -dx / length
-    if nx * (mid.x() - centre.x()) + ny * (mid.y() - centre.y()) < 0:
-        nx, ny = -nx, -ny
-    bend = min(CONNECTION_MAX_BEND, CONNECTION_BEND * length * (s1 - s0))
-    ctrl = QPointF(mid.x() + nx * bend, mid.y() + ny * bend)
-    out = []
-    for i in range(CONNECTION_STEPS + 1):
-        u = i / CONNECTION_STEPS
-        out.append(p0 * ((1 - u) ** 2) + ctrl * (2 * u * (1 - u)) + p1 * (u * u))
+def connection_route(links: set[frozenset[str]], room: str, server: str, via: str | None) -> list[str]:
+    """The nodes a chat connection runs through: the room, the load balancer it came through, the server; or the
+    room and the server when they are linked straight (no arc is drawn over a card it does not come through)."""
+    if via is not None and frozenset((room, via)) in links and frozenset((via, server)) in links:
+        return [room, via, server]
+    if frozenset((room, server)) in links:
+        return [room, server]
+    between = sorted(n for pair in links if room in pair for n in pair
+                     if n != room and frozenset((n, server)) in links)
+    return [room, between[0], server] if between else []
+
+
+def densified(points: list[QPointF], step: float = DENSE_STEP) -> list[QPointF]:
+    """The same polyline with points added along each piece, at most ``step`` apart (its corners kept): a point's
+    index then tells how far along it is, near enough."""
+    if len(points) < 2:
+        return list(points)
+    out = [points[0]]
+    for p, q in zip(points, points[1:], strict=False):
+        n = max(1, ceil(hypot(q.x() - p.x(), q.y() - p.y()) / step))
+        out += [p + (q - p) * (i / n) for i in range(1, n + 1)]
     return out
-
-
-def _leaves(rect: QRectF, dx: float, dy: float) -> float:
-    """The share of (dx, dy) from ``rect``'s centre at which the line leaves it."""
-    sx = rect.width() / 2 / abs(dx) if dx else float("inf")
-    sy = rect.height() / 2 / abs(dy) if dy else float("inf")
-    return min(sx, sy) + 0.02  # a little clear of the border

@@ -209,3 +209,15 @@ def along_link(points: Sequence[Point]) -> tuple[Spot, ...]:
         x, y = point_along(points, f)
         spots += [Spot(x, y - GAP - 2, 0.5, 1.0, 0.0, -1.0), Spot(x, y + GAP + 2, 0.5, 0.0, 0.0, 1.0)]
     return tuple(spots)
+
+
+def box_of(rect) -> Box:
+    """A rectangle (anything with left, top, right, bottom: a QRectF) as a box."""
+    return (rect.left(), rect.top(), rect.right(), rect.bottom())
+
+
+def card_boxes(rect) -> list[Box]:
+    """What a label must keep off: the card (its icon, title and state chips), and the warning triangle that
+    stands out of its top edge on the right."""
+    right, top = rect.right(), rect.top()
+    return [box_of(rect), (right - 28, top - 12, right - 4, top)]

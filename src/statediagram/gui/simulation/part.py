@@ -61,6 +61,8 @@ def build_simulation(host: RunHost) -> Simulation:
     controller = SimulationController(host.scene, CanvasGeometry(host.scene), lambda: host.doc.diagram, host)
     controller.attach_view(host.view)
     host.view.input.set_run(controller)
+    host.view.accessible_items.run_words = controller  # a screen reader hears a node go down during a run
+    controller.player.frame_changed.connect(lambda _t: host.view.accessible_items.run_moved())
     controls = SimulationControls()
     panel = SimulationPanel()
     ui = SimulationUI(controller, controls, panel, host.selected_node, host)

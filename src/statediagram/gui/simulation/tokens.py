@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from bisect import bisect_right, insort
 from dataclasses import dataclass, field
+from math import hypot
 
 from ...core.routes import pieces
 from ...sim.nodes import OK
@@ -48,6 +49,19 @@ class _Path:
     def __init__(self, points) -> None:
         self.parts = pieces([(p.x(), p.y()) for p in points])
 
+    @classmethod
+    def of_legs(cls, legs) -> _Path:
+        """A path along several polylines in turn, each taking its share by length; from the end of one to the
+        start of the next (through the card between) it jumps, as a request does between two hops."""
+        path = cls([])
+        lengths = [sum(hypot(q.x() - p.x(), q.y() - p.y()) for p, q in zip(leg, leg[1:], strict=False)) for leg in legs]
+        total, done = sum(lengths) or 1.0, 0.0
+        for leg, length in zip(legs, lengths, strict=True):
+            a, share = done / total, length / total
+            path.parts += [(a + share * fa, a + share * fb, *rest) for fa, fb, *rest in cls(leg).parts]
+            done += length
+        return path
+
     def pieces(self, vs: float, ve: float) -> list[tuple[float, ...]]:
         """The path travelled from time ``vs`` to ``ve`` as straight pieces (start, end, x, y, dx, dy, x_end,
         y_end), each taking its share of the time by length, so a token's place is one multiply-add per frame."""
@@ -74,6 +88,8 @@ class _Trip:
 
 def _place(segs, t: float) -> tuple[float, float] | None:
     """Where a token walking ``segs`` is at ``t``: None before it starts and once it has arrived."""
+    if not segs or t >= segs[-1][1]:  # arrived: most of a message's fan-out tokens, most frames
+        return None
     for vs, ve, x0, y0, dx, dy, _x1, _y1 in segs:
         if t < vs:
             return None
@@ -107,7 +123,7 @@ class TokenPlanner:
         self._trips: dict[int, _Trip] = {}
         self._badge_times: dict[tuple[str, str, str], list[float]] = {}  # (node, text, outcome) -> shown from
         self._settled_seen = 0
-        self.chat = ChatPlanner(self.geometry, replay, _Path) if replay and replay.connections else None
+        self.chat = ChatPlanner(self.geometry, replay, _Path.of_legs) if replay and replay.connections else None
 
     def geometry_changed(self) -> None:
         self._paths.clear()

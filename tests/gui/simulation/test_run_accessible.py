@@ -1,0 +1,74 @@
+"""During a run a screen reader hears each node's state at the play head from the node's accessible item."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAccessible
+
+from statediagram.sim.scenario import SECOND
+
+
+def _item(window, label: str):
+    root = QAccessible.queryAccessibleInterface(window.view)
+    for i in range(root.childCount()):
+        child = root.child(i)
+        if child.text(QAccessible.Text.Name) == label:
+            return child
+    raise AssertionError(f"no accessible item named {label}")
+
+
+def test_after_a_crash_during_a_run_the_node_says_it_is_down(window, qtbot):
+    sim = window.simulation
+    sim.controls.set_choices("calm", None)  # no fault of the scenario's own: only the one by hand
+    assert "During the run" not in _item(window, "Server A").text(QAccessible.Text.Description)  # no run yet
+    sim.ui.simulate()
+    player = sim.controller.player
+    qtbot.waitUntil(lambda: not player.catching_up, timeout=20_000)
+    player.set_playing(False)
+    player.work_out()
+    server = next(s for s in player.replay.server_ids if player.replay.labels[s] == "Server A")
+    sim.ui.seek(5 * SECOND)
+    said = _item(window, "Server A").text(QAccessible.Text.Description)
+    assert "During the run, at 5.00 s: up" in said
+
+    window.scene.clearSelection()
+    window.scene.node_items[server].setSelected(True)
+    sim.controls.crash_action.trigger()
+    qtbot.waitUntil(lambda: not player.catching_up, timeout=20_000)
+    said = _item(window, "Server A").text(QAccessible.Text.Description)
+    assert "At 5.00 s: down".lower() in said.lower() and "crashed 1 time" in said
+    assert "RAM wiped" in said or "sessions in" in said or "JWT" in said  # its pill, as the canvas shows it
+    sim.ui.seek(2 * SECOND)  # before the crash: up again
+    assert "at 2.00 s: up" in _item(window, "Server A").text(QAccessible.Text.Description)
+    sim.ui.stop()
+    assert "During the run" not in _item(window, "Server A").text(QAccessible.Text.Description)
+
+
+def test_a_screen_reader_on_the_focused_server_hears_it_go_down(window, qtbot, monkeypatch):
+    told = []
+    tell = QAccessible.updateAccessibility
+
+    def record(event):
+        iface = event.accessibleInterface()
+        told.append((event.type(), iface.text(QAccessible.Text.Name) if iface is not None else None))
+        tell(event)
+
+    monkeypatch.setattr(QAccessible, "isActive", staticmethod(lambda: True))
+    monkeypatch.setattr(QAccessible, "updateAccessibility", staticmethod(record))
+    sim = window.simulation
+    sim.controls.set_choices("calm", None)
+    sim.ui.simulate()
+    player = sim.controller.player
+    qtbot.waitUntil(lambda: not player.catching_up, timeout=20_000)
+    player.set_playing(False)
+    player.work_out()
+    server = next(s for s in player.replay.server_ids if player.replay.labels[s] == "Server A")
+    sim.ui.seek(5 * SECOND)
+    window.view.setFocus()
+    qtbot.waitUntil(lambda: window.view.hasFocus())
+    window.scene.clearSelection()
+    window.scene.node_items[server].setSelected(True)
+    qtbot.waitUntil(lambda: (QAccessible.Event.Focus, "Server A") in told)
+    told.clear()
+    sim.controls.crash_action.trigger()
+    qtbot.waitUntil(lambda: (QAccessible.Event.DescriptionChanged, "Server A") in told, timeout=20_000)
+    assert (QAccessible.Event.Focus, "Server A") not in told  # the focus stayed where it was
