@@ -31,8 +31,8 @@ Work = Generator[Step, None, Any]
 
 # Work per turn of the event loop; the window's own events and paints (3-5 ms) come on top. Each turn ends with a
 # 1 ms pause for the window's timers. Measured on the busy machine (load 6-8), a ten-minute run's report: 15 ms
-# turns took 2.8x as long as the work at once (the process loses its core at each pause), 25 ms turns 1.4x, with
-# at most 26 ms of GUI-thread work between two beats of a 1 ms heartbeat.
+# turns took 2.8x as long as the work at once (the process loses its core at each pause), 25 ms turns 1.3-1.4x,
+# with at most 26-37 ms of GUI-thread work between two beats of a 1 ms heartbeat.
 SLICE_S = 0.025
 SHOW_AFTER_MS = 300  # the dialog appears only for work longer than this
 POLL_MS = 30  # how often the GUI thread looks at work done in the background
