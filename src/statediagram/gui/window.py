@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.model import Diagram
-from ..core.topology import design_findings
+from ..core.topology import Finding, design_findings
 from ..missions.files import MISSION_SUFFIX
 from .actions import build_actions
 from .canvas.scene import DiagramScene
@@ -29,6 +30,7 @@ from .editing import clipboard
 from .editing.context_menus import CanvasMenus
 from .editing.editor import Editor
 from .editing.findings import FindingsList
+from .editing.findings_work import FindingsWork
 from .editing.keyboard import KeyboardEditing
 from .editing.palette import Palette
 from .editing.properties import PropertiesPanel
@@ -123,7 +125,11 @@ class MainWindow(QMainWindow):
         self._findings_timer = QTimer(self)
         self._findings_timer.setSingleShot(True)
         self._findings_timer.setInterval(FINDINGS_DELAY_MS)
-        self._findings_timer.timeout.connect(self.refresh_findings)
+        # A big diagram's findings are worked out in a thread and shown in slices (editing/findings_work.py).
+        self.findings_work = FindingsWork(lambda: self.doc.diagram, self._show_findings, self)
+        self._findings_timer.timeout.connect(self.findings_work.refresh)
+        self.doc.reset.connect(self.findings_work.stale)
+        self.doc.topology_changed.connect(self.findings_work.stale)
 
         self.editor.message.connect(self.show_message)
         self.files.message.connect(self.show_message)
@@ -273,9 +279,15 @@ class MainWindow(QMainWindow):
         message(self, QMessageBox.Icon.Critical, title, text)
 
     def refresh_findings(self) -> None:
+        """The design findings of the diagram as it is, at once (a moment after a change: ``findings_work``)."""
         self._findings_timer.stop()
+        self.findings_work.stale()
         found = design_findings(self.doc.diagram) if self.doc.diagram.nodes else []
-        self.scene.set_findings(found)
+        for _step in self._show_findings(found):
+            pass
+
+    def _show_findings(self, found: list[Finding]) -> Iterator[None]:
+        yield from self.scene.show_findings(found)
         self.findings.set_findings(found)
         self.view.announce_selection()  # a screen reader hears the selected node's findings as they change
 

@@ -16,7 +16,7 @@ from ...core.routes import Router
 from ...core.topology import Finding, state_homes
 from .. import theme
 from ..document import Document, LinkKey
-from ..progress import in_background
+from .ahead import Prepared, Swap, card_of, prepare_items
 from .gestures import GestureContext
 from .items import LinkItem, NodeItem
 from .overview import Overview, OverviewMode
@@ -24,7 +24,8 @@ from .overview import Overview, OverviewMode
 REFINE_DELAY_MS = 80  # links a drag left provisional are routed for good once the pointer rests this long
 REFINE_SLICE_S = 0.012  # and in slices this long, so the window stays responsive (a grid search: 5-20 ms)
 REFINE_IN_PLACE = 20  # links finished at once that the far-out overview moves rather than draws anew
-PREPARE_SLICE_S = 0.015  # items made ahead of a big open per slice (4,000 servers: ~0.6 s of items in all)
+FINDINGS_STEP = 50  # cards given their warnings between two looks at the clock (50 cards: ~2 ms)
+CROWDED = 1000  # cards in sight beyond which the view draws them as far out (see crowded())
 ROUTE_AT_ONCE = 600  # links: more are drawn as plain Zs first and routed in slices (4,000 links: 0.7-1.1 s)
 
 
@@ -53,10 +54,16 @@ class DiagramScene(QGraphicsScene):
             selected=self.selected_node_items, node_item=self.node_items.get, hint=self.hint.emit,
             link=self.link_requested.emit, dragged=self.nodes_dragged.emit)
         self._rebuilding = False
-        self._prepared: tuple[Diagram, dict[str, NodeItem], dict[LinkKey, LinkItem], Router | None] | None = None
+        self._prepared: Prepared | None = None
+        self._homes_shown: Diagram | None = None  # a diagram whose items got their badges ahead (prepare)
         self._overview_stale = False  # links were routed anew that the overview does not show yet (see _refine)
         self.overview_mode = OverviewMode(self, self._items_to_switch)
-        self._overview: Overview | None = None
+        self._overview_made: Overview | None = None
+        self._remaking: tuple[Overview, Iterator[None]] | None = None  # an overview made anew, a slice at a time
+        self._remake_timer = QTimer(self)
+        self._remake_timer.setSingleShot(True)
+        self._remake_timer.timeout.connect(self._remake_slice)
+        self._crowded: tuple[object, bool] = (None, False)  # the last answer of crowded(), and what it was for
         # Without an index every paint asks each of thousands of items for its bounding rect (a Python call);
         # the tree hands the view only what it shows. A dragged node re-enters it cheaply.
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
@@ -94,74 +101,67 @@ class DiagramScene(QGraphicsScene):
         self.clearing.emit()
         self._overview = None
         self.overview_mode.forget_all()
-        self.clear()
+        made, self._prepared = self._prepared, None
+        if made is None or made.diagram is not self.doc.diagram:
+            made = Prepared(self.doc.diagram, {}, {}, None)
+        swapped = made.swap is not None and made.swap.end()  # the new items are in the scene, the old ones out
+        if not swapped:
+            if made.swap is not None:  # half swapped (cannot happen when opening): made again, as at once
+                made = Prepared(self.doc.diagram, {}, {}, None)
+            self.clear()
         self.node_items.clear()
         self.link_items.clear()
         self._links_at.clear()
         self._refine_timer.stop()
         self._overview_stale = False
-        made, self._prepared = self._prepared, None
-        if made is None or made[0] is not self.doc.diagram:
-            made = (self.doc.diagram, {}, {}, None)
-        _diagram, nodes_made, links_made, routed = made
+        nodes_made, links_made, routed = made.nodes, made.links, made.router
+        self._homes_shown = made.diagram if made.homes_shown else None
         self.router = routed or Router()
-        self._rebuilding = True
-        for node in self.doc.diagram.nodes:
-            self._add_node(node.id, nodes_made.get(node.id))
-        for link in self.doc.diagram.links:
-            self._add_link(link.ends, links_made.get(link.ends))
-        self._rebuilding = False
+        self._warnings = {}  # another diagram's: its own come with its findings
+        if swapped:  # in the scene, drawn as the others, routed, with their badges: only the maps are left
+            self.node_items.update(nodes_made)
+            self.link_items.update(links_made)
+            self._links_at.update(made.links_at)
+        else:
+            self._rebuilding = True
+            for node in self.doc.diagram.nodes:
+                self._add_node(node.id, nodes_made.get(node.id))
+            for link in self.doc.diagram.links:
+                self._add_link(link.ends, links_made.get(link.ends))
+            self._rebuilding = False
         if routed is None:
             self._route(self._opening_effort(len(self.link_items)))
-        else:  # routed while the file was opening: the links take their routes as they are
-            self._set_routes(self.router.routes.keys())
+        else:  # routed while the file was opening: the links took their routes then
+            if not made.homes_shown:
+                self._set_routes(self.router.routes.keys())
             if self.router.provisional:
                 self._refine_timer.start(0)
-        for item in self.link_items.values():
-            self.addItem(item)
+        if not swapped:
+            for item in self.link_items.values():
+                self.addItem(item)
+        self._overview = made.overview
 
     def prepare(self, diagram: Diagram) -> Iterator[float]:
-        """Make the items of ``diagram`` ahead of showing it, a slice at a time, off the scene: the diagram shown
-        stays as it is. Yields the fraction made after each slice; the next :meth:`rebuild` for this very diagram
-        takes them (a big file opened behind a progress dialog). Items never shown (Cancel) are simply dropped."""
+        """Make the items of ``diagram`` ahead of showing it, a slice at a time, off the scene (canvas/ahead.py):
+        the diagram shown stays as it is. Yields the fraction made after each slice; :meth:`swap_in` then puts
+        them in the scene, and the next :meth:`rebuild` for this very diagram takes them. Items never shown
+        (Cancel) are simply dropped."""
         self._prepared = None
-        nodes: dict[str, NodeItem] = {}
-        links: dict[LinkKey, LinkItem] = {}
-        total = max(1, len(diagram.nodes) + len(diagram.links))
-        end = time.perf_counter() + PREPARE_SLICE_S
-        for node in diagram.nodes:
-            nodes[node.id] = NodeItem(node, self.interactive)
-            if time.perf_counter() >= end:
-                yield len(nodes) / total
-                end = time.perf_counter() + PREPARE_SLICE_S
-        for link in diagram.links:
-            a, b = sorted(link.ends)
-            if a in nodes and b in nodes:
-                links[link.ends] = LinkItem(link.ends, nodes[a], nodes[b], self.interactive)
-            if time.perf_counter() >= end:
-                yield (len(nodes) + len(links)) / total
-                end = time.perf_counter() + PREPARE_SLICE_S
-        # Routed off the GUI thread (core/routes.py is Qt-free: 4,000 links as plain Zs, 0.5-0.8 s in one call),
-        # as rebuild() would: the same cards and links in the same order, the same effort, so the same routes.
-        router = Router()
-        for node_id, item in nodes.items():
-            router.set_card(node_id, _card(item))
-            if time.perf_counter() >= end:
-                yield 0.9
-                end = time.perf_counter() + PREPARE_SLICE_S
-        for key in links:
-            router.add_link(key, *sorted(key))
-            if time.perf_counter() >= end:
-                yield 0.9
-                end = time.perf_counter() + PREPARE_SLICE_S
-        effort = self._opening_effort(len(links))
-        routing = in_background(lambda _reporter: router.update(effort), "")
-        try:
-            for _step in routing:
-                yield 0.95
-        finally:
-            routing.close()
-        self._prepared = (diagram, nodes, links, router)
+        self._prepared = yield from prepare_items(diagram, self.interactive, self._opening_effort(len(diagram.links)))
+
+    def swap_in(self) -> Iterator[float]:
+        """Put the prepared items in the scene and take the shown ones out, a slice at a time, the views showing
+        the picture they had; the model's reset (``rebuild``) then ends the swap in one short step. Closed before
+        that (Cancel), it puts the shown items back as they were."""
+        made = self._prepared
+        if made is not None:
+            # The new items drawn as the views will draw them once fitted: switching 12,000 items on the first
+            # paint took 0.1-0.2 s.
+            far = any(view.fit_draws_overview(made.extent, len(made.nodes)) for view in self.views())
+            shown = {*self.node_items.values(), *self.link_items.values()}
+            made.swap = Swap(self, shown, [*made.nodes.values(), *made.links.values()],
+                             lambda: self.overview_mode.set_on(far), self.overview_mode.adopt)
+            yield from made.swap.steps()
 
     def _opening_effort(self, links: int) -> str:
         """A picture, or a diagram of a lesson's size, is routed for good at once; a big one first as plain Zs."""
@@ -178,7 +178,8 @@ class DiagramScene(QGraphicsScene):
         self.node_items[node_id] = item
         self._links_at.setdefault(node_id, set())
         self.addItem(item)
-        self.router.set_card(node_id, _card(item))  # a card routed ahead (prepare) is there already: no change
+        if made is None:  # a card made ahead (prepare) is routed there already
+            self.router.set_card(node_id, card_of(item))
         self._route_soon()
 
     def _on_node_removed(self, node_id: str) -> None:
@@ -273,6 +274,9 @@ class DiagramScene(QGraphicsScene):
                 self._overview_stale = True
             elif self._overview is not None and self.overview_mode.on and not self._overview_stale:
                 self._overview.links_moved(links)
+            elif self._overview is not None and self.overview_mode.on:
+                self._overview_stale = False  # made anew in slices, the old one drawn meanwhile: 2,000 nodes
+                self._remake_overview()  # took 0.2-0.4 s in one piece on the next paint
             else:
                 self._overview = None
                 self._overview_stale = False
@@ -283,7 +287,9 @@ class DiagramScene(QGraphicsScene):
             self._refine_timer.start(0)
 
     def node_item_moved(self, item: NodeItem) -> None:
-        self.router.set_card(item.node_id, _card(item))  # an item dragged moves before the model does
+        self.router.set_card(item.node_id, card_of(item))  # an item dragged moves before the model does
+        if self._remaking is not None:  # an overview being made may have the card where it was
+            self._overview = None
         links = self._route("shapes")
         if self._overview is not None:
             if self.overview_mode.on:
@@ -295,10 +301,54 @@ class DiagramScene(QGraphicsScene):
 
     # --- far out: one batched drawing instead of thousands of items -------------------------------------
 
+    @property
+    def _overview(self) -> Overview | None:
+        return self._overview_made
+
+    @_overview.setter
+    def _overview(self, overview: Overview | None) -> None:
+        """Any change of the overview (dropped on a change of items or selection) ends one being made."""
+        self._overview_made = overview
+        self._remaking = None
+
+    def _remake_overview(self) -> None:
+        fresh = Overview()
+        self._remaking = fresh, fresh.fill(list(self.link_items.values()), list(self.node_items.values()))
+        self._remake_timer.start(0)
+
+    def _remake_slice(self) -> None:
+        if self._remaking is None:
+            return
+        fresh, steps = self._remaking
+        end = time.perf_counter() + REFINE_SLICE_S
+        for _step in steps:
+            if time.perf_counter() >= end:
+                self._remake_timer.start(0)
+                return
+        self._overview = fresh
+        if self.overview_mode.on:
+            self.update()
+
     def overview(self) -> Overview:
         if self._overview is None:
             self._overview = Overview(self.link_items.values(), self.node_items.values())
         return self._overview
+
+    def crowded(self, shown: QRectF) -> bool:
+        """Whether more cards lie in ``shown`` than can be read: they are drawn as far out, in a batch. A view
+        holds at most ~500 cards side by side at the texts' zoom; 4,000 servers stacked 10 units apart took
+        2 s to paint one by one at zoom 1 (their texts hidden under the next card anyway)."""
+        if len(self.node_items) <= CROWDED:
+            return False
+        key = (shown.getRect(), len(self.node_items))
+        if key != self._crowded[0]:  # counted again when the view moves or the diagram grows (4,000: ~2 ms)
+            left, top, right, bottom = shown.left(), shown.top(), shown.right(), shown.bottom()
+            inside = 0
+            for item in self.node_items.values():
+                x, y = item.x(), item.y()
+                inside += left <= x <= right and top <= y <= bottom
+            self._crowded = (key, inside > CROWDED)
+        return self._crowded[1]
 
     def _items_to_switch(self) -> Iterable[NodeItem | LinkItem]:
         return chain(self.link_items.values(), self.node_items.values())
@@ -323,18 +373,30 @@ class DiagramScene(QGraphicsScene):
 
     def refresh_homes(self) -> None:
         """Badges: where each server keeps sessions, cart and uploads, from the core's one function."""
+        if self._homes_shown is not None:
+            shown, self._homes_shown = self._homes_shown, None
+            if shown is self.doc.diagram:  # the diagram just shown, its badges given ahead: nothing changed since
+                return
         homes = state_homes(self.doc.diagram)
         for node_id, item in self.node_items.items():
             if item.badge_rows:
                 item.set_homes(homes.get(node_id))
 
     def set_findings(self, findings: list[Finding]) -> None:
+        for _step in self.show_findings(findings):
+            pass
+
+    def show_findings(self, findings: list[Finding]) -> Iterator[None]:
+        """Give each card its findings' warnings, yielding now and then (2,000 cards: ~80 ms in all); cards made
+        from now on take theirs as they come."""
         warnings: dict[str, list[str]] = {}
         for f in findings:
             for node_id in f.nodes:
                 warnings.setdefault(node_id, []).append(f.message)
         self._warnings = warnings
-        for node_id, item in self.node_items.items():
+        for i, (node_id, item) in enumerate(list(self.node_items.items())):
+            if i % FINDINGS_STEP == FINDINGS_STEP - 1:
+                yield
             item.set_warnings(warnings.get(node_id, []))
 
     def link_problem(self, a: str, b: str) -> str | None:
@@ -391,10 +453,3 @@ class DiagramScene(QGraphicsScene):
     def snapped(self, pos: QPointF) -> QPointF:
         g = theme.GRID
         return QPointF(round(pos.x() / g) * g, round(pos.y() / g) * g)
-
-
-def _card(item: NodeItem) -> tuple[float, float, float, float]:
-    """The node's card in scene coordinates, as the router takes it."""
-    r = item.card_rect()
-    x, y = item.x(), item.y()
-    return x + r.left(), y + r.top(), x + r.right(), y + r.bottom()

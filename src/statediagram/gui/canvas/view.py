@@ -26,7 +26,7 @@ from .input import CanvasEdits, CanvasInput
 from .items import TEXT_LOD
 from .navigation import spoken_description, spoken_name
 from .placement import free_spot
-from .scene import DiagramScene
+from .scene import CROWDED, DiagramScene
 
 KIND_MIME = "application/x-statediagram-kind"
 
@@ -146,7 +146,7 @@ class DiagramView(QGraphicsView):
             painter.drawRects(bars)
         scene: DiagramScene = self.scene()  # type: ignore[assignment]
         if scene.overview_mode.on:
-            scene.overview().draw(painter, rect)
+            scene.overview().draw(painter, rect, scene.overview_mode.crowded)
 
     def set_frames(self, frames: RunFrames | None) -> None:
         """Who paints the canvas while a run is shown (None: the view paints it all, always)."""
@@ -159,8 +159,11 @@ class DiagramView(QGraphicsView):
         # 2,000 nodes fluid. A little below the texts' zoom before switching, so that a zoom resting on that
         # very zoom does not switch back and forth.
         scene: DiagramScene = self.scene()  # type: ignore[assignment]
-        scene.overview_mode.set_on(self.zoom() < (TEXT_LOD if scene.overview_mode.on else TEXT_LOD * 0.98))
-        scene.overview_mode.settle(self.mapToScene(self.viewport().rect()).boundingRect())  # what is shown now
+        shown = self.mapToScene(self.viewport().rect()).boundingRect()
+        far = self.zoom() < (TEXT_LOD if scene.overview_mode.on else TEXT_LOD * 0.98)
+        scene.overview_mode.crowded = not far and scene.crowded(shown)  # too many cards in sight to read
+        scene.overview_mode.set_on(far or scene.overview_mode.crowded)  # drawn as far out
+        scene.overview_mode.settle(shown)  # what is shown now
         super().paintEvent(event)
 
     # --- zoom ----------------------------------------------------------------------------------------
@@ -201,6 +204,14 @@ class DiagramView(QGraphicsView):
             self.set_zoom(1.5)
             self.centerOn(rect.center())
         self.zoom_changed.emit(self.zoom())
+
+    def fit_draws_overview(self, rect: QRectF, cards: int) -> bool:
+        """Whether ``cards`` cards over ``rect`` would be drawn as far out once fitted (see paintEvent)."""
+        if rect.isNull():
+            return False
+        size = self.viewport().size()
+        zoom = min(size.width() / (rect.width() + 80), size.height() / (rect.height() + 80), 1.5)
+        return zoom < TEXT_LOD * 0.98 or cards > CROWDED
 
     def diagram_rect(self) -> QRectF:
         """The nodes' extent in scene coordinates (null when there are none)."""
