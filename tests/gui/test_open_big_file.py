@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import gc
 import json
+import sys
 import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from statediagram.core.fileio import load_diagram
@@ -266,3 +267,21 @@ def test_thousands_of_cards_in_sight_are_drawn_as_blocks_with_the_links_under_th
     drawn, block = picture.pixelColor(middle), theme.kind_colour("server").lighter(150)
     assert max(abs(drawn.red() - block.red()), abs(drawn.green() - block.green()),
                abs(drawn.blue() - block.blue())) <= 2, (drawn.name(), block.name())
+
+
+def test_closing_the_window_while_a_big_file_goes_onto_its_canvas_ends_quietly(qtbot, tmp_path, monkeypatch):
+    unraisable: list = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)  # what an ignored error in a clean-up reaches
+    w = MainWindow(settings=QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    w.show()
+    qtbot.waitExposed(w)
+    w.opener.open(str(servers_file(tmp_path, 1000)))
+    run = w.opener.run
+    turn_until(lambda r=run: showing(r))
+    assert run.running
+    w.close()
+    w.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the window and its scene are gone
+    del run, w
+    gc.collect()  # the opening's work is let go: its clean-up finds no scene to put items back into
+    assert unraisable == []
