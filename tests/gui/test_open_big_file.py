@@ -223,9 +223,8 @@ def test_cancel_while_a_big_file_goes_on_the_canvas_puts_the_open_diagram_back_a
     stacked = window.scene.items(Qt.SortOrder.AscendingOrder)
     window.opener.open(str(servers_file(tmp_path, 3000)))
     run = window.opener.run
-    turn_until(lambda: showing(run))
-    assert run.running
-    assert all(item.scene() is None for item in items_before.values())  # taken out: the swap is under way
+    turn_until(lambda: not run.running or all(item.scene() is None for item in items_before.values()))
+    assert run.running and showing(run)  # the open diagram's cards taken out: the swap is under way
     assert not window.view.updatesEnabled()  # the canvas keeps the picture of the open diagram meanwhile
     run.dialog.cancel()
     turn_until(lambda: not run.running)
@@ -285,3 +284,20 @@ def test_closing_the_window_while_a_big_file_goes_onto_its_canvas_ends_quietly(q
     del run, w
     gc.collect()  # the opening's work is let go: its clean-up finds no scene to put items back into
     assert unraisable == []
+
+
+def test_a_big_file_opened_from_the_start_page_and_cancelled_goes_back_to_the_start_page(qtbot, tmp_path):
+    w = MainWindow(settings=QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    w.show()
+    qtbot.waitExposed(w)
+    assert w.pages.currentWidget() is w.start
+    w.opener.open(str(servers_file(tmp_path, 1000)))
+    run = w.opener.run
+    turn_until(lambda: showing(run))
+    assert run.running and w.pages.currentWidget() is w.view  # the canvas comes first, its cards after
+    run.dialog.cancel()
+    turn_until(lambda: not run.running)
+    assert w.pages.currentWidget() is w.start and not w.doc.diagram.nodes
+    assert not any(dock.isVisible() for dock in w.docks)
+    w.close()
+    w.deleteLater()
