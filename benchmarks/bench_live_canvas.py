@@ -20,6 +20,9 @@ os.environ["XDG_DATA_HOME"] = os.environ["XDG_CONFIG_HOME"] = _HOME
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).parent))
+from heartbeat import Heartbeat  # noqa: E402
+
 from statediagram.core.fileio import load_diagram  # noqa: E402
 from statediagram.gui.app import set_up_application  # noqa: E402
 from statediagram.gui.simulation.compare import starter_diagram  # noqa: E402
@@ -43,11 +46,7 @@ def main() -> None:
     settle.exec()
     sim.controls.set_choices("standard", "sessions")
     sim.controls.speed.setCurrentIndex(sim.controls.speed.findData(speed))
-    beats: list[float] = []
-    heart = QTimer()
-    heart.setInterval(1)
-    heart.timeout.connect(lambda: beats.append(time.perf_counter()))
-    heart.start()
+    heart = Heartbeat().start()
     t0 = time.perf_counter()
     sim.controls.live_action.trigger()
     pressed = time.perf_counter() - t0  # the press itself: checks, the diagram's file, the child started
@@ -61,8 +60,8 @@ def main() -> None:
     done.start()
     loop.exec()
     heart.stop()
-    worst = sorted(((b - a, a - t0) for a, b in zip(beats, beats[1:], strict=False)), reverse=True)[:3]
-    gaps = sorted(b - a for a, b in zip(beats, beats[1:], strict=False))
+    worst = sorted(((w, cpu, at - t0) for w, cpu, at in heart.gaps()), reverse=True)[:3]
+    gaps = sorted(w for w, _cpu, _at in heart.gaps())
     wall = time.perf_counter() - t0
     report = replay.report
     if report is None:
@@ -72,9 +71,10 @@ def main() -> None:
               f"started in {report.live.start_s:.2f} s, run {report.live.wall_s:.1f} s wall ({wall:.1f} s in the app),"
               f" {report.totals.requests} requests, {len(replay.requests)} drawn")
     print(f"the press of Run for real took {pressed * 1000:.0f} ms")
-    print(f"GUI thread while playing it: longest block {gaps[-1] * 1000:.1f} ms, 99th percentile "
-          f"{gaps[int(len(gaps) * 0.99)] * 1000:.1f} ms over {len(beats)} heartbeats (target <= 50 ms); "
-          "the longest three at " + ", ".join(f"{at:.1f} s ({gap * 1000:.0f} ms)" for gap, at in worst))
+    print(f"GUI thread while playing it: {heart.words()}; 99th percentile "
+          f"{gaps[int(len(gaps) * 0.99)] * 1000:.1f} ms over {len(heart.beats)} heartbeats (target <= 50 ms); "
+          "the longest three at " + ", ".join(f"{at:.1f} s ({gap * 1000:.0f} ms, the GUI thread ran {cpu * 1000:.0f})"
+                                              for gap, cpu, at in worst))
     w.simulation.live.shutdown(wait=True)
     sim.controller.stop()
     w.doc.undo_stack.clear()

@@ -125,3 +125,82 @@ def test_the_animations_first_frame_is_the_run_as_drawn(window, tmp_path):
     source = c.layer.sceneBoundingRect().united(c.scene.itemsBoundingRect())
     drawn = render_frame(c, 0, source, 400).convertToFormat(QImage.Format.Format_RGB32)
     assert shown.size() == drawn.size() and shown == drawn
+
+
+def test_a_turn_of_long_work_stops_before_a_step_that_would_run_it_over(window, qtbot):
+    """Steps of 15 ms each: one a turn (two would make 30 ms, over the 25 ms slice), so the window gets its turn
+    between any two steps; before, a turn took a second step once the first had not filled the slice."""
+    import time
+
+    from statediagram.gui.progress import SLICE_S, run_with_progress
+
+    step_s = 0.015
+    assert 2 * step_s > SLICE_S > step_s
+
+    def work():
+        for i in range(6):
+            time.sleep(step_s)
+            yield (i + 1) / 6, f"Step {i + 1} of 6"
+        return "done"
+
+    job = run_with_progress(work(), "Six steps", window)
+    qtbot.waitUntil(lambda: not job.running, timeout=10_000)
+    assert job.result == "done"
+    assert job.slices == 7  # six turns with a step each, and the turn that found the work finished
+
+
+def test_the_canvas_is_not_repainted_for_each_frame_of_the_animation_export(window, monkeypatch, qtbot, tmp_path):
+    """The frames are drawn for the file only: the canvas keeps showing the play head's frame, unpainted, until
+    the export is done (it was repainted each turn, on top of the export's work)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class Paints(QObject):
+        count = 0
+
+        def eventFilter(self, _watched, event):  # noqa: N802 - Qt's name
+            if event.type() == QEvent.Type.Paint:
+                Paints.count += 1
+            return False
+
+    sim = window.simulation
+    sim.ui.simulate()
+    sim.controller.player.set_playing(False)
+    sim.controller.player.work_out()
+    qtbot.wait(100)  # the canvas shows the run's first frame
+    viewport = window.view.viewport()
+    paints = Paints()
+    viewport.installEventFilter(paints)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "run.apng"), ""))
+    sim.controls.export_movie_action.trigger()
+    job = sim.ui.job
+    done = []
+    job.done.connect(done.append)
+    qtbot.waitUntil(lambda: bool(done), timeout=120_000)
+    qtbot.wait(200)  # the canvas's one repaint once the export is done
+    viewport.removeEventFilter(paints)
+    assert done[0] > 100 and job.slices > 20
+    assert 1 <= Paints.count <= 3  # repainted when the export is done, not for each of its frames
+    assert viewport.updatesEnabled()
+
+
+def test_the_ticks_leave_working_out_the_run_to_an_export_under_way(window, starter):
+    """While an export works the run out a slice per turn, the player's ticks do not work it out too (both in
+    one turn of the event loop doubled the turn)."""
+    show_diagram(window, ten_busy_minutes(starter))
+    sim = window.simulation
+    sim.ui.simulate()
+    player = sim.controller.player
+    player.set_playing(False)
+    work = player.working_out()
+    next(work)
+    horizon = player.horizon
+    for _ in range(5):
+        player.tick()
+    assert player.horizon == horizon
+    next(work)
+    assert player.horizon > horizon
+    work.close()
+    horizon = player.horizon
+    for _ in range(5):
+        player.tick()
+    assert player.horizon > horizon  # no export under way: the ticks work the run out again

@@ -7,7 +7,8 @@ click, a right-click or a Space tap while a run is shown, so no editor item has 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import shiboken6
 from PySide6.QtCore import QObject, QPoint, QPointF, Signal
@@ -80,6 +81,21 @@ class SimulationController(QObject):
         self.backdrop = Backdrop(view, self._current_layer, lambda: self.active)
         self.layer.backdrop = self.backdrop
         return self.backdrop
+
+    @contextmanager
+    def canvas_held(self) -> Iterator[None]:
+        """The view keeps what it shows, unpainted, while frames are drawn for a file: each frame shown to the
+        layer for the export also repainted the canvas (and placed its labels again for the view's zoom), a
+        repaint per turn of the event loop on top of the export's work. Repainted once at the end."""
+        viewport = self.backdrop.viewport if self.backdrop is not None else None
+        held = viewport is not None and viewport.updatesEnabled()
+        if held:
+            viewport.setUpdatesEnabled(False)
+        try:
+            yield
+        finally:
+            if held and shiboken6.isValid(viewport):
+                viewport.setUpdatesEnabled(True)  # Qt repaints it now
 
     # --- runs -----------------------------------------------------------------------------------
 

@@ -125,33 +125,34 @@ def replay_apng_steps(controller, path: str | Path, start_s: float = 0.0, end_s:
         yield fraction * 0.2, words
     was = player.t
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="statediagram-apng")
-    try:
-        end = replay.end if end_s is None else min(replay.end, int(end_s * SECOND))
-        step = int(SECOND * speed / fps)
-        source = controller.layer.sceneBoundingRect().united(controller.scene.itemsBoundingRect())
-        times = range(int(start_s * SECOND), end, step)
-        frames: list[bytes] = []
-        pending: deque[Future] = deque()
-        for i, t in enumerate(times):
-            while len(pending) >= IN_FLIGHT:  # the compressing thread is behind: wait for it a little at a time
-                yield 0.2 + 0.75 * len(frames) / len(times), f"Drawing frame {i + 1} of {len(times)}"
+    with controller.canvas_held():  # the canvas is not repainted for each frame drawn (see canvas_held)
+        try:
+            end = replay.end if end_s is None else min(replay.end, int(end_s * SECOND))
+            step = int(SECOND * speed / fps)
+            source = controller.layer.sceneBoundingRect().united(controller.scene.itemsBoundingRect())
+            times = range(int(start_s * SECOND), end, step)
+            frames: list[bytes] = []
+            pending: deque[Future] = deque()
+            for i, t in enumerate(times):
+                while len(pending) >= IN_FLIGHT:  # the compressing thread is behind: wait for it a little at a time
+                    yield 0.2 + 0.75 * len(frames) / len(times), f"Drawing frame {i + 1} of {len(times)}"
+                    _collect(pending, frames)
+                pending.append(pool.submit(png_from_pixels, *png_pixels(render_frame(controller, t, source, width))))
                 _collect(pending, frames)
-            pending.append(pool.submit(png_from_pixels, *png_pixels(render_frame(controller, t, source, width))))
-            _collect(pending, frames)
-            yield 0.2 + 0.75 * len(frames) / len(times), f"Drawing frame {i + 1} of {len(times)}"
-        while pending:
-            _collect(pending, frames)
-            yield 0.2 + 0.75 * len(frames) / len(times), f"Compressing frame {len(frames) + 1} of {len(times)}"
-        # Put together and written whole in the thread too (12 MB: 40-80 ms). Cancel from here on is too late:
-        # the file is finished whole, never left half-written.
-        whole = pool.submit(_write_apng, Path(path), frames, round(1000 / fps))
-        while not whole.done():
-            wait([whole], timeout=WAIT_S)
-            yield 0.96, f"Writing {Path(path).name}"
-        whole.result()
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
-        player.seek(was)
+                yield 0.2 + 0.75 * len(frames) / len(times), f"Drawing frame {i + 1} of {len(times)}"
+            while pending:
+                _collect(pending, frames)
+                yield 0.2 + 0.75 * len(frames) / len(times), f"Compressing frame {len(frames) + 1} of {len(times)}"
+            # Put together and written whole in the thread too (12 MB: 40-80 ms). Cancel from here on is too late:
+            # the file is finished whole, never left half-written.
+            whole = pool.submit(_write_apng, Path(path), frames, round(1000 / fps))
+            while not whole.done():
+                wait([whole], timeout=WAIT_S)
+                yield 0.96, f"Writing {Path(path).name}"
+            whole.result()
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+            player.seek(was)
     return len(frames)
 
 
