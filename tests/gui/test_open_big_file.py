@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import gc
 import json
+import sys
 import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from statediagram.core.fileio import load_diagram
@@ -222,9 +223,8 @@ def test_cancel_while_a_big_file_goes_on_the_canvas_puts_the_open_diagram_back_a
     stacked = window.scene.items(Qt.SortOrder.AscendingOrder)
     window.opener.open(str(servers_file(tmp_path, 3000)))
     run = window.opener.run
-    turn_until(lambda: showing(run))
-    assert run.running
-    assert all(item.scene() is None for item in items_before.values())  # taken out: the swap is under way
+    turn_until(lambda: not run.running or all(item.scene() is None for item in items_before.values()))
+    assert run.running and showing(run)  # the open diagram's cards taken out: the swap is under way
     assert not window.view.updatesEnabled()  # the canvas keeps the picture of the open diagram meanwhile
     run.dialog.cancel()
     turn_until(lambda: not run.running)
@@ -266,3 +266,38 @@ def test_thousands_of_cards_in_sight_are_drawn_as_blocks_with_the_links_under_th
     drawn, block = picture.pixelColor(middle), theme.kind_colour("server").lighter(150)
     assert max(abs(drawn.red() - block.red()), abs(drawn.green() - block.green()),
                abs(drawn.blue() - block.blue())) <= 2, (drawn.name(), block.name())
+
+
+def test_closing_the_window_while_a_big_file_goes_onto_its_canvas_ends_quietly(qtbot, tmp_path, monkeypatch):
+    unraisable: list = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)  # what an ignored error in a clean-up reaches
+    w = MainWindow(settings=QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    w.show()
+    qtbot.waitExposed(w)
+    w.opener.open(str(servers_file(tmp_path, 1000)))
+    run = w.opener.run
+    turn_until(lambda r=run: showing(r))
+    assert run.running
+    w.close()
+    w.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the window and its scene are gone
+    del run, w
+    gc.collect()  # the opening's work is let go: its clean-up finds no scene to put items back into
+    assert unraisable == []
+
+
+def test_a_big_file_opened_from_the_start_page_and_cancelled_goes_back_to_the_start_page(qtbot, tmp_path):
+    w = MainWindow(settings=QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    w.show()
+    qtbot.waitExposed(w)
+    assert w.pages.currentWidget() is w.start
+    w.opener.open(str(servers_file(tmp_path, 1000)))
+    run = w.opener.run
+    turn_until(lambda: showing(run))
+    assert run.running and w.pages.currentWidget() is w.view  # the canvas comes first, its cards after
+    run.dialog.cancel()
+    turn_until(lambda: not run.running)
+    assert w.pages.currentWidget() is w.start and not w.doc.diagram.nodes
+    assert not any(dock.isVisible() for dock in w.docks)
+    w.close()
+    w.deleteLater()

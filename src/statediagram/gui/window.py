@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -258,6 +258,14 @@ class MainWindow(QMainWindow):
         if not self.run_shown():
             self.properties_dock.raise_()  # with no run to show, the canvas opens on the editor's side
         self.view.setFocus()
+
+    def show_canvas(self) -> Callable[[], None] | None:
+        """The canvas page ahead of a big file going onto it (files/opening.py); what shows the start page again
+        (Cancel), if that was the page shown."""
+        if self.pages.currentWidget() is self.view:
+            return None
+        self.show_editor()
+        return self.show_start
 
     def update_title(self) -> None:
         self.setWindowTitle(f"{self.files.display_name()}[*] — statediagram")

@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 
+import shiboken6
 from PySide6.QtCore import QObject, QRectF, Qt, QTimer
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
@@ -196,6 +197,8 @@ class Swap:
             return
         self.ended = True
         scene = self.scene
+        if not shiboken6.isValid(scene):  # the window closed meanwhile: nothing to put back into
+            return
         for item in self.new[: self.added]:
             scene.removeItem(item)
         for item in self.old[: self.removed]:
