@@ -10,7 +10,6 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -437,25 +436,6 @@ class MainWindow(QMainWindow):
                 return True
             recovery.discard()
         return False
-
-    def export_picture(self, suffix: str, scale: float, transparent: bool) -> None:
-        from .files.export import export_diagram
-
-        stem = self.files.display_name().removesuffix(".statediagram.json").removesuffix(".json")
-        folder = Path(self.folders.folder())
-        kind = "PNG pictures (*.png)" if suffix == ".png" else "SVG pictures (*.svg)"
-        path, _ = QFileDialog.getSaveFileName(self, "Export picture", str(folder / (stem + suffix)), kind)
-        if not path:
-            return
-        if not path.lower().endswith(suffix):
-            path += suffix
-        try:
-            export_diagram(self.doc.diagram, path, scale=scale, transparent=transparent)
-        except (OSError, ValueError) as exc:
-            self.show_error("Cannot export", str(exc))
-            return
-        self.folders.remember(path)
-        self.show_message(f"Exported {Path(path).name}.")
 
     # --- editing helpers --------------------------------------------------------------------------------
 
