@@ -33,7 +33,8 @@ from PySide6.QtGui import QAccessible, QAccessibleEvent, QAccessibleInterface
 from PySide6.QtWidgets import QAccessibleWidget, QGraphicsView
 
 from ..document import LinkKey
-from .items import LinkItem, NodeItem
+from .items import NodeItem
+from .linkitem import LinkItem
 from .navigation import reading_order, spoken_description
 from .scene import DiagramScene
 

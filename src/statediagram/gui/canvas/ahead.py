@@ -25,7 +25,8 @@ from ...core.routes import Router
 from ...core.topology import state_homes
 from ..document import LinkKey
 from ..progress import in_background
-from .items import LinkItem, NodeItem
+from .items import NodeItem
+from .linkitem import LinkItem
 from .overview import Overview
 
 SLICE_S = 0.015  # work per turn of the event loop (4,000 servers: ~0.6 s of items in all)

@@ -19,7 +19,8 @@ from PySide6.QtGui import QPainter, QPen, QPolygonF, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from .. import theme
-from .items import BLOCKS_LOD, LinkItem, NodeItem, copies_pictures
+from .items import BLOCKS_LOD, NodeItem, copies_pictures
+from .linkitem import LinkItem
 
 NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
 CHUNK = 600  # items switched per turn of the event loop: about 3 ms

@@ -18,7 +18,8 @@ from .. import theme
 from ..document import Document, LinkKey
 from .ahead import Prepared, Swap, card_of, prepare_items
 from .gestures import GestureContext
-from .items import LinkItem, NodeItem
+from .items import NodeItem
+from .linkitem import LinkItem
 from .overview import Overview, OverviewMode
 
 REFINE_DELAY_MS = 80  # links a drag left provisional are routed for good once the pointer rests this long

@@ -15,7 +15,7 @@ from PySide6.QtGui import QAction, QGuiApplication, QTransform
 from PySide6.QtWidgets import QMenu, QWidget
 
 from ...core.catalog import KINDS
-from ..canvas.items import LinkItem
+from ..canvas.linkitem import LinkItem
 from . import clipboard
 from .editor import Editor
 
