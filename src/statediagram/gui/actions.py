@@ -81,14 +81,14 @@ def build_actions(w: ActionsHost) -> SimpleNamespace:
     a.open = _action(w, "&Open…", w.open_diagram, [Key.Open], "Open a diagram file or an exported PNG")
     a.save = _action(w, "&Save", w.files.save, [Key.Save], "Save the diagram")
     a.save_as = _action(w, "Save &As…", w.files.save_as, [Key.SaveAs], "Save the diagram under a new name")
-    a.export_png = _action(w, "Export &PNG…", lambda: export_picture(w, ".png", 1.0, False), ["Ctrl+E"],
+    a.export_png = _action(w, "Export &PNG…", lambda: export_picture(w, w, ".png", 1.0, False), ["Ctrl+E"],
                            "Export a picture that also carries the diagram (hand it in for grading)")
-    a.export_png2 = _action(w, "Export PNG at &2×…", lambda: export_picture(w, ".png", 2.0, False), [],
+    a.export_png2 = _action(w, "Export PNG at &2×…", lambda: export_picture(w, w, ".png", 2.0, False), [],
                             "Export a sharp, double-size PNG")
     a.export_png_clear = _action(w, "Export PNG with &Transparent Background…",
-                                 lambda: export_picture(w, ".png", 2.0, True), [],
+                                 lambda: export_picture(w, w, ".png", 2.0, True), [],
                                  "Export a double-size PNG without the white background")
-    a.export_svg = _action(w, "Export S&VG…", lambda: export_picture(w, ".svg", 1.0, False), [],
+    a.export_svg = _action(w, "Export S&VG…", lambda: export_picture(w, w, ".svg", 1.0, False), [],
                            "Export a vector picture")
     a.quit = _action(w, "&Quit", w.close, [Key.Quit], "Close statediagram")
 
