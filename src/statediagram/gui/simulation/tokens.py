@@ -76,11 +76,18 @@ class _Path:
 class _Trip:
     """One request's trip on screen, in stretched time."""
 
-    __slots__ = ("rid", "v_end", "v_done", "segs", "outcome", "calls", "v_last", "fan", "unheard")
+    __slots__ = ("rid", "v_end", "v_done", "segs", "starts", "ordered", "outcome", "calls", "calls_span", "v_last",
+                 "fan", "unheard")
 
     def __init__(self, rid, v_end, v_done, segs, outcome, calls) -> None:
         self.rid, self.v_end, self.v_done, self.segs = rid, v_end, v_done, segs
+        self.starts = [seg[0] for seg in segs]
+        # Each piece ends before the next begins (all but degenerate trips): the piece under way at t is then found
+        # by bisection, with the same result as walking the pieces in turn (see TokenPlanner.frame).
+        self.ordered = all(a[1] <= b[0] for a, b in zip(segs, segs[1:], strict=False))
         self.outcome, self.calls = outcome, calls
+        # when any of its store commands flashes: most frames look at no command of most trips
+        self.calls_span = (min(c[0] for c in calls), max(c[0] for c in calls) + FLASH_US) if calls else (0, 0)
         self.v_last = v_end  # when nothing of it is on screen any more (a message's fan-out lasts longer)
         self.fan: list[list[tuple[float, ...]]] | None = None  # journey chat: a message's tokens fanning out
         self.unheard: list[tuple] = []  # ... and the servers it never reached
@@ -191,10 +198,21 @@ class TokenPlanner:
                         unheard[(room, server, origin)] = unheard.get((room, server, origin), 0) + 1
                 if t >= trip.v_end:
                     continue
-            if trip.calls:
+            if trip.calls_span[0] <= t < trip.calls_span[1]:
                 for vc, server, store, text in trip.calls:
                     if vc <= t < vc + FLASH_US:
                         flashes[(server, store)] = text
+            # Why bisection: walking a trip's 8 pieces in turn took about half of a 1,000-token frame's computation.
+            if trip.ordered:
+                i = bisect_right(trip.starts, t)
+                if i:
+                    vs, ve, x0, y0, dx, dy, x1, y1 = trip.segs[i - 1]
+                    if t < ve:
+                        f = (t - vs) / (ve - vs)
+                        add((x0 + dx * f, y0 + dy * f, REQUEST if t < trip.v_done else trip.outcome, trip.rid))
+                    else:
+                        add((x1, y1, REQUEST if t < trip.v_done else trip.outcome, trip.rid))
+                continue
             at = None
             for vs, ve, x0, y0, dx, dy, x1, y1 in trip.segs:
                 if t < vs:
