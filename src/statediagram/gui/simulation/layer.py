@@ -75,6 +75,7 @@ class SimulationLayer(QGraphicsItem):
         self._laid_out: Frame | None = None  # the frame the layout is for
         self._grown = True  # the bounding rectangle holds the layout's labels
         self._lod = 1.0
+        self._small: tuple[tuple | None, list] = (None, [])  # far-out badges: (node, outcome)s drawn, their places
         self.left_out = False  # True while a Backdrop draws the diagram without this layer
         self.backdrop = None  # a Backdrop repainting the view for each frame, or None: the scene updates it
         self._font = QFont()
@@ -101,6 +102,7 @@ class SimulationLayer(QGraphicsItem):
                 obstacles += card_boxes(r)
         self._cards = CardIndex(obstacles)
         self._spots.clear()
+        self._small = (None, [])
         self._own_key = self._passing_key = self._own_for = None
         self._laid_out = None
         self.prepareGeometryChange()
@@ -267,14 +269,18 @@ class SimulationLayer(QGraphicsItem):
         """Zoomed far out: each failure's shape inside its card's top right corner, one per outcome, so it
         reads as the node's and is never mistaken for a token off a link; no text."""
         pixmaps, half = self.sprites.pixmaps, self.sprites.half
-        seen: dict[str, list[str]] = {}
-        for node, _text, outcome, _n in frame.badges:
-            rect = self.node_rect(node)
-            if rect is None or outcome in seen.setdefault(node, []):
-                continue
-            seen[node].append(outcome)
-            x = rect.right() - 4 - half * (2 * len(seen[node]) - 1)
-            painter.drawPixmap(QPointF(x - half, rect.top() + 4), pixmaps[outcome])
+        key = tuple((node, outcome) for node, _text, outcome, _n in frame.badges)
+        if key != self._small[0]:  # the same badges as the last frame, most frames: their places are kept
+            self._small, seen = (key, []), {}
+            for node, outcome in key:
+                rect = self.node_rect(node)
+                if rect is None or outcome in seen.setdefault(node, []):
+                    continue
+                seen[node].append(outcome)
+                x = rect.right() - 4 - half * (2 * len(seen[node]) - 1)
+                self._small[1].append((QPointF(x - half, rect.top() + 4), pixmaps[outcome]))
+        for at, pixmap in self._small[1]:
+            painter.drawPixmap(at, pixmap)
 
     # --- labels ---------------------------------------------------------------------------------
 
