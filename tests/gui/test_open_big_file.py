@@ -111,7 +111,18 @@ def test_a_big_file_that_cannot_be_read_says_why_once_and_changes_nothing(window
     window.opener.open(str(bad))
     turn_until(lambda: not window.opener.run.running)
     assert len(shown) == 1 and shown[0].windowTitle() == "Cannot open this diagram"
+    assert shown[0].text().startswith("broken.statediagram.json: ")  # a teacher with 30 files open knows which
     assert window.doc.to_json() == before
+
+
+def test_a_small_file_that_cannot_be_read_names_itself_in_the_message(window, tmp_path, monkeypatch):
+    shown: list[QMessageBox] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box) or int(QMessageBox.StandardButton.Ok))
+    bad = tmp_path / "alice-homework.statediagram.json"
+    bad.write_text('{"format": "statediagram", "version": 1, "nodes": [', "utf-8")
+    window.opener.open(str(bad))
+    assert len(shown) == 1
+    assert shown[0].text().startswith("alice-homework.statediagram.json: line 1, column")
 
 
 def test_a_small_file_still_opens_at_once(window, tmp_path):

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from ...core.fileio import FILE_SUFFIX, DiagramError, Loaded, atomic_write, load_diagram, save_diagram
 from ...core.model import Diagram
+from ...core.text import terminal_safe
 from ..document import Document
 from ..plain_text import message
 from .folders import RememberedFolder
@@ -133,7 +134,7 @@ class FileController(QObject):
         try:
             loaded = load_diagram(path)
         except DiagramError as exc:
-            self.show_error("Cannot open this diagram", str(exc))
+            self.show_error("Cannot open this diagram", f"{terminal_safe(Path(path).name)}: {exc}")
             return False
         self.show_loaded(loaded, path)
         return True

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QWidget
 
 from ...core.fileio import Loaded, load_diagram
 from ...core.model import Diagram
+from ...core.text import terminal_safe
 from ...core.topology import Finding, design_findings
 from ...missions.files import MISSION_SUFFIX
 from ..canvas.scene import DiagramScene
@@ -83,11 +84,12 @@ def open_with_progress(files: FileController, scene: DiagramScene, path: str, pa
     its design findings; ``show_canvas`` shows the canvas page before the items go onto it, and returns what shows
     the page before again, if any. A file that cannot be opened shows the loader's message; Cancel or an error
     leaves the open diagram untouched."""
-    run = run_with_progress(_opening(files, scene, path, found, show_canvas), f"Opening {Path(path).name}", parent,
+    name = terminal_safe(Path(path).name)  # a file name that is not UTF-8 shows its bytes as \xNN
+    run = run_with_progress(_opening(files, scene, path, found, show_canvas), f"Opening {name}", parent,
                             on_done=lambda _shown: on_opened(),
-                            on_error=lambda why: files.show_error("Cannot open this diagram", why),
+                            on_error=lambda why: files.show_error("Cannot open this diagram", f"{name}: {why}"),
                             poll_ms=POLL_MS)
-    run.cancelled.connect(lambda: files.message.emit(f"Opening {Path(path).name} cancelled: nothing changed."))
+    run.cancelled.connect(lambda: files.message.emit(f"Opening {name} cancelled: nothing changed."))
     return run
 
 
