@@ -50,3 +50,21 @@ def test_the_fault_marks_are_drawn_once_a_run_and_again_when_the_faults_change(w
     timeline.repaint()
     assert timeline._marks is not picture
     assert marked(timeline, at, CRASH) > 3
+
+
+def test_a_moving_play_head_leaves_the_track_as_a_full_repaint_draws_it(qtbot):
+    """Each frame repaints only where the play head and the worked-out end moved: what is on screen after many
+    frames is what a repaint of the whole track draws (no trace of an old play head, no bar end left behind)."""
+    from statediagram.gui.simulation.timeline import Timeline
+    timeline = Timeline()
+    qtbot.addWidget(timeline)
+    timeline.resize(800, 46)
+    timeline.show()
+    timeline.set_run(30 * SECOND, [(5 * SECOND, "s1", "crash")], [], {"s1": "Server A"})
+    qtbot.waitExposed(timeline)
+    for t in [*range(0, 12 * SECOND, 700_000), 4 * SECOND, 3_900_000]:  # forwards, then a jump and a step back
+        timeline.set_time(t, min(30 * SECOND, 2 * t + SECOND))
+        qtbot.wait(1)
+    on_screen = timeline.screen().grabWindow(timeline.winId()).toImage()
+    whole = timeline.grab().toImage()
+    assert on_screen.convertToFormat(whole.format()) == whole

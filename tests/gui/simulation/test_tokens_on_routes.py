@@ -48,3 +48,19 @@ def test_the_canvas_geometry_walks_a_link_as_the_route_function_does(window):
     assert window.scene.node_items["a"].sceneBoundingRect().contains(points[0])  # from a's side
     half = along([(p.x(), p.y()) for p in points], 0.5)
     assert distance_to_route(*half, points) < 1e-6
+
+
+def test_a_token_is_where_walking_its_trip_piece_by_piece_puts_it(window):
+    """The planner finds the piece under way by bisection (a frame's computation, 1,000 tokens): every token of a
+    run is where walking the trip's pieces in turn puts it, at the same place to the last bit."""
+    show_diagram(window, load_diagram(EXAMPLE).diagram)
+    window.simulation.ui.simulate()
+    run_to(window, 14 * SECOND)
+    planner = window.simulation.controller.planner
+    times = range(SECOND, 14 * SECOND, 137_000)
+    bisected = [planner.frame(t).tokens for t in times]
+    assert sum(map(len, bisected)) >= 100
+    assert all(trip.ordered for trip in planner._trips.values())  # the runs' trips take the bisection
+    for trip in planner._trips.values():
+        trip.ordered = False  # walk every trip's pieces instead
+    assert [planner.frame(t).tokens for t in times] == bisected
