@@ -9,7 +9,6 @@ stale: they are dropped, and only the newest diagram's are shown.
 
 from __future__ import annotations
 
-import copy
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -23,17 +22,6 @@ from ...core.topology import Finding, design_findings
 AT_ONCE_NODES = 300  # up to here at once (300 nodes: ~15 ms); above it the window would wait 50 ms and more
 POLL_MS = 10  # how often the GUI thread looks at the thread's work (a quick look)
 SLICE_S = 0.010  # findings handed to the canvas per turn of the event loop
-
-
-def snapshot(diagram: Diagram) -> Diagram:
-    """A copy the thread may read while the learner edits the diagram (4,000 servers: ~15 ms; a deep copy took
-    ten times as long). Links are shared: their ends never change."""
-    nodes = []
-    for node in diagram.nodes:
-        twin = copy.copy(node)
-        twin.props = dict(node.props)
-        nodes.append(twin)
-    return Diagram(diagram.title, nodes, list(diagram.links), diagram.scenario)
 
 
 @cache
@@ -94,7 +82,7 @@ class FindingsWork(QObject):
             self._show_at_once(diagram)
             return
         if self._future is None:
-            self._start(snapshot(diagram))
+            self._start(diagram.copy_to_read())
         self._timer.start(POLL_MS)  # a thread on an older diagram still running: a new one starts when it ends
 
     def _show_at_once(self, diagram: Diagram) -> None:
@@ -113,7 +101,7 @@ class FindingsWork(QObject):
             if not self._wanted:  # a small diagram since, shown at once
                 return
             if self._future_generation != self._generation:  # the diagram changed meanwhile: work out the newest
-                self._start(snapshot(self._diagram()))
+                self._start(self._diagram().copy_to_read())
                 self._timer.start(POLL_MS)
                 return
             self._wanted = False
