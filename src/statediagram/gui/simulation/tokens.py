@@ -155,8 +155,8 @@ class TokenPlanner:
             if path is not None:
                 vs, ve = t0 + (st - t0) * s, t0 + (en - t0) * s
                 segs += path.pieces(vs, max(ve, vs + 1))
-        calls = [(t0 + (tc - t0) * s, r.server, node, text) for tc, node, text in (r.calls or ())
-                 if node != r.server]
+        calls = [(t0 + (tc - t0) * s, (r.server, node), text) for tc, node, text in (r.calls or ())
+                 if node != r.server]  # (when, the link it flashes on, the command)
         trip = _Trip(r.id, t0 + (r.t_reply - t0) * s, _done_at(r, s), segs, r.outcome, calls)
         if r.fanout is not None and r.outcome == OK and self.chat is not None and r.id % self.chat.every == 0:
             trip.fan, trip.unheard = self.chat.fanout(r, trip.v_done, self._path)
@@ -200,9 +200,9 @@ class TokenPlanner:
                 if t >= trip.v_end:
                     continue
             if trip.calls_from <= t < trip.calls_to:
-                for vc, server, store, text in trip.calls:
+                for vc, link, text in trip.calls:
                     if vc <= t < vc + FLASH_US:
-                        flashes[(server, store)] = text
+                        flashes[link] = text
             # Why bisection: walking a trip's 8 pieces in turn took about half of a 1,000-token frame's computation.
             if trip.ordered:
                 i = bisect_right(trip.starts, t)
