@@ -264,7 +264,9 @@ class CanvasItems(QObject):
             return ""
         words = spoken_description(item, scene.doc)
         run = self.run_words.words(item.node_id) if self.run_words is not None else ""
-        return f"{words} {run}" if run else words
+        # The run's news first: a screen reader speaks the whole description again when the node goes down, and
+        # "down" after forty words of what a server is was heard last (Orca 43).
+        return f"{run} {words}" if run else words
 
     def screen_rect(self, key: ItemKey) -> QRect:
         item, view = self.graphics_item(key), self.view()
@@ -333,6 +335,19 @@ class CanvasItems(QObject):
         elif before[1] != said:
             QAccessible.updateAccessibility(QAccessibleEvent(chosen.obj, QAccessible.Event.DescriptionChanged))
         return False
+
+    def tell_focus_again(self) -> None:
+        """A panel came to the front of its tabs by itself (a run's verdict at Simulate): Orca takes a tab selected
+        for the user's move and leaves the canvas, then ignores what the focused node says (its going down). With
+        the keyboard still on the canvas, a screen reader is told again where the focus is."""
+        view = self.view()
+        if view is None or not view.hasFocus() or not QAccessible.isActive():
+            return
+        self._focused = None
+        if self.focus_child() is None:
+            QAccessible.updateAccessibility(QAccessibleEvent(view, QAccessible.Event.Focus))
+        else:
+            self.selection_settled()
 
     def focus_left(self) -> None:
         """The keyboard's focus left the canvas: when it comes back, the item selected is told focused anew."""
