@@ -330,3 +330,18 @@ def test_a_node_named_as_its_kind_is_not_said_twice_and_a_link_reads_one_way(win
     qtbot.waitUntil(lambda: w.view.accessibleName() == f"Diagram canvas, selected: {KINDS['client'].label}")
     link = items(w)["Users to Server A"]
     assert link.text(DESCRIPTION).startswith("Link between Users and Server A.")
+
+
+def test_deleting_the_focused_node_gives_the_accessible_focus_back_to_the_canvas(window, qtbot, screen_reader):
+    w = window
+    users, server, redis = small_diagram(w)
+    w.view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is w.view)
+    w.scene.select_ids([server])
+    qtbot.waitUntil(lambda: focused(screen_reader)[-1:] == ["Server A"])
+    screen_reader.clear()
+    w.scene.select_ids([redis])
+    qtbot.waitUntil(lambda: focused(screen_reader) == ["Redis"])
+    QTest.keyClick(w.view, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: focused(screen_reader) == ["Redis", "Diagram canvas"])
+    assert "Redis" not in items(w)

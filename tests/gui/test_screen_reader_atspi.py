@@ -31,8 +31,8 @@ EXAMPLE = HERE.parents[1] / "examples" / "stateless-full.statediagram.json"
 SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's, where python3-gi and gir1.2-atspi-2.0 put gi.repository.Atspi
 BUS_LAUNCHERS = ("/usr/libexec/at-spi-bus-launcher", "/usr/lib/at-spi2-core/at-spi-bus-launcher")
 # Tab twice (Users, then the load balancer), Alt+Right (the server to its right), F5 (Simulate), Ctrl+Shift+K
-# (crash the selected node), Escape (select nothing).
-KEYS = ["Tab", "Tab", "alt+Right", "F5", "ctrl+shift+k", "Escape"]
+# (crash the selected node), Escape (select nothing), Tab (Users), Delete (it goes).
+KEYS = ["Tab", "Tab", "alt+Right", "F5", "ctrl+shift+k", "Escape", "Tab", "Delete"]
 START_SECONDS = 30.0  # Xvfb or D-Bus starting: far more than the ~0.1 s they take
 
 
@@ -197,11 +197,20 @@ def test_escape_gives_the_focus_back_to_the_canvas(heard):
     assert escape["focused"] is None and escape["canvas"]["name"] == "Diagram canvas"
 
 
+def test_a_node_deleted_leaves_the_list_and_the_focus_goes_back_to_the_canvas(heard):
+    delete = heard["steps"][7]
+    assert focus_events(heard["steps"][6]) == [("list item", "Users")]
+    removed = [e for e in delete["events"] if e["type"] == "object:children-changed:remove"]
+    assert len(removed) == 2 and all(e["name"] == "Diagram canvas" for e in removed)  # Users and its one link
+    assert focus_events(delete) == [("list", "Diagram canvas")]
+    assert delete["canvas"]["description"].startswith("6 nodes, 8 links.")
+
+
 def test_each_move_is_said_once_and_the_canvas_never_repeats_the_node(heard):
     """Orca speaks a change to what has its focus: the canvas's words changing before the focus moved to a node,
     or told twice, were spoken again (heard with Orca 43 before this was fixed). When the focus comes back to the
     canvas itself, its words change first: they are what is spoken with the focus."""
-    for step in heard["steps"][:3] + heard["steps"][5:]:  # the moves (the run's steps above)
+    for step in heard["steps"][:3] + heard["steps"][5:7]:  # the moves (the run's and Delete's steps above)
         events = step["events"]
         focus_at = min(i for i, e in enumerate(events) if e["type"].startswith("focus"))
         canvas_changes = [i for i, e in enumerate(events) if e["role"] == "list" and e["type"].startswith(

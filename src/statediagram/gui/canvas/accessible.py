@@ -226,14 +226,13 @@ class CanvasItems(QObject):
 
     def _forget(self, keys: Iterable[ItemKey]) -> None:
         """The items are gone: tell a screen reader, delete their objects (Qt's cache deletes their interfaces
-        with them), then let go of the Python side, whose C++ side is deleted by then."""
+        with them), then let go of the Python side, whose C++ side is deleted by then. The item focused is still
+        remembered as focused: with nothing selected after it, the focus goes back to the canvas itself."""
         self._order = None
         for key in keys:
             made = self._made.pop(key, None)
             if made is None:
                 continue
-            if self._focused is not None and self._focused[0] == key:
-                self._focused = None
             if shiboken6.isValid(made.obj):
                 if QAccessible.isActive():
                     QAccessible.updateAccessibility(QAccessibleEvent(made.obj, QAccessible.Event.ObjectDestroyed))
