@@ -22,8 +22,8 @@ gi.require_version("Atspi", "2.0")
 from gi.repository import Atspi, GLib  # noqa: E402 - after require_version, as PyGObject asks
 
 FIND_SECONDS = 40.0  # the app starting under load on a shared machine, then its window filling in
-QUIET_SECONDS = 0.8  # a key's events have all come once none came for this long
-KEY_SECONDS = 8.0  # at most this long per key
+QUIET_SECONDS = 1.0  # a key's events have all come once none came for this long
+KEY_SECONDS = 20.0  # at most this long per key
 EVENTS = ("focus:", "object:state-changed:focused", "object:property-change:accessible-description",
           "object:property-change:accessible-name", "object:children-changed")
 
@@ -76,6 +76,19 @@ def wait_for_canvas(name: str):
     return None
 
 
+def press(key: str) -> None:
+    """Press ``key`` as a hand does: modifiers held down a moment around the key. xdotool's "alt+Right" in one go
+    had the menu bar take the Alt now and then on a busy machine (1 run in 3), opening File instead."""
+    *modifiers, last = key.split("+")
+    xdotool = ["xdotool"]
+    for modifier in modifiers:
+        xdotool += ["keydown", modifier, "sleep", "0.1"]
+    xdotool += ["key", "--clearmodifiers", last] if not modifiers else ["key", last]
+    for modifier in reversed(modifiers):
+        xdotool += ["sleep", "0.1", "keyup", modifier]
+    subprocess.run(xdotool, check=True, timeout=10)
+
+
 def main() -> int:
     app_name, keys = sys.argv[1], sys.argv[2:]
     canvas = wait_for_canvas(app_name)
@@ -102,24 +115,26 @@ def main() -> int:
         listener.register(kind)
     context = GLib.MainContext.default()
 
-    def settle() -> None:
-        """Listen until the canvas and its items have been quiet a while (during a run the clock and counters
-        change their names every frame: they do not count)."""
-        start = last_at = time.monotonic()
+    def settle(reaction: bool = True) -> None:
+        """Listen until the canvas or its items said something (every key here makes them: a busy machine may
+        take seconds), then until they have been quiet a while (during a run the clock and counters change their
+        names every frame: they do not count)."""
+        start = time.monotonic()
+        last_at = None if reaction else start
         count = 0
         while time.monotonic() - start < KEY_SECONDS:
             context.iteration(False)
             about_canvas = sum(1 for e in heard if e.get("role") in ("list", "list item"))
             if about_canvas != count:
                 count, last_at = about_canvas, time.monotonic()
-            elif time.monotonic() - last_at > QUIET_SECONDS:
+            elif last_at is not None and time.monotonic() - last_at > QUIET_SECONDS:
                 return
             time.sleep(0.01)
 
-    settle()  # what was on its way before the first key
+    settle(reaction=False)  # what was on its way before the first key
     heard.clear()
     for key in keys:
-        subprocess.run(["xdotool", "key", "--clearmodifiers", key], check=True, timeout=10)
+        press(key)
         settle()
         focused = find(canvas, lambda a: a.get_state_set().contains(Atspi.StateType.FOCUSED)
                        and a.get_role() == Atspi.Role.LIST_ITEM, depth=11)
