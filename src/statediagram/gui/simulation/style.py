@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap, QPolygonF, QTransform
+from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPainterPath, QPen, QPixmap, QPolygonF, QTransform
 
 from ...core.catalog import KINDS
 from ...sim.nodes import FAILOVER, LOST_DATA, LOST_FILE, LOST_SESSION, OK, OUTAGE
@@ -110,6 +110,7 @@ class Sprites:
         side = int(radius * 2 + 8)
         self.half = side / 2
         self.pixmaps: dict[str, QPixmap] = {}
+        self.images: dict[str, QImage] = {}  # the same pictures as images: stamped 1:1, an image is the cheaper call
         for outcome in LOOKS:
             pix = QPixmap(int(side * ratio), int(side * ratio))
             pix.setDevicePixelRatio(ratio)
@@ -118,6 +119,7 @@ class Sprites:
             paint_look(p, outcome, QPointF(self.half, self.half), radius, outlined=True)
             p.end()
             self.pixmaps[outcome] = pix
+            self.images[outcome] = pix.toImage()
 
 
 def look_icon(outcome: str, size: int = 16) -> QIcon:
