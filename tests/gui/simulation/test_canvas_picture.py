@@ -3,6 +3,7 @@ What the user sees must be exactly what the view itself would draw, and edits mu
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QImage, QRegion
 from PySide6.QtWidgets import QApplication
@@ -153,12 +154,17 @@ def tall_diagram() -> Diagram:
     return d
 
 
-def test_frames_repaint_only_where_the_run_draws_and_leave_nothing_behind(window, qtbot):
+@pytest.mark.parametrize("zoom", [None, 0.6])
+def test_frames_repaint_only_where_the_run_draws_and_leave_nothing_behind(window, qtbot, zoom):
     """Each frame repaints the part of the canvas the run draws on, last frame's and this one's, not the whole
-    canvas (a tall diagram fitted into the wide canvas leaves most of it empty); what the window shows after many
-    frames painted that way is what the view draws from scratch, with no token left where it was."""
+    canvas (a tall diagram in the wide canvas leaves most of it empty); what the window shows after many frames
+    painted that way is what the view draws from scratch, with no token or label left where it was. Fitted, and
+    closer in (0.6: the live chips, badges and store commands are drawn as words)."""
     w, sim = window, window.simulation
     show_diagram(w, tall_diagram())
+    if zoom is not None:
+        w.view.set_zoom(zoom)
+        w.view.centerOn(0, 1000)
     qtbot.wait(20)
     sim.ui.simulate()
     t = shown_at(sim, 3 * SECOND)
@@ -171,6 +177,8 @@ def test_frames_repaint_only_where_the_run_draws_and_leave_nothing_behind(window
         qtbot.wait(5)  # the event loop paints what the frame asked for
     QApplication.sendPostedEvents(None, QEvent.Type.UpdateRequest)  # the last frame painted, if it was not yet
     assert not player.playing and sim.controller.layer.token_count
+    if zoom is not None:
+        assert sim.controller.layer.label_rects()  # words were drawn with the frames
     frames = [r for r in painted.regions if r.boundingRect() != viewport.rect()]
     assert len(frames) >= 20  # most frames repainted part of the canvas ...
     assert all(r.boundingRect().width() < viewport.width() * 0.6 for r in frames)

@@ -78,9 +78,11 @@ def stamp_tokens(painter: QPainter, tokens: list[tuple[float, float, str, int]],
     painter.save()
     painter.resetTransform()
     # Whole pixels and no transform: the render hints change no pixel of a stamp (checked), but with them on Qt
-    # takes a slower path; and an image is a cheaper call than a pixmap. 1,030 tokens: 1.3 -> 0.9 ms, measured.
+    # takes a slower path; an image is a cheaper call than a pixmap; and its transparent margin is left out.
+    # 1,030 tokens: 1.3 -> 0.9 ms, measured.
     painter.setRenderHints(QPainter.RenderHint(0))
-    images, draw = sprites.images, painter.drawImage
+    stamps, draw = sprites.stamps, painter.drawImage
     for x, y, look, _rid in tokens:
-        draw(int(x * sx + dx) - half, int(y * sy + dy) - half, images[look])
+        image, left, top = stamps[look]
+        draw(int(x * sx + dx) - half + left, int(y * sy + dy) - half + top, image)
     painter.restore()

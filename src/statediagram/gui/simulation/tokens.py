@@ -15,6 +15,7 @@ from __future__ import annotations
 from bisect import bisect_right, insort
 from dataclasses import dataclass, field
 from math import hypot
+from operator import le
 
 from ...core.routes import pieces
 from ...sim.nodes import OK
@@ -84,11 +85,14 @@ class _Trip:
         self.starts = starts = [seg[0] for seg in segs]
         # Each piece ends before the next begins (all but degenerate trips): the piece under way at t is then found
         # by bisection, with the same result as walking the pieces in turn (see TokenPlanner.frame).
-        self.ordered = all(e <= b for e, b in zip([seg[1] for seg in segs], starts[1:], strict=False))
+        self.ordered = all(map(le, [seg[1] for seg in segs], starts[1:]))
         self.outcome, self.calls = outcome, calls
         # when any of its store commands flashes: most frames look at no command of most trips
-        times = [c[0] for c in calls]
-        self.calls_from, self.calls_to = (min(times), max(times) + FLASH_US) if calls else (0, 0)
+        if calls:
+            times = [c[0] for c in calls]
+            self.calls_from, self.calls_to = min(times), max(times) + FLASH_US
+        else:
+            self.calls_from = self.calls_to = 0
         self.v_last = v_end  # when nothing of it is on screen any more (a message's fan-out lasts longer)
         self.fan: list[list[tuple[float, ...]]] | None = None  # journey chat: a message's tokens fanning out
         self.unheard: list[tuple] = []  # ... and the servers it never reached
@@ -150,13 +154,14 @@ class TokenPlanner:
         t0 = r.t_send
         s = _stretch(r)
         segs: list[tuple[float, ...]] = []
+        paths = self._paths
         for a, b, st, en in r.hops():
-            path = self._path(a, b)
+            path = paths[(a, b)] if (a, b) in paths else self._path(a, b)
             if path is not None:
                 vs, ve = t0 + (st - t0) * s, t0 + (en - t0) * s
                 segs += path.pieces(vs, max(ve, vs + 1))
-        calls = [(t0 + (tc - t0) * s, r.server, node, text) for tc, node, text in (r.calls or ())
-                 if node != r.server]
+        calls = [(t0 + (tc - t0) * s, (r.server, node), text) for tc, node, text in (r.calls or ())
+                 if node != r.server]  # (when, the link it flashes on, the command)
         trip = _Trip(r.id, t0 + (r.t_reply - t0) * s, _done_at(r, s), segs, r.outcome, calls)
         if r.fanout is not None and r.outcome == OK and self.chat is not None and r.id % self.chat.every == 0:
             trip.fan, trip.unheard = self.chat.fanout(r, trip.v_done, self._path)
@@ -200,9 +205,9 @@ class TokenPlanner:
                 if t >= trip.v_end:
                     continue
             if trip.calls_from <= t < trip.calls_to:
-                for vc, server, store, text in trip.calls:
+                for vc, link, text in trip.calls:
                     if vc <= t < vc + FLASH_US:
-                        flashes[(server, store)] = text
+                        flashes[link] = text
             # Why bisection: walking a trip's 8 pieces in turn took about half of a 1,000-token frame's computation.
             if trip.ordered:
                 i = bisect_right(trip.starts, t)
