@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QGraphicsView, QLineEdit, QWidget
 
 from ...core.catalog import KINDS
 from .. import theme
-from .accessible import make_accessible
+from .accessible import link_ends, make_accessible
 from .input import CanvasEdits, CanvasInput
 from .items import TEXT_LOD
 from .navigation import spoken_description, spoken_name
@@ -107,8 +107,8 @@ class DiagramView(QGraphicsView):
             name = f"Diagram canvas, selected: {spoken_name(item)}"
             description = spoken_description(item, doc)
         elif len(links) == 1 and not nodes:
-            ends = [doc.node(n).label for n in sorted(links[0]) if doc.has_node(n)]
-            name = f"Diagram canvas, selected: the link between {' and '.join(ends)}"
+            a, b = link_ends(scene.link_items[links[0]])  # in the order its accessible item names them
+            name = f"Diagram canvas, selected: the link between {a.label} and {b.label}"
             description = "Delete removes it; the menu key offers Select Its Two Nodes."
         elif nodes or links:
             name = f"Diagram canvas, {len(nodes)} nodes and {len(links)} links selected"
