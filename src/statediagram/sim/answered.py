@@ -1,8 +1,9 @@
 """Requests whose outcome is final, kept in a form the cyclic garbage collector does not track.
 
 Every ``Request`` object stays tracked by the cyclic collector as long as it lives, and a replay keeps every request
-of its run: a worked-out 10-minute run of 200 users held 115k of them, and each full collection walked them all
-(about 160 ms of CPU on the 2-core machine), several times while the run was worked out. So a replay keeps a request
+of its run: a worked-out 10-minute run of 200 users held 115k of them (and 121k lists of their store calls), and each
+full collection walked them all (160-200 ms on the shared 2-core machine), several times while the run was worked
+out. So a replay keeps a request
 whose outcome is final as a plain tuple of numbers and words (``answered``): CPython stops tracking such a tuple at
 the next collection. Readers get it back as an ``Answered``, read by the same names as a ``Request``.
 """
@@ -97,7 +98,7 @@ _as_answered = tuple.__new__  # tuple.__new__(Answered, row): an Answered withou
 
 class Kept:
     """A list of requests as the app reads them: one still under way is the engine's ``Request``; one whose outcome
-    is final is held as ``answered`` gives it and read as an ``Answered``."""
+    is final is held as the plain tuple ``answered`` makes of it, and read as an ``Answered``."""
 
     __slots__ = ("_items", "_window_at", "_window")
 
