@@ -24,7 +24,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _HOME = tempfile.mkdtemp(prefix="statediagram-bench-")  # recent files and autosaves go here, not to the user's
 os.environ["XDG_DATA_HOME"] = os.environ["XDG_CONFIG_HOME"] = _HOME
 
-from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from PySide6.QtCore import QEvent, QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -109,14 +109,13 @@ def chat_frame_benchmark(shown: Shown) -> None:
     player.work_out(14 * SECOND)
     t = 10 * SECOND - 400_000  # Chat 0 crashes at 10 s
     player.seek(t)
-    viewport = shown.view.viewport()
     QApplication.processEvents()
     frames, tokens, lines, marks, legs = [], [], [], [], []
     player.set_playing(True)
     for _ in range(150):
         start = time.perf_counter()
         player.show_at(t)
-        viewport.repaint()
+        paint_what_changed()
         frames.append(time.perf_counter() - start)
         f = ctl.layer.frame
         tokens.append(len(f.tokens))
@@ -132,6 +131,14 @@ def chat_frame_benchmark(shown: Shown) -> None:
           f"{statistics.median(frames) * 1000:.2f} ms, "
           f"p95 {frames[int(len(frames) * 0.95)] * 1000:.2f} ms, worst {frames[-1] * 1000:.2f} ms (target <= 8 ms)")
     shown.close()
+
+
+def paint_what_changed() -> None:
+    """Paint now what the event loop would paint next: the parts of the window the frame asked to repaint (the
+    canvas where the run draws, the timeline's strip round the play head). Until 2026-12-02 the frames were
+    timed with ``viewport.repaint()``, which repaints all the canvas and costs more than the event loop's paint
+    of the same region (1.7 ms more a 1,000-token frame, the same code timed both ways alternately)."""
+    QApplication.sendPostedEvents(None, QEvent.Type.UpdateRequest)
 
 
 def rss_mb() -> float:
@@ -185,7 +192,7 @@ def frame_benchmark(shown: Shown, where: str) -> None:
     for _ in range(150):
         start = time.perf_counter()
         player.show_at(t)  # one frame of the player: the play head moves, tokens, badges, flashes, node states
-        viewport.repaint()  # synchronous paint of what the view repaints for that frame
+        paint_what_changed()  # synchronous paint of what the window repaints for that frame
         frames.append(time.perf_counter() - start)
         tokens.append(ctl.layer.token_count)
         t += 16_000

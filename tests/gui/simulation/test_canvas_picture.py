@@ -3,9 +3,13 @@ What the user sees must be exactly what the view itself would draw, and edits mu
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QRegion
+from PySide6.QtWidgets import QApplication
+from simgui import show_diagram
 
+from statediagram.core import Diagram, Link, Node
 from statediagram.gui.editing import commands
 from statediagram.sim.scenario import SECOND
 
@@ -117,3 +121,67 @@ def test_after_the_run_is_stopped_edits_repaint_the_canvas(main, qtbot):
     paints.count = 0
     w.scene.select_ids(["b"])
     qtbot.waitUntil(lambda: paints.count > 0, timeout=1000)
+
+
+class PaintedRegions(QObject):
+    """The regions of the paint events a widget receives."""
+
+    def __init__(self, widget) -> None:
+        super().__init__(widget)
+        self.regions = []
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Paint:
+            self.regions.append(QRegion(event.region()))
+        return False
+
+
+def on_screen(w) -> QImage:
+    """What the window shows of the canvas now: the window's pixels as painted so far (not painted again)."""
+    viewport = w.view.viewport()
+    at = viewport.mapTo(w, viewport.rect().topLeft())
+    return w.screen().grabWindow(w.winId(), at.x(), at.y(), viewport.width(), viewport.height()).toImage()
+
+
+def tall_diagram() -> Diagram:
+    """Users over a load balancer over two servers over Redis: fitted into the wide canvas, a narrow column."""
+    d = Diagram(title="tall")
+    d.nodes += [Node("users", "client", "Users", 0, 0, {"users": 20}), Node("lb", "load_balancer", "LB", 0, 500),
+                Node("a", "server", "Server A", -150, 1000), Node("b", "server", "Server B", 150, 1000),
+                Node("redis", "redis", "Redis", 0, 1500)]
+    d.links += [Link("users", "lb"), Link("lb", "a"), Link("lb", "b"), Link("a", "redis"), Link("b", "redis")]
+    return d
+
+
+@pytest.mark.parametrize("zoom", [None, 0.6])
+def test_frames_repaint_only_where_the_run_draws_and_leave_nothing_behind(window, qtbot, zoom):
+    """Each frame repaints the part of the canvas the run draws on, last frame's and this one's, not the whole
+    canvas (a tall diagram in the wide canvas leaves most of it empty); what the window shows after many frames
+    painted that way is what the view draws from scratch, with no token or label left where it was. Fitted, and
+    closer in (0.6: the live chips, badges and store commands are drawn as words)."""
+    w, sim = window, window.simulation
+    show_diagram(w, tall_diagram())
+    if zoom is not None:
+        w.view.set_zoom(zoom)
+        w.view.centerOn(0, 1000)
+    qtbot.wait(20)
+    sim.ui.simulate()
+    t = shown_at(sim, 3 * SECOND)
+    qtbot.wait(50)
+    viewport = w.view.viewport()
+    painted = PaintedRegions(viewport)
+    player = sim.controller.player
+    for i in range(1, 40):
+        player.show_at(t + i * 16_000)
+        qtbot.wait(5)  # the event loop paints what the frame asked for
+    QApplication.sendPostedEvents(None, QEvent.Type.UpdateRequest)  # the last frame painted, if it was not yet
+    assert not player.playing and sim.controller.layer.token_count
+    if zoom is not None:
+        assert sim.controller.layer.label_rects()  # words were drawn with the frames
+    frames = [r for r in painted.regions if r.boundingRect() != viewport.rect()]
+    assert len(frames) >= 20  # most frames repainted part of the canvas ...
+    assert all(r.boundingRect().width() < viewport.width() * 0.6 for r in frames)
+    shown = on_screen(w)
+    assert differing_pixels(shown, canvas(w)) == 0  # ... and left it as a whole repaint would
+    assert looks_as_the_view_draws_it(w, sim, shown)

@@ -15,12 +15,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import shiboken6
-from PySide6.QtCore import QObject, QPoint, Qt
+from PySide6.QtCore import QObject, QPoint, QRect, Qt
 from PySide6.QtGui import QPainter, QPixmap, QRegion
 from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
 from ..canvas.view import DiagramView
 from .layer import SimulationLayer
+
+STAMP_MARGIN = 16  # viewport pixels around the layer's rectangle: tokens are stamped at their size on screen (half
+# a stamp: 11 px) at any zoom, so far out they reach past the rectangle's scene margin
 
 
 class Backdrop(QObject):
@@ -40,6 +43,7 @@ class Backdrop(QObject):
         self._key: tuple | None = None
         self._pressed = False
         self._painted_last = False  # the last paint was the backdrop's: the view's own bookkeeping did not run
+        self._drawn_at: QRect | None = None  # where the layer drew the last frame (viewport pixels); None: unknown
         self._drawing = False  # the view is painting the picture
         self._option = QStyleOptionGraphicsItem()
         self.scene.changed.connect(self._scene_changed)
@@ -54,11 +58,17 @@ class Backdrop(QObject):
                 and self.view.rubberBandRect().isNull())
 
     def frame_changed(self, layer: SimulationLayer) -> None:
-        """The layer shows a new frame: repaint the viewport (the picture stays; only the layer is new)."""
+        """The layer shows a new frame: repaint where it draws, this frame and the last (the picture stays; only
+        the layer is new). Outside the layer's rectangle nothing changed: the 200-node diagram fitted in the
+        window takes 0.4 of the canvas, and the whole canvas each frame was 1.1-1.5 ms more (measured)."""
         if self.active():
             if self._picture is None or self._key != self._view_key():
                 self._picture = self._draw_picture()  # drawn here: a widget cannot render itself while painting
-            self.viewport.update()
+                self._drawn_at = None
+            if self._drawn_at is None:
+                self.viewport.update()  # a new picture, or the last frame's place unknown: all of it
+            else:
+                self.viewport.update(self._drawn_at.united(self._where(layer)))
         elif self._painted_last:
             self.viewport.update()
         else:
@@ -67,6 +77,7 @@ class Backdrop(QObject):
     def invalidate(self) -> None:
         """Draw the diagram again at the next frame (until then the view paints it as usual)."""
         self._picture = None
+        self._drawn_at = None
         self.viewport.update()
 
     def _view_key(self) -> tuple:
@@ -77,10 +88,12 @@ class Backdrop(QObject):
 
     def set_enabled(self, enabled: bool) -> None:
         self.enabled = enabled
+        self._drawn_at = None
         self.viewport.update()
 
     def _scene_changed(self, _rects) -> None:
         self._picture = None
+        self._drawn_at = None
         if self._painted_last:
             # The view's own bookkeeping of pending updates did not run for the paints taken over here; ask
             # for the repaint directly rather than rely on it (ours, or the view's if a gesture began).
@@ -95,10 +108,13 @@ class Backdrop(QObject):
         self._painted_last = self.active() and self._picture is not None and self._key == self._view_key()
         if self._painted_last:
             self._paint()
+        else:
+            self._drawn_at = None  # the view paints it all: the next frame repaints it all
         return self._painted_last
 
     def _pressing(self, down: bool) -> None:
         self._pressed = down
+        self._drawn_at = None
         if not down:
             self._picture = None  # the gesture may have changed what the view draws
         self.viewport.update()  # while a button is held the view paints the gesture itself
@@ -114,7 +130,13 @@ class Backdrop(QObject):
             painter.setWorldTransform(transform)
             self._option.exposedRect = view.mapToScene(viewport.rect()).boundingRect()
             layer.paint_frame(painter, self._option)
+            self._drawn_at = self._where(layer)  # what the next frame repaints, to clear this one
         painter.end()
+
+    def _where(self, layer: SimulationLayer) -> QRect:
+        """The part of the viewport where ``layer`` draws its frame."""
+        return self.view.viewportTransform().mapRect(layer.drawn_rect()).toAlignedRect().adjusted(
+            -STAMP_MARGIN, -STAMP_MARGIN, STAMP_MARGIN, STAMP_MARGIN)
 
     def _draw_picture(self) -> QPixmap:
         """What the view draws without the simulation layer: its background and the editor's items.

@@ -19,6 +19,7 @@ from ..kinds import gui_kind
 from .chatpaint import mark_pills, paint_connections
 from .geometry import SceneGeometry
 from .label_layout import Box, CardIndex, Label, Layout, along_link, around_card, box_of, card_boxes, place
+from .strokes import paint_down, paint_flash_lines, stamp_tokens
 from .style import LOOKS, Z_LAYER, Sprites
 from .tokens import Frame
 
@@ -74,6 +75,7 @@ class SimulationLayer(QGraphicsItem):
         self._cards = CardIndex([])  # what labels keep off, built once per geometry
         self._laid_out: Frame | None = None  # the frame the layout is for
         self._grown = True  # the bounding rectangle holds the layout's labels
+        self._labels_box: tuple[tuple, QRectF] = ((), QRectF())  # (the layouts, the box round their labels)
         self._lod = 1.0
         self._small: tuple[tuple | None, list] = (None, [])  # far-out badges: (node, outcome)s drawn, their places
         self.left_out = False  # True while a Backdrop draws the diagram without this layer
@@ -144,6 +146,21 @@ class SimulationLayer(QGraphicsItem):
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
         return self._rect
 
+    def drawn_rect(self) -> QRectF:
+        """Where a frame is drawn, in the scene: the bounding rectangle, and the labels placed (it holds those only
+        from the next frame shown)."""
+        if self._lod < LABELS_LOD:
+            return self._rect
+        layouts = (self._own, self._passing)
+        if self._labels_box[0] != layouts:
+            boxes = [b for lay in layouts for b in (*lay.boxes.values(), *lay.more.values())]
+            box = QRectF()
+            if boxes:
+                x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+                box = QRectF(x0, y0, max(b[2] for b in boxes) - x0, max(b[3] for b in boxes) - y0)
+            self._labels_box = (layouts, box.adjusted(-2, -2, 2, 2))  # a pill's picture has a margin
+        return self._rect.united(self._labels_box[1])
+
     def node_rect(self, nid: str) -> QRectF | None:
         if nid not in self._rects:
             self._rects[nid] = self.geometry.node_rect(nid)
@@ -164,6 +181,9 @@ class SimulationLayer(QGraphicsItem):
             lines = self._lines[key] = [QLineF(p, q) for p, q in zip(pts, pts[1:], strict=False)]
         return lines
 
+    def _colour_of(self, node: str) -> str:
+        return gui_kind(self.kinds.get(node, "")).colour
+
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         if not self.left_out:
             self.paint_frame(painter, option)
@@ -173,12 +193,14 @@ class SimulationLayer(QGraphicsItem):
         self._lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         frame = self.frame
-        self._paint_flash_lines(painter, frame)
+        # Far out, or a crowd of them (more than get their words): plain lines (40 flashes: 0.55 -> 0.35 ms at load 4-6)
+        paint_flash_lines(painter, frame.flashes, self._colour_of, self.link_lines,
+                          self._lod >= LABELS_LOD and len(frame.flashes) <= MAX_FLASH_LABELS)
         self._paint_highlights(painter)
         if frame.lines or frame.marks:  # a chat run's connections
             paint_connections(painter, frame, self._lod >= LABELS_LOD)
-        self._paint_down(painter, frame)
-        self._paint_tokens(painter, frame)
+        paint_down(painter, frame.states, self.node_rect)
+        stamp_tokens(painter, frame.tokens, self.sprites)
         self._paint_warnings(painter)
         if self._lod < LABELS_LOD:
             self._paint_small_badges(painter, frame)
@@ -190,21 +212,6 @@ class SimulationLayer(QGraphicsItem):
             if self._laid_out is not frame:  # zoomed or scrolled since the frame was shown: placed now
                 self._lay_out(frame)
             self._paint_labels(painter)
-
-    def _paint_flash_lines(self, painter: QPainter, frame: Frame) -> None:
-        by_colour: dict[str, list[QLineF]] = {}
-        for server, store in frame.flashes:
-            segs = by_colour.setdefault(gui_kind(self.kinds.get(store, "")).colour, [])  # the store's colour
-            segs += self.link_lines(server, store)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        # Far out, or a crowd of them (more than get their words): plain lines (40 flashes: 0.55 -> 0.35 ms at load 4-6)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing,
-                              self._lod >= LABELS_LOD and len(frame.flashes) <= MAX_FLASH_LABELS)
-        for name, segs in by_colour.items():
-            # Opaque, flat-capped: translucent or round-capped wide strokes cost ten times more to fill.
-            painter.setPen(QPen(QColor(name).lighter(135), 6, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
-            painter.drawLines(segs)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
 
     def _paint_highlights(self, painter: QPainter) -> None:
         if not self.highlighted:
@@ -222,38 +229,6 @@ class SimulationLayer(QGraphicsItem):
             r = self.node_rect(nid)
             if r is not None:
                 painter.drawRoundedRect(r.adjusted(-7, -7, 7, 7), 12, 12)
-
-    def _paint_down(self, painter: QPainter, frame: Frame) -> None:
-        """A crossed-out, greyed card for each node that is down (its word is a label: see _lay_out)."""
-        for nid, st in frame.states.items():
-            rect = self.node_rect(nid)
-            if rect is None or st.up:
-                continue
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(90, 90, 90, 120))
-            painter.drawRoundedRect(rect, 9, 9)
-            painter.setPen(QPen(QColor(198, 40, 40, 200), 4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-            inset = rect.adjusted(rect.width() * 0.3, 8, -rect.width() * 0.3, -8)
-            painter.drawLine(inset.topLeft(), inset.bottomRight())
-            painter.drawLine(inset.topRight(), inset.bottomLeft())
-
-    def _paint_tokens(self, painter: QPainter, frame: Frame) -> None:
-        """Tokens are stamped 1:1 in device pixels: the same size at any zoom, and a plain blit (fast)."""
-        sprites = self.sprites
-        half = int(sprites.half)
-        pixmaps = sprites.pixmaps
-        draw = painter.drawPixmap
-        tr = painter.worldTransform()
-        if tr.m12() or tr.m21():  # rotated or sheared: let the painter map each stamp
-            for x, y, look, _rid in frame.tokens:
-                draw(QPointF(x - half, y - half), pixmaps[look])
-            return
-        sx, sy, dx, dy = tr.m11(), tr.m22(), tr.dx(), tr.dy()
-        painter.save()
-        painter.resetTransform()
-        for x, y, look, _rid in frame.tokens:
-            draw(int(x * sx + dx) - half, int(y * sy + dy) - half, pixmaps[look])
-        painter.restore()
 
     def _paint_warnings(self, painter: QPainter) -> None:
         """The cards' warning triangles again, over the tokens: a token passing by never hides one (drawn at the

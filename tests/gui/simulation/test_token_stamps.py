@@ -1,0 +1,58 @@
+"""Tokens are stamped the quick way (images cut to their visible part, whole pixels, no render hints); the canvas
+must look exactly as stamping each token's whole picture with the painter's usual hints does."""
+
+from __future__ import annotations
+
+import random
+
+from PySide6.QtGui import QColor, QImage, QPainter, QTransform
+
+from statediagram.gui.simulation.strokes import stamp_tokens
+from statediagram.gui.simulation.style import LOOKS, Sprites
+
+
+def canvas(transform: QTransform) -> tuple[QImage, QPainter]:
+    image = QImage(400, 300, QImage.Format.Format_RGB32)
+    image.fill(QColor("#f4f6f8"))
+    painter = QPainter(image)
+    painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.SmoothPixmapTransform)
+    painter.setWorldTransform(transform)
+    return image, painter
+
+
+def whole_pictures(painter: QPainter, tokens, sprites: Sprites) -> None:
+    """Each token's whole picture at the device pixel its centre falls in, as the canvas stamped them before."""
+    t = painter.worldTransform()
+    half = int(sprites.half)
+    painter.resetTransform()
+    for x, y, look, _rid in tokens:
+        painter.drawPixmap(int(x * t.m11() + t.dx()) - half, int(y * t.m22() + t.dy()) - half, sprites.pixmaps[look])
+
+
+def test_stamped_tokens_look_as_their_whole_pictures_do(qapp):
+    rng = random.Random(5)
+    sprites = Sprites()
+    assert all(image.width() < 21 for image, _left, _top in sprites.stamps.values())  # cut to what shows
+    looks = sorted(LOOKS)
+    tokens = [(rng.uniform(-50, 900), rng.uniform(-40, 700), looks[i % len(looks)], i) for i in range(600)]
+    for transform in (QTransform(0.37, 0, 0, 0.37, 13.4, 7.9), QTransform(), QTransform(1.6, 0, 0, 1.6, -210, -95)):
+        quick, painter = canvas(transform)
+        stamp_tokens(painter, tokens, sprites)
+        painter.end()
+        reference, painter = canvas(transform)
+        whole_pictures(painter, tokens, sprites)
+        painter.end()
+        assert quick == reference
+        blank, painter = canvas(transform)
+        painter.end()
+        assert quick != blank  # tokens were drawn
+
+
+def test_a_stamp_keeps_every_visible_pixel_of_its_picture(qapp):
+    sprites = Sprites()
+    for look, (image, left, top) in sprites.stamps.items():
+        whole = sprites.images[look]
+        for y in range(whole.height()):
+            for x in range(whole.width()):
+                inside = left <= x < left + image.width() and top <= y < top + image.height()
+                assert inside or whole.pixelColor(x, y).alpha() == 0, (look, x, y)
