@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QAccessible
+from simgui import run_to
 
 from statediagram.sim.scenario import SECOND
 
@@ -124,4 +125,8 @@ def test_every_widget_the_keyboard_reaches_has_a_name_while_editing_and_during_a
     sim.ui.simulate()
     qtbot.waitUntil(lambda: not sim.controller.player.catching_up, timeout=20_000)
     sim.controller.player.set_playing(False)
+    assert _unnamed(window) == []
+    run_to(window, sim.controller.player.end)  # the verdict and its list of explanations
+    window.simulation.side.raise_()
+    qtbot.waitUntil(lambda: window.simulation.panel.verdict.findings.isVisible())
     assert _unnamed(window) == []
