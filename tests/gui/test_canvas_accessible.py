@@ -289,3 +289,59 @@ def test_the_app_ends_cleanly_with_accessible_items_left_open_or_to_the_collecto
                           timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "done" in done.stdout
+
+
+def test_selecting_nothing_gives_the_accessible_focus_back_to_the_canvas(window, qtbot, screen_reader):
+    w = window
+    users, server, redis = small_diagram(w)
+    w.view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is w.view)
+    screen_reader.clear()
+    w.scene.select_ids([server])
+    qtbot.waitUntil(lambda: focused(screen_reader) == ["Server A"])
+    QTest.keyClick(w.view, Qt.Key.Key_Escape)
+    # Told once the canvas's name says so: a screen reader reads the name with the focus.
+    qtbot.waitUntil(lambda: focused(screen_reader) == ["Server A", "Diagram canvas"])
+    assert canvas(w).focusChild() is None or canvas(w).focusChild().role() != QAccessible.Role.ListItem
+
+
+def test_coming_back_to_the_canvas_focuses_the_node_still_selected(window, qtbot, screen_reader):
+    w = window
+    users, server, redis = small_diagram(w)
+    w.view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is w.view)
+    w.scene.select_ids([server])
+    qtbot.waitUntil(lambda: focused(screen_reader)[-1:] == ["Server A"])
+    w.palette.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not w.view)
+    screen_reader.clear()
+    w.view.setFocus()
+    qtbot.waitUntil(lambda: focused(screen_reader)[-1:] == ["Server A"])
+
+
+def test_a_node_named_as_its_kind_is_not_said_twice_and_a_link_reads_one_way(window, qtbot):
+    w = window
+    users = w.editor.add_node("client", -300, 0)
+    server = w.editor.add_node("server", 0, 0)
+    w.editor.link(server, users)  # drawn from the server: still read left to right, in name and description
+    QApplication.processEvents()
+    assert w.doc.node(users).label == KINDS["client"].label
+    w.scene.select_ids([users])
+    qtbot.waitUntil(lambda: w.view.accessibleName() == f"Diagram canvas, selected: {KINDS['client'].label}")
+    link = items(w)["Users to Server A"]
+    assert link.text(DESCRIPTION).startswith("Link between Users and Server A.")
+
+
+def test_deleting_the_focused_node_gives_the_accessible_focus_back_to_the_canvas(window, qtbot, screen_reader):
+    w = window
+    users, server, redis = small_diagram(w)
+    w.view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is w.view)
+    w.scene.select_ids([server])
+    qtbot.waitUntil(lambda: focused(screen_reader)[-1:] == ["Server A"])
+    screen_reader.clear()
+    w.scene.select_ids([redis])
+    qtbot.waitUntil(lambda: focused(screen_reader) == ["Redis"])
+    QTest.keyClick(w.view, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: focused(screen_reader) == ["Redis", "Diagram canvas"])
+    assert "Redis" not in items(w)

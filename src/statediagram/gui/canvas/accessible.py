@@ -4,8 +4,10 @@ Qt's accessibility reaches QObjects, and graphics items are not QObjects. The ca
 (:class:`CanvasAccessible`, a list) therefore has one child per node and per link, each standing for a small
 QObject made when a screen reader first asks for that child: its name is the node's label ("Server A") or the
 link's ends ("Server A to Redis"), its description the node's kind, badges, findings, links and, during a run,
-whether it is up or down; its rectangle is the card's on the screen; it is selected and focused as the scene's
-selection is. When the keyboard moves the selection (Tab, Alt+arrows) the chosen item gets the accessible focus.
+whether it is up or down (first); its rectangle is the card's on the screen; it is selected and focused as the
+scene's selection is. When the keyboard moves the selection (Tab, Alt+arrows) the chosen item gets the accessible
+focus; with nothing selected (Escape, the item deleted) the canvas gets it back. Checked over AT-SPI, with Orca 43's
+speech log, and asserted by tests/gui/test_screen_reader_atspi.py.
 
 Who deletes what: Qt's accessibility cache owns every interface it is given and deletes it when its object is
 destroyed (or when asked); PySide deletes the C++ side of a Python-made interface when the Python object goes.
@@ -226,14 +228,13 @@ class CanvasItems(QObject):
 
     def _forget(self, keys: Iterable[ItemKey]) -> None:
         """The items are gone: tell a screen reader, delete their objects (Qt's cache deletes their interfaces
-        with them), then let go of the Python side, whose C++ side is deleted by then."""
+        with them), then let go of the Python side, whose C++ side is deleted by then. The item focused is still
+        remembered as focused: with nothing selected after it, the focus goes back to the canvas itself."""
         self._order = None
         for key in keys:
             made = self._made.pop(key, None)
             if made is None:
                 continue
-            if self._focused is not None and self._focused[0] == key:
-                self._focused = None
             if shiboken6.isValid(made.obj):
                 if QAccessible.isActive():
                     QAccessible.updateAccessibility(QAccessibleEvent(made.obj, QAccessible.Event.ObjectDestroyed))
@@ -256,16 +257,17 @@ class CanvasItems(QObject):
 
     def description(self, item: NodeItem | LinkItem) -> str:
         if isinstance(item, LinkItem):
-            return (f"Link between {item.a.label} and {item.b.label}. Select it and press Delete to remove it; "
+            a, b = link_ends(item)
+            return (f"Link between {a.label} and {b.label}. Select it and press Delete to remove it; "
                     "the menu key offers Select Its Two Nodes.")
         scene = self.scene()
         if scene is None:
             return ""
-        doc = scene.doc
-        neighbours = [doc.node(n).label for n in doc.diagram.neighbours(item.node_id) if doc.has_node(n)]
-        words = spoken_description(item, neighbours)
+        words = spoken_description(item, scene.doc)
         run = self.run_words.words(item.node_id) if self.run_words is not None else ""
-        return f"{words} {run}" if run else words
+        # The run's news first: a screen reader speaks the whole description again when the node goes down, and
+        # "down" after forty words of what a server is was heard last (Orca 43).
+        return f"{run} {words}" if run else words
 
     def screen_rect(self, key: ItemKey) -> QRect:
         item, view = self.graphics_item(key), self.view()
@@ -309,16 +311,22 @@ class CanvasItems(QObject):
 
     # --- telling a screen reader ---------------------------------------------------------------------
 
-    def selection_settled(self) -> None:
+    def selection_settled(self) -> bool:
         """The selection (or what is known about the selected item) settled: with one item selected on the
-        focused canvas, that item gets the accessible focus; told again when what it says changed."""
+        focused canvas, that item gets the accessible focus; told again when what it says changed.
+
+        True when the canvas itself is to be told focused again: an item had the focus and none is selected now
+        (Escape, a click on the empty canvas), else a screen reader stays on an item that no longer has it. The
+        canvas tells it once its own words say what is selected (a screen reader reads them with the focus)."""
         if not QAccessible.isActive():  # no screen reader listens: nothing to make or tell
             self._focused = None
-            return
+            return False
         chosen = self.focus_child()
         if chosen is None:
+            view = self.view()
+            back = self._focused is not None and view is not None and view.hasFocus()
             self._focused = None
-            return
+            return back
         said = chosen.text(QAccessible.Text.Description)
         key = chosen.key
         status = self.run_words.status(key[1]) if self.run_words is not None and key[0] == "node" else ""
@@ -327,6 +335,24 @@ class CanvasItems(QObject):
             QAccessible.updateAccessibility(QAccessibleEvent(chosen.obj, QAccessible.Event.Focus))
         elif before[1] != said:
             QAccessible.updateAccessibility(QAccessibleEvent(chosen.obj, QAccessible.Event.DescriptionChanged))
+        return False
+
+    def tell_focus_again(self) -> None:
+        """A panel came to the front of its tabs by itself (a run's verdict at Simulate): Orca takes a tab selected
+        for the user's move and leaves the canvas, then ignores what the focused node says (its going down). With
+        the keyboard still on the canvas, a screen reader is told again where the focus is."""
+        view = self.view()
+        if view is None or not view.hasFocus() or not QAccessible.isActive():
+            return
+        self._focused = None
+        if self.focus_child() is None:
+            QAccessible.updateAccessibility(QAccessibleEvent(view, QAccessible.Event.Focus))
+        else:
+            self.selection_settled()
+
+    def focus_left(self) -> None:
+        """The keyboard's focus left the canvas: when it comes back, the item selected is told focused anew."""
+        self._focused = None
 
     def run_moved(self) -> None:
         """The run's play head moved: the focused node's description is told again if it went up or down."""
@@ -334,12 +360,20 @@ class CanvasItems(QObject):
             return
         key, _said, status = self._focused
         if key[0] == "node" and self.run_words.status(key[1]) != status:
-            self.selection_settled()
+            chosen = self.focus_child()
+            if chosen is not None and chosen.key == key:  # else the selection's change is about to be told
+                self.selection_settled()
+
+
+def link_ends(item: LinkItem) -> tuple[NodeItem, NodeItem]:
+    """The link's two ends, the one on the left first, as the diagram reads (tiers are columns)."""
+    a, b = sorted((item.a, item.b), key=lambda i: (i.x(), i.y(), i.node_id))
+    return a, b
 
 
 def link_name(item: LinkItem) -> str:
-    """"Users to Load balancer": the end on the left first, as the diagram reads (tiers are columns)."""
-    a, b = sorted((item.a, item.b), key=lambda i: (i.x(), i.y(), i.node_id))
+    """"Users to Load balancer": its ends in reading order (its description names them in the same order)."""
+    a, b = link_ends(item)
     return f"{a.label} to {b.label}"
 
 

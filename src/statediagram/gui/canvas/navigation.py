@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from ...core.catalog import KINDS
+from ..document import Document
 from .items import NodeItem
 
 COLUMN = 120.0  # nodes whose centres are this close in x read as one column (Tidy Up puts tiers 240 apart)
@@ -51,13 +52,16 @@ def nearest_towards(items: list[NodeItem], x: float, y: float, dx: int, dy: int,
 
 
 def spoken_name(item: NodeItem) -> str:
+    """"Server A, Server"; just "Users" when the label is the kind's own name (not "Users, Users")."""
     kind = KINDS.get(item.kind)
-    return f"{item.label}, {kind.label if kind else item.kind}"
+    kind_name = kind.label if kind else item.kind
+    return item.label if item.label.casefold() == kind_name.casefold() else f"{item.label}, {kind_name}"
 
 
-def spoken_description(item: NodeItem, neighbours: list[str]) -> str:
-    """The node as its card and tooltip show it, in sentences: kind, badges, findings, links."""
+def spoken_description(item: NodeItem, doc: Document) -> str:
+    """The node as its card and tooltip show it, in sentences: kind, badges, findings, the nodes it is linked to."""
     kind = KINDS.get(item.kind)
+    neighbours = [doc.node(n).label for n in doc.diagram.neighbours(item.node_id) if doc.has_node(n)]
     parts = [f"{item.label}: {kind.description if kind else item.kind}".rstrip(".") + "."]
     parts.append(f"{item.subtitle}." if item.subtitle else "")
     for badge in item.badges():

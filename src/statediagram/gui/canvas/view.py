@@ -10,6 +10,7 @@ from PySide6.QtGui import (
     QAccessible,
     QAccessibleEvent,
     QContextMenuEvent,
+    QFocusEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import QGraphicsView, QLineEdit, QWidget
 
 from ...core.catalog import KINDS
 from .. import theme
-from .accessible import make_accessible
+from .accessible import link_ends, make_accessible
 from .input import CanvasEdits, CanvasInput
 from .items import TEXT_LOD
 from .navigation import spoken_description, spoken_name
@@ -86,6 +87,14 @@ class DiagramView(QGraphicsView):
     def _node_changed(self, _node_id: str) -> None:
         self._announce.start()
 
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt's name
+        super().focusInEvent(event)
+        self._announce.start()  # the item selected gets the accessible focus, after the canvas's own
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt's name
+        super().focusOutEvent(event)
+        self.accessible_items.focus_left()
+
     # --- what a screen reader says ---------------------------------------------------------------------
 
     def announce_selection(self) -> None:
@@ -95,12 +104,11 @@ class DiagramView(QGraphicsView):
         doc = scene.doc
         if len(nodes) == 1 and not links:
             item = nodes[0]
-            neighbours = [doc.node(n).label for n in doc.diagram.neighbours(item.node_id) if doc.has_node(n)]
             name = f"Diagram canvas, selected: {spoken_name(item)}"
-            description = spoken_description(item, neighbours)
+            description = spoken_description(item, doc)
         elif len(links) == 1 and not nodes:
-            ends = [doc.node(n).label for n in sorted(links[0]) if doc.has_node(n)]
-            name = f"Diagram canvas, selected: the link between {' and '.join(ends)}"
+            a, b = link_ends(scene.link_items[links[0]])  # in the order its accessible item names them
+            name = f"Diagram canvas, selected: the link between {a.label} and {b.label}"
             description = "Delete removes it; the menu key offers Select Its Two Nodes."
         elif nodes or links:
             name = f"Diagram canvas, {len(nodes)} nodes and {len(links)} links selected"
@@ -111,19 +119,17 @@ class DiagramView(QGraphicsView):
             description = (f"{count} nodes, {len(doc.diagram.links)} links. Tab or Alt+arrows go from node to "
                            "node; the Components list adds one with Enter." if count else
                            "Empty. Choose a component in the Components list and press Enter to add it.")
+        # The item selected gets the accessible focus first: a screen reader (Orca, checked over AT-SPI) speaks a
+        # name or description change of what has its focus, so changed before the focus moved, the canvas's new
+        # description was spoken and then the item's, the same words twice.
+        back_to_canvas = self.accessible_items.selection_settled()
+        # Qt tells a screen reader of these changes itself (telling it again had Orca speak them twice).
         self.viewport().setAccessibleName(name)  # the drawing surface inside says the same
         self.viewport().setAccessibleDescription(description)
-        changed = []
-        if name != self.accessibleName():
-            self.setAccessibleName(name)
-            changed.append(QAccessible.Event.NameChanged)
-        if description != self.accessibleDescription():
-            self.setAccessibleDescription(description)
-            changed.append(QAccessible.Event.DescriptionChanged)
-        if QAccessible.isActive():  # a screen reader listens: tell it
-            for what in changed:
-                QAccessible.updateAccessibility(QAccessibleEvent(self, what))
-        self.accessible_items.selection_settled()  # the item selected gets the accessible focus
+        self.setAccessibleName(name)
+        self.setAccessibleDescription(description)
+        if back_to_canvas:
+            QAccessible.updateAccessibility(QAccessibleEvent(self, QAccessible.Event.Focus))
 
     # --- grid ----------------------------------------------------------------------------------------
 

@@ -30,26 +30,16 @@ def paint_connections(painter: QPainter, frame: Frame, antialiased: bool) -> Non
     # 156 arcs drawn one by one with a translucent round-capped pen took 125 ms a frame, measured; in one
     # call per width, opaque and flat-capped, about 30 ms. Connections that share a link are drawn once (the
     # 40-server drill: 44 legs instead of 156 arcs); over 40 legs, no glow and no antialiasing.
-    glow = QColor.fromRgbF(*(0.75 + 0.25 * c for c in colour.getRgbF()[:3]))
     painter.setBrush(Qt.BrushStyle.NoBrush)
-    users: dict[tuple[str, str], int] = {}
-    lines: dict[tuple[str, str], list[QLineF]] = {}
-    for line in frame.lines:
-        for leg in line.legs:
-            users[leg.ends] = users.get(leg.ends, 0) + line.users
-            lines[leg.ends] = leg.lines
-    by_width: dict[int, list[QLineF]] = {}
-    if len(users) <= GLOW_MAX_LEGS:
-        for ends, n in users.items():
-            by_width.setdefault(7 + min(n, 12), []).extend(lines[ends])
-    else:  # a crowd of connections: plain lines say enough, and cost far less
+    users, glows, core = _open_legs(frame.lines)
+    if len(users) > GLOW_MAX_LEGS:  # a crowd of connections: plain lines say enough, and cost far less
         antialiased = False
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, antialiased)
-    for width, segs in sorted(by_width.items()):
-        painter.setPen(QPen(glow, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
+    for pen, segs in glows:
+        painter.setPen(pen)
         painter.drawLines(segs)
     painter.setPen(QPen(colour, 2.5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
-    painter.drawLines([seg for segs in lines.values() for seg in segs])
+    painter.drawLines(core)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     # Dropped connections that ran along the same link are drawn once, the freshest (a server's crash drops every
     # room's connections to it: 4 rooms were the same dashed leg 4 times, 0.6 ms a frame).
@@ -77,6 +67,32 @@ def paint_connections(painter: QPainter, frame: Frame, antialiased: bool) -> Non
             painter.setPen(QPen(colour, 3))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawEllipse(ring_centre(mark.points), 7 + 8 * mark.age, 7 + 8 * mark.age)
+
+
+_open: list = [None, None]  # the last frame's open connections (the same list while none changes) and their legs
+
+
+def _open_legs(open_lines: list) -> tuple[dict[tuple[str, str], int], list[tuple[QPen, list[QLineF]]], list[QLineF]]:
+    """The users on each link the open connections run along, the glow's pens with their lines (by width, up to
+    ``GLOW_MAX_LEGS`` links), and every line: worked out again only when a connection opens or closes."""
+    if _open[0] is open_lines:
+        return _open[1]
+    colour = QColor(CONNECTED_COLOUR)
+    glow = QColor.fromRgbF(*(0.75 + 0.25 * c for c in colour.getRgbF()[:3]))
+    users: dict[tuple[str, str], int] = {}
+    lines: dict[tuple[str, str], list[QLineF]] = {}
+    for line in open_lines:
+        for leg in line.legs:
+            users[leg.ends] = users.get(leg.ends, 0) + line.users
+            lines[leg.ends] = leg.lines
+    by_width: dict[int, list[QLineF]] = {}
+    if len(users) <= GLOW_MAX_LEGS:
+        for ends, n in users.items():
+            by_width.setdefault(7 + min(n, 12), []).extend(lines[ends])
+    glows = [(QPen(glow, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap), segs)
+             for width, segs in sorted(by_width.items())]
+    _open[:] = [open_lines, (users, glows, [seg for segs in lines.values() for seg in segs])]
+    return _open[1]
 
 
 def ring_centre(points: list[QPointF], clear: float = RING_CLEAR) -> QPointF:

@@ -55,6 +55,7 @@ class SimulationLayer(QGraphicsItem):
         self._icons = Sprites(radius=4.5)  # the outcome's shape inside a badge, sized to the text
         self.frame = Frame(0)
         self.kinds: dict[str, str] = {}
+        self._colours: dict[str, str] = {}
         self.labels: dict[str, str] = {}
         self.session_homes: dict[str, str] = {}  # server -> "ram", "redis" or "token"
         self.highlighted: tuple[str, ...] = ()
@@ -90,6 +91,7 @@ class SimulationLayer(QGraphicsItem):
 
     def set_run(self, kinds: dict[str, str], labels: dict[str, str], session_homes: dict[str, str]) -> None:
         self.kinds, self.labels, self.session_homes = kinds, labels, session_homes
+        self._colours: dict[str, str] = {}  # a node's kind's colour (a store's flashes are in it)
         self.geometry_changed()
 
     def geometry_changed(self) -> None:
@@ -182,7 +184,10 @@ class SimulationLayer(QGraphicsItem):
         return lines
 
     def _colour_of(self, node: str) -> str:
-        return gui_kind(self.kinds.get(node, "")).colour
+        colour = self._colours.get(node)
+        if colour is None:
+            colour = self._colours[node] = gui_kind(self.kinds.get(node, "")).colour
+        return colour
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         if not self.left_out:

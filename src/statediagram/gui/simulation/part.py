@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu, QWidget
 
@@ -69,6 +69,10 @@ def build_simulation(host: RunHost) -> Simulation:
     bar = host.place_run_bar(controls, "Simulation")
     side = host.place_run_panel(panel, "Verdict, metrics and inspector")
     controls.simulate_action.triggered.connect(side.raise_)  # while simulating, the verdict matters most
+    # ... and a screen reader, which followed that tab, is told the keyboard is still on the canvas (once the run
+    # is shown: what the focused node says includes it).
+    items = host.view.accessible_items
+    controls.simulate_action.triggered.connect(lambda: QTimer.singleShot(0, items, items.tell_focus_again))
     doc = host.doc
     doc.node_moved.connect(lambda _id: controller.geometry_changed())
     host.scene.routes_changed.connect(controller.geometry_changed)  # tokens ride on the links' routes
@@ -92,6 +96,8 @@ def add_run_for_real(host: RunHost, sim: Simulation) -> None:
 
     sim.controls.live_action.triggered.connect(run_for_real)
     sim.controls.live_action.triggered.connect(sim.side.raise_)
+    items = host.view.accessible_items  # a screen reader followed that tab: the keyboard is still on the canvas
+    sim.controls.live_action.triggered.connect(lambda: QTimer.singleShot(0, items, items.tell_focus_again))
     menu = host.simulate_menu
     first = menu.actions()[1] if len(menu.actions()) > 1 else None
     menu.insertAction(first, sim.controls.live_action)

@@ -32,6 +32,7 @@ class VerdictBanner(QFrame):
         self.findings.setWordWrap(True)
         self.findings.setMinimumHeight(40)  # two lines at least (a 1280x720 screen under a title bar: 19 px short)
         self.findings.setToolTip("Click an explanation: its nodes light up and the timeline jumps to the first loss")
+        self.findings.setAccessibleName("Explanations")  # read over AT-SPI, the list had no name
         self.findings.itemClicked.connect(self._clicked)
         layout.addWidget(self.findings)
         self.report: Report | None = None
