@@ -64,3 +64,23 @@ def test_a_token_is_where_walking_its_trip_piece_by_piece_puts_it(window):
     for trip in planner._trips.values():
         trip.ordered = False  # walk every trip's pieces instead
     assert [planner.frame(t).tokens for t in times] == bisected
+
+
+def test_a_trip_on_screen_is_one_object_for_the_cyclic_collector(window):
+    """A trip lives a few hundred ms, long enough to reach the collector's oldest generation; every tracked object
+    there brings the next full collection (a stop of the window of 50-200 ms) nearer. Its pieces, their starts and
+    its store commands are numbers and words in tuples, which the collector stops tracking: only the trip is left."""
+    import gc
+
+    show_diagram(window, load_diagram(EXAMPLE).diagram)
+    window.simulation.ui.simulate()
+    run_to(window, 9 * SECOND)
+    planner = window.simulation.controller.planner
+    planner.frame(9 * SECOND)
+    trips = list(planner._trips.values())
+    assert len(trips) >= 3 and any(trip.calls for trip in trips)
+    gc.collect()
+    gc.collect()  # a tuple is let go once the tuples inside it are: a nested one may take a second collection
+    for trip in trips:
+        assert not gc.is_tracked(trip.segs) and not gc.is_tracked(trip.starts), trip.rid
+        assert not gc.is_tracked(trip.calls) and not gc.is_tracked(trip.unheard), trip.rid

@@ -81,12 +81,15 @@ class _Trip:
                  "v_last", "fan", "unheard")
 
     def __init__(self, rid, v_end, v_done, segs, outcome, calls) -> None:
-        self.rid, self.v_end, self.v_done, self.segs = rid, v_end, v_done, segs
-        self.starts = starts = [seg[0] for seg in segs]
+        # Pieces, starts and commands are tuples of numbers and words, which Python's cyclic collector stops
+        # tracking: a trip lives a few hundred ms, long enough to reach the collector's oldest generation, and as
+        # lists they were most of the objects that made a full collection come every few seconds of play.
+        self.rid, self.v_end, self.v_done, self.segs = rid, v_end, v_done, tuple(segs)
+        self.starts = starts = tuple([seg[0] for seg in segs])
         # Each piece ends before the next begins (all but degenerate trips): the piece under way at t is then found
         # by bisection, with the same result as walking the pieces in turn (see TokenPlanner.frame).
         self.ordered = all(map(le, [seg[1] for seg in segs], starts[1:]))
-        self.outcome, self.calls = outcome, calls
+        self.outcome, self.calls = outcome, tuple(calls)
         # when any of its store commands flashes: most frames look at no command of most trips
         if calls:
             times = [c[0] for c in calls]
@@ -95,7 +98,7 @@ class _Trip:
             self.calls_from = self.calls_to = 0
         self.v_last = v_end  # when nothing of it is on screen any more (a message's fan-out lasts longer)
         self.fan: list[list[tuple[float, ...]]] | None = None  # journey chat: a message's tokens fanning out
-        self.unheard: list[tuple] = []  # ... and the servers it never reached
+        self.unheard: list[tuple] | tuple = ()  # ... and the servers it never reached
 
 
 def _place(segs, t: float) -> tuple[float, float] | None:
