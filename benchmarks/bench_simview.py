@@ -3,6 +3,11 @@
 anywhere in a 10-minute run, and memory over a long play. Offscreen; prints figures.
 
 Targets: frame (update + paint) <= 8 ms median; no block > 50 ms; a scrub <= 100 ms; memory flat while playing.
+
+Beside each GUI-block figure: the cyclic garbage collector's full collections meanwhile (how many, the longest), and
+with a run worked out, how many objects the collector tracks and how long one full collection over them takes.
+``--blocks``: the 10-minute run only; ``--lesson``: a lesson's run (examples/stateless-full, the file's own
+scenario) played to its end at 1x, as a learner sees it.
 """
 
 from __future__ import annotations
@@ -26,9 +31,12 @@ sys.path.insert(0, os.path.dirname(__file__))
 from heartbeat import Heartbeat  # noqa: E402
 
 from statediagram.core import Diagram, Fault, Link, Node, ScenarioSpec  # noqa: E402
+from statediagram.core.fileio import load_diagram  # noqa: E402
 from statediagram.gui.app import set_up_application  # noqa: E402
 from statediagram.gui.window import MainWindow  # noqa: E402
 from statediagram.sim.scenario import SECOND  # noqa: E402
+
+LESSON = os.path.join(os.path.dirname(__file__), os.pardir, "examples", "stateless-full.statediagram.json")
 
 
 def wide_diagram(users_per_client: int = 200) -> Diagram:
@@ -220,17 +228,70 @@ def frame_benchmark(shown: Shown, where: str) -> None:
     shown.close()
 
 
-def longest_block(seconds: float, on_the_way=None) -> tuple[float, int, str]:
-    """Run the real event loop for ``seconds``; a 1 ms heartbeat timer shows the longest the GUI thread was busy
-    (heartbeat.py): (the longest gap, the beats, the gap in words with the GUI thread's own CPU time in it)."""
+class FullCollections:
+    """The cyclic garbage collector's full collections (generation 2) while in a ``with`` block, seen through
+    ``gc.callbacks``: how long each took, in wall time and in the collecting thread's own CPU time."""
+
+    def __init__(self) -> None:
+        self.taken: list[tuple[float, float]] = []
+        self._began: tuple[float, float] | None = None
+
+    def __enter__(self) -> FullCollections:
+        gc.callbacks.append(self._seen)
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        gc.callbacks.remove(self._seen)
+
+    def _seen(self, phase: str, info: dict) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._began = (time.perf_counter(), time.thread_time())
+        elif self._began is not None:
+            wall, cpu = self._began
+            self.taken.append((time.perf_counter() - wall, time.thread_time() - cpu))
+            self._began = None
+
+    def words(self) -> str:
+        if not self.taken:
+            return "no full garbage collection"
+        wall, cpu = max(self.taken)
+        return (f"{len(self.taken)} full garbage collection{'s' if len(self.taken) > 1 else ''}, the longest "
+                f"{wall * 1000:.1f} ms ({cpu * 1000:.1f} ms of CPU)")
+
+
+def collector_load(what: str) -> None:
+    """How many objects the cyclic collector tracks now, and how long a full collection over them takes."""
+    gc.collect()
+    objects = len(gc.get_objects())
+    taken = []
+    for _ in range(3):
+        wall, cpu = time.perf_counter(), time.thread_time()
+        gc.collect()
+        taken.append((time.perf_counter() - wall, time.thread_time() - cpu))
+    print(f"  {what}: {objects} objects tracked by the cyclic collector; a full collection "
+          + ", ".join(f"{w * 1000:.0f} ms ({c * 1000:.0f} ms CPU)" for w, c in taken))
+
+
+def longest_block(seconds: float, on_the_way=None, until=None) -> tuple[float, int, str]:
+    """Run the real event loop for ``seconds`` (or until ``until()`` holds, looked at every 50 ms); a 1 ms heartbeat
+    timer shows the longest the GUI thread was busy (heartbeat.py): (the longest gap, the beats, the gap in words
+    with the GUI thread's own CPU time in it and the full garbage collections meanwhile)."""
     heart = Heartbeat().start()
     if on_the_way is not None:
         QTimer.singleShot(int(seconds * 300), on_the_way)
     loop = QEventLoop()
     QTimer.singleShot(int(seconds * 1000), loop.quit)
-    loop.exec()
+    watch = QTimer()
+    if until is not None:
+        watch.timeout.connect(lambda: until() and loop.quit())
+        watch.start(50)
+    with FullCollections() as full:
+        loop.exec()
+    watch.stop()
     heart.stop()
-    return heart.longest()[0], len(heart.beats), heart.words()
+    return heart.longest()[0], len(heart.beats), f"{heart.words()}; {full.words()}"
 
 
 def scrub_while_working(shown: Shown, seconds: float) -> float:
@@ -266,6 +327,7 @@ def blocking_benchmark(shown: Shown) -> None:
     player.work_out()
     _block, _beats, words = longest_block(2.0)
     print(f"  at the end of the run (report, verdict): {words}")
+    collector_load(f"the 10-minute run worked out ({player.replay.report['totals']['requests']} requests)")
     rng = random.Random(1)
     scrubs = []
     for _ in range(100):
@@ -290,18 +352,36 @@ def blocking_benchmark(shown: Shown) -> None:
     longest_block(2.0)  # the replaced runs are freed a slice per tick
     rss2 = rss_mb()
     print(f"memory: {rss0:.0f} MB before the first run, {rss1:.0f} MB with the 10-minute run worked out, "
-          f"{rss2:.0f} MB after 20 s more play and two rebuilds, worked out again "
-          f"(objects out of the collector's sight: {gc.get_freeze_count()})")
+          f"{rss2:.0f} MB after 20 s more play and two rebuilds, worked out again")
     shown.close()
     longest_block(1.0)
-    gc.unfreeze()  # what the player's gc.freeze() kept from the collector that was in fact garbage
-    hidden = gc.collect()
-    print(f"  after closing: {rss_mb():.0f} MB; cyclic garbage that gc.freeze() had hidden: {hidden} objects")
+    print(f"  after closing: {rss_mb():.0f} MB; cyclic garbage then found: {gc.collect()} objects")
+
+
+def lesson_benchmark(shown: Shown) -> None:
+    """A lesson's run as a learner sees it: the example's own scenario played at 1x from the start to its end."""
+    sim, player = shown.sim, shown.player
+    time.sleep(0.5)  # let the warm-up thread load fakeredis, PyJWT and networkx, as it does while the app starts
+    longest_block(1.0)
+    collector_load("the window with the lesson's diagram, before its run")
+    sim.ui.simulate()
+    player.set_speed(1.0)
+    seconds = player.end / SECOND
+    _block, _beats, words = longest_block(seconds * 3 + 30, until=lambda: player.t >= player.end)
+    report = player.replay.report
+    done = "played to its end" if player.t >= player.end else f"only {player.t / SECOND:.1f} s played"
+    print(f"[lesson] stateless-full, its own scenario ({seconds:.0f} s simulated, "
+          f"{report['totals']['requests'] if report else '?'} requests), {done} at 1x: {words} (target <= 50 ms)")
+    collector_load("its run worked out")
+    shown.close()
 
 
 def main() -> None:
     app = QApplication.instance() or QApplication(sys.argv)
     set_up_application(app)  # as the app's own start does
+    if "--lesson" in sys.argv:  # a lesson's run only
+        lesson_benchmark(open_in_editor(load_diagram(LESSON).diagram))
+        return
     if "--blocks" not in sys.argv:  # --blocks: the GUI blocks while playing and scrubbing only
         frame_benchmark(open_in_editor(wide_diagram(200)), "editor")
         chat_frame_benchmark(open_in_editor(chat_drill()))

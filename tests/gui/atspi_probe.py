@@ -97,7 +97,11 @@ def main() -> int:
                                    f"within {FIND_SECONDS:.0f} s"}))
         return 1
     items = [described(canvas.get_child_at_index(i)) for i in range(canvas.get_child_count())]
-    report = {"canvas": described(canvas), "items": items, "steps": []}
+    ancestors, parent = [], canvas.get_parent()
+    while parent is not None and parent.get_role() != Atspi.Role.APPLICATION:
+        ancestors.append({"name": parent.get_name(), "role": parent.get_role_name()})
+        parent = parent.get_parent()
+    report = {"canvas": described(canvas), "ancestors": ancestors, "items": items, "steps": []}
 
     heard: list[dict] = []
 

@@ -166,6 +166,9 @@ def focus_events(step: dict) -> list[tuple[str, str]]:
 def test_the_canvas_is_a_list_of_its_nodes_and_links_with_their_badges_and_findings(heard):
     canvas = heard["canvas"]
     assert (canvas["role"], canvas["name"]) == ("list", "Diagram canvas")
+    # Between the canvas and the window only containers a screen reader passes over (Orca said "layered pane").
+    assert [a["role"] for a in heard["ancestors"]][-1] == "frame"
+    assert all(a["role"] == "filler" and not a["name"] for a in heard["ancestors"][:-1]), heard["ancestors"]
     assert canvas["description"].startswith("7 nodes, 9 links.")
     names = [i["name"] for i in heard["items"] if i["role"] == "list item"]
     assert names[:7] == ["Users", "Load balancer", "Server A", "Server B", "Redis", "PostgreSQL", "Object storage"]

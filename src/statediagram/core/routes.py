@@ -37,7 +37,7 @@ from .routegeometry import (
 )
 from .routesides import BOTTOM, CORNER, LEFT, MIN_STUB, OUTWARD, RIGHT, TOP, choose_sides, side_strip
 
-__all__ = ["Router", "along", "choose_sides", "pieces", "segment_crosses"]
+__all__ = ["Route", "Router", "along", "choose_sides", "pieces", "segment_crosses"]
 
 STUB = 12.0  # how far a route goes straight out of its port before it turns
 PORT_GAP = 14.0  # between neighbouring ports on one side
@@ -46,13 +46,18 @@ MARGIN = 160.0  # the detour grid reaches this far beyond the two ends
 MAX_ROUTED_LINKS = 6000  # beyond (hostile files: 8,001 links) every link is a plain Z: opening stays as fast
 MAX_DETOUR_CARDS = 60  # at most this many cards in a grid search (60 cards: 10-40 ms); a quarter to widen it
 
+# What is kept per link is tuples of numbers and strings, which Python's cyclic collector stops tracking: a
+# 2,000-node diagram kept 4,000 routes as lists and 8,000 (link, node) keys of ports, each looked at by every full
+# collection (a full collection's time grows with the objects it tracks; see benchmarks/bench_open_big.py).
+Route = tuple[Point, ...]
+
 class _Base:
     """A link's route before its track in a shared gap is chosen."""
 
     __slots__ = ("points", "channel", "lo", "hi", "order", "span")
 
-    def __init__(self, points: list[Point], channel=None, lo=0.0, hi=0.0, order=(0, 0.0), span=(0.0, 0.0)):
-        self.points = points  # for a Z: port, corner, corner, port (from the link's first end)
+    def __init__(self, points: list[Point] | Route, channel=None, lo=0.0, hi=0.0, order=(0, 0.0), span=(0.0, 0.0)):
+        self.points: Route = tuple(points)  # for a Z: port, corner, corner, port (from the link's first end)
         self.channel = channel  # (axis, position of the gap's middle) for a Z, else None
         self.lo, self.hi = lo, hi  # how far the middle piece may move either way and stay out of the stubs
         self.order = order  # where it goes among the tracks of its gap
@@ -66,11 +71,11 @@ class Router:
         self.cards = SpatialIndex()  # node -> card rectangle
         self.regions = SpatialIndex()  # link -> where cards shape its route
         self.ends: dict[Hashable, tuple[str, str]] = {}
-        self.routes: dict[Hashable, list[Point]] = {}  # from the link's first end to its second
+        self.routes: dict[Hashable, Route] = {}  # from the link's first end to its second
         self._at: dict[str, set] = {}  # node -> its links
         self._sides: dict[Hashable, tuple[str, str]] = {}
-        self._ports: dict[tuple[Hashable, str], Point] = {}  # (link, node) -> port
-        self._base: dict[Hashable, _Base] = {}
+        self._ports: dict[Hashable, tuple[Point | None, Point | None]] = {}  # link -> its ports at its two ends
+        self._base: dict[Hashable, _Base] = {}  # the links whose middle piece runs in a gap others may share
         self._channels: dict[tuple, set] = {}
         self._looked: dict[Hashable, Rect] = {}  # link -> where cards decided its sides (see _pick_sides)
         self._group: dict[Hashable, frozenset] = {}  # link -> the links sharing its gap's tracks, last placed
@@ -117,7 +122,7 @@ class Router:
             return
         for n in ends:
             self._at.get(n, set()).discard(key)
-            self._ports.pop((key, n), None)
+        self._ports.pop(key, None)
         self._dirty_nodes.update(n for n in ends if n in self.cards.rects)
         self._sides.pop(key, None)
         self._looked.pop(key, None)
@@ -177,15 +182,18 @@ class Router:
         recheck = set(links)
         for key in links:
             recheck |= self._group.pop(key, frozenset())  # the tracks it left spread again
+        finals: dict[Hashable, Route] = {}
         for key in links:
-            old = self._base.get(key)
-            if old is not None and old.channel is not None:
+            old = self._base.pop(key, None)
+            if old is not None:
                 self._leave(key, old.channel)
-            base = self._base[key] = self._route(key, effort)
-            if base.channel is not None:
+            base = self._route(key, effort)
+            finals[key] = base.points
+            if base.channel is not None:  # kept for placing its track: the others' routes are all there is
+                self._base[key] = base
                 self._channels.setdefault(base.channel, set()).add(key)
-        channels = {self._base[k].channel for k in recheck if k in self._base} - {None}
-        finals = {key: self._base[key].points for key in recheck if key in self._base}
+        channels = {self._base[k].channel for k in recheck if k in self._base}
+        finals.update((key, self._base[key].points) for key in recheck if key in self._base and key not in finals)
         for channel in sorted(channels):
             finals.update(self._tracks(channel, recheck))
         changed = set()
@@ -268,17 +276,26 @@ class Router:
                 at = mid + (i - (k - 1) / 2) * step
                 x = rect[2] if side == RIGHT else rect[0] if side == LEFT else at
                 y = rect[3] if side == BOTTOM else rect[1] if side == TOP else at
-                if self._ports.get((key, node)) != (x, y):
-                    self._ports[(key, node)] = (x, y)
+                if self._set_port(key, node, (x, y)):
                     moved.add(key)
         return moved
+
+    def _set_port(self, key: Hashable, node: str, port: Point) -> bool:
+        """``key``'s port at its end ``node`` is ``port``; whether it moved."""
+        a, b = self.ends[key]
+        old = self._ports.get(key, (None, None))
+        new = (port if node == a else old[0], port if node == b else old[1])
+        if new == old:
+            return False
+        self._ports[key] = new
+        return True
 
     # --- one link ----------------------------------------------------------------------------------
 
     def _route(self, key: Hashable, effort: str) -> _Base:
         a, b = self.ends[key]
         sa, sb = self._sides[key]
-        pa, pb = self._ports[(key, a)], self._ports[(key, b)]
+        pa, pb = self._ports[key]
         if effort == "plain":
             self.provisional.discard(key)
             return self._plain(key, sa, sb, pa, pb)
@@ -430,7 +447,7 @@ class Router:
             return set()
         return set(members)
 
-    def _tracks(self, channel: tuple, recheck: set) -> dict[Hashable, list[Point]]:
+    def _tracks(self, channel: tuple, recheck: set) -> dict[Hashable, Route]:
         """The routes of the links whose middle piece runs in ``channel`` next to another's, each on a track of
         its own; only the groups holding a link of ``recheck``."""
         base = self._base
@@ -446,14 +463,15 @@ class Router:
                 groups.append([key])
                 reach = hi
         axis, mid = channel
-        out: dict[Hashable, list[Point]] = {}
+        out: dict[Hashable, Route] = {}
         for group in groups:
             if recheck.isdisjoint(group):
                 continue
             together = frozenset(group)
             for key in group:
                 self._group[key] = together
-            if len(group) == 1:
+            if len(group) == 1:  # alone in its gap: nothing to keep (a 2,000-node diagram: most links)
+                self._group.pop(group[0], None)
                 out[group[0]] = base[group[0]].points
                 continue
             group.sort(key=lambda k: (base[k].order, self.ends[k]))
@@ -465,7 +483,7 @@ class Router:
                 pts = base[key].points
                 (x1, y1), (x2, y2) = pts[1], pts[2]
                 corners = [(m, y1), (m, y2)] if axis == 0 else [(x1, m), (x2, m)]
-                moved = [pts[0], *corners, pts[3]]
+                moved = (pts[0], *corners, pts[3])
                 area = self.regions.rects[key]
                 if runs_through(moved, self._others(area, self.ends[key])):
                     moved = pts

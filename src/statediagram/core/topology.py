@@ -102,6 +102,9 @@ def state_homes(diagram: Diagram) -> dict[str, ServerHomes]:
             if a in stores and role_of(nodes[b].kind) == Role.STORE:
                 stores[a].setdefault(nodes[b].kind, b)
     homes: dict[str, ServerHomes] = {}
+    # Equal places are one object (servers sharing a store): a canvas keeps every server's for its badges, and a
+    # 2,000-node diagram's 1,200 servers made 4,800 objects for Python's cyclic collector to look at.
+    same: dict = {}
     for sid, linked in stores.items():
         kind = KINDS[nodes[sid].kind]
         own = dict(kind.keeps)
@@ -110,13 +113,15 @@ def state_homes(diagram: Diagram) -> dict[str, ServerHomes]:
             decided = kind.decides(nodes[sid].props, state) if kind.decides else None
             ranked = sorted((KINDS[k].rank(state), k) for k in linked if KINDS[k].rank(state) is not None)
             if decided is not None:
-                places[state] = Home(decided, None)
+                home = Home(decided, None)
             elif ranked:
-                places[state] = Home(ranked[0][1], linked[ranked[0][1]])
+                home = Home(ranked[0][1], linked[ranked[0][1]])
             else:
-                places[state] = Home(own.get(state, RAM), sid)
+                home = Home(own.get(state, RAM), sid)
+            places[state] = same.setdefault(home, home)
         more = tuple((state, places.pop(state)) for state in list(places) if state not in STATES)
-        homes[sid] = ServerHomes(**places, more=more)
+        server_homes = ServerHomes(**places, more=more)
+        homes[sid] = same.setdefault(server_homes, server_homes)
     return homes
 
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QSizePolicy,
-    QStackedWidget,
+    QStackedLayout,
     QWidget,
 )
 
@@ -87,10 +87,13 @@ class MainWindow(QMainWindow):
             self.autosaver.set_interval(autosave_ms)
 
         self.start = StartView()
-        self.pages = QStackedWidget()
+        # Not a QStackedWidget: Orca said its role, "layered pane", each time the focus came to the canvas.
+        central = QWidget()
+        self.pages = QStackedLayout(central)
+        self.pages.setContentsMargins(0, 0, 0, 0)
         self.pages.addWidget(self.start)
         self.pages.addWidget(self.view)
-        self.setCentralWidget(self.pages)
+        self.setCentralWidget(central)
 
         self.palette = Palette()
         self.properties = PropertiesPanel(self.editor)

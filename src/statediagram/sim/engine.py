@@ -61,7 +61,7 @@ class Engine:
         self.now = 0
         self.rng = random.Random(plan.seed)
         self.record = record_trace
-        self.requests: list[Request] = []  # kept only when recording a trace
+        self.requests: list[Request] = []  # kept only when recording a trace (until a reader takes them: take_sent)
         self.events: list[tuple[int, str, str, str]] = []  # (t, what, node, detail): faults, health, failover
         self.totals: Counter[str] = Counter()
         self.causes: Counter[tuple[str, Cause]] = Counter()  # (outcome, cause) -> requests
@@ -172,6 +172,12 @@ class Engine:
 
     def run(self) -> None:
         self.run_until(2**62)
+
+    def take_sent(self) -> list[Request]:
+        """The requests recorded since the last call, handed over: the engine keeps them no longer (a replay keeps
+        them in a form of its own, sim/answered.py)."""
+        sent, self.requests = self.requests, []
+        return sent
 
     @property
     def finished(self) -> bool:

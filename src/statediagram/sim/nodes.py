@@ -73,24 +73,30 @@ class Request:
 
     def hops(self) -> list[tuple[str, str, int, int]]:
         """(from, to, start, end) of each hop there and back, in simulated microseconds."""
-        out: list[tuple[str, str, int, int]] = []
-        client = self.user.client
-        if self.entry is None or self.t_reply is None:
-            return out
-        first_end = self.t_lb if self.lb else self.t_server
-        if first_end is None:  # failed on the way to the entry
-            return [(client, self.entry, self.t_send, self.t_reply)]
-        out.append((client, self.entry, self.t_send, first_end))
-        if self.lb and self.server and self.t_server is not None:
-            out.append((self.lb, self.server, self.t_lb, self.t_server))  # type: ignore[arg-type]
-        back_start = self.t_done if self.t_done is not None else (self.t_server or first_end)
-        if self.lb and self.server and self.t_server is not None:
-            mid = back_start + (self.t_server - self.t_lb)  # type: ignore[operator]
-            out.append((self.server, self.lb, back_start, mid))
-            out.append((self.lb, client, mid, self.t_reply))
-        else:
-            out.append((self.entry, client, back_start, self.t_reply))
+        return hops_of(self)
+
+
+def hops_of(r) -> list[tuple[str, str, int, int]]:
+    """(from, to, start, end) of each hop there and back of request ``r`` (a ``Request`` or an answered one, read by
+    the same names: sim/answered.py), in simulated microseconds."""
+    out: list[tuple[str, str, int, int]] = []
+    client = r.user.client
+    if r.entry is None or r.t_reply is None:
         return out
+    first_end = r.t_lb if r.lb else r.t_server
+    if first_end is None:  # failed on the way to the entry
+        return [(client, r.entry, r.t_send, r.t_reply)]
+    out.append((client, r.entry, r.t_send, first_end))
+    if r.lb and r.server and r.t_server is not None:
+        out.append((r.lb, r.server, r.t_lb, r.t_server))
+    back_start = r.t_done if r.t_done is not None else (r.t_server or first_end)
+    if r.lb and r.server and r.t_server is not None:
+        mid = back_start + (r.t_server - r.t_lb)
+        out.append((r.server, r.lb, back_start, mid))
+        out.append((r.lb, client, mid, r.t_reply))
+    else:
+        out.append((r.entry, client, back_start, r.t_reply))
+    return out
 
 
 @dataclass(eq=False)

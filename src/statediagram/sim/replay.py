@@ -18,6 +18,7 @@ from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
 
 from ..core.model import Diagram
+from .answered import Answered, Kept, answered
 from .chat import ACTIONS as CHAT_ACTIONS
 from .chat import CONNECT as CHAT_CONNECT
 from .chat import SEND as CHAT_SEND
@@ -95,13 +96,13 @@ class Replay:
         self.balancer_ids = list(self.engine.balancers)
         self.store_ids = sorted(self.engine.stores)
         self.kinds = kinds
-        # Index of requests (in the order they were sent, which is time order).
-        self.requests: list[Request] = self.engine.requests
+        # Index of requests (in the order they were sent, which is time order; request n is at n - 1). Those whose
+        # outcome is final are kept as tuples the cyclic collector does not track (sim/answered.py).
+        self.requests = Kept()
         self.t_sends: list[int] = []
         self.max_trip = 0
         self._pending: list[Request] = []  # sent, outcome not final yet
-        self.settled: list[Request] = []  # requests whose outcome is final, in the order they were indexed
-        self._seen = 0
+        self.settled = Kept()  # requests whose outcome is final, in the order they were indexed
         self.replies: dict[str, list[int]] = {o: [] for o in OUTCOMES}
         self.chat_sent: list[int] = []  # journey chat: when each acknowledged message's answer is shown, sorted
         self.chat_reconnects: list[int] = []  # ... and each reconnect's
@@ -111,7 +112,7 @@ class Replay:
         self.rooms: list[str] = sorted(chat.rooms.off) if chat else []
         self.lost_message_times: list[int] = []  # known when the run is worked out to its end
         self.fail_times: list[int] = []  # reply times of the requests that did not end ok, sorted
-        self.failures: list[Request] = []  # the same requests, in the same order
+        self.failures = Kept()  # the same requests, in the same order
         self.moments: list[int] = []  # every instant something happens, for Step and Step back
         # Up/down and health, from the engine's events: node -> ([t], [value]).
         self._events_seen = 0
@@ -195,18 +196,19 @@ class Replay:
             pass
 
     def _index(self, now: int) -> None:
-        reqs = self.requests
-        for r in reqs[self._seen :]:
-            self.t_sends.append(r.t_send)
-            self._pending.append(r)
-        self._seen = len(reqs)
+        sent = self.engine.take_sent()
+        self.requests.extend(sent)
+        self.t_sends += [r.t_send for r in sent]
+        self._pending += sent
         still: list[Request] = []
         for r in self._pending:
             if r.t_done is None or r.t_done > now:
                 still.append(r)
                 continue
             shown = self.shown_at(r)
-            self.settled.append(r)
+            row = answered(r)
+            self.requests.settle(r, row)
+            self.settled.append(row)
             insort(self.replies[r.outcome], shown)
             if r.outcome == OK and r.action in CHAT_ACTIONS:
                 if r.action == CHAT_SEND:
@@ -219,7 +221,7 @@ class Replay:
             if r.outcome != OK:
                 i = bisect_right(self.fail_times, shown)
                 self.fail_times.insert(i, shown)
-                self.failures.insert(i, r)
+                self.failures.insert(i, row)
             self.max_trip = max(self.max_trip, r.t_reply - r.t_send)
             for x in (r.t_send, r.t_lb, r.t_server, r.t_done, r.t_reply):
                 if x is not None:
@@ -379,16 +381,16 @@ class Replay:
         """When the reply of ``r`` counts on screen (see ``shown_trip_us``)."""
         return max(r.t_reply, r.t_send + self.shown_trip_us)
 
-    def last_failure(self, t: int, within_us: int | None = None) -> Request | None:
+    def last_failure(self, t: int, within_us: int | None = None) -> Request | Answered | None:
         """The latest request that did not end ok, answered by ``t`` (and no longer than ``within_us`` ago)."""
         i = bisect_right(self.fail_times, t)
         if not i or (within_us is not None and self.fail_times[i - 1] < t - within_us):
             return None
         return self.failures[i - 1]
 
-    def sent_between(self, t0: int, t1: int) -> list[Request]:
+    def sent_between(self, t0: int, t1: int) -> list[Request | Answered]:
         """Requests sent in [t0, t1], in the order they were sent."""
-        return self.requests[bisect_left(self.t_sends, t0) : bisect_right(self.t_sends, t1)]
+        return self.requests.between(bisect_left(self.t_sends, t0), bisect_right(self.t_sends, t1))
 
     def next_moment(self, t: int) -> int:
         """The next instant after ``t`` at which something happens (for Step)."""

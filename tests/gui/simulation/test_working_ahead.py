@@ -85,23 +85,3 @@ def test_a_crash_by_hand_after_the_run_was_worked_out_reports_the_new_run(window
     assert shown == player.replay.report
     assert shown["servers"]["a"]["crashes"] == 1 and first["servers"]["a"]["crashes"] == 0
     assert sim.panel.metrics.shown == shown["totals"]  # the counters at the end agree with the verdict
-
-
-def test_nothing_stays_out_of_the_collectors_sight_once_the_run_is_gone(window):
-    """While a run plays its objects are kept out of the cyclic collector's sight (a full collection over a
-    long run froze the window); once the run is stopped and freed, everything is given back."""
-    import gc
-
-    sim = window.simulation
-    sim.ui.simulate()
-    player = sim.controller.player
-    player.set_playing(False)
-    player.work_out(20 * SECOND)
-    assert gc.get_freeze_count() > 0  # the run's objects, out of sight while it is shown
-    sim.ui.stop()
-    for _ in range(1000):  # the timer's ticks free the stopped run a slice at a time, then stop
-        player.tick()
-        if not player.timer.isActive():
-            break
-    assert not player.timer.isActive()
-    assert gc.get_freeze_count() == 0

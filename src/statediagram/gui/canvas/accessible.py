@@ -4,8 +4,10 @@ Qt's accessibility reaches QObjects, and graphics items are not QObjects. The ca
 (:class:`CanvasAccessible`, a list) therefore has one child per node and per link, each standing for a small
 QObject made when a screen reader first asks for that child: its name is the node's label ("Server A") or the
 link's ends ("Server A to Redis"), its description the node's kind, badges, findings, links and, during a run,
-whether it is up or down; its rectangle is the card's on the screen; it is selected and focused as the scene's
-selection is. When the keyboard moves the selection (Tab, Alt+arrows) the chosen item gets the accessible focus.
+whether it is up or down (first); its rectangle is the card's on the screen; it is selected and focused as the
+scene's selection is. When the keyboard moves the selection (Tab, Alt+arrows) the chosen item gets the accessible
+focus; with nothing selected (Escape, the item deleted) the canvas gets it back. Checked over AT-SPI, with Orca 43's
+speech log, and asserted by tests/gui/test_screen_reader_atspi.py.
 
 Who deletes what: Qt's accessibility cache owns every interface it is given and deletes it when its object is
 destroyed (or when asked); PySide deletes the C++ side of a Python-made interface when the Python object goes.

@@ -43,7 +43,6 @@ class Prepared:
     router: Router | None
     homes_shown: bool = False  # the cards have their badges already, and the links their routes
     overview: Overview | None = None
-    links_at: dict[str, set[LinkKey]] = field(default_factory=dict)  # each node's links
     extent: QRectF = field(default_factory=QRectF)  # the cards' extent in the scene
     swap: Swap | None = None  # putting them in the scene, once begun
 
@@ -67,9 +66,10 @@ def prepare_items(diagram: Diagram, interactive: bool, effort: str) -> Generator
             yield len(nodes) / total
             end = time.perf_counter() + SLICE_S
     for link in diagram.links:
-        a, b = sorted(link.ends)
+        key = link.ends  # one key for the item and the maps (each ``ends`` is a new set)
+        a, b = sorted(key)
         if a in nodes and b in nodes:
-            links[link.ends] = LinkItem(link.ends, nodes[a], nodes[b], interactive)
+            links[key] = LinkItem(key, nodes[a], nodes[b], interactive)
         if time.perf_counter() >= end:
             yield (len(nodes) + len(links)) / total
             end = time.perf_counter() + SLICE_S
@@ -120,12 +120,7 @@ def prepare_items(diagram: Diagram, interactive: bool, effort: str) -> Generator
         if time.perf_counter() >= end:
             yield 0.99
             end = time.perf_counter() + SLICE_S
-    links_at: dict[str, set[LinkKey]] = {node_id: set() for node_id in nodes}
-    for key in links:
-        for node_id in key:
-            links_at[node_id].add(key)
-    return Prepared(diagram, nodes, links, router, homes_shown=True, overview=overview, links_at=links_at,
-                    extent=extent)
+    return Prepared(diagram, nodes, links, router, homes_shown=True, overview=overview, extent=extent)
 
 
 

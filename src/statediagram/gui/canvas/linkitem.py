@@ -9,6 +9,8 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from ...core.routegeometry import Point
+from ...core.routes import Route
 from .. import theme
 
 if TYPE_CHECKING:
@@ -21,15 +23,18 @@ class LinkItem(QGraphicsItem):
     """A link between two node items along its route (core/routes.py, given by the scene), with a wide invisible
     hit area."""
 
+    # No instance dict (one object fewer per link for Python's cyclic collector to look at); the route is kept as
+    # the router gives it, a tuple of number pairs, which the collector does not track at all. The Qt points and
+    # pieces are made when the link is first painted: made for every link of a 2,000-node diagram (the far-out
+    # overview asked for them), they were 34,000 objects that every full collection looked at, 40 ms of it.
+    __slots__ = ("key", "a", "b", "_route", "_drawn", "_shape", "_bounds")
+
     def __init__(self, key: frozenset[str], a: NodeItem, b: NodeItem, interactive: bool = True) -> None:
         super().__init__()
         self.key = key
         self.a, self.b = a, b
-        self._route: list[tuple[float, float]] = []  # from a to b, as the router gave it
-        # The route in Qt's types, made when first drawn or asked for: opening 8,000 links made them all at once.
-        self._points: list[QPointF] | None = []
-        self._segments: list[QLineF] = []
-        self._ends = (QPointF(), QPointF())  # where the end dots go, kept for painting
+        self._route: Route = ()  # from a to b, as the router gave it
+        self._drawn: tuple[list[QLineF], QPointF, QPointF] | None = None  # pieces and end dots, once painted
         self._shape: QPainterPath | None = None  # made when first asked for (a click, a rubber band)
         self._bounds = QRectF()
         if interactive:
@@ -37,13 +42,14 @@ class LinkItem(QGraphicsItem):
             self.setToolTip("Link (select it and press Delete to remove it)")
         self.setZValue(theme.Z_LINK)
 
-    def set_route(self, route: list[tuple[float, float]]) -> None:
+    def set_route(self, route: Route | list[Point]) -> None:
         """Run along ``route`` (scene coordinates, from ``a`` to ``b``)."""
+        route = tuple(route)
         if route == self._route:
             return
         self.prepareGeometryChange()
-        self._route = list(route)
-        self._points = None
+        self._route = route
+        self._drawn = None
         self._shape = None
         xs, ys = [x for x, _ in route], [y for _, y in route]
         # Holds the hit area (a square cap reaches half the width times sqrt 2 out) and the drawn end dots.
@@ -52,27 +58,23 @@ class LinkItem(QGraphicsItem):
                               max(ys) - min(ys) + 2 * reach) if route else QRectF()
         self.update()
 
-    def _made(self) -> list[QPointF]:
-        points = self._points
-        if points is None:
-            points = self._points = [QPointF(x, y) for x, y in self._route]
-            self._segments = [QLineF(p, q) for p, q in zip(points, points[1:], strict=False)]
-            self._ends = (points[0], points[-1]) if points else (QPointF(), QPointF())
-        return points
+    def route(self) -> Route:
+        """The route from ``a`` to ``b`` as plain numbers: its ports and corners."""
+        return self._route
 
     def points(self) -> list[QPointF]:
         """The route from ``a`` to ``b``: its ports and corners."""
-        return list(self._made())
+        return [QPointF(x, y) for x, y in self._route]
 
     def segments(self) -> list[QLineF]:
         """The route's straight pieces."""
-        self._made()
-        return self._segments
+        route = self._route
+        return [QLineF(x0, y0, x1, y1) for (x0, y0), (x1, y1) in zip(route, route[1:], strict=False)]
 
     def ends(self) -> tuple[QPointF, QPointF]:
         """Where the route starts and ends (the end dots' centres, on the cards' ports)."""
-        self._made()
-        return self._ends
+        route = self._route
+        return (QPointF(*route[0]), QPointF(*route[-1])) if route else (QPointF(), QPointF())
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
         return self._bounds
@@ -80,7 +82,7 @@ class LinkItem(QGraphicsItem):
     def shape(self) -> QPainterPath:
         if self._shape is None:
             path = QPainterPath()
-            path.addPolygon(QPolygonF(self._made()))
+            path.addPolygon(QPolygonF(self.points()))
             stroker = QPainterPathStroker()
             stroker.setWidth(theme.LINK_HIT_WIDTH)
             self._shape = stroker.createStroke(path)
@@ -88,20 +90,23 @@ class LinkItem(QGraphicsItem):
 
     def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         # Hundreds of links are painted a frame when zoomed out: little Python here (a quarter faster, measured).
-        if self._points is None:
-            self._made()
-        if not self._segments:
+        drawn = self._drawn
+        if drawn is None:
+            if not self._route:
+                return
+            drawn = self._drawn = (self.segments(), *self.ends())
+        segments, start, end = drawn
+        if not segments:
             return
         halo, pen, dot = link_look(self.isSelected())
         p.setRenderHint(_ANTIALIASING)
         # Piece by piece with square caps, which fill a route's right-angled corners as a mitre join would.
         if halo is not None:
             p.setPen(halo)
-            p.drawLines(self._segments)
+            p.drawLines(segments)
         p.setPen(pen)
-        p.drawLines(self._segments)
+        p.drawLines(segments)
         p.setBrush(dot)
-        start, end = self._ends
         p.drawEllipse(start, 3.0, 3.0)
         p.drawEllipse(end, 3.0, 3.0)
 

@@ -14,10 +14,11 @@ import math
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QPainter, QPen, QPolygonF, QTransform
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
+from PySide6.QtGui import QPainter, QPainterPath, QPen, QPolygonF, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
+from ...core.routes import Route
 from .. import theme
 from .items import BLOCKS_LOD, NodeItem, copies_pictures
 from .linkitem import LinkItem
@@ -39,11 +40,14 @@ class Overview:
     """
 
     def __init__(self, links: Iterable[LinkItem] = (), nodes: Iterable[NodeItem] = ()) -> None:
-        # Made again on every change of selection: plain numbers where possible.
+        # Made again on every change of selection: plain numbers where possible. Tuples of numbers and strings, which
+        # Python's cyclic collector does not track; Qt's drawing of a tile is made when first drawn, a few objects a
+        # tile: a 2,000-node diagram's overview held 45,000 lines, points, rectangles, lists and tuples for the
+        # collector to look at (40 ms of each full collection; see benchmarks/bench_open_big.py).
         self._tiles: dict[tuple[int, int], _Tile] = {}
         self._shown: tuple[set[_Tile], _Tile] | None = None  # tiles drawn lately, and them merged into one
-        self._links: dict[LinkItem, tuple[_Tile, list[QLineF], tuple[QPointF, QPointF], list[QLineF]]] = {}
-        self._nodes: dict[NodeItem, tuple[_Tile, QRectF, str]] = {}
+        self._links: dict[LinkItem, _Tile] = {}
+        self._nodes: dict[NodeItem, _Tile] = {}
         self._rank: dict[NodeItem, int] = {}  # the scene's order: cards overlap as the items would
         self._cards: dict[str, tuple[float, float, float, float]] = {}  # kind -> card's left, top, width, height
         for _step in self.fill(links, nodes):
@@ -61,8 +65,11 @@ class Overview:
             self._add_node(node)
             if rank % STEP == STEP - 1:
                 yield
-        for tile in self._tiles.values():
+        for i, tile in enumerate(self._tiles.values()):
             tile.finish()
+            tile.drawn()  # what the first paint would make (2,000 nodes: 20-30 ms in all)
+            if i % 4 == 3:
+                yield
 
     def _tile(self, x: float, y: float) -> _Tile:
         key = (math.floor(x / TILE), math.floor(y / TILE))
@@ -72,15 +79,13 @@ class Overview:
         return tile
 
     def _add_link(self, link: LinkItem) -> _Tile:
-        start, end = ends = link.ends()
-        tile = self._tile((start.x() + end.x()) / 2, (start.y() + end.y()) / 2)
-        segments = link.segments()
-        lines = tile.selected_links if link.isSelected() else tile.links
-        lines += segments
-        tile.ends += ends
+        route = link.route()
+        (x0, y0), (x1, y1) = (route[0], route[-1]) if route else ((0.0, 0.0), (0.0, 0.0))
+        tile = self._tile((x0 + x1) / 2, (y0 + y1) / 2)
+        tile.add_link(link, route, link.isSelected())
         box = link.boundingRect()  # the route's corners reach out of the box of its two ends
         tile.grow(box.left(), box.top(), box.right(), box.bottom())
-        self._links[link] = tile, list(segments), ends, lines
+        self._links[link] = tile
         return tile
 
     def _add_node(self, node: NodeItem) -> _Tile:
@@ -91,12 +96,9 @@ class Overview:
         at = node.pos()
         left, top = at.x() + card[0], at.y() + card[1]
         tile = self._tile(at.x(), at.y())
-        kind = "" if node.isSelected() else node.kind
-        rect = QRectF(left, top, card[2], card[3])
-        tile.blocks.setdefault(kind, []).append(rect)
-        tile.nodes.append(node)
+        tile.add_node(node, ("" if node.isSelected() else node.kind, left, top, card[2], card[3]))
         tile.grow(left, top, left + card[2], top + card[3])
-        self._nodes[node] = tile, rect, kind
+        self._nodes[node] = tile
         return tile
 
     def moved(self, node: NodeItem, links: list[LinkItem]) -> None:
@@ -104,9 +106,7 @@ class Overview:
 
         A drag far out moves a node a mouse move at a time; making the whole overview again took 30 ms.
         """
-        tile, rect, kind = self._nodes.pop(node)
-        tile.blocks[kind].remove(rect)
-        tile.nodes.remove(node)
+        self._nodes.pop(node).drop_node(node)
         self._add_node(node).finish()
         self.links_moved(links)
 
@@ -114,14 +114,10 @@ class Overview:
         """``links`` took new routes: draw them where they run now."""
         grown = set()
         for link in links:
-            entry = self._links.pop(link, None)
-            if entry is None:
+            tile = self._links.pop(link, None)
+            if tile is None:
                 continue
-            tile, segments, ends, lines = entry
-            for segment in segments:
-                lines.remove(segment)
-            for end in ends:
-                tile.ends.remove(end)
+            tile.drop_link(link)
             grown.add(self._add_link(link))
         for tile in grown:
             tile.finish()
@@ -191,15 +187,34 @@ class _Tile:
     """The lines, end dots, cards and blocks of the items whose middle lies in one tile of the scene."""
 
     def __init__(self) -> None:
-        self.links: list[QLineF] = []
-        self.selected_links: list[QLineF] = []
-        self.ends: list[QPointF] = []
-        self.blocks: dict[str, list[QRectF]] = {}  # kind (or "" for the selected nodes) -> card rectangles
+        self.links: dict[LinkItem, tuple[Route, bool]] = {}  # each link's route, and whether it is selected
         self.nodes: list[NodeItem] = []
+        self.boxes: list[tuple[str, float, float, float, float]] = []  # each node's card: kind ("" if selected),
+        # left, top, width, height
+        self.parts: list[_Tile] = []  # the tiles this one stands for (see add), if any
         self.sorted = False  # whether ``nodes`` are in the scene's order
-        self._end_dots: QPolygonF | None = None  # ``ends`` in one Qt list, made when first drawn
+        self._drawn: tuple[QPainterPath, QPainterPath, QPolygonF] | None = None  # see drawn()
+        self._blocks: dict[str, list[QRectF]] | None = None  # kind (or "" for the selected nodes) -> cards
         self.bounds = QRectF()  # all of it, pens included
         self._box = [math.inf, math.inf, -math.inf, -math.inf]
+
+    def add_link(self, link: LinkItem, route: Route, selected: bool) -> None:
+        self.links[link] = route, selected
+        self._drawn = None
+
+    def drop_link(self, link: LinkItem) -> None:
+        del self.links[link]
+        self._drawn = None
+
+    def add_node(self, node: NodeItem, box: tuple[str, float, float, float, float]) -> None:
+        self.nodes.append(node)
+        self.boxes.append(box)
+        self._blocks = None
+
+    def drop_node(self, node: NodeItem) -> None:
+        i = self.nodes.index(node)
+        del self.nodes[i], self.boxes[i]
+        self._blocks = None
 
     def grow(self, left: float, top: float, right: float, bottom: float) -> None:
         box = self._box
@@ -215,43 +230,71 @@ class _Tile:
     def add(self, tiles: list[_Tile]) -> None:
         """Take in what ``tiles`` hold (this tile then stands for them all)."""
         for tile in tiles:
-            self.links += tile.links
-            self.selected_links += tile.selected_links
-            self.ends += tile.ends
+            self.parts.append(tile)
             self.nodes += tile.nodes
-            for kind, rects in tile.blocks.items():
-                self.blocks.setdefault(kind, []).extend(rects)
+            self.boxes += tile.boxes
         self.sorted = False
-        self._end_dots = None
+        self._drawn = None
+        self._blocks = None
+
+    def drawn(self) -> tuple[QPainterPath, QPainterPath, QPolygonF]:
+        """This tile's links as paths of their pieces (unselected, selected) and their end dots, made when first
+        drawn. A path of the pieces, each its own subpath, is drawn as drawLines draws them (the same pixels at
+        the overview's zooms, measured, and 20% faster), while a Python list of 15,000 lines was copied into Qt at
+        every frame."""
+        if self._drawn is None:
+            lines, chosen, dots = QPainterPath(), QPainterPath(), []
+            for route, selected in self.links.values():
+                if not route:
+                    continue
+                path = chosen if selected else lines
+                for (x0, y0), (x1, y1) in zip(route, route[1:], strict=False):
+                    path.moveTo(x0, y0)
+                    path.lineTo(x1, y1)
+                dots += (QPointF(*route[0]), QPointF(*route[-1]))
+            self._drawn = lines, chosen, QPolygonF(dots)
+        return self._drawn
 
     def draw_links(self, p: QPainter, crowded: bool = False) -> None:
+        """The links of this tile or of the tiles it stands for, tile by tile (a Qt call or three each: merging
+        their paths or points into one through Python took longer than drawing them)."""
         # Far out a link is a hairline: drawn without antialiasing (2,000 nodes at fit, routes of three pieces a
         # link, a loaded machine: drawLines 13 ms a frame instead of 17 ms; straight lines took 8 ms).
         p.setRenderHint(QPainter.RenderHint.Antialiasing, p.worldTransform().m11() >= BLOCKS_LOD and not crowded)
+        drawn = [tile.drawn() for tile in self.parts or [self]]
+        p.setBrush(Qt.BrushStyle.NoBrush)
         if crowded:  # thousands of cards on top of each other: the links under them as one-pixel lines (the
             # 8,000 links of 4,000 stacked servers took 0.4-0.85 s a paint at zoom 1 as 2-unit strokes, and
             # their cards as pictures 0.3 s more; as blocks a few milliseconds)
             p.setPen(QPen(theme.LINK, 0))
-            p.drawLines(self.links + self.selected_links)
+            for lines, chosen, _dots in drawn:
+                p.drawPath(lines)
+                p.drawPath(chosen)
             return
-        if self.selected_links:
+        if any(not chosen.isEmpty() for _lines, chosen, _dots in drawn):
             halo = QPen(theme.LINK_SELECTED.lighter(170), 8.0)
             halo.setCapStyle(Qt.PenCapStyle.RoundCap)
             p.setPen(halo)
-            p.drawLines(self.selected_links)
+            for _lines, chosen, _dots in drawn:
+                p.drawPath(chosen)
             p.setPen(QPen(theme.LINK_SELECTED, 2.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-            p.drawLines(self.selected_links)
+            for _lines, chosen, _dots in drawn:
+                p.drawPath(chosen)
         p.setPen(QPen(theme.LINK, 2.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-        p.drawLines(self.links)
+        for lines, _chosen, _dots in drawn:
+            p.drawPath(lines)
         p.setPen(QPen(theme.LINK, 8.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))  # a dot: radius 3 + pen
-        if self._end_dots is None:
-            # A Python list is copied into Qt at every call: 8,000 points took 1 ms a frame, the dots 0.2 ms.
-            self._end_dots = QPolygonF(self.ends)
-        p.drawPoints(self._end_dots)
+        for _lines, _chosen, dots in drawn:
+            p.drawPoints(dots)
 
     def draw_blocks(self, p: QPainter) -> None:
+        if self._blocks is None:
+            blocks: dict[str, list[QRectF]] = {}
+            for kind, left, top, width, height in self.boxes:
+                blocks.setdefault(kind, []).append(QRectF(left, top, width, height))
+            self._blocks = blocks
         p.setPen(Qt.PenStyle.NoPen)
-        for kind, rects in self.blocks.items():
+        for kind, rects in self._blocks.items():
             p.setBrush(theme.kind_colour(kind).lighter(150) if kind else theme.SELECTION)
             p.drawRects(rects)
 

@@ -46,8 +46,7 @@ class DiagramScene(QGraphicsScene):
         self.snap_enabled = True
         self.node_items: dict[str, NodeItem] = {}
         self.link_items: dict[LinkKey, LinkItem] = {}
-        self._links_at: dict[str, set[LinkKey]] = {}
-        self._warnings: dict[str, list[str]] = {}
+        self._warnings: dict[str, tuple[str, ...]] = {}
         # What the canvas's gestures may ask of it and tell it (the input router hands it to them).
         self.gesture_context = GestureContext(
             add_item=self.addItem, remove_item=self.removeItem,
@@ -112,7 +111,6 @@ class DiagramScene(QGraphicsScene):
             self.clear()
         self.node_items.clear()
         self.link_items.clear()
-        self._links_at.clear()
         self._refine_timer.stop()
         self._overview_stale = False
         nodes_made, links_made, routed = made.nodes, made.links, made.router
@@ -122,7 +120,6 @@ class DiagramScene(QGraphicsScene):
         if swapped:  # in the scene, drawn as the others, routed, with their badges: only the maps are left
             self.node_items.update(nodes_made)
             self.link_items.update(links_made)
-            self._links_at.update(made.links_at)
         else:
             self._rebuilding = True
             for node in self.doc.diagram.nodes:
@@ -173,11 +170,10 @@ class DiagramScene(QGraphicsScene):
 
     def _add_node(self, node_id: str, made: NodeItem | None) -> None:
         item = made or NodeItem(self.doc.node(node_id), self.interactive)
-        item.set_warnings(self._warnings.get(node_id, []))
+        item.set_warnings(self._warnings.get(node_id, ()))
         self.overview_mode.adopt(item)
         self._overview = None
         self.node_items[node_id] = item
-        self._links_at.setdefault(node_id, set())
         self.addItem(item)
         if made is None:  # a card made ahead (prepare) is routed there already
             self.router.set_card(node_id, card_of(item))
@@ -185,7 +181,6 @@ class DiagramScene(QGraphicsScene):
 
     def _on_node_removed(self, node_id: str) -> None:
         item = self.node_items.pop(node_id)
-        self._links_at.pop(node_id, None)
         self._overview = None
         self.removeItem(item)
         self.router.remove_card(node_id)
@@ -217,11 +212,10 @@ class DiagramScene(QGraphicsScene):
     def _add_link(self, key: LinkKey, made: LinkItem | None) -> None:
         a, b = sorted(key)
         item = made or LinkItem(key, self.node_items[a], self.node_items[b], self.interactive)
+        key = item.key  # one key for the item and the maps (a new set each time the model is asked)
         self.overview_mode.adopt(item)
         self._overview = None
         self.link_items[key] = item
-        self._links_at[a].add(key)
-        self._links_at[b].add(key)
         if not self._rebuilding:  # else added with its route (one change of the scene's extent, not two)
             self.addItem(item)
         if self.router.ends.get(key) != (a, b):  # else routed ahead with the rest (prepare)
@@ -231,8 +225,6 @@ class DiagramScene(QGraphicsScene):
     def _on_link_removed(self, key: LinkKey) -> None:
         item = self.link_items.pop(key)
         self._overview = None
-        for end in key:
-            self._links_at.get(end, set()).discard(key)
         self.removeItem(item)
         self.router.remove_link(key)
         self._route_soon()
@@ -394,11 +386,12 @@ class DiagramScene(QGraphicsScene):
         for f in findings:
             for node_id in f.nodes:
                 warnings.setdefault(node_id, []).append(f.message)
-        self._warnings = warnings
+        # Kept as tuples of strings, which Python's cyclic collector does not track (2,000 cards: 1,800 lists).
+        self._warnings = {node_id: tuple(messages) for node_id, messages in warnings.items()}
         for i, (node_id, item) in enumerate(list(self.node_items.items())):
             if i % FINDINGS_STEP == FINDINGS_STEP - 1:
                 yield
-            item.set_warnings(warnings.get(node_id, []))
+            item.set_warnings(self._warnings.get(node_id, ()))
 
     def link_problem(self, a: str, b: str) -> str | None:
         """Why ``a`` and ``b`` may not be linked (a sentence for the learner), or None."""

@@ -9,7 +9,6 @@ the new one has caught up with the play head; before the fault they are the same
 
 from __future__ import annotations
 
-import gc
 import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -24,26 +23,6 @@ SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 TICK_MS = 16
 RELEASE_PER_TICK = 10_000  # entries of a discarded run's lists freed per tick: about 4 ms
 WORK_BUDGET_S = 0.010  # engine time per tick: with a frame, its paint and the panels, well under 50 ms
-
-
-def _settle() -> None:
-    """While a run is shown: move what exists now out of the cyclic garbage collector's sight (``gc.freeze``,
-    a constant-time list splice, so calling it every tick costs nothing). :func:`_give_back` ends it.
-
-    A long run holds over a million small objects; without this, a full collection over them froze the window
-    while playing. Measured (10-minute run played at 8x for 20 s with a crash by hand, two alternating
-    processes each, busy 2-core machine): longest GUI block 131-136 ms frozen, 365-432 ms not. Frozen objects
-    are still freed by reference counting, which is why a discarded run is closed first (``Replay.close``
-    breaks its cycles) and then dropped a slice at a time. Cyclic garbage that was alive at a freeze waits for
-    :func:`_give_back` (about a dozen objects per run, from the networkx graphs behind the report)."""
-    gc.freeze()
-
-
-def _give_back() -> None:
-    """No run left to show or to free: everything frozen goes back to the collector (``gc.unfreeze``), so
-    nothing of a run's speed-up outlives it. The next full collection walks them again (130-220 ms measured
-    on the busy machine, once, back in the editor)."""
-    gc.unfreeze()
 
 
 class Player(QObject):
@@ -68,7 +47,6 @@ class Player(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self.tick)
-        self.destroyed.connect(_give_back)  # a window closed while a run is shown gives the objects back too
         self._discarded: list[Replay] = []  # closed runs, freed a slice per tick (see ``Replay.release``)
         self._worked_by = 0  # how many ``working_out`` generators are under way (an export working the run out)
         warm_up_imports()
@@ -220,18 +198,15 @@ class Player(QObject):
         if replay is None:
             if not self._discarded:
                 self.timer.stop()
-                _give_back()
             return
         # While an export works the run out a slice per turn, the tick leaves it to it: both working in the same
         # turn of the event loop made turns of 60-75 ms (measured, bench_long_work.py).
         works = not self._worked_by
         if works and self._next is not None:
             self._catch_up(WORK_BUDGET_S)
-            _settle()
             replay = self.replay  # it may have just been swapped for the rebuilt run: report that one, not the old
         elif works and not replay.finished:
             replay.advance(budget_s=WORK_BUDGET_S)
-            _settle()
             self.progress_changed.emit(replay.horizon)
         if replay.finished and not self._reported and self._next is None:
             self._reported = True
@@ -278,11 +253,9 @@ class Player(QObject):
             return
         goal = replay.end if until_us is None else until_us
         while not replay.advance(goal, budget_s=budget_s):
-            _settle()  # as the ticks do: a long run's objects out of the collector's sight (see _settle)
             self.progress_changed.emit(replay.horizon)
             words = f"Working out the run: {replay.horizon // SECOND} s of {goal // SECOND} s"
             yield replay.horizon / max(1, goal), words
-        _settle()
         self.progress_changed.emit(replay.horizon)
         if replay.finished and not self._reported:
             self._reported = True
