@@ -110,13 +110,14 @@ def chat_frame_benchmark(shown: Shown) -> None:
     t = 10 * SECOND - 400_000  # Chat 0 crashes at 10 s
     player.seek(t)
     QApplication.processEvents()
-    frames, tokens, lines, marks, legs = [], [], [], [], []
+    frames, cpu, tokens, lines, marks, legs = [], [], [], [], [], []
     player.set_playing(True)
     for _ in range(150):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.thread_time()
         player.show_at(t)
         paint_what_changed()
         frames.append(time.perf_counter() - start)
+        cpu.append(time.thread_time() - cpu_start)  # what load on the machine changes less than the wall clock
         f = ctl.layer.frame
         tokens.append(len(f.tokens))
         lines.append(len(f.lines))
@@ -129,7 +130,8 @@ def chat_frame_benchmark(shown: Shown) -> None:
           f"{statistics.median(tokens):.0f} tokens (max {max(tokens)}), {statistics.median(lines):.0f} connection "
           f"arcs along {statistics.median(legs):.0f} links, up to {max(marks)} marks; frame (update + paint) median "
           f"{statistics.median(frames) * 1000:.2f} ms, "
-          f"p95 {frames[int(len(frames) * 0.95)] * 1000:.2f} ms, worst {frames[-1] * 1000:.2f} ms (target <= 8 ms)")
+          f"p95 {frames[int(len(frames) * 0.95)] * 1000:.2f} ms, worst {frames[-1] * 1000:.2f} ms (target <= 8 ms); "
+          f"the GUI thread's CPU time a frame: median {statistics.median(cpu) * 1000:.2f} ms")
     shown.close()
 
 
@@ -187,20 +189,22 @@ def frame_benchmark(shown: Shown, where: str) -> None:
     player.seek(t)
     viewport = shown.view.viewport()
     QApplication.processEvents()
-    frames, tokens = [], []
+    frames, cpu, tokens = [], [], []
     player.set_playing(True)  # as while playing: the side panel refreshes 20 times a second, not every frame
     for _ in range(150):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.thread_time()
         player.show_at(t)  # one frame of the player: the play head moves, tokens, badges, flashes, node states
         paint_what_changed()  # synchronous paint of what the window repaints for that frame
         frames.append(time.perf_counter() - start)
+        cpu.append(time.thread_time() - cpu_start)  # what load on the machine changes less than the wall clock
         tokens.append(ctl.layer.token_count)
         t += 16_000
     player.set_playing(False)
     frames.sort()
     print(f"[{where}] frame (update + paint), {statistics.median(tokens):.0f} tokens in flight (min {min(tokens)}), "
           f"200 nodes, 1400x900 offscreen: median {statistics.median(frames) * 1000:.2f} ms, "
-          f"p95 {frames[int(len(frames) * 0.95)] * 1000:.2f} ms, worst {frames[-1] * 1000:.2f} ms (target <= 8 ms)")
+          f"p95 {frames[int(len(frames) * 0.95)] * 1000:.2f} ms, worst {frames[-1] * 1000:.2f} ms (target <= 8 ms); "
+          f"the GUI thread's CPU time a frame: median {statistics.median(cpu) * 1000:.2f} ms")
     update = []
     for _ in range(60):
         start = time.perf_counter()

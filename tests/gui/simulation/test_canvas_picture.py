@@ -4,7 +4,7 @@ What the user sees must be exactly what the view itself would draw, and edits mu
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
 from PySide6.QtGui import QImage, QRegion
 from PySide6.QtWidgets import QApplication
 from simgui import show_diagram
@@ -171,6 +171,7 @@ def test_frames_repaint_only_where_the_run_draws_and_leave_nothing_behind(window
     qtbot.wait(50)
     viewport = w.view.viewport()
     painted = PaintedRegions(viewport)
+    behind = PaintedRegions(w)  # the window, behind the canvas and the run's panel
     player = sim.controller.player
     for i in range(1, 40):
         player.show_at(t + i * 16_000)
@@ -182,6 +183,12 @@ def test_frames_repaint_only_where_the_run_draws_and_leave_nothing_behind(window
     frames = [r for r in painted.regions if r.boundingRect() != viewport.rect()]
     assert len(frames) >= 20  # most frames repainted part of the canvas ...
     assert all(r.boundingRect().width() < viewport.width() * 0.6 for r in frames)
+    # The canvas and the timeline cover what they repaint: the window behind them is not painted first (it was,
+    # every frame, round the timeline's play head, and under the canvas where it repainted).
+    timeline = sim.controls.timeline
+    for widget in (viewport, timeline):
+        area = QRect(widget.mapTo(w, QPoint(0, 0)), widget.size())
+        assert not any(r.intersects(area) for r in behind.regions), widget
     shown = on_screen(w)
     assert differing_pixels(shown, canvas(w)) == 0  # ... and left it as a whole repaint would
     assert looks_as_the_view_draws_it(w, sim, shown)

@@ -65,6 +65,9 @@ class Backdrop(QObject):
             if self._picture is None or self._key != self._view_key():
                 self._picture = self._draw_picture()  # drawn here: a widget cannot render itself while painting
                 self._drawn_at = None
+            # The frame's paint covers all it repaints (the picture is opaque): Qt need not fill the canvas's
+            # background first, nor paint what is behind it; 1.1-2 ms of a 1,000-token frame, timed alternately.
+            self.viewport.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
             if self._drawn_at is None:
                 self.viewport.update()  # a new picture, or the last frame's place unknown: all of it
             else:
@@ -103,14 +106,27 @@ class Backdrop(QObject):
 
     def paint(self) -> bool:
         """Called by the view for each paint of its viewport: True when the frame was painted here."""
+        opaque = self.viewport.testAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         if self._drawing:
+            if opaque:
+                self._fill_background()
             return False  # the view paints the picture
         self._painted_last = self.active() and self._picture is not None and self._key == self._view_key()
         if self._painted_last:
             self._paint()
         else:
             self._drawn_at = None  # the view paints it all: the next frame repaints it all
+            if opaque:  # the view's own paint leaves its edge to the background: as Qt fills it, and will again
+                self._fill_background()
+                self.viewport.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, False)
         return self._painted_last
+
+    def _fill_background(self) -> None:
+        """What Qt paints under a canvas that is not opaque: its background colour (the view draws over it)."""
+        viewport = self.viewport
+        painter = QPainter(viewport)
+        painter.fillRect(viewport.rect(), viewport.palette().brush(viewport.backgroundRole()))
+        painter.end()
 
     def _pressing(self, down: bool) -> None:
         self._pressed = down

@@ -24,6 +24,9 @@ class Timeline(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMouseTracking(False)
         self.setToolTip("Drag to go back and forth in simulated time")
+        # Its own background, in the colour of the panel behind it: the strip a frame repaints round the play head
+        # is then painted here only, not first by the panel, the dock and the window behind it.
+        self.setAutoFillBackground(True)
         self.end = 0
         self.horizon = 0
         self.t = 0
