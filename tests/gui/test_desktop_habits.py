@@ -376,7 +376,7 @@ def test_the_menu_key_opens_the_selected_nodes_menu_where_it_is(window):
 def test_the_window_opens_no_bigger_than_a_1280_by_720_screen(qapp, monkeypatch):
     from PySide6.QtCore import QRect
 
-    from statediagram.gui import window as window_module
+    from statediagram.gui import short_window as window_module
 
     class Screen:
         def availableGeometry(self):  # noqa: N802 - Qt's name

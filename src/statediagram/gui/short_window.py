@@ -1,4 +1,5 @@
-"""How the window places the run's docks for its height, following it as it is resized (both ways).
+"""How the window fits its screen: its first size, and the run's docks placed for its height, following it as it is
+resized (both ways).
 
 Under ``SHORT_WINDOW`` pixels high (1280x720 and the like) the design findings become a tab of the place on the
 right that the properties and the run's panel share, and the run bar loses its title line: the run's counters,
@@ -9,10 +10,24 @@ sit under that place again, a few lines high, and the bar has its title back.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
 SHORT_WINDOW = 780  # pixels high: below, the design findings share the run panel's place (a tab)
 FINDINGS_HEIGHT = 150  # a tall window's findings: a few lines under the run's panel (which gets 640)
+
+
+def initial_size() -> tuple[int, int]:
+    """At least 1280x800 but never more than the screen; on a bigger screen, most of it (the canvas and the run's
+    panel both need room)."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return 1280, 800
+    avail = screen.availableGeometry()
+    width, height = max(1280, min(1680, int(avail.width() * 0.9))), max(800, min(1050, int(avail.height() * 0.9)))
+    if QGuiApplication.platformName() != "offscreen":  # a real screen (offscreen's 800x600 is a placeholder)
+        width, height = min(width, avail.width()), min(height, avail.height())  # 1280x720: no taller than it
+    return width, height
 
 
 class RunDocks:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -42,7 +42,7 @@ from .missions.install import find as find_mission_or_say_why
 from .missions.install import install_missions
 from .missions.progress import MissionProgress
 from .plain_text import menu_text, message, notice, tip
-from .short_window import RunDocks
+from .short_window import RunDocks, initial_size
 from .shortcuts import ShortcutSheet
 from .start import StartView
 from .warmup import warm_up_imports
@@ -53,19 +53,6 @@ if TYPE_CHECKING:  # the simulation itself is imported when it is built, after t
 FINDINGS_DELAY_MS = 120
 SIMULATION_AFTER_MS = 150  # after the first paint, on a 2-core machine
 FIRST_MISSION = "stateless"
-
-
-def initial_size() -> tuple[int, int]:
-    """At least 1280x800 but never more than the screen; on a bigger screen, most of it (the canvas and the run's
-    panel both need room)."""
-    screen = QGuiApplication.primaryScreen()
-    if screen is None:
-        return 1280, 800
-    avail = screen.availableGeometry()
-    width, height = max(1280, min(1680, int(avail.width() * 0.9))), max(800, min(1050, int(avail.height() * 0.9)))
-    if QGuiApplication.platformName() != "offscreen":  # a real screen (offscreen's 800x600 is a placeholder)
-        width, height = min(width, avail.width()), min(height, avail.height())  # 1280x720: no taller than it
-    return width, height
 
 
 class MainWindow(QMainWindow):
