@@ -237,7 +237,11 @@ def test_thousands_of_cards_in_sight_are_drawn_as_blocks_with_the_links_under_th
     path = tmp_path / "stacked.statediagram.json"
     path.write_text(json.dumps(record), "utf-8")
     assert window.open_path(str(path))
-    assert window.view.zoom() >= TEXT_LOD  # near enough for texts, too many cards to read them
+    # Near enough for texts, too many cards to read them. Not the open's fit: at 0.47-0.50 it is at the edge of
+    # TEXT_LOD, on one side or the other with the docks' widths of the moment.
+    window.view.set_zoom(0.8)
+    window.view.centerOn(window.scene.node_items["s600"])
+    assert window.view.zoom() >= TEXT_LOD
     picture = window.view.viewport().grab().toImage()
     assert window.scene.overview_mode.on and window.scene.overview_mode.crowded
     card = window.scene.node_items["s1199"]  # the last server, on top: a block of its kind's colour
