@@ -13,7 +13,6 @@ was over 50 ms was such collections, whose time grows with the objects the colle
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import sys
@@ -27,6 +26,8 @@ os.environ["XDG_CONFIG_HOME"] = str(Path(PRIVATE) / "config")
 os.environ["XDG_DATA_HOME"] = str(Path(PRIVATE) / "data")
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent / "tests" / "hostile")]
+
+from heartbeat import FullCollections, collector_load  # noqa: E402
 
 
 class Gaps:
@@ -53,52 +54,10 @@ class Gaps:
         return max(inside, default=0.0), len(inside)
 
 
-class FullCollections:
-    """Python's full garbage collections while it is in use, on whichever thread they run: how long each took, on
-    the clock and in the CPU time of the thread that ran it (which the machine's load does not stretch)."""
-
-    def __init__(self) -> None:
-        self.pauses: list[tuple[float, float]] = []
-        self._began = (0.0, 0.0)
-
-    def __enter__(self) -> FullCollections:
-        gc.callbacks.append(self._seen)
-        return self
-
-    def __exit__(self, *_exc) -> None:
-        gc.callbacks.remove(self._seen)
-
-    def _seen(self, phase: str, info: dict) -> None:
-        if info.get("generation") != 2:
-            return
-        if phase == "start":
-            self._began = (time.perf_counter(), time.thread_time())
-        else:
-            self.pauses.append((time.perf_counter() - self._began[0], time.thread_time() - self._began[1]))
-
-    def words(self) -> str:
-        if not self.pauses:
-            return "no full garbage collection"
-        clock, cpu = max(p[0] for p in self.pauses), max(p[1] for p in self.pauses)
-        return (f"{len(self.pauses)} full garbage collections, longest {clock * 1000:.0f} ms ({cpu * 1000:.0f} ms of "
-                f"CPU), {sum(p[0] for p in self.pauses) * 1000:.0f} ms in all")
-
-
-def tracked_objects() -> str:
-    """How many objects the collector tracks (every full collection looks at each), and how long one takes (the
-    least CPU time of three)."""
-    cpu = []
-    for _ in range(3):
-        began = time.thread_time()
-        gc.collect()
-        cpu.append(time.thread_time() - began)
-    return f"{len(gc.get_objects()):,} objects tracked, a full collection {min(cpu) * 1000:.0f} ms of CPU"
-
-
 def open_big(window, app, path: Path) -> None:
     with FullCollections() as collections:
         open_and_watch(window, app, path)
-    print(f"  meanwhile: {collections.words()}; after: {tracked_objects()}")
+    print(f"  meanwhile: {collections.words()}; after: {collector_load()}")
 
 
 def open_and_watch(window, app, path: Path) -> None:
@@ -165,7 +124,7 @@ def main() -> None:
     while time.perf_counter() - settle < 0.5:
         app.processEvents()
     wait_for_warm_up()
-    print(f"settled window: {tracked_objects()}")
+    print(f"settled window: {collector_load()}")
     tmp = Path(PRIVATE)
     servers = case("servers-4000").make(tmp)
     grid = tmp / "big-2000.statediagram.json"

@@ -28,7 +28,8 @@ from PySide6.QtCore import QEvent, QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(__file__))
-from heartbeat import Heartbeat  # noqa: E402
+from heartbeat import FullCollections, Heartbeat  # noqa: E402
+from heartbeat import collector_load as tracked_now  # noqa: E402
 
 from statediagram.core import Diagram, Fault, Link, Node, ScenarioSpec  # noqa: E402
 from statediagram.core.fileio import load_diagram  # noqa: E402
@@ -232,50 +233,8 @@ def frame_benchmark(shown: Shown, where: str) -> None:
     shown.close()
 
 
-class FullCollections:
-    """The cyclic garbage collector's full collections (generation 2) while in a ``with`` block, seen through
-    ``gc.callbacks``: how long each took, in wall time and in the collecting thread's own CPU time."""
-
-    def __init__(self) -> None:
-        self.taken: list[tuple[float, float]] = []
-        self._began: tuple[float, float] | None = None
-
-    def __enter__(self) -> FullCollections:
-        gc.callbacks.append(self._seen)
-        return self
-
-    def __exit__(self, *_exc) -> None:
-        gc.callbacks.remove(self._seen)
-
-    def _seen(self, phase: str, info: dict) -> None:
-        if info["generation"] != 2:
-            return
-        if phase == "start":
-            self._began = (time.perf_counter(), time.thread_time())
-        elif self._began is not None:
-            wall, cpu = self._began
-            self.taken.append((time.perf_counter() - wall, time.thread_time() - cpu))
-            self._began = None
-
-    def words(self) -> str:
-        if not self.taken:
-            return "no full garbage collection"
-        wall, cpu = max(self.taken)
-        return (f"{len(self.taken)} full garbage collection{'s' if len(self.taken) > 1 else ''}, the longest "
-                f"{wall * 1000:.1f} ms ({cpu * 1000:.1f} ms of CPU)")
-
-
 def collector_load(what: str) -> None:
-    """How many objects the cyclic collector tracks now, and how long a full collection over them takes."""
-    gc.collect()
-    objects = len(gc.get_objects())
-    taken = []
-    for _ in range(3):
-        wall, cpu = time.perf_counter(), time.thread_time()
-        gc.collect()
-        taken.append((time.perf_counter() - wall, time.thread_time() - cpu))
-    print(f"  {what}: {objects} objects tracked by the cyclic collector; a full collection "
-          + ", ".join(f"{w * 1000:.0f} ms ({c * 1000:.0f} ms CPU)" for w, c in taken))
+    print(f"  {what}: {tracked_now()}")
 
 
 def longest_block(seconds: float, on_the_way=None, until=None) -> tuple[float, int, str]:

@@ -1,5 +1,6 @@
 """The GUI-block measure shared by the benchmarks: a 1 ms heartbeat timer on the real event loop. The longest gap
-between two beats is the longest the window could not answer.
+between two beats is the longest the window could not answer. Beside it, Python's full garbage collections, which
+stop every thread while they walk each object the collector tracks.
 
 Each beat also notes the GUI thread's own CPU time (``time.thread_time``). On this 2-core machine shared with other
 test runs, a gap can be long because the thread was not given a core at all: then its CPU time in the gap is far
@@ -8,6 +9,7 @@ shorter than the gap. Printing both tells the app's own work from the machine's 
 
 from __future__ import annotations
 
+import gc
 import time
 
 from PySide6.QtCore import QTimer
@@ -49,3 +51,52 @@ class Heartbeat:
         wall, cpu = self.longest()
         return (f"longest GUI block {wall * 1000:.1f} ms (the GUI thread ran {cpu * 1000:.1f} ms of it); "
                 f"the GUI thread's longest run between two beats {self.longest_busy() * 1000:.1f} ms")
+
+
+class FullCollections:
+    """The cyclic garbage collector's full collections (generation 2) while in a ``with`` block, on whichever thread
+    they run, seen through ``gc.callbacks``: how long each took, on the clock and in the CPU time of the thread that
+    ran it (which the machine's load does not stretch)."""
+
+    def __init__(self) -> None:
+        self.taken: list[tuple[float, float]] = []
+        self._began: tuple[float, float] | None = None
+
+    def __enter__(self) -> FullCollections:
+        gc.callbacks.append(self._seen)
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        gc.callbacks.remove(self._seen)
+
+    def _seen(self, phase: str, info: dict) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._began = (time.perf_counter(), time.thread_time())
+        elif self._began is not None:
+            wall, cpu = self._began
+            self.taken.append((time.perf_counter() - wall, time.thread_time() - cpu))
+            self._began = None
+
+    def words(self) -> str:
+        if not self.taken:
+            return "no full garbage collection"
+        wall, cpu = max(self.taken)
+        return (f"{len(self.taken)} full garbage collection{'s' if len(self.taken) > 1 else ''}, the longest "
+                f"{wall * 1000:.1f} ms ({cpu * 1000:.1f} ms of CPU), {sum(w for w, _ in self.taken) * 1000:.0f} ms "
+                "in all")
+
+
+def collector_load() -> str:
+    """How many objects the cyclic collector tracks now (every full collection walks each), and how long a full
+    collection over them takes, three times."""
+    gc.collect()
+    objects = len(gc.get_objects())
+    taken = []
+    for _ in range(3):
+        wall, cpu = time.perf_counter(), time.thread_time()
+        gc.collect()
+        taken.append((time.perf_counter() - wall, time.thread_time() - cpu))
+    return (f"{objects:,} objects tracked by the cyclic collector; a full collection "
+            + ", ".join(f"{w * 1000:.0f} ms ({c * 1000:.0f} ms CPU)" for w, c in taken))
