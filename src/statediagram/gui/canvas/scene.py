@@ -64,6 +64,7 @@ class DiagramScene(QGraphicsScene):
         self._remake_timer.setSingleShot(True)
         self._remake_timer.timeout.connect(self._remake_slice)
         self._crowded: tuple[object, bool] = (None, False)  # the last answer of crowded(), and what it was for
+        self._places: tuple[int, list[tuple[float, float]]] | None = None  # the cards' places crowded() counts in
         # Without an index every paint asks each of thousands of items for its bounding rect (a Python call);
         # the tree hands the view only what it shows. A dragged node re-enters it cheaply.
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
@@ -281,6 +282,7 @@ class DiagramScene(QGraphicsScene):
 
     def node_item_moved(self, item: NodeItem) -> None:
         self.router.set_card(item.node_id, card_of(item))  # an item dragged moves before the model does
+        self._places = None
         if self._remaking is not None:  # an overview being made may have the card where it was
             self._overview = None
         links = self._route("shapes")
@@ -334,13 +336,23 @@ class DiagramScene(QGraphicsScene):
         if len(self.node_items) <= CROWDED:
             return False
         key = (shown.getRect(), len(self.node_items))
-        if key != self._crowded[0]:  # counted again when the view moves or the diagram grows (4,000: ~2 ms)
+        if key != self._crowded[0]:  # counted again when the view moves or the diagram grows
+            if self._places is None or self._places[0] != len(self.node_items):
+                self._places = (len(self.node_items), [(item.x(), item.y()) for item in self.node_items.values()])
             left, top, right, bottom = shown.left(), shown.top(), shown.right(), shown.bottom()
-            inside = 0
-            for item in self.node_items.values():
-                x, y = item.x(), item.y()
-                inside += left <= x <= right and top <= y <= bottom
-            self._crowded = (key, inside > CROWDED)
+            # Stopped as soon as the answer is known: a zoom step at 0.5 over 2,000 cards counted them all,
+            # asking each item for its place (3.4 ms of a 20-27 ms frame).
+            wanted, spare = CROWDED + 1, len(self.node_items) - CROWDED  # cards in sight to be crowded; others
+            for x, y in self._places[1]:
+                if left <= x <= right and top <= y <= bottom:
+                    wanted -= 1
+                    if not wanted:
+                        break
+                else:
+                    spare -= 1
+                    if spare <= 0:
+                        break
+            self._crowded = (key, not wanted)
         return self._crowded[1]
 
     def _items_to_switch(self) -> Iterable[NodeItem | LinkItem]:

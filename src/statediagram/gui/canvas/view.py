@@ -135,21 +135,28 @@ class DiagramView(QGraphicsView):
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802 - Qt's name
         painter.fillRect(rect, theme.CANVAS)
-        scale = self.transform().m11()
+        to_device = painter.worldTransform()
+        scale, dx, dy = to_device.m11(), to_device.dx(), to_device.dy()
         step = theme.GRID
         while step * scale < 10:  # keep the grid subtle when zoomed out
             step *= 5
-        # One-pixel rectangles look the same as hairlines (at most 1 in 255 apart, measured) and fill four
-        # times faster: the grid was a third of a zoom step's time.
-        w = 1.0 / scale
+        # Lines one device pixel wide on whole pixels, filled without antialiasing: as thin scene-unit bars they
+        # went down the painter's antialiased path, 1.9 ms for each colour of a zoom step at 1600x1000.
+        area = to_device.mapRect(rect).toAlignedRect()
+        painter.save()
+        painter.resetTransform()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         painter.setPen(Qt.PenStyle.NoPen)
         for colour, spacing in ((theme.GRID_MINOR, step), (theme.GRID_MAJOR, step * 5)):
             left = math.floor(rect.left() / spacing) * spacing
             top = math.floor(rect.top() / spacing) * spacing
-            bars = [QRectF(x - w / 2, rect.top(), w, rect.height()) for x in _frange(left, rect.right(), spacing)]
-            bars += [QRectF(rect.left(), y - w / 2, rect.width(), w) for y in _frange(top, rect.bottom(), spacing)]
+            bars = [QRect(math.floor(x * scale + dx), area.top(), 1, area.height())
+                    for x in _frange(left, rect.right(), spacing)]
+            bars += [QRect(area.left(), math.floor(y * scale + dy), area.width(), 1)
+                     for y in _frange(top, rect.bottom(), spacing)]
             painter.setBrush(colour)
             painter.drawRects(bars)
+        painter.restore()
         scene: DiagramScene = self.scene()  # type: ignore[assignment]
         if scene.overview_mode.on:
             scene.overview().draw(painter, rect, scene.overview_mode.crowded)
