@@ -319,7 +319,9 @@ class NodeItem(QGraphicsItem):
                      hints: QPainter.RenderHint) -> QPixmap:
         """This card without its texts at ``sx`` x ``sy`` device pixels a unit, the picture's pixel (0, 0) on
         the corner of :meth:`boundingRect`; shared with the cards that look the same."""
-        key = f"{self.look()} {selected} {lod >= TEXT_LOD} {sx!r} {sy!r} {ratio!r} {hints.value}"
+        # Scales to nine digits: zoomed in a step and out again, the view's scale differs from before in its last
+        # bits only, and every card in sight was drawn again for it (5 ms of a zoom step at 0.5 on 2,000 nodes).
+        key = f"{self.look()} {selected} {lod >= TEXT_LOD} {sx:.9g} {sy:.9g} {ratio!r} {hints.value}"
         picture = QPixmapCache.find(key)
         if picture is None:
             picture = QPixmap(math.ceil(self._bounds.width() * sx) + 1, math.ceil(self._bounds.height() * sy) + 1)
