@@ -195,3 +195,22 @@ def test_between_blocks_and_texts_a_click_still_selects_the_node(canvas, qtbot, 
     at = centre_on_screen(canvas, "n8-7")
     QTest.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
     assert canvas.scene().selected_node_ids() == ["n8-7"]
+
+
+def test_a_tile_holding_thousands_of_links_makes_its_drawing_in_steps_and_the_same_drawing():
+    """4,000 stacked servers put their 8,001 links in one tile of the overview: its drawing, made ahead while the
+    file opens, comes in steps between which the window gets its turn (made in one piece it held it 0.22 s), and
+    is the drawing made in one piece when first painted."""
+    from statediagram.gui.canvas.overview import DRAWING_STEP, _Tile
+
+    def tile() -> _Tile:
+        t = _Tile()
+        for i in range(2001):
+            t.add_link(i, ((0.0, i), (50.0, i), (50.0, i + 7.0)), i % 9 == 0)  # any key stands for a link item
+        return t
+
+    stepped, whole = tile(), tile()
+    assert sum(1 for _ in stepped.drawing()) == 2001 // DRAWING_STEP >= 4
+    for (a, b) in zip(stepped.drawn(), whole.drawn(), strict=True):
+        assert a == b
+    assert whole.drawn()[0].elementCount() == 4 * (2001 - 223)  # two pieces a link, a move and a line each

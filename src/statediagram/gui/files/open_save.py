@@ -43,7 +43,7 @@ def remember_recent(path: str) -> list[str]:
     recent = recent[:MAX_RECENT]
     try:
         _recent_file().parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(_recent_file(), json.dumps(recent, indent=1).encode("utf-8"))
+        atomic_write(_recent_file(), json.dumps(recent, indent=1).encode("utf-8"), durable=False)
     except OSError:
         pass  # a recent-files list that cannot be written is not worth interrupting the learner
     return recent
