@@ -214,3 +214,18 @@ def test_a_tile_holding_thousands_of_links_makes_its_drawing_in_steps_and_the_sa
     for (a, b) in zip(stepped.drawn(), whole.drawn(), strict=True):
         assert a == b
     assert whole.drawn()[0].elementCount() == 4 * (2001 - 223)  # two pieces a link, a move and a line each
+
+
+def test_cards_in_sight_are_counted_again_when_one_goes_and_another_comes(qtbot, monkeypatch):
+    """Whether the view is crowded is kept while nothing changes; a card deleted in sight and one added out of it
+    (as many cards as before) change the answer."""
+    from statediagram.gui.canvas import scene as scene_module
+
+    monkeypatch.setattr(scene_module, "CROWDED", 3)  # cards in sight beyond which the view is crowded
+    doc = Document(Diagram(nodes=[Node(f"s{i}", "server", f"Server {i}", 200 * i, 0) for i in range(5)]))
+    scene = DiagramScene(doc)
+    sight = QRectF(-100, -100, 850, 200)  # s0 to s3
+    assert scene.crowded(sight)
+    doc.remove_node("s0")
+    doc.insert_node(4, Node("far", "server", "Far away", 50_000, 0))  # as many cards as before, three in sight
+    assert not scene.crowded(sight)

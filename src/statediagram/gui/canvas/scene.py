@@ -64,7 +64,7 @@ class DiagramScene(QGraphicsScene):
         self._remake_timer.setSingleShot(True)
         self._remake_timer.timeout.connect(self._remake_slice)
         self._crowded: tuple[object, bool] = (None, False)  # the last answer of crowded(), and what it was for
-        self._places: tuple[int, list[tuple[float, float]]] | None = None  # the cards' places crowded() counts in
+        self._places: list[tuple[float, float]] | None = None  # the cards' places crowded() counts in
         # Without an index every paint asks each of thousands of items for its bounding rect (a Python call);
         # the tree hands the view only what it shows. A dragged node re-enters it cheaply.
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
@@ -111,6 +111,7 @@ class DiagramScene(QGraphicsScene):
                 made = Prepared(self.doc.diagram, {}, {}, None)
             self.clear()
         self.node_items.clear()
+        self._cards_changed()
         self.link_items.clear()
         self._refine_timer.stop()
         self._overview_stale = False
@@ -175,6 +176,7 @@ class DiagramScene(QGraphicsScene):
         self.overview_mode.adopt(item)
         self._overview = None
         self.node_items[node_id] = item
+        self._cards_changed()
         self.addItem(item)
         if made is None:  # a card made ahead (prepare) is routed there already
             self.router.set_card(node_id, card_of(item))
@@ -182,6 +184,7 @@ class DiagramScene(QGraphicsScene):
 
     def _on_node_removed(self, node_id: str) -> None:
         item = self.node_items.pop(node_id)
+        self._cards_changed()
         self._overview = None
         self.removeItem(item)
         self.router.remove_card(node_id)
@@ -282,7 +285,7 @@ class DiagramScene(QGraphicsScene):
 
     def node_item_moved(self, item: NodeItem) -> None:
         self.router.set_card(item.node_id, card_of(item))  # an item dragged moves before the model does
-        self._places = None
+        self._cards_changed()
         if self._remaking is not None:  # an overview being made may have the card where it was
             self._overview = None
         links = self._route("shapes")
@@ -335,15 +338,15 @@ class DiagramScene(QGraphicsScene):
         2 s to paint one by one at zoom 1 (their texts hidden under the next card anyway)."""
         if len(self.node_items) <= CROWDED:
             return False
-        key = (shown.getRect(), len(self.node_items))
-        if key != self._crowded[0]:  # counted again when the view moves or the diagram grows
-            if self._places is None or self._places[0] != len(self.node_items):
-                self._places = (len(self.node_items), [(item.x(), item.y()) for item in self.node_items.values()])
+        key = shown.getRect()
+        if key != self._crowded[0]:  # counted again when the view moves or a card comes, goes or moves
+            if self._places is None:
+                self._places = [(item.x(), item.y()) for item in self.node_items.values()]
             left, top, right, bottom = shown.left(), shown.top(), shown.right(), shown.bottom()
             # Stopped as soon as the answer is known: a zoom step at 0.5 over 2,000 cards counted them all,
             # asking each item for its place (3.4 ms of a 20-27 ms frame).
             wanted, spare = CROWDED + 1, len(self.node_items) - CROWDED  # cards in sight to be crowded; others
-            for x, y in self._places[1]:
+            for x, y in self._places:
                 if left <= x <= right and top <= y <= bottom:
                     wanted -= 1
                     if not wanted:
@@ -354,6 +357,11 @@ class DiagramScene(QGraphicsScene):
                         break
             self._crowded = (key, not wanted)
         return self._crowded[1]
+
+    def _cards_changed(self) -> None:
+        """A card came, went or moved: crowded() counts again from their places now."""
+        self._places = None
+        self._crowded = (None, False)
 
     def _items_to_switch(self) -> Iterable[NodeItem | LinkItem]:
         return chain(self.link_items.values(), self.node_items.values())
