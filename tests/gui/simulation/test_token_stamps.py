@@ -51,7 +51,7 @@ def test_stamped_tokens_look_as_their_whole_pictures_do(qapp):
 def test_a_stamp_keeps_every_visible_pixel_of_its_picture(qapp):
     sprites = Sprites()
     for look, (image, left, top) in sprites.stamps.items():
-        whole = sprites.images[look]
+        whole = sprites.pixmaps[look].toImage()
         for y in range(whole.height()):
             for x in range(whole.width()):
                 inside = left <= x < left + image.width() and top <= y < top + image.height()

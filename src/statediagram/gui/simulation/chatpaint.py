@@ -21,7 +21,7 @@ DROPPED = QColor("#C62828")
 WHITE, GREY = QColor("#ffffff"), QColor("#5f6368")
 
 
-def paint_connections(painter: QPainter, frame: Frame, antialiased: bool) -> None:
+def paint_connections(painter: QPainter, frame: Frame, antialiased: bool, legs: OpenLegs) -> None:
     """Each room's open connections as glowing arcs along the links they came through, each link once (as wide
     as the users on it); a connection a crash just dropped as the same way dashed and fading, broken in the
     middle of its last leg (the part no open connection shares)."""
@@ -31,7 +31,7 @@ def paint_connections(painter: QPainter, frame: Frame, antialiased: bool) -> Non
     # call per width, opaque and flat-capped, about 30 ms. Connections that share a link are drawn once (the
     # 40-server drill: 44 legs instead of 156 arcs); over 40 legs, no glow and no antialiasing.
     painter.setBrush(Qt.BrushStyle.NoBrush)
-    users, glows, core = _open_legs(frame.lines)
+    users, glows, core = legs.of(frame.lines)
     if len(users) > GLOW_MAX_LEGS:  # a crowd of connections: plain lines say enough, and cost far less
         antialiased = False
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, antialiased)
@@ -69,14 +69,26 @@ def paint_connections(painter: QPainter, frame: Frame, antialiased: bool) -> Non
             painter.drawEllipse(ring_centre(mark.points), 7 + 8 * mark.age, 7 + 8 * mark.age)
 
 
-_open: list = [None, None]  # the last frame's open connections (the same list while none changes) and their legs
+# The users on each link, the glow's pens with their lines, every line.
+Legs = tuple[dict[tuple[str, str], int], list[tuple[QPen, list[QLineF]]], list[QLineF]]
 
 
-def _open_legs(open_lines: list) -> tuple[dict[tuple[str, str], int], list[tuple[QPen, list[QLineF]]], list[QLineF]]:
-    """The users on each link the open connections run along, the glow's pens with their lines (by width, up to
-    ``GLOW_MAX_LEGS`` links), and every line: worked out again only when a connection opens or closes."""
-    if _open[0] is open_lines:
-        return _open[1]
+class OpenLegs:
+    """The legs of a run's open connections as drawn: the users on each link they run along, the glow's pens with
+    their lines (by width, up to ``GLOW_MAX_LEGS`` links), and every line. Worked out again only when a connection
+    opens or closes (the planner hands the same list of open connections while none does)."""
+
+    def __init__(self) -> None:
+        self._for: list | None = None
+        self._legs: Legs = ({}, [], [])
+
+    def of(self, open_lines: list) -> Legs:
+        if self._for is not open_lines:
+            self._for, self._legs = open_lines, _legs(open_lines)
+        return self._legs
+
+
+def _legs(open_lines: list) -> Legs:
     colour = QColor(CONNECTED_COLOUR)
     glow = QColor.fromRgbF(*(0.75 + 0.25 * c for c in colour.getRgbF()[:3]))
     users: dict[tuple[str, str], int] = {}
@@ -91,8 +103,7 @@ def _open_legs(open_lines: list) -> tuple[dict[tuple[str, str], int], list[tuple
             by_width.setdefault(7 + min(n, 12), []).extend(lines[ends])
     glows = [(QPen(glow, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap), segs)
              for width, segs in sorted(by_width.items())]
-    _open[:] = [open_lines, (users, glows, [seg for segs in lines.values() for seg in segs])]
-    return _open[1]
+    return users, glows, [seg for segs in lines.values() for seg in segs]
 
 
 def ring_centre(points: list[QPointF], clear: float = RING_CLEAR) -> QPointF:

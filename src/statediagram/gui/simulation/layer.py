@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 from ...core.topology import RAM
 from ..canvas.items import BLOCKS_LOD, paint_warning_mark
 from ..kinds import gui_kind
-from .chatpaint import mark_pills, paint_connections
+from .chatpaint import OpenLegs, mark_pills, paint_connections
 from .geometry import SceneGeometry
 from .label_layout import Box, CardIndex, Label, Layout, along_link, around_card, box_of, card_boxes, place
 from .strokes import paint_down, paint_flash_lines, stamp_tokens
@@ -55,7 +55,8 @@ class SimulationLayer(QGraphicsItem):
         self._icons = Sprites(radius=4.5)  # the outcome's shape inside a badge, sized to the text
         self.frame = Frame(0)
         self.kinds: dict[str, str] = {}
-        self._colours: dict[str, str] = {}
+        self._colours: dict[str, str] = {}  # a node's kind's colour (a store's flashes are in it)
+        self._open_legs = OpenLegs()  # a chat run's open connections, as drawn
         self.labels: dict[str, str] = {}
         self.session_homes: dict[str, str] = {}  # server -> "ram", "redis" or "token"
         self.highlighted: tuple[str, ...] = ()
@@ -91,7 +92,7 @@ class SimulationLayer(QGraphicsItem):
 
     def set_run(self, kinds: dict[str, str], labels: dict[str, str], session_homes: dict[str, str]) -> None:
         self.kinds, self.labels, self.session_homes = kinds, labels, session_homes
-        self._colours: dict[str, str] = {}  # a node's kind's colour (a store's flashes are in it)
+        self._colours = {}
         self.geometry_changed()
 
     def geometry_changed(self) -> None:
@@ -203,7 +204,7 @@ class SimulationLayer(QGraphicsItem):
                           self._lod >= LABELS_LOD and len(frame.flashes) <= MAX_FLASH_LABELS)
         self._paint_highlights(painter)
         if frame.lines or frame.marks:  # a chat run's connections
-            paint_connections(painter, frame, self._lod >= LABELS_LOD)
+            paint_connections(painter, frame, self._lod >= LABELS_LOD, self._open_legs)
         paint_down(painter, frame.states, self.node_rect)
         stamp_tokens(painter, frame.tokens, self.sprites)
         self._paint_warnings(painter)

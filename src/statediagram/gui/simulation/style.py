@@ -110,7 +110,10 @@ class Sprites:
         side = int(radius * 2 + 8)
         self.half = side / 2
         self.pixmaps: dict[str, QPixmap] = {}
-        self.images: dict[str, QImage] = {}  # the same pictures as images: stamped 1:1, an image is the cheaper call
+        # The same pictures as images (stamped 1:1, an image is the cheaper call), cut to their visible part, with
+        # where that part starts: a token stamped at 1:1 blends 0.6 of the pixels for the same result (the margin
+        # cut off is fully transparent).
+        self.stamps: dict[str, tuple[QImage, int, int]] = {}
         for outcome in LOOKS:
             pix = QPixmap(int(side * ratio), int(side * ratio))
             pix.setDevicePixelRatio(ratio)
@@ -119,11 +122,7 @@ class Sprites:
             paint_look(p, outcome, QPointF(self.half, self.half), radius, outlined=True)
             p.end()
             self.pixmaps[outcome] = pix
-            self.images[outcome] = pix.toImage()
-        # The same, cut to their visible part, with where that part starts: a token stamped at 1:1 blends 0.6 of
-        # the pixels for the same result (the margin cut off is fully transparent).
-        self.stamps: dict[str, tuple[QImage, int, int]] = {}
-        for outcome, image in self.images.items():
+            image = pix.toImage()
             box = _visible_box(image)
             self.stamps[outcome] = (image.copy(box), box.left(), box.top())
 
