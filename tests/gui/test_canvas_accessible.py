@@ -173,6 +173,18 @@ def focused(told) -> list[str]:
     return [name for what, name in told if what == QAccessible.Event.Focus]
 
 
+def server_focused(w: MainWindow, qtbot, screen_reader) -> tuple[str, str, str]:
+    """``small_diagram`` on the focused canvas with its server selected, a screen reader told so (and nothing
+    else since it started listening here)."""
+    users, server, redis = small_diagram(w)
+    w.view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is w.view)
+    screen_reader.clear()
+    w.scene.select_ids([server])
+    qtbot.waitUntil(lambda: focused(screen_reader) == ["Server A"])
+    return users, server, redis
+
+
 def test_tab_between_nodes_moves_the_accessible_focus(window, qtbot, screen_reader):
     w = window
     small_diagram(w)
@@ -196,12 +208,7 @@ def test_tab_between_nodes_moves_the_accessible_focus(window, qtbot, screen_read
 
 def test_the_focused_node_is_told_again_when_what_it_says_changes(window, qtbot, screen_reader):
     w = window
-    users, server, redis = small_diagram(w)
-    w.view.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is w.view)
-    screen_reader.clear()
-    w.scene.select_ids([server])
-    qtbot.waitUntil(lambda: focused(screen_reader) == ["Server A"])
+    users, server, redis = server_focused(w, qtbot, screen_reader)
     w.doc.undo_stack.undo()  # the link to Redis goes: the server keeps its sessions in its own RAM again
     qtbot.waitUntil(lambda: (QAccessible.Event.DescriptionChanged, "Server A") in screen_reader)
     assert "sessions: RAM" in items(w)["Server A"].text(DESCRIPTION)  # the badge changed with the link
@@ -293,12 +300,7 @@ def test_the_app_ends_cleanly_with_accessible_items_left_open_or_to_the_collecto
 
 def test_selecting_nothing_gives_the_accessible_focus_back_to_the_canvas(window, qtbot, screen_reader):
     w = window
-    users, server, redis = small_diagram(w)
-    w.view.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is w.view)
-    screen_reader.clear()
-    w.scene.select_ids([server])
-    qtbot.waitUntil(lambda: focused(screen_reader) == ["Server A"])
+    users, server, redis = server_focused(w, qtbot, screen_reader)
     QTest.keyClick(w.view, Qt.Key.Key_Escape)
     # Told once the canvas's name says so: a screen reader reads the name with the focus.
     qtbot.waitUntil(lambda: focused(screen_reader) == ["Server A", "Diagram canvas"])
@@ -307,11 +309,7 @@ def test_selecting_nothing_gives_the_accessible_focus_back_to_the_canvas(window,
 
 def test_coming_back_to_the_canvas_focuses_the_node_still_selected(window, qtbot, screen_reader):
     w = window
-    users, server, redis = small_diagram(w)
-    w.view.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is w.view)
-    w.scene.select_ids([server])
-    qtbot.waitUntil(lambda: focused(screen_reader)[-1:] == ["Server A"])
+    users, server, redis = server_focused(w, qtbot, screen_reader)
     w.palette.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is not w.view)
     screen_reader.clear()
@@ -334,11 +332,7 @@ def test_a_node_named_as_its_kind_is_not_said_twice_and_a_link_reads_one_way(win
 
 def test_deleting_the_focused_node_gives_the_accessible_focus_back_to_the_canvas(window, qtbot, screen_reader):
     w = window
-    users, server, redis = small_diagram(w)
-    w.view.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is w.view)
-    w.scene.select_ids([server])
-    qtbot.waitUntil(lambda: focused(screen_reader)[-1:] == ["Server A"])
+    users, server, redis = server_focused(w, qtbot, screen_reader)
     screen_reader.clear()
     w.scene.select_ids([redis])
     qtbot.waitUntil(lambda: focused(screen_reader) == ["Redis"])
