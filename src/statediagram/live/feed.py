@@ -281,6 +281,9 @@ class LiveReplay(Replay):
 
         return self._by_send[bisect_left(self.t_sends, t0) : bisect_right(self.t_sends, t1)]
 
+    def ids_sent_between(self, t0: int, t1: int) -> list[int]:
+        return [r.id for r in self.sent_between(t0, t1)]
+
     def node_states_at(self, t: int) -> dict[str, NodeState]:
         served = tuple(bisect_right(self._served[s], t) for s in self.server_ids)
         key = (bisect_right(self._event_times, t), served)

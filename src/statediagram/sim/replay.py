@@ -392,6 +392,14 @@ class Replay:
         """Requests sent in [t0, t1], in the order they were sent."""
         return self.requests.between(bisect_left(self.t_sends, t0), bisect_right(self.t_sends, t1))
 
+    def ids_sent_between(self, t0: int, t1: int) -> range:
+        """The ids of the requests sent in [t0, t1], in the order they were sent (request n was the n-th sent)."""
+        return range(bisect_left(self.t_sends, t0) + 1, bisect_right(self.t_sends, t1) + 1)
+
+    def request(self, rid: int) -> Request | Answered:
+        """Request ``rid`` as the engine made it (read anew at each call: a reader keeps what it needs of it)."""
+        return self.requests[rid - 1]
+
     def next_moment(self, t: int) -> int:
         """The next instant after ``t`` at which something happens (for Step)."""
         i = bisect_right(self.moments, t)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from bisect import bisect_right, insort
 from dataclasses import dataclass, field
+from itertools import chain
 from math import hypot
 from operator import le
 
@@ -74,31 +75,50 @@ class _Path:
                 for a, b in ((vs + span * fa, vs + span * fb),)]
 
 
-class _Trip:
-    """One request's trip on screen, in stretched time."""
+# A request's trip on screen, in stretched time, is one flat tuple of numbers and words, which Python's cyclic
+# collector stops tracking at the first collection it meets. A trip is kept while the play head is near it (a few
+# seconds), long enough to reach the collector's oldest generation, where each tracked object brings the next full
+# collection nearer: as an object with tuples in it each trip was 2 of the 59 objects a frame of 8x play moved
+# there, three quarters of them (bench_promotions.py --where). Flat, because a collection lets go of a tuple only
+# once the tuples in it are let go, and it looks at the tuples inside a kept one after that one: a trip of tuples
+# in tuples was still tracked when it reached the oldest generation. Laid out as:
+#   [V_LAST] when nothing of it is on screen any more (a message's fan-out lasts longer than its trip)
+#   [V_END] when its token is back with the user; [V_DONE] when it reaches the moment its outcome was decided
+#   [OUTCOME]; [ORDERED] each piece ends before the next begins, so the piece under way at t is found by bisection
+#   of the pieces' starts (see TokenPlanner.frame); [PIECES] how many pieces
+#   [CALLS_FROM], [CALLS_TO] when any of its store commands flashes
+#   [FAN] journey chat: a message's tokens fanning out (pieces each), or None; [UNHEARD] the servers it never
+#   reached (room, server, origin, from, to)
+#   then the pieces' starts, then each piece's 8 numbers (start, end, x, y, dx, dy, x_end, y_end), then each
+#   store command flashing on its link: when, server, store, command.
+V_LAST, V_END, V_DONE, OUTCOME, ORDERED, PIECES, CALLS_FROM, CALLS_TO, FAN, UNHEARD = range(10)
+STARTS = 10
+PIECE, CALL = 8, 4
 
-    __slots__ = ("rid", "v_end", "v_done", "segs", "starts", "ordered", "outcome", "calls", "calls_from", "calls_to",
-                 "v_last", "fan", "unheard")
 
-    def __init__(self, rid, v_end, v_done, segs, outcome, calls) -> None:
-        # Pieces, starts and commands are tuples of numbers and words, which Python's cyclic collector stops
-        # tracking: a trip lives a few hundred ms, long enough to reach the collector's oldest generation, and as
-        # lists they were most of the objects that made a full collection come every few seconds of play.
-        self.rid, self.v_end, self.v_done, self.segs = rid, v_end, v_done, tuple(segs)
-        self.starts = starts = tuple([seg[0] for seg in segs])
-        # Each piece ends before the next begins (all but degenerate trips): the piece under way at t is then found
-        # by bisection, with the same result as walking the pieces in turn (see TokenPlanner.frame).
-        self.ordered = all(map(le, [seg[1] for seg in segs], starts[1:]))
-        self.outcome, self.calls = outcome, tuple(calls)
-        # when any of its store commands flashes: most frames look at no command of most trips
-        if calls:
-            times = [c[0] for c in calls]
-            self.calls_from, self.calls_to = min(times), max(times) + FLASH_US
-        else:
-            self.calls_from = self.calls_to = 0
-        self.v_last = v_end  # when nothing of it is on screen any more (a message's fan-out lasts longer)
-        self.fan: list[list[tuple[float, ...]]] | None = None  # journey chat: a message's tokens fanning out
-        self.unheard: list[tuple] | tuple = ()  # ... and the servers it never reached
+def make_trip(v_end: float, v_done: float, segs: list[tuple[float, ...]], outcome: str,
+              calls: list[tuple], fan=None, unheard=(), v_last: float | None = None) -> tuple:
+    """A trip as the tuple laid out above, from its pieces and its (when, server, store, command)s."""
+    starts = [seg[0] for seg in segs]
+    ordered = all(map(le, [seg[1] for seg in segs], starts[1:]))
+    if calls:  # most frames look at no command of most trips
+        times = [c[0] for c in calls]
+        calls_from, calls_to = min(times), max(times) + FLASH_US
+    else:
+        calls_from = calls_to = 0
+    return (v_end if v_last is None else v_last, v_end, v_done, outcome, ordered, len(segs), calls_from, calls_to,
+            fan, unheard, *starts, *chain.from_iterable(segs), *chain.from_iterable(calls))
+
+
+def trip_pieces(trip: tuple) -> list[tuple[float, ...]]:
+    """The trip's pieces, each (start, end, x, y, dx, dy, x_end, y_end)."""
+    at = STARTS + trip[PIECES]
+    return [trip[k : k + PIECE] for k in range(at, at + PIECE * trip[PIECES], PIECE)]
+
+
+def trip_calls(trip: tuple) -> list[tuple]:
+    """The trip's store commands flashing, each (when, server, store, command)."""
+    return [trip[k : k + CALL] for k in range(STARTS + (1 + PIECE) * trip[PIECES], len(trip), CALL)]
 
 
 def _place(segs, t: float) -> tuple[float, float] | None:
@@ -135,7 +155,7 @@ class TokenPlanner:
 
     def set_replay(self, replay: Replay | None) -> None:
         self.replay = replay
-        self._trips: dict[int, _Trip] = {}
+        self._trips: dict[int, tuple] = {}
         self._badge_times: dict[tuple[str, str, str], list[float]] = {}  # (node, text, outcome) -> shown from
         self._settled_seen = 0
         self.chat = ChatPlanner(self.geometry, replay, _Path.of_legs) if replay and replay.connections else None
@@ -153,7 +173,7 @@ class TokenPlanner:
             self._paths[key] = _Path(pts) if len(pts) >= 2 else None
         return self._paths[key]
 
-    def _trip(self, r) -> _Trip:
+    def _trip(self, r) -> tuple:
         t0 = r.t_send
         s = _stretch(r)
         segs: list[tuple[float, ...]] = []
@@ -163,13 +183,15 @@ class TokenPlanner:
             if path is not None:
                 vs, ve = t0 + (st - t0) * s, t0 + (en - t0) * s
                 segs += path.pieces(vs, max(ve, vs + 1))
-        calls = [(t0 + (tc - t0) * s, (r.server, node), text) for tc, node, text in (r.calls or ())
-                 if node != r.server]  # (when, the link it flashes on, the command)
-        trip = _Trip(r.id, t0 + (r.t_reply - t0) * s, _done_at(r, s), segs, r.outcome, calls)
+        server = r.server
+        calls = [(t0 + (tc - t0) * s, server, node, text) for tc, node, text in (r.calls or ())
+                 if node != server]  # (when, the link it flashes on, the command)
+        v_end, v_done = t0 + (r.t_reply - t0) * s, _done_at(r, s)
         if r.fanout is not None and r.outcome == OK and self.chat is not None and r.id % self.chat.every == 0:
-            trip.fan, trip.unheard = self.chat.fanout(r, trip.v_done, self._path)
-            trip.v_last = max(trip.v_end, trip.v_done + FANOUT_US)
-        return trip
+            fan, unheard = self.chat.fanout(r, v_done, self._path)
+            return make_trip(v_end, v_done, segs, r.outcome, calls, tuple(map(tuple, fan)), tuple(unheard),
+                             max(v_end, v_done + FANOUT_US))
+        return make_trip(v_end, v_done, segs, r.outcome, calls)
 
     def frame(self, t: int, states: dict[str, NodeState] | None = None) -> Frame:
         replay = self.replay
@@ -184,47 +206,58 @@ class TokenPlanner:
         unheard: dict[tuple[str, str, str], int] = {}
         make = self._trip
         get = trips.get
-        sent = replay.sent_between(t - plain, now)
+        request = replay.request
+        # Request ids, not requests: a request whose trip is made is not read again (reading one makes an object
+        # that lives as long as the list it is in).
+        sent = replay.ids_sent_between(t - plain, now)
         if self.chat is not None:  # and the messages whose fan-out may still be on its way (one in ``every``):
             # the 40-server drill went through 573 requests a frame, 330 of them long done
             every = self.chat.every
-            sent = [r for r in replay.sent_between(t - plain - FANOUT_US, t - plain - 1) if r.id % every == 0] + sent
-        for r in sent:
-            trip = get(r.id)
+            sent = [rid for rid in replay.ids_sent_between(t - plain - FANOUT_US, t - plain - 1)
+                    if rid % every == 0] + list(sent)
+        for rid in sent:
+            trip = get(rid)
             if trip is None:
+                r = request(rid)
                 if r.outcome is None or r.t_reply is None:
                     continue
-                trip = trips[r.id] = make(r)
-            if t >= trip.v_last:
+                trip = trips[rid] = make(r)
+            if t >= trip[V_LAST]:
                 continue
-            if trip.fan is not None:
-                for segs in trip.fan:
-                    pos = _place(segs, t)
+            fan = trip[FAN]
+            if fan is not None:
+                for pieces in fan:
+                    pos = _place(pieces, t)
                     if pos is not None:
-                        add((pos[0], pos[1], MESSAGE, trip.rid))
-                for room, server, origin, va, vb in trip.unheard:
+                        add((pos[0], pos[1], MESSAGE, rid))
+                for room, server, origin, va, vb in trip[UNHEARD]:
                     if va <= t < vb:
                         unheard[(room, server, origin)] = unheard.get((room, server, origin), 0) + 1
-                if t >= trip.v_end:
+                if t >= trip[V_END]:
                     continue
-            if trip.calls_from <= t < trip.calls_to:
-                for vc, link, text in trip.calls:
+            n = trip[PIECES]
+            first = STARTS + n  # the first piece's numbers
+            if trip[CALLS_FROM] <= t < trip[CALLS_TO]:
+                for k in range(first + PIECE * n, len(trip), CALL):
+                    vc = trip[k]
                     if vc <= t < vc + FLASH_US:
-                        flashes[link] = text
+                        flashes[trip[k + 1], trip[k + 2]] = trip[k + 3]
             # Why bisection: walking a trip's 8 pieces in turn took about half of a 1,000-token frame's computation.
-            if trip.ordered:
-                i = bisect_right(trip.starts, t)
+            if trip[ORDERED]:
+                i = bisect_right(trip, t, STARTS, first) - STARTS
                 if i:
-                    vs, ve, x0, y0, dx, dy, x1, y1 = trip.segs[i - 1]
-                    look = REQUEST if t < trip.v_done else trip.outcome
+                    k = first + PIECE * (i - 1)
+                    vs, ve, x0, y0, dx, dy, x1, y1 = trip[k : k + PIECE]
+                    look = REQUEST if t < trip[V_DONE] else trip[OUTCOME]
                     if t < ve:
                         f = (t - vs) / (ve - vs)
-                        add((x0 + dx * f, y0 + dy * f, look, r.id))
+                        add((x0 + dx * f, y0 + dy * f, look, rid))
                     else:
-                        add((x1, y1, look, r.id))
+                        add((x1, y1, look, rid))
                 continue
             at = None
-            for vs, ve, x0, y0, dx, dy, x1, y1 in trip.segs:
+            for k in range(first, first + PIECE * n, PIECE):
+                vs, ve, x0, y0, dx, dy, x1, y1 = trip[k : k + PIECE]
                 if t < vs:
                     break
                 if t < ve:
@@ -233,9 +266,9 @@ class TokenPlanner:
                     break
                 at = (x1, y1)
             if at is not None:
-                add((at[0], at[1], REQUEST if t < trip.v_done else trip.outcome, trip.rid))
+                add((at[0], at[1], REQUEST if t < trip[V_DONE] else trip[OUTCOME], rid))
         if len(trips) > 4 * len(sent) + 4000:  # forget the trips far from the play head
-            keep = {r.id for r in sent}
+            keep = set(sent)
             self._trips = {rid: trip for rid, trip in trips.items() if rid in keep}
         out.badges = self._badges(t)
         if self.chat is not None:
