@@ -11,6 +11,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
 from statediagram.core.catalog import KINDS
+from statediagram.gui.missions.browser import MissionBrowser
 from statediagram.gui.missions.progress import IN_PROGRESS, NOT_STARTED, PASSED, MissionProgress
 from statediagram.gui.window import MainWindow
 from statediagram.missions import ASSETS, check_mission, get_mission, list_missions
@@ -55,6 +56,21 @@ def test_start_page_shows_every_mission_in_lesson_order_with_its_starter_and_pro
     menu_titles = [a.text() for a in w.missions.menu.actions() if a.text()]
     assert menu_titles[0].startswith("&1. Make it stateless") and "Check Mission" in menu_titles[-1]
     leave(w)
+
+
+def test_the_start_pages_pictures_come_one_per_turn_so_the_window_keeps_answering(qtbot):
+    """Each starter's picture takes about 20 ms to draw: all of them in one go held the window 0.1-0.2 s just after
+    it was shown (a run started then stuttered). One is drawn, then the window answers, then the next."""
+    browser = MissionBrowser(list_missions())
+    qtbot.addWidget(browser)
+
+    def drawn() -> int:
+        return sum(not card.picture.pixmap().isNull() for card in browser.cards.values())
+
+    browser.draw_pictures_in_turns()
+    assert drawn() == 1
+    qtbot.waitUntil(lambda: drawn() == len(browser.cards))
+    assert len(browser.cards) > 1
 
 
 def test_open_sticky_fix_it_through_commands_and_check_mission_says_passed(qtbot, progress):

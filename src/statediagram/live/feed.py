@@ -98,6 +98,7 @@ class LiveReplay(Replay):
         self.chat_reconnects: list[int] = []
         self.fail_times: list[int] = []
         self.failures: list[Request] = []
+        self.settled_failures: list[Request] = []  # the failures in the order they were told
         self.moments: list[int] = []
         self._event_times: list[int] = []
         self._states_cache = None
@@ -225,6 +226,7 @@ class LiveReplay(Replay):
         elif r.outcome == OK and r.grant == "again":
             insort(self.chat_reconnects, shown)
         if r.outcome != OK:
+            self.settled_failures.append(r)
             i = bisect_right(self.fail_times, shown)
             self.fail_times.insert(i, shown)
             self.failures.insert(i, r)

@@ -310,4 +310,4 @@ class ChatJourney:
 
 def _call(req: Request, t: int, node: str, text: str) -> None:
     if req.calls is not None:
-        req.calls.append((t, node, text))
+        req.calls += ((t, node, text),)

@@ -65,7 +65,10 @@ class Request:
         self.outcome: str | None = None
         self.status = 0
         self.cause: Cause | None = None
-        self.calls: list[tuple[int, str, str]] | None = None
+        # A tuple, grown a call at a time (one or two calls a request): a request under way when the cyclic collector
+        # looks is moved to its oldest generation, and a list of calls went with it (a third of the objects working
+        # a run out ahead moved there, bench_promotions.py --where); a tuple of tuples of numbers and words is let go.
+        self.calls: tuple[tuple[int, str, str], ...] | None = None
         self.grant: Any = None  # what a successful request gives the user (a cookie, a token, an item...)
         self.shown: dict[str, int] | None = None  # the cart a GET /cart showed: product -> quantity
         self.credential: str | None = None  # the cookie or token the user sent

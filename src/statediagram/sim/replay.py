@@ -103,6 +103,7 @@ class Replay:
         self.max_trip = 0
         self._pending: list[Request] = []  # sent, outcome not final yet
         self.settled = Kept()  # requests whose outcome is final, in the order they were indexed
+        self.settled_failures = Kept()  # ... those of them that did not end ok (the canvas's badges read them)
         self.replies: dict[str, list[int]] = {o: [] for o in OUTCOMES}
         self.chat_sent: list[int] = []  # journey chat: when each acknowledged message's answer is shown, sorted
         self.chat_reconnects: list[int] = []  # ... and each reconnect's
@@ -183,9 +184,9 @@ class Replay:
 
         A worked-out 10-minute run holds over a million objects; dropped at once, freeing them stops the
         caller for about 50 ms. Called a little at a time, it never does."""
-        for entries in (self.requests, self.settled, self.failures, self._pending, self.t_sends, self.moments,
-                        self.fail_times, self.snapshots, self._event_times, self.chat_sent, self.chat_reconnects,
-                        *self.replies.values()):
+        for entries in (self.requests, self.settled, self.settled_failures, self.failures, self._pending, self.t_sends,
+                        self.moments, self.fail_times, self.snapshots, self._event_times, self.chat_sent,
+                        self.chat_reconnects, *self.replies.values()):
             if entries:
                 del entries[-count:]
                 return False
@@ -219,6 +220,7 @@ class Replay:
                     self.connections.connected(r.user.id, r.user.client, r.t_server, shown, r.server, r.lb,
                                                r.grant == "again")
             if r.outcome != OK:
+                self.settled_failures.append(row)
                 i = bisect_right(self.fail_times, shown)
                 self.fail_times.insert(i, shown)
                 self.failures.insert(i, row)

@@ -258,4 +258,4 @@ def next_product(user: User) -> str:
 
 def _call(req: Request, t: int, node: str, text: str) -> None:
     if req.calls is not None:
-        req.calls.append((t, node, text))
+        req.calls += ((t, node, text),)

@@ -6,7 +6,7 @@ Texts come from mission files, which a teacher may write: every label is plain t
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -92,22 +92,34 @@ class MissionBrowser(QWidget):
             card.chosen.connect(self.mission_chosen)
             grid.addWidget(card, i // COLUMNS, i % COLUMNS)
             self.cards[mission.id] = card
-        self._drawn = False
+        self._undrawn = list(self.cards)  # the cards whose picture is still to be drawn
 
     def set_progress(self, status_of) -> None:
         for mission_id, card in self.cards.items():
             card.set_status(status_of(mission_id))
 
     def draw_pictures(self) -> None:
-        """Draw each starter once (about 20 ms each: done after the window's first paint, not before)."""
-        if self._drawn:
-            return
+        """Draw every starter's picture not drawn yet, now."""
+        while self._draw_next():
+            pass
+
+    def draw_pictures_in_turns(self) -> None:
+        """Draw the starters' pictures one per turn of the event loop (about 20 ms each; after the window's first
+        paint). All seven in one call held the window 0.1-0.2 s, and a run started at once felt it
+        (bench_promotions.py --play --stuck)."""
+        if self._draw_next():
+            QTimer.singleShot(0, self, self.draw_pictures_in_turns)
+
+    def _draw_next(self) -> bool:
+        """Draw the next card's picture; False when every card has its picture."""
+        if not self._undrawn:
+            return False
         from ..files.export import thumbnail_image
 
-        for card in self.cards.values():
-            # Drawn at half size (the canvas's words and badges show from there), then shrunk smoothly: below
-            # half size the items would draw their far-out blocks instead.
-            image = thumbnail_image(card.mission.load_starter(), 4 * THUMB.width(), 4 * THUMB.height())
-            image = image.scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
-            card.set_picture(QPixmap.fromImage(image))
-        self._drawn = True
+        card = self.cards[self._undrawn.pop(0)]
+        # Drawn at half size (the canvas's words and badges show from there), then shrunk smoothly: below half size
+        # the items would draw their far-out blocks instead.
+        image = thumbnail_image(card.mission.load_starter(), 4 * THUMB.width(), 4 * THUMB.height())
+        image = image.scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+        card.set_picture(QPixmap.fromImage(image))
+        return True

@@ -94,7 +94,7 @@ def install_missions(window: QMainWindow, progress: MissionProgress, before: QAc
     panel.compare_requested.connect(window.compare_with_starter)
     panel.start_over_requested.connect(session.start_over)
     show_progress()
-    QTimer.singleShot(PICTURES_AFTER_MS, browser, browser.draw_pictures)
+    QTimer.singleShot(PICTURES_AFTER_MS, browser, browser.draw_pictures_in_turns)
     return InstalledMissions(session, browser, panel, dock, menu, check, open_file)
 
 

@@ -30,8 +30,10 @@ TOKEN_HIT_PX = 12.0  # a click this close to a token (in screen pixels) picks it
 ICON_PAD = 17.0  # room for the outcome's shape at a badge's left
 WIDTH_STEP = 8.0  # label boxes are this much wider at most: a counter that ticks keeps the layout as it is
 SIGHT_MARGIN = 300.0  # labels are placed for the cards in sight and this far around (scene units)
-WHITE, INK, GREY = QColor("#ffffff"), QColor("#202124"), QColor("#5f6368")
-DOWN_RED = QColor("#C62828")
+# Labels' colours by name: a tuple of words the cyclic collector lets go of (with a QColor in it, a label's drawing
+# stayed tracked, and went to the collector's oldest generation with the frame: bench_promotions.py --where).
+WHITE, INK, GREY = "#ffffff", "#202124", "#5f6368"
+DOWN_RED, HEALTHY = "#C62828", "#009E73"
 
 
 def short_name(label: str) -> str:
@@ -73,6 +75,8 @@ class SimulationLayer(QGraphicsItem):
         self._own_for: tuple | None = None  # (states, sight, cards in sight, their own labels) last collected
         self._passing_key: tuple | None = None
         self._spots: dict[tuple, tuple] = {}  # a node's places by side, a link's, a chat arc's
+        self._made: dict[tuple, Label] = {}  # the labels placed, by key (see _label)
+        self._flash_colours: dict[str, str] = {}  # a store's command labels' colour
         self._sight: QRectF | None = None  # the part of the scene in sight, with a margin (None: all of it)
         self._cards = CardIndex([])  # what labels keep off, built once per geometry
         self._laid_out: Frame | None = None  # the frame the layout is for
@@ -92,7 +96,7 @@ class SimulationLayer(QGraphicsItem):
 
     def set_run(self, kinds: dict[str, str], labels: dict[str, str], session_homes: dict[str, str]) -> None:
         self.kinds, self.labels, self.session_homes = kinds, labels, session_homes
-        self._colours = {}
+        self._colours, self._flash_colours = {}, {}
         self.geometry_changed()
 
     def geometry_changed(self) -> None:
@@ -107,6 +111,7 @@ class SimulationLayer(QGraphicsItem):
                 obstacles += card_boxes(r)
         self._cards = CardIndex(obstacles)
         self._spots.clear()
+        self._made.clear()
         self._small = (None, [])
         self._own_key = self._passing_key = self._own_for = None
         self._laid_out = None
@@ -288,7 +293,7 @@ class SimulationLayer(QGraphicsItem):
                 continue
             row = rows[node] = rows.get(node, -1) + 1
             words = f"{text}  ×{n}" if n > 1 else text
-            draw = ("pill", words, WHITE, QColor(LOOKS[outcome].colour), outcome)
+            draw = ("pill", words, WHITE, LOOKS[outcome].colour, outcome)
             # Sized for a count up to 99 whatever it is now: the badges stay put while their counts change.
             label, _ = self._label(("badge", node, text, outcome), node, "right", 2 + row,
                                    ("pill", f"{text}  ×99", WHITE, WHITE, outcome))
@@ -297,8 +302,7 @@ class SimulationLayer(QGraphicsItem):
             for (server, store), text in frame.flashes.items():
                 if server not in rects:
                     continue
-                colour = QColor(gui_kind(self.kinds.get(store, "")).colour).darker(115)
-                draw = ("pill", text[:34], WHITE, colour, None)
+                draw = ("pill", text[:34], WHITE, self._flash_colour(store), None)
                 w, h = self._size(draw)
                 # Over its link, else beside the server that sent it; never far off (a server's commands
                 # without room are counted on one "+N more" label).
@@ -338,18 +342,32 @@ class SimulationLayer(QGraphicsItem):
             pill = live(st, self.session_homes.get(nid, RAM), self.labels) if live else None
             if pill is not None:  # the kind's own words: "3 sessions in RAM", "12 keys"
                 text, bg = pill
-                own.append(self._label(("live", nid), nid, "below", 1, ("pill", text, INK, QColor(bg), None)))
+                own.append(self._label(("live", nid), nid, "below", 1, ("pill", text, INK, bg, None)))
             elif st.health:  # a load balancer's view of its servers
                 chips = tuple((f"{short_name(self.labels.get(s, s))} {'✓' if ok else '✗'}", ok) for s, ok in st.health)
                 own.append(self._label(("health", nid), nid, "below", 1, ("health", chips)))
         return rects, own
 
     def _label(self, key: tuple, nid: str, side: str, rank: int, draw: tuple) -> tuple[Label, tuple]:
+        """Label ``key`` of node ``nid``: the same object while its size and rank stay (one a frame was a tenth of the
+        objects 8x play left to the cyclic collector)."""
         w, h = self._size(draw)
+        made = self._made.get(key)
+        if made is not None and made.width == w and made.height == h and made.rank == rank:
+            return made, draw
         spots = self._spots.get((nid, side))
         if spots is None:
             spots = self._spots[(nid, side)] = around_card(box_of(self.node_rect(nid)), side)
-        return Label(key, w, h, spots, nid, rank), draw
+        if len(self._made) > 4000:  # bounded: labels of texts that came and went
+            self._made.clear()
+        self._made[key] = made = Label(key, w, h, spots, nid, rank)
+        return made, draw
+
+    def _flash_colour(self, store: str) -> str:
+        """A store command's label colour: its store's kind's, darker."""
+        if store not in self._flash_colours:
+            self._flash_colours[store] = QColor(self._colour_of(store)).darker(115).name()
+        return self._flash_colours[store]
 
     def _flash_spots(self, server: str, store: str) -> tuple:
         spots = self._spots.get((server, store))
@@ -436,17 +454,17 @@ class SimulationLayer(QGraphicsItem):
             p = QPainter(row)
             x, y = 1.0, (box[3] - box[1]) / 2 + 1
             for text, ok in chips:
-                self._pill(p, QPointF(x, y), text, WHITE, QColor("#009E73") if ok else DOWN_RED, left=True, ratio=ratio)
+                self._pill(p, QPointF(x, y), text, WHITE, HEALTHY if ok else DOWN_RED, left=True, ratio=ratio)
                 x += self._text_width(text, False) + 14 + 2
             p.end()
             self._pills[key] = row
         painter.drawPixmap(QPointF(box[0], box[1] - 1), row)
 
-    def _pill(self, painter: QPainter, at: QPointF, text: str, fg: QColor, bg: QColor, left: bool = False,
+    def _pill(self, painter: QPainter, at: QPointF, text: str, fg: QColor | str, bg: QColor | str, left: bool = False,
               icon: str | None = None, ratio: float | None = None) -> None:
         """A rounded label; drawn once into a picture, then stamped (at 1x or 2x for crisp zooms)."""
         ratio = ratio or (2.0 if self._lod > 1.2 else 1.0)
-        key = (text, fg.rgba(), bg.rgba(), icon, ratio)
+        key = (text, fg if type(fg) is str else fg.rgba(), bg if type(bg) is str else bg.rgba(), icon, ratio)
         pix = self._pills.get(key)
         if pix is None:
             if len(self._pills) > 2000:
@@ -456,7 +474,8 @@ class SimulationLayer(QGraphicsItem):
         h = pix.height() / ratio
         painter.drawPixmap(QPointF(at.x() if left else at.x() - w / 2, at.y() - h / 2), pix)
 
-    def _draw_pill(self, text: str, fg: QColor, bg: QColor, icon: str | None, ratio: float) -> QPixmap:
+    def _draw_pill(self, text: str, fg: QColor | str, bg: QColor | str, icon: str | None, ratio: float) -> QPixmap:
+        fg, bg = QColor(fg), QColor(bg)
         fm = QFontMetricsF(self._bold)
         pad = ICON_PAD if icon else 0
         w, h = fm.horizontalAdvance(text) + 12 + pad, fm.height() + 4
