@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from functools import cache
-from typing import NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -17,7 +16,6 @@ from PySide6.QtGui import (
     QPainterPath,
     QPen,
     QPixmap,
-    QPixmapCache,
     QTransform,
 )
 from PySide6.QtWidgets import QGraphicsItem, QStyle, QStyleOptionGraphicsItem, QWidget
@@ -30,6 +28,9 @@ from ..kinds import gui_kind
 from ..plain_text import esc, rich_tip
 from .painter import draw_kind_icon
 
+if TYPE_CHECKING:
+    from .cardpictures import CardPictures
+
 _NO_CARD = (QRectF(), QRectF(), QPainterPath())  # before the first layout
 
 
@@ -41,6 +42,9 @@ class NodeHost(Protocol):
     def snapped(self, pos: QPointF) -> QPointF: ...
 
     def node_item_moved(self, item: NodeItem) -> None: ...
+
+    @property
+    def card_pictures(self) -> CardPictures: ...
 
 
 _POSITION_CHANGE = QGraphicsItem.GraphicsItemChange.ItemPositionChange
@@ -318,23 +322,9 @@ class NodeItem(QGraphicsItem):
     def card_picture(self, selected: bool, lod: float, sx: float, sy: float, ratio: float,
                      hints: QPainter.RenderHint) -> QPixmap:
         """This card without its texts at ``sx`` x ``sy`` device pixels a unit, the picture's pixel (0, 0) on
-        the corner of :meth:`boundingRect`; shared with the cards that look the same."""
-        # Scales to nine digits: zoomed in a step and out again, the view's scale differs from before in its last
-        # bits only, and every card in sight was drawn again for it (5 ms of a zoom step at 0.5 on 2,000 nodes).
-        key = f"{self.look()} {selected} {lod >= TEXT_LOD} {sx:.9g} {sy:.9g} {ratio!r} {hints.value}"
-        picture = QPixmapCache.find(key)
-        if picture is None:
-            picture = QPixmap(math.ceil(self._bounds.width() * sx) + 1, math.ceil(self._bounds.height() * sy) + 1)
-            picture.fill(Qt.GlobalColor.transparent)
-            q = QPainter(picture)
-            q.setRenderHints(hints)
-            q.scale(sx, sy)
-            q.translate(-self._bounds.topLeft())
-            self.paint_card(q, selected, lod)
-            q.end()
-            picture.setDevicePixelRatio(ratio)
-            QPixmapCache.insert(key, picture)
-        return picture
+        the corner of :meth:`boundingRect`; shared with the cards that look the same (see cardpictures.py)."""
+        host: NodeHost = self.scene()  # type: ignore[assignment]
+        return host.card_pictures.picture(self, selected, lod, sx, sy, ratio, hints)
 
     def _paint_text(self, p: QPainter) -> None:
         label_font, small_font, _ = _fonts()
