@@ -24,7 +24,7 @@ from ...core.catalog import KINDS
 from .. import theme
 from .accessible import link_ends, make_accessible
 from .input import CanvasEdits, CanvasInput
-from .items import TEXT_LOD
+from .items import TEXT_LOD, NodeItem
 from .navigation import spoken_description, spoken_name
 from .placement import free_spot
 from .scene import CROWDED, DiagramScene
@@ -236,10 +236,7 @@ class DiagramView(QGraphicsView):
 
     def diagram_rect(self) -> QRectF:
         """The nodes' extent in scene coordinates (null when there are none)."""
-        rect = QRectF()
-        for item in self.diagram_scene.node_items.values():
-            rect = rect.united(item.sceneBoundingRect())
-        return rect
+        return NodeItem.extent(self.diagram_scene.node_items.values())
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         # A window made smaller than the diagram it showed whole shows it whole again (zoomed out to fit); a
