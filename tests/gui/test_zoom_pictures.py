@@ -21,6 +21,7 @@ KINDS = ("client", "load_balancer", "server", "redis")
 @pytest.fixture
 def view(qtbot):
     """Two cards of each of four kinds, the servers linked to the Redis (their badges say so)."""
+    QPixmapCache.clear()  # Qt's cache is the process's: no picture from another test
     d = Diagram(title="zoom")
     for i, kind in enumerate(KINDS):
         for row in range(2):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import cache
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import NamedTuple, Protocol
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -28,10 +28,14 @@ from ..kinds import gui_kind
 from ..plain_text import esc, rich_tip
 from .painter import draw_kind_icon
 
-if TYPE_CHECKING:
-    from .cardpictures import CardPictures
-
 _NO_CARD = (QRectF(), QRectF(), QPainterPath())  # before the first layout
+
+
+class CardPictureSource(Protocol):
+    """Where a card gets its picture (cardpictures.CardPictures: shared by the cards that look the same)."""
+
+    def picture(self, item: NodeItem, selected: bool, lod: float, sx: float, sy: float, ratio: float,
+                hints: QPainter.RenderHint) -> QPixmap: ...
 
 
 class NodeHost(Protocol):
@@ -44,7 +48,7 @@ class NodeHost(Protocol):
     def node_item_moved(self, item: NodeItem) -> None: ...
 
     @property
-    def card_pictures(self) -> CardPictures: ...
+    def card_pictures(self) -> CardPictureSource: ...
 
 
 _POSITION_CHANGE = QGraphicsItem.GraphicsItemChange.ItemPositionChange
