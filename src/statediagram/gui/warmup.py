@@ -7,9 +7,9 @@ needs one sooner, Python's import lock makes it wait only for the rest of that o
 
 Once they are in, the thread empties Python's cache of source lines (:mod:`linecache`). PySide6 reads the whole
 source of every module imported after it (its import hook looks for the word "PySide6" in it), and the lines stay
-in that cache: after these imports, 305k lines in 698 files. Nothing needs them (a traceback reads its few lines
-again), and each full garbage collection walked them: on this 2-core machine a full collection of the settled
-window took 44-51 ms with them and 31-41 ms without (measured 2026-12-02).
+in that cache: after these imports, 305k lines of 698 files, 28.5 MB. Nothing needs them (a traceback reads its
+few lines again), and each full garbage collection walked them: on this 2-core machine a full collection of these
+modules took 44-51 ms with them and 31-41 ms without (measured 2026-12-02).
 """
 
 from __future__ import annotations
