@@ -9,7 +9,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmapCache
 
 from statediagram.core.model import Diagram, Link, Node
-from statediagram.gui.canvas.items import NodeItem
+from statediagram.gui.canvas.items import TEXT_LOD, NodeItem
 from statediagram.gui.canvas.scene import DiagramScene
 from statediagram.gui.canvas.view import DiagramView
 from statediagram.gui.document import Document
@@ -69,6 +69,20 @@ def test_a_zoom_step_draws_no_card_picture_and_each_look_once_when_the_view_rest
     assert len(drawn) == looks(view) < 8  # one for each look, not one for each card
     view.viewport().repaint()
     assert len(drawn) == looks(view)
+
+
+def test_just_under_the_texts_scale_the_pictures_with_texts_are_drawn_ahead(view, drawn, qtbot):
+    """The first step of a zoom from far out into the texts' scale finds a picture with texts to stand in."""
+    view.set_zoom(TEXT_LOD * 0.9)  # far out: the cards without their texts (badges without words)
+    view.viewport().repaint()
+    assert len(drawn) == looks(view)
+    qtbot.waitUntil(lambda: len(drawn) == 2 * looks(view), timeout=2000)  # the event loop's next turns
+    drawn.clear()
+    view.zoom_by(1.2)  # a wheel notch into the texts' scale
+    view.viewport().repaint()
+    assert drawn == [] and view.scene().card_pictures.owed() == 8
+    qtbot.waitUntil(lambda: view.scene().card_pictures.owed() == 0, timeout=2000)
+    assert len(drawn) == looks(view)  # at rest, the exact ones
 
 
 def test_at_rest_the_cards_are_the_exact_pictures_and_the_stand_ins_were_close(view, qtbot):

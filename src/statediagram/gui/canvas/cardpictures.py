@@ -5,13 +5,15 @@ whose letters the painter draws anew at each new size) costs about half a millis
 each step of a wheel zoom on the 2,000-node diagram drew 9 of them, 4.3-4.8 ms of its 15-27 ms of thread time.
 While the view zooms (the view says so, see DiagramView.paintEvent), a picture of the same look at a nearby scale
 stands in, smoothly scaled to the exact size and place (about 0.1 ms); once the view rests, the exact pictures are
-drawn and the cards that showed a stand-in are painted again. At rest every card is copied from its exact picture,
+drawn and the cards that showed a stand-in are painted again. Just under the scale where cards show their texts,
+the pictures with texts are drawn ahead, between frames, for the first step into it. At rest every card is copied from its exact picture,
 as before: a picture of the canvas (export, copy as image) never gets a stand-in.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -27,6 +29,7 @@ SHARPEN_DELAY_MS = 120  # the view rests this long after a zoom step before the 
 # notches come every 20-100 ms: a zoom that goes on is not held up drawing pictures it leaves at once)
 NEARBY = 1.5  # a picture made at most this much larger or smaller stands in (a wheel notch is 1.2, a key 1.25;
 # drawn 1.45 times its size, a stand-in differs from the exact picture by 3 levels in 255 on average)
+AHEAD_SLICE_S = 0.004  # pictures drawn ahead a turn of the event loop (about eight)
 SCALES_KEPT = 12  # the scales remembered for each look (their pictures may have left Qt's cache since)
 
 
@@ -49,6 +52,13 @@ class CardPictures(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(SHARPEN_DELAY_MS)
         self._timer.timeout.connect(self.sharpen)
+        # A zoom into the texts' scale finds no picture with texts near: they are drawn ahead (see _plan_ahead).
+        self._ahead: dict[str, tuple[str, bool, float, float, float, QPainter.RenderHint]] = {}
+        self._planned: set[tuple[str, bool, float, int]] = set()  # the looks planned already
+        self._ahead_timer = QTimer(self)
+        self._ahead_timer.setSingleShot(True)
+        self._ahead_timer.setInterval(0)
+        self._ahead_timer.timeout.connect(self.draw_ahead)
 
     def picture(self, item: NodeItem, selected: bool, lod: float, sx: float, sy: float, ratio: float,
                 hints: QPainter.RenderHint) -> QPixmap:
@@ -58,6 +68,8 @@ class CardPictures(QObject):
         # Scales to nine digits: zoomed in a step and out again, the view's scale differs from before in its last
         # bits only, and every card in sight was drawn again for it (5 ms of a zoom step at 0.5 on 2,000 nodes).
         key = f"{family} {sx:.9g} {sy:.9g}"
+        if TEXT_LOD / NEARBY <= lod < TEXT_LOD:
+            self._plan_ahead(item, selected, lod, sx, sy, ratio, hints)
         picture = QPixmapCache.find(key)
         if picture is not None:
             scales = self._scales.get(family)
@@ -134,6 +146,32 @@ class CardPictures(QObject):
         soft, self._soft = self._soft, set()
         if soft:
             self._sharpened(soft)
+
+    def _plan_ahead(self, item: NodeItem, selected: bool, lod: float, sx: float, sy: float, ratio: float,
+                    hints: QPainter.RenderHint) -> None:
+        """Just under the texts' scale: the picture with texts at that scale, drawn once the event loop is free.
+
+        The first step of a zoom from far out into the texts' scale found no picture with texts near and drew every
+        look in sight anew (9 on the 2,000-node file, 4-6 ms of its frame); drawn ahead, one stands in."""
+        plan = (item.look(), selected, ratio, hints.value)  # asked for every card in sight far out: kept cheap
+        if plan not in self._planned:
+            self._planned.add(plan)
+            family = f"{item.look()} {selected} True {ratio!r} {hints.value}"
+            up = TEXT_LOD / lod
+            self._ahead[family] = (item.node_id, selected, sx * up, sy * up, ratio, hints)
+            self._ahead_timer.start()
+
+    def draw_ahead(self) -> None:
+        """Draw the pictures planned ahead, a slice at a time."""
+        end = time.perf_counter() + AHEAD_SLICE_S
+        while self._ahead and time.perf_counter() < end:
+            family, (node_id, selected, sx, sy, ratio, hints) = self._ahead.popitem()
+            key = f"{family} {sx:.9g} {sy:.9g}"
+            item = self._node_item(node_id)
+            if item is not None and QPixmapCache.find(key) is None:
+                self._draw(item, family, key, selected, TEXT_LOD, sx, sy, ratio, hints)
+        if self._ahead:
+            self._ahead_timer.start()
 
     def owed(self) -> int:
         """How many cards show a stand-in now (0 at rest)."""
