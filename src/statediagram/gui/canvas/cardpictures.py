@@ -6,8 +6,8 @@ each step of a wheel zoom on the 2,000-node diagram drew 9 of them, 4.3-4.8 ms o
 While the view zooms (the view says so, see DiagramView.paintEvent), a picture of the same look at a nearby scale
 stands in, smoothly scaled to the exact size and place (about 0.1 ms); once the view rests, the exact pictures are
 drawn and the cards that showed a stand-in are painted again. Just under the scale where cards show their texts,
-the pictures with texts are drawn ahead, between frames, for the first step into it. At rest every card is copied from its exact picture,
-as before: a picture of the canvas (export, copy as image) never gets a stand-in.
+the pictures with texts are drawn ahead, between frames, for the first step into it. At rest every card is copied
+from its exact picture, as before; a picture of the canvas (export, copy as image) never gets a stand-in.
 """
 
 from __future__ import annotations
