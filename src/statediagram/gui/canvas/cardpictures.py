@@ -29,7 +29,8 @@ SHARPEN_DELAY_MS = 120  # the view rests this long after a zoom step before the 
 # notches come every 20-100 ms: a zoom that goes on is not held up drawing pictures it leaves at once)
 NEARBY = 1.5  # a picture made at most this much larger or smaller stands in (a wheel notch is 1.2, a key 1.25;
 # drawn 1.45 times its size, a stand-in differs from the exact picture by 3 levels in 255 on average)
-AHEAD_SLICE_S = 0.004  # pictures drawn ahead a turn of the event loop (about eight)
+SLICE_S = 0.004  # pictures drawn at rest or ahead a turn of the event loop (about eight; nine took 6-9 ms of CPU
+# in one piece in a slow spell of this machine, before the repaint that shows them)
 SCALES_KEPT = 12  # the scales remembered for each look (their pictures may have left Qt's cache since)
 
 
@@ -50,7 +51,6 @@ class CardPictures(QObject):
         self._soft: set[str] = set()  # the cards shown with a stand-in
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(SHARPEN_DELAY_MS)
         self._timer.timeout.connect(self.sharpen)
         # A zoom into the texts' scale finds no picture with texts near: they are drawn ahead (see _plan_ahead).
         self._ahead: dict[str, tuple[str, bool, float, float, float, QPainter.RenderHint]] = {}
@@ -80,8 +80,9 @@ class CardPictures(QObject):
             soft = self._stand_in(item, family, key, sx, sy)
             if soft is not None:
                 self._soft.add(item.node_id)
-                self._pending[key] = (item.node_id, family, selected, lod, sx, sy, ratio, hints)
-                self._timer.start()
+                if key not in self._pending:  # the first card of its look in this step: the rest waits again
+                    self._pending[key] = (item.node_id, family, selected, lod, sx, sy, ratio, hints)
+                    self._timer.start(SHARPEN_DELAY_MS)
                 return soft
         return self._draw(item, family, key, selected, lod, sx, sy, ratio, hints)
 
@@ -134,15 +135,20 @@ class CardPictures(QObject):
         return soft
 
     def sharpen(self) -> None:
-        """Draw the exact pictures the last zoom step was given stand-ins for; the cards that showed one are told."""
-        self._timer.stop()
-        pending, self._pending = self._pending, {}
+        """Draw the exact pictures the last zoom step was given stand-ins for, a slice at a time; once all are
+        drawn, the cards that showed a stand-in are told."""
         self._stood_in.clear()
         self._pending_scale = None
-        for key, (node_id, family, selected, lod, sx, sy, ratio, hints) in pending.items():
+        end = time.perf_counter() + SLICE_S
+        while self._pending and time.perf_counter() < end:
+            key = next(iter(self._pending))
+            node_id, family, selected, lod, sx, sy, ratio, hints = self._pending.pop(key)
             item = self._node_item(node_id)
             if item is not None and QPixmapCache.find(key) is None:
                 self._draw(item, family, key, selected, lod, sx, sy, ratio, hints)
+        if self._pending:
+            self._timer.start(0)
+            return
         soft, self._soft = self._soft, set()
         if soft:
             self._sharpened(soft)
@@ -163,7 +169,7 @@ class CardPictures(QObject):
 
     def draw_ahead(self) -> None:
         """Draw the pictures planned ahead, a slice at a time."""
-        end = time.perf_counter() + AHEAD_SLICE_S
+        end = time.perf_counter() + SLICE_S
         while self._ahead and time.perf_counter() < end:
             family, (node_id, selected, sx, sy, ratio, hints) = self._ahead.popitem()
             key = f"{family} {sx:.9g} {sy:.9g}"
