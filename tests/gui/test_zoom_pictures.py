@@ -32,6 +32,7 @@ def view(qtbot):
     v = DiagramView(scene, Editor(doc, scene))
     qtbot.addWidget(v)
     v.resize(1000, 500)
+    v.setTransformationAnchor(DiagramView.ViewportAnchor.AnchorViewCenter)  # wherever other tests left the mouse
     v.show()
     qtbot.waitExposed(v)
     v.set_zoom(0.8)
