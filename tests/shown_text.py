@@ -157,3 +157,8 @@ def _looks_made(seen: str) -> bool:
 def shows_literally(texts: list[Shown], fragment: str) -> bool:
     """Some widget shows ``fragment`` to the reader character for character."""
     return any(fragment in rendered(s) for s in texts)
+
+
+def tooltip_reads(text: str) -> str:
+    """What a tooltip of ``text`` shows the reader: Qt guesses rich text from its first line."""
+    return rendered(Shown("tooltip", text, _guess(text)))
