@@ -32,7 +32,7 @@ from PySide6.QtGui import (
     QTextLength,
     QTextTableFormat,
 )
-from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QTextBrowser, QWidget
 
 MAX_SHOWN = 2000  # characters of any one text a dialog or tooltip shows: a 10 MB id must not freeze the app
 
@@ -144,20 +144,31 @@ class PlainWriter:
         """The next line of the same paragraph (no gap)."""
         self.paragraph(*runs, gap=0)
 
-    def table(self, headers: list[str], rows: list[list[Run | str]]) -> None:
-        """A table with a bold header row: one cell per text, as written."""
+    def table(self, headers: list[str] | None, rows: list[list[Run | str]], right: tuple[int, ...] = ()) -> None:
+        """A table (with a bold header row if ``headers``): one cell per text, as written; the columns in
+        ``right`` aligned right."""
+        head = [[Run(h, bold=True) for h in headers]] if headers else []
+        columns = len(headers) if headers else max((len(r) for r in rows), default=0)
+        if not columns or not head + rows:
+            return
         fmt = QTextTableFormat()
         fmt.setTopMargin(0 if self.empty else 4)
         fmt.setCellSpacing(0)
         fmt.setCellPadding(2)
         fmt.setBorder(0)
-        fmt.setHeaderRowCount(1)
-        fmt.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
-        table = self.cursor.insertTable(len(rows) + 1, len(headers), fmt)
-        for r, row in enumerate([[Run(h, bold=True) for h in headers], *rows]):
+        fmt.setHeaderRowCount(len(head))
+        if headers:
+            fmt.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
+        table = self.cursor.insertTable(len(head + rows), columns, fmt)
+        for r, row in enumerate(head + rows):
             for c, cell in enumerate(row):
                 cell = cell if isinstance(cell, Run) else Run(cell)
-                table.cellAt(r, c).firstCursorPosition().insertText(clip(cell.text), self._format(cell))
+                at = table.cellAt(r, c).firstCursorPosition()
+                if c in right:
+                    block = QTextBlockFormat()
+                    block.setAlignment(Qt.AlignmentFlag.AlignRight)
+                    at.setBlockFormat(block)
+                at.insertText(clip(cell.text), self._format(cell))
         self.cursor.movePosition(QTextCursor.MoveOperation.End)  # the empty block Qt keeps after a table
         self.empty, self.fresh = False, True
 
@@ -181,3 +192,16 @@ def message(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: st
     if default != QMessageBox.StandardButton.NoButton:
         box.setDefaultButton(default)
     return QMessageBox.StandardButton(box.exec())
+
+
+class PlainView(QTextBrowser):
+    """A read-only text view whose words come only through :meth:`writer` (never HTML): file text in it is
+    shown as written."""
+
+    def writer(self) -> PlainWriter:
+        """A writer that starts the view afresh."""
+        return PlainWriter(self.document())
+
+    def say(self, *runs: Run | str) -> None:
+        """The view holds one paragraph: ``runs``."""
+        self.writer().paragraph(*runs)

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtWidgets import QLabel, QStackedWidget, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QStackedWidget, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from ...sim.replay import Replay, engine_at
 from ...sim.scenario import SECOND
 from ...sim.stores import EPOCH, Seen
 from ...sim.wording import badge_text
-from ..plain_text import PlainWriter, Run, set_plain
+from ..plain_text import PlainView, PlainWriter, Run, set_plain
 from .style import LOOKS
 
 
@@ -134,7 +134,7 @@ class Inspector(QWidget):
         self.title.setToolTip(HINT_TIP)
         layout.addWidget(self.title)
         self.stack = QStackedWidget()
-        self.text = QTextBrowser()
+        self.text = PlainView()  # the request's trail, written as plain text
         self.table = QTableWidget(0, 0)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
@@ -156,7 +156,7 @@ class Inspector(QWidget):
     def show_request(self, replay: Replay, rid: int) -> None:
         self.node = self.node_t = None
         set_plain(self.title, "Request trail", bold=True)
-        write_request(PlainWriter(self.text.document()), replay, rid)
+        write_request(self.text.writer(), replay, rid)
         self.stack.setCurrentWidget(self.text)
         self.stack.show()
 
