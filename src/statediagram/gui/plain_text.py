@@ -17,6 +17,7 @@ would make the app read /dev/zero forever, and a forged heading could pass for o
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt
@@ -195,13 +196,15 @@ def message(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: st
 
 
 class PlainView(QTextBrowser):
-    """A read-only text view whose words come only through :meth:`writer` (never HTML): file text in it is
+    """A read-only text view whose words come only through :meth:`write` (never HTML): file text in it is
     shown as written."""
 
-    def writer(self) -> PlainWriter:
-        """A writer that starts the view afresh."""
-        return PlainWriter(self.document())
+    def write(self, fill: Callable[[PlainWriter], object]) -> None:
+        """The view afresh, written by ``fill``, shown from its top (the view's own cursor was pushed to the
+        end by the writing)."""
+        fill(PlainWriter(self.document()))
+        self.moveCursor(QTextCursor.MoveOperation.Start)
 
     def say(self, *runs: Run | str) -> None:
         """The view holds one paragraph: ``runs``."""
-        self.writer().paragraph(*runs)
+        self.write(lambda out: out.paragraph(*runs))

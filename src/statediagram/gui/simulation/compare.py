@@ -113,8 +113,8 @@ class CompareDialog(QDialog):
         def show(reports: tuple[Report, Report]) -> None:
             self.job = None
             mine, theirs = reports
-            write_report(self.left.writer(), mine_title, mine)
-            write_report(self.right.writer(), title, theirs)
+            self.left.write(lambda out: write_report(out, mine_title, mine))
+            self.right.write(lambda out: write_report(out, title, theirs))
             self.reports = (mine, theirs)
 
         def failed(message: str) -> None:

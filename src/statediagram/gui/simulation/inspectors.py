@@ -156,7 +156,7 @@ class Inspector(QWidget):
     def show_request(self, replay: Replay, rid: int) -> None:
         self.node = self.node_t = None
         set_plain(self.title, "Request trail", bold=True)
-        write_request(self.text.writer(), replay, rid)
+        self.text.write(lambda out: write_request(out, replay, rid))
         self.stack.setCurrentWidget(self.text)
         self.stack.show()
 
