@@ -55,6 +55,8 @@ def test_the_request_trail_shows_labels_with_markup_as_written(window):
     assert formats and not any(f.isAnchor() or f.isImageFormat() or f.objectType() != QTextFormat.ObjectTypes.NoObject
                                for f in formats)
     assert inspector.title.textFormat() == Qt.TextFormat.PlainText
+    bar = inspector.text.verticalScrollBar()
+    assert bar.maximum() > 0 and bar.value() == 0  # a trail longer than its view opens at its heading
 
 
 def test_the_node_inspector_title_is_plain_text(window):
