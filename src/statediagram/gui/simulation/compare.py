@@ -65,6 +65,8 @@ class CompareDialog(QDialog):
         layout.addWidget(self.note)
         sides = QHBoxLayout()
         self.left, self.right = PlainView(), PlainView()
+        self.left.setAccessibleName("This design")
+        self.right.setAccessibleName("The other design")
         sides.addWidget(self.left)
         sides.addWidget(self.right)
         layout.addLayout(sides, 1)

@@ -135,6 +135,7 @@ class Inspector(QWidget):
         layout.addWidget(self.title)
         self.stack = QStackedWidget()
         self.text = PlainView()  # the request's trail, written as plain text
+        self.text.setAccessibleName("Request trail")
         self.table = QTableWidget(0, 0)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
