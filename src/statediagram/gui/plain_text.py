@@ -202,7 +202,14 @@ class PlainView(QTextBrowser):
     def write(self, fill: Callable[[PlainWriter], object]) -> None:
         """The view afresh, written by ``fill``, shown from its top (the view's own cursor was pushed to the
         end by the writing)."""
-        fill(PlainWriter(self.document()))
+        document = self.document()
+        document.setUndoRedoEnabled(False)  # read-only: nothing to undo, no copy of every text kept for it
+        out = PlainWriter(document)
+        out.cursor.beginEditBlock()  # one change for the view to lay out, not one per piece of text
+        try:
+            fill(out)
+        finally:
+            out.cursor.endEditBlock()
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
     def say(self, *runs: Run | str) -> None:
