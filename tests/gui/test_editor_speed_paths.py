@@ -216,6 +216,27 @@ def test_a_tile_holding_thousands_of_links_makes_its_drawing_in_steps_and_the_sa
     assert whole.drawn()[0].elementCount() == 4 * (2001 - 223)  # two pieces a link, a move and a line each
 
 
+def test_a_tile_drawn_in_steps_shows_a_link_added_or_dropped_between_two_steps():
+    """A link added or dropped while the tile's drawing is being made ahead is in (or out of) what is drawn."""
+    from statediagram.gui.canvas.overview import DRAWING_STEP, _Tile
+
+    for change in ("add", "drop"):
+        t = _Tile()
+        for i in range(2 * DRAWING_STEP):
+            t.add_link(i, ((0.0, i), (50.0, i)), False)
+        steps = t.drawing()
+        next(steps)
+        if change == "add":
+            t.add_link("new", ((0.0, -5.0), (50.0, -5.0)), False)
+        else:
+            t.drop_link(0)
+        for _step in steps:
+            pass
+        expected = 2 * DRAWING_STEP + (1 if change == "add" else -1)
+        assert t.drawn()[2].size() == 2 * expected  # two end dots a link
+        assert t.drawn()[0].elementCount() == 2 * expected  # one piece a link: a move and a line
+
+
 def test_cards_in_sight_are_counted_again_when_one_goes_and_another_comes(qtbot, monkeypatch):
     """Whether the view is crowded is kept while nothing changes; a card deleted in sight and one added out of it
     (as many cards as before) change the answer."""

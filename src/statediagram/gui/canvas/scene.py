@@ -17,6 +17,7 @@ from ...core.topology import Finding, state_homes
 from .. import theme
 from ..document import Document, LinkKey
 from .ahead import Prepared, Swap, card_of, prepare_items
+from .cardpictures import CardPictures
 from .gestures import GestureContext
 from .items import NodeItem
 from .linkitem import LinkItem
@@ -63,6 +64,8 @@ class DiagramScene(QGraphicsScene):
         self._remake_timer = QTimer(self)
         self._remake_timer.setSingleShot(True)
         self._remake_timer.timeout.connect(self._remake_slice)
+        # The cards' pictures; during a zoom nearby ones stand in, the cards showing them painted again at rest.
+        self.card_pictures = CardPictures(self.node_items.get, self._sharpened, self)
         self._crowded: tuple[object, bool] = (None, False)  # the last answer of crowded(), and what it was for
         self._places: list[tuple[float, float]] | None = None  # the cards' places crowded() counts in
         # Without an index every paint asks each of thousands of items for its bounding rect (a Python call);
@@ -362,6 +365,15 @@ class DiagramScene(QGraphicsScene):
         """A card came, went or moved: crowded() counts again from their places now."""
         self._places = None
         self._crowded = (None, False)
+
+    def _sharpened(self, node_ids: set[str]) -> None:
+        """The exact pictures are ready for cards that showed a stand-in during a zoom: painted again."""
+        for node_id in node_ids:
+            item = self.node_items.get(node_id)
+            if item is not None:
+                item.update()
+        if self.overview_mode.on:
+            self.update()  # the overview draws the cards itself (their items have no contents then)
 
     def _items_to_switch(self) -> Iterable[NodeItem | LinkItem]:
         return chain(self.link_items.values(), self.node_items.values())
