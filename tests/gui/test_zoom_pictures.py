@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmapCache
+from PySide6.QtWidgets import QApplication
 
 from statediagram.core.model import Diagram, Link, Node
 from statediagram.gui.canvas.items import TEXT_LOD, NodeItem
@@ -86,17 +87,28 @@ def test_just_under_the_texts_scale_the_pictures_with_texts_are_drawn_ahead(view
     assert len(drawn) == looks(view)  # at rest, the exact ones
 
 
+def on_screen(view: DiagramView) -> QImage:
+    """What the viewport shows now (the window's backing store), not a picture painted anew for the asking."""
+    viewport = view.viewport()
+    at = viewport.mapTo(view.window(), viewport.rect().topLeft())
+    return QApplication.primaryScreen().grabWindow(view.window().winId(), at.x(), at.y(), viewport.width(),
+                                                   viewport.height()).toImage()
+
+
 def test_at_rest_the_cards_are_the_exact_pictures_and_the_stand_ins_were_close(view, qtbot):
     view.zoom_by(1.45)  # the farthest a stand-in comes from: a picture two thirds its size
     view.centerOn(390, 85)
-    soft = view.viewport().grab().toImage()  # the zoom step's frame
+    view.viewport().repaint()
+    soft = on_screen(view)  # the zoom step's frame
     assert view.scene().card_pictures.owed() == 8
     qtbot.waitUntil(lambda: view.scene().card_pictures.owed() == 0, timeout=2000)
-    rested = view.viewport().grab().toImage()
+    qtbot.wait(20)  # the repaint asked for
+    rested = on_screen(view)
     QPixmapCache.clear()  # every picture drawn anew at this very scale, none standing in
     for item in view.scene().node_items.values():
         item.update()
-    exact = view.viewport().grab().toImage()
+    qtbot.wait(20)
+    exact = on_screen(view)
     assert rested == exact
     assert soft != exact
     # The stand-ins cover the cards' places exactly (nothing jumps), their colours the exact ones but for smoothing.
@@ -121,6 +133,25 @@ def blanked(image: QImage, rects) -> QImage:
         painter.fillRect(rect, QColor("black"))
     painter.end()
     return image
+
+
+def test_far_out_the_overview_shows_stand_ins_too_and_the_exact_pictures_at_rest(view, drawn, qtbot):
+    """Below the texts' scale the view draws every card itself (overview.py), from the same pictures."""
+    view.set_zoom(TEXT_LOD * 0.8)
+    view.viewport().repaint()
+    qtbot.wait(20)  # the pictures with texts drawn ahead (see the test above)
+    drawn.clear()
+    view.zoom_by(1.06)
+    view.viewport().repaint()
+    assert drawn == [] and view.scene().card_pictures.owed() == 8
+    qtbot.waitUntil(lambda: view.scene().card_pictures.owed() == 0, timeout=2000)
+    assert len(drawn) == looks(view)
+    qtbot.wait(20)  # the repaint asked for
+    rested = on_screen(view)
+    QPixmapCache.clear()
+    view.scene().update()
+    qtbot.wait(20)
+    assert on_screen(view) == rested
 
 
 def test_a_picture_of_the_canvas_taken_during_a_zoom_has_the_exact_cards(view, drawn):

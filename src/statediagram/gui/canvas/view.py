@@ -180,7 +180,7 @@ class DiagramView(QGraphicsView):
         scene.overview_mode.settle(shown)  # what is shown now
         # A zoom step: cards may show a picture of a nearby scale while the exact one waits for a rest.
         zoom = self.zoom()
-        scene.card_pictures.stand_ins = zoom != self._painted_zoom
+        scene.card_pictures.stand_ins = self._painted_zoom not in (0.0, zoom)  # not the view's first paint
         self._painted_zoom = zoom
         try:
             super().paintEvent(event)
