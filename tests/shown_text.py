@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from statediagram.gui.plain_text import PlainView
+
 BOLD = "<b>BOLDMARK</b>"
 IMG = "<img src='no-such-IMGMARK.png'>"
 LINK = "<a href='https://example.invalid/LINKMARK'>click</a>"
@@ -75,6 +77,8 @@ def widget_texts(widget: QWidget) -> list[Shown]:
         found.append(Shown(f"{name} text", widget.text(), _label_rich(widget)))
     elif isinstance(widget, QAbstractButton):
         found.append(Shown(f"{name} text", widget.text(), False))
+    elif isinstance(widget, PlainView):  # written as characters, never parsed: what it holds is what it shows
+        found.append(Shown(f"{name} plain document", widget.toPlainText(), False))
     elif isinstance(widget, QTextEdit):  # QTextBrowser too: its text was made into a document already
         found.append(Shown(f"{name} document", widget.toHtml(), True))
     if isinstance(widget, QListWidget):
@@ -157,3 +161,17 @@ def _looks_made(seen: str) -> bool:
 def shows_literally(texts: list[Shown], fragment: str) -> bool:
     """Some widget shows ``fragment`` to the reader character for character."""
     return any(fragment in rendered(s) for s in texts)
+
+
+def tooltip_reads(text: str) -> str:
+    """What a tooltip of ``text`` shows the reader: Qt guesses rich text from its first line."""
+    return rendered(Shown("tooltip", text, _guess(text)))
+
+
+WORDS = ("BOLDMARK", "IMGMARK", "LINKMARK", "AMPMARK")  # the markers' words, whatever escaping did to their tags
+
+
+def file_text_in_rich_text(texts: list[Shown], words: tuple[str, ...] = WORDS) -> list[Shown]:
+    """The texts that put a file's words into rich text at all (escaped or not), tooltips aside: Qt has no
+    plain-text tooltip, so those are escaped by ``plain_text.tip`` instead. Should be none."""
+    return [s for s in texts if s.rich and not s.where.endswith("tooltip") and any(w in s.text for w in words)]

@@ -9,6 +9,11 @@ Counted, not timed: the count does not depend on the machine's load (benchmarks/
 from __future__ import annotations
 
 import gc
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 
 from PySide6.QtCore import QPointF
 
@@ -84,3 +89,28 @@ def test_a_big_diagrams_canvas_keeps_few_objects_for_the_collector_near_and_far(
     # as Qt objects, in the overview too) and as many near.
     assert far / items < 6, f"{far} objects for {items} cards and links"
     assert near / items < 7, f"{near} objects for {items} cards and links"
+
+
+WARMED_UP = textwrap.dedent("""
+    import linecache
+    from PySide6.QtWidgets import QApplication
+    app = QApplication([])
+    from statediagram.gui.warmup import wait_for_warm_up, warm_up_imports
+    warm_up_imports()
+    wait_for_warm_up()
+    import networkx
+    kept = [name for name in linecache.cache if "networkx" in name or "fakeredis" in name]
+    print(len(kept), sum(len(entry[2]) for entry in linecache.cache.values() if len(entry) > 1))
+""")
+
+
+def test_the_heavy_libraries_source_is_not_kept_once_they_are_loaded(tmp_path):
+    """PySide6 reads the source of every module imported after it, and Python keeps the lines: 305k lines of
+    networkx, fakeredis and the rest, walked by every full collection. Once the warm-up has loaded them, none is
+    kept (a fresh process: this one's imports came in another order)."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(Path(__file__).resolve().parents[2] / "src"))
+    done = subprocess.run([sys.executable, "-c", WARMED_UP], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    files, lines = map(int, done.stdout.split())
+    assert files == 0
+    assert lines < 1_000

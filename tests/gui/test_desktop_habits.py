@@ -4,7 +4,7 @@ folder, pictures in the Open dialog, a legend in exported pictures, a refit when
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPointF, QSettings, Qt
+from PySide6.QtCore import QPointF, QRectF, QSettings, Qt
 from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu
 
@@ -303,6 +303,26 @@ def test_a_window_made_smaller_than_the_diagram_refits_it(window, qtbot):
     QApplication.processEvents()
     shown = w.view.mapToScene(w.view.viewport().rect()).boundingRect()
     assert shown.contains(w.view.diagram_rect())
+
+
+def test_the_diagrams_extent_holds_every_card_whole_whatever_its_kind_and_place(window):
+    """Fit, refit and the window's resize use the extent of the cards: the union of every card's rectangle, tall
+    server cards (their badges) and short ones alike, wherever they lie."""
+    w = window
+    kinds = ("server", "redis", "client", "load_balancer", "postgres", "websocket_server")
+    places = [(-900, 40), (1200, -700), (300, 1500), (-40, -30), (2200, 2100), (-1500, 900), (700, 700)]
+    for i, (x, y) in enumerate(places):
+        w.editor.add_node(kinds[i % len(kinds)], x, y)
+    union = QRectF()
+    for card in w.scene.node_items.values():
+        union = union.united(card.sceneBoundingRect())
+    extent = w.view.diagram_rect()
+    assert (extent.left(), extent.top(), extent.right(), extent.bottom()) == (
+        union.left(), union.top(), union.right(), union.bottom())
+    card = next(iter(w.scene.node_items.values()))
+    card.setPos(card.x() - 5000, card.y() + 4000)  # as a drag leaves it
+    assert w.view.diagram_rect().left() == card.sceneBoundingRect().left()
+    assert w.view.diagram_rect().bottom() == card.sceneBoundingRect().bottom()
 
 
 def test_a_diagram_zoomed_into_stays_zoomed_when_the_window_shrinks(window, qtbot):

@@ -216,6 +216,27 @@ def test_a_tile_holding_thousands_of_links_makes_its_drawing_in_steps_and_the_sa
     assert whole.drawn()[0].elementCount() == 4 * (2001 - 223)  # two pieces a link, a move and a line each
 
 
+def test_a_tile_drawn_in_steps_shows_a_link_added_or_dropped_between_two_steps():
+    """A link added or dropped while the tile's drawing is being made ahead is in (or out of) what is drawn."""
+    from statediagram.gui.canvas.overview import DRAWING_STEP, _Tile
+
+    for change in ("add", "drop"):
+        t = _Tile()
+        for i in range(2 * DRAWING_STEP):
+            t.add_link(i, ((0.0, i), (50.0, i)), False)
+        steps = t.drawing()
+        next(steps)
+        if change == "add":
+            t.add_link("new", ((0.0, -5.0), (50.0, -5.0)), False)
+        else:
+            t.drop_link(0)
+        for _step in steps:
+            pass
+        expected = 2 * DRAWING_STEP + (1 if change == "add" else -1)
+        assert t.drawn()[2].size() == 2 * expected  # two end dots a link
+        assert t.drawn()[0].elementCount() == 2 * expected  # one piece a link: a move and a line
+
+
 def test_cards_in_sight_are_counted_again_when_one_goes_and_another_comes(qtbot, monkeypatch):
     """Whether the view is crowded is kept while nothing changes; a card deleted in sight and one added out of it
     (as many cards as before) change the answer."""
@@ -229,3 +250,26 @@ def test_cards_in_sight_are_counted_again_when_one_goes_and_another_comes(qtbot,
     doc.remove_node("s0")
     doc.insert_node(4, Node("far", "server", "Far away", 50_000, 0))  # as many cards as before, three in sight
     assert not scene.crowded(sight)
+
+
+def test_a_dragged_card_is_counted_where_it_went_without_asking_every_card_again(qtbot, monkeypatch):
+    """Each frame of a drag moves a card: crowded() counts it at its new place, the others from the places it
+    kept (asking 2,000 cards for their places took 3.5 ms a frame)."""
+    from PySide6.QtWidgets import QGraphicsItem
+
+    from statediagram.gui.canvas import scene as scene_module
+    from statediagram.gui.canvas.items import NodeItem
+
+    monkeypatch.setattr(scene_module, "CROWDED", 3)  # cards in sight beyond which the view is crowded
+    doc = Document(Diagram(nodes=[Node(f"s{i}", "server", f"Server {i}", 200 * i, 0) for i in range(5)]))
+    scene = DiagramScene(doc)
+    sight = QRectF(-100, -100, 850, 200)  # s0 to s3
+    assert scene.crowded(sight)
+    asked: list[str] = []
+    monkeypatch.setattr(NodeItem, "x", lambda self: asked.append(self.node_id) or QGraphicsItem.x(self))
+    dragged = scene.node_items["s0"]
+    dragged.setPos(5000, 0)  # as a drag moves it: the item first, the model on release
+    assert not scene.crowded(sight)
+    dragged.setPos(0, 0)
+    assert scene.crowded(sight)
+    assert set(asked) == {"s0"}

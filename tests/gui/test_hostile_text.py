@@ -8,7 +8,18 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from shown_text import BOLD, ENTITY, HOSTILE, IMG, LINK, RTL, all_texts, markup_from_file, shows_literally
+from shown_text import (
+    BOLD,
+    ENTITY,
+    HOSTILE,
+    IMG,
+    LINK,
+    RTL,
+    all_texts,
+    file_text_in_rich_text,
+    markup_from_file,
+    shows_literally,
+)
 from statediagram.gui.window import MainWindow
 from statediagram.sim.scenario import SECOND
 
@@ -69,8 +80,10 @@ def window(qtbot, tmp_path, monkeypatch):
 
 
 def assert_no_markup(*roots) -> list:
+    """Nothing from the file is read as markup, nor even put into rich text (tooltips aside: Qt has no plain
+    one, so plain_text.tip escapes them)."""
     texts = all_texts(*roots)
-    bad = markup_from_file(texts)
+    bad = markup_from_file(texts) + file_text_in_rich_text(texts)
     assert not bad, "\n".join(f"{s.where}: {s.text[:160]!r}" for s in bad)
     return texts
 

@@ -4,11 +4,18 @@ networkx (the design findings after every edit), fakeredis and PyJWT (the simula
 on a 2-core machine; imported on the GUI thread the first time they are needed, they froze the window just after
 the first diagram opened. A daemon thread imports them once, in the order they are needed; if the GUI thread
 needs one sooner, Python's import lock makes it wait only for the rest of that one import.
+
+Once they are in, the thread empties Python's cache of source lines (:mod:`linecache`). PySide6 reads the whole
+source of every module imported after it (its import hook looks for the word "PySide6" in it), and the lines stay
+in that cache: after these imports, 305k lines of 698 files, 28.5 MB. Nothing needs them (a traceback reads its
+few lines again), and each full garbage collection walked them: on this 2-core machine a full collection of these
+modules took 44-51 ms with them and 31-41 ms without (measured 2026-12-02).
 """
 
 from __future__ import annotations
 
 import importlib
+import linecache
 import threading
 
 _thread: threading.Thread | None = None
@@ -23,6 +30,8 @@ def warm_up_imports() -> None:
         # Last, Run for real's own part (60 ms on the GUI thread at its first press; none of the live extras).
         for name in ("networkx", "fakeredis", "jwt", "statediagram.gui.live.run"):
             importlib.import_module(name)
+        # The same call linecache makes itself when memory runs short; a line asked for later is read again.
+        linecache.clearcache()
 
     _thread = threading.Thread(target=load, name="statediagram-warm-up", daemon=True)
     _thread.start()

@@ -203,3 +203,29 @@ def test_a_run_this_version_cannot_make_is_a_message(main):
     ((title, text),) = main.errors
     assert title.startswith("Cannot") and "journey 'multiplayer'" in text
     assert main.simulation.controller.replay is None
+
+
+def test_a_teachers_caption_and_names_read_as_written_in_tooltips(main, tmp_path):
+    import shutil
+
+    from shown_text import tooltip_reads
+    from statediagram.missions.lessonruns import EXAMPLES
+
+    diagram = "<i>mine.statediagram.json"  # a diagram beside the lesson, its file name in markup
+    shutil.copy(EXAMPLES / "sticky-sessions.statediagram.json", tmp_path / diagram)
+    caption = "<b>Caption</b> & <img src='x'>"
+    run = {"diagram": diagram, "scenario": "standard", "journey": "sessions"}
+    lesson = {"format": "statediagram-lesson", "version": 1, "sections": [
+        {"id": "x", "title": "T", "blocks": [
+            {"picture": {"diagram": "sticky-sessions"}, "caption": caption},
+            {"table": {"columns": ["", "Mine"], "rows": [["Crash", {"text": "lost", "run": run, "claims": []}]]}}],
+         "see": [{"label": "See it", "run": run}],
+         "try": [{"label": "Try it", "mission": "<b>nope</b>"}]}]}
+    path = tmp_path / "lesson.json"
+    path.write_text(json.dumps(lesson), encoding="utf-8")
+    assert main.learning.show_lesson(path=path)
+    reader = main.learning.reader
+    assert tooltip_reads(reader.pictures[0].toolTip()) == caption
+    assert tooltip_reads(reader.see_buttons[0].toolTip()).startswith(f"Opens {diagram} in the editor")
+    assert tooltip_reads(reader.try_buttons[0].toolTip()).startswith("The mission “<b>nope</b>” is not")
+    assert tooltip_reads(reader.table.item(0, 1).toolTip()).startswith(f"Opens {diagram} and runs it")

@@ -119,3 +119,19 @@ def test_a_teachers_quiz_file_is_shown_as_plain_text(main, tmp_path, qtbot):
     qtbot.keyClick(dialog, Qt.Key.Key_1)
     assert dialog.explain.textFormat() == Qt.TextFormat.PlainText
     assert dialog.explain.text() == "<a href='x'>no</a>"
+
+
+def test_a_quiz_diagram_named_in_markup_reads_as_written_in_the_pictures_tooltip(main, tmp_path):
+    import shutil
+
+    from shown_text import tooltip_reads
+    from statediagram.missions.lessonruns import EXAMPLES
+
+    diagram = "<i>mine.statediagram.json"  # beside the quiz file, its name in markup
+    shutil.copy(EXAMPLES / "sticky-sessions.statediagram.json", tmp_path / diagram)
+    path = tmp_path / "quiz.json"
+    path.write_text(json.dumps({"format": "statediagram-quiz", "version": 1, "title": "Q", "questions": [
+        {"section": "x", "ask": "Predict the verdict.", "answer": "loses_sessions", "explain": "Re-pinned.",
+         "predict": {"diagram": diagram, "scenario": "standard", "journey": "sessions"}}]}), "utf-8")
+    assert main.learning.show_quiz(path)
+    assert tooltip_reads(main.learning.quiz.picture.toolTip()).startswith(f"{diagram}: the crash drill")

@@ -149,11 +149,14 @@ class Swap:
             view.setUpdatesEnabled(False)  # the picture of the shown diagram stays while its items go
         try:
             everything = scene.items(Qt.SortOrder.AscendingOrder)
-            self.old = [item for item in everything if item in self.shown]
-            self.others = [item for item in everything if item.parentItem() is None and item not in self.shown]
+            shown = self.shown
+            self.old = [item for item in everything if item in shown]
+            # Asked of the few items that are neither cards nor links only: asked of 12,005, 16 ms of CPU.
+            self.others = [item for item in everything if item not in shown and item.parentItem() is None]
             self.shown = set()
             self.selected = scene.selectedItems()
             total = max(1, len(self.old) + len(self.new))
+            yield 0.0  # sorting and sorting out 12,000 items took 20-35 ms: the removals start in the next turn
             end = time.perf_counter() + SLICE_S
             for item in self.old:
                 scene.removeItem(item)

@@ -195,6 +195,7 @@ class _Tile:
         self.parts: list[_Tile] = []  # the tiles this one stands for (see add), if any
         self.sorted = False  # whether ``nodes`` are in the scene's order
         self._drawn: tuple[QPainterPath, QPainterPath, QPolygonF] | None = None  # see drawn()
+        self._changes = 0  # links added or dropped so far: a drawing made in steps meanwhile is not kept
         self._blocks: dict[str, list[QRectF]] | None = None  # kind (or "" for the selected nodes) -> cards
         self.bounds = QRectF()  # all of it, pens included
         self._box = [math.inf, math.inf, -math.inf, -math.inf]
@@ -202,10 +203,12 @@ class _Tile:
     def add_link(self, link: LinkItem, route: Route, selected: bool) -> None:
         self.links[link] = route, selected
         self._drawn = None
+        self._changes += 1
 
     def drop_link(self, link: LinkItem) -> None:
         del self.links[link]
         self._drawn = None
+        self._changes += 1
 
     def add_node(self, node: NodeItem, box: tuple[str, float, float, float, float]) -> None:
         self.nodes.append(node)
@@ -253,6 +256,7 @@ class _Tile:
         servers all lie in one tile, and made in one piece they held the window 0.22 s while a file opened."""
         if self._drawn is not None:
             return
+        changes = self._changes
         lines, chosen, dots = QPainterPath(), QPainterPath(), []
         for i, (route, selected) in enumerate(list(self.links.values())):
             if route:
@@ -263,7 +267,8 @@ class _Tile:
                 dots += (QPointF(*route[0]), QPointF(*route[-1]))
             if i % DRAWING_STEP == DRAWING_STEP - 1:
                 yield
-        self._drawn = lines, chosen, QPolygonF(dots)
+        if self._changes == changes:  # a link added or dropped between two steps: drawn() makes it again
+            self._drawn = lines, chosen, QPolygonF(dots)
 
     def draw_links(self, p: QPainter, crowded: bool = False) -> None:
         """The links of this tile or of the tiles it stands for, tile by tile (a Qt call or three each: merging

@@ -24,7 +24,7 @@ from ...core.catalog import KINDS
 from .. import theme
 from .accessible import link_ends, make_accessible
 from .input import CanvasEdits, CanvasInput
-from .items import TEXT_LOD
+from .items import TEXT_LOD, NodeItem
 from .navigation import spoken_description, spoken_name
 from .placement import free_spot
 from .scene import CROWDED, DiagramScene
@@ -58,6 +58,7 @@ class DiagramView(QGraphicsView):
         self.editor = editor
         self.input = CanvasInput(self, scene, editor)  # every mouse and key event of the canvas goes there
         self.frames: RunFrames | None = None
+        self._painted_zoom = 0.0  # the zoom of the last paint: a paint at another one is a zoom step
         self._label_editor: QLineEdit | None = None
         scene.setSceneRect(QRectF(-SCENE_EXTENT, -SCENE_EXTENT, 2 * SCENE_EXTENT, 2 * SCENE_EXTENT))
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
@@ -177,7 +178,14 @@ class DiagramView(QGraphicsView):
         scene.overview_mode.crowded = not far and scene.crowded(shown)  # too many cards in sight to read
         scene.overview_mode.set_on(far or scene.overview_mode.crowded)  # drawn as far out
         scene.overview_mode.settle(shown)  # what is shown now
-        super().paintEvent(event)
+        # A zoom step: cards may show a picture of a nearby scale while the exact one waits for a rest.
+        zoom = self.zoom()
+        scene.card_pictures.stand_ins = self._painted_zoom not in (0.0, zoom)  # not the view's first paint
+        self._painted_zoom = zoom
+        try:
+            super().paintEvent(event)
+        finally:
+            scene.card_pictures.stand_ins = False
 
     # --- zoom ----------------------------------------------------------------------------------------
 
@@ -228,10 +236,7 @@ class DiagramView(QGraphicsView):
 
     def diagram_rect(self) -> QRectF:
         """The nodes' extent in scene coordinates (null when there are none)."""
-        rect = QRectF()
-        for item in self.diagram_scene.node_items.values():
-            rect = rect.united(item.sceneBoundingRect())
-        return rect
+        return NodeItem.extent(self.diagram_scene.node_items.values())
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         # A window made smaller than the diagram it showed whole shows it whole again (zoomed out to fit); a

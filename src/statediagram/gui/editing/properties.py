@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -16,7 +15,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import Shiboken
 
 from ...core.catalog import KINDS, PropSpec
-from ..plain_text import esc
+from ..plain_text import clip, set_plain
 from .editor import Editor
 
 
@@ -30,10 +29,15 @@ class PropertiesPanel(QWidget):
         self.editors: dict[str, QWidget] = {}
         self.setObjectName("properties")
         outer = QVBoxLayout(self)
-        self.title = QLabel()
+        self.title = QLabel()  # the kind and the node's id, as the file writes it: plain text, bold by its font
         self.title.setWordWrap(True)
-        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.about = QLabel()  # what the kind is (or what to do), a little smaller
+        self.about.setWordWrap(True)
+        font = self.about.font()
+        font.setPointSizeF(font.pointSizeF() * 0.9)
+        self.about.setFont(font)
         outer.addWidget(self.title)
+        outer.addWidget(self.about)
         self.form = QFormLayout()
         outer.addLayout(self.form)
         outer.addStretch(1)
@@ -59,15 +63,15 @@ class PropertiesPanel(QWidget):
             self.form.removeRow(0)
         self.editors.clear()
         if node_id is None:
-            self.title.setText(
-                "<b>No node selected</b><br>Select one node to see its properties." if not ids
-                else f"<b>{len(ids)} nodes selected</b>"
-            )
+            set_plain(self.title, f"{len(ids)} nodes selected" if ids else "No node selected", bold=True)
+            set_plain(self.about, "" if ids else "Select one node to see its properties.")
+            self.about.setVisible(not ids)
             return
         node = self.editor.doc.node(node_id)
         kind = KINDS[node.kind]
-        self.title.setText(f"<b>{esc(kind.label)}</b> <span style='color:#5A6272'>({esc(node.id, 200)})</span><br>"
-                           f"<small>{esc(kind.description)}</small>")
+        set_plain(self.title, f"{kind.label} ({clip(node.id, 200)})", bold=True)
+        set_plain(self.about, kind.description)
+        self.about.setVisible(True)
         label = QLineEdit()
         label.setObjectName("prop_label")
         label.setToolTip("The name shown on the canvas and in the report.")

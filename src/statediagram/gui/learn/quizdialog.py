@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from ...missions.lessondata import LessonFileError
 from ...missions.quiz import Answer, Quiz, QuizRound
 from ...sim.wording import verdict_word
+from ..plain_text import tip
 from .pictures import diagram_pixmap
 from .text import heading, lesson_label
 
@@ -173,7 +174,7 @@ class QuizDialog(QDialog):
             except LessonFileError as exc:
                 self.picture.setTextFormat(Qt.TextFormat.PlainText)
                 self.picture.setText(f"(No picture: {exc})")
-            self.picture.setToolTip(f"{q.predict.diagram}: {q.predict.describe()}")
+            self.picture.setToolTip(tip(f"{q.predict.diagram}: {q.predict.describe()}"))
         self._clear_choices()
         for i, words in enumerate(q.choice_words()):
             button = QPushButton(f"{i + 1}   {words}".replace("&", "&&"))

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from ...missions.lesson import Bullets, Lesson, Paragraph, Picture, Section, Table
 from ...missions.lessondata import LessonFileError
+from ..plain_text import tip
 from .pictures import diagram_pixmap
 from .table import ComparisonTable
 from .text import heading, lesson_label
@@ -119,17 +120,17 @@ class LessonReader(QWidget):
             button = self._action_button(trying.label, f"Opens the mission “{trying.mission}” and its starter")
             if not self.mission_known(trying.mission):
                 button.setEnabled(False)
-                button.setToolTip(f"The mission “{trying.mission}” is not in this version of statediagram")
+                button.setToolTip(tip(f"The mission “{trying.mission}” is not in this version of statediagram"))
             button.clicked.connect(lambda _c=False, m=trying.mission: self.try_requested.emit(m))
             self.try_buttons.append(button)
             column.addWidget(button)
         column.addStretch(1)
         return page
 
-    def _action_button(self, label: str, tip: str) -> QPushButton:
+    def _action_button(self, label: str, words: str) -> QPushButton:
         button = QPushButton(label)  # the label is plain text; a & in it is shown, not a mnemonic
         button.setText(label.replace("&", "&&"))
-        button.setToolTip(tip)
+        button.setToolTip(tip(words))  # the words name the teacher's diagram or mission: plain text
         button.setAccessibleName(label)
         button.setStyleSheet("QPushButton { text-align: left; padding: 6px 10px; }")
         return button
@@ -173,7 +174,7 @@ class LessonReader(QWidget):
             picture.setTextFormat(Qt.TextFormat.PlainText)
             picture.setWordWrap(True)
             picture.setText(f"(No picture: {exc})")
-        picture.setToolTip(block.caption or block.run.diagram)
+        picture.setToolTip(tip(block.caption or block.run.diagram))
         self.pictures.append(picture)
         box.addWidget(picture)
         if block.caption:

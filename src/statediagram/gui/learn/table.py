@@ -7,6 +7,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
 from ...missions.lesson import Cell, Table
+from ..plain_text import tip
 
 RUN_MARK = "▶ see the run"
 FIRST_COLUMN = 110
@@ -56,8 +57,8 @@ class ComparisonTable(QTableWidget):
             item.setFont(font)
         if cell.run is not None:
             checked = "; ".join(c.describe() for c in cell.claims)
-            item.setToolTip(f"Opens {cell.run.diagram} and runs it ({cell.run.describe()}).\n"
-                            f"Checked against the simulation: {checked}.")
+            item.setToolTip(tip(f"Opens {cell.run.diagram} and runs it ({cell.run.describe()}).",
+                                f"Checked against the simulation: {checked}."))
         return item
 
     def _activated(self, item: QTableWidgetItem) -> None:

@@ -17,14 +17,14 @@ import tempfile
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QProcess, QProcessEnvironment, Qt
+from PySide6.QtCore import QEvent, QObject, QProcess, QProcessEnvironment
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ...core.fileio import diagram_to_json
 from ...live.feed import LiveReplay
 from ...sim.replay import RunSetup
 from ...sim.scenario import RunTooBig, resolve
-from ..plain_text import esc
+from ..plain_text import notice
 from ..simulation.panel import SimulationUI
 from ..simulation.player import copy_for_run
 from ..simulation.tokens import MIN_TRIP_US
@@ -106,7 +106,7 @@ class LiveRunner(QObject):
         """Stop the run: it stops every process it started and removes its folders (not waited for here)."""
         if self.running:
             self.stopping = True
-            self.ui.panel.verdict.headline.setText("<b>Stopping:</b> every process the run started is being stopped…")
+            self.ui.panel.verdict.tell("<b>Stopping:</b> every process the run started is being stopped…")
             self._stop(self.process)
 
     def _show_running(self, running: bool) -> None:
@@ -188,15 +188,14 @@ class LiveRunner(QObject):
             self._show_running(False)
             if replay is not None and replay.report is None and self._shown(replay) and self.stopping:
                 replay.failed = "stopped"
-                self.ui.panel.verdict.headline.setText(
+                self.ui.panel.verdict.tell(
                     "<b>Stopped:</b> every process the run started was stopped and its folders removed; a run cut "
                     "short has no verdict.")
                 self.ui.controller.player.set_playing(False)
             elif replay is not None and replay.report is None and self._shown(replay) and not replay.closed:
                 why = self._stderr.decode(errors="replace").strip().splitlines()
                 replay.failed = why[-1] if why else f"the run ended with exit status {code}"
-                self.ui.panel.verdict.headline.setText(
-                    f"<b>The run for real could not go on:</b> {esc(replay.failed)}")
+                self.ui.panel.verdict.tell_plain(f"The run for real could not go on: {replay.failed}")
                 self.ui.controller.player.set_playing(False)
         if self._file is not None and self.process is None:
             self._file.unlink(missing_ok=True)
@@ -243,8 +242,4 @@ class LiveRunner(QObject):
         return False
 
     def _tell(self, title: str, text: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self.window)
-        box.setTextFormat(Qt.TextFormat.PlainText)  # the message may quote the file: never markup
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-        self.message = box
+        self.message = notice(self.window, QMessageBox.Icon.Warning, title, text)  # it may quote the file

@@ -11,7 +11,7 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ...missions import Mission
-from ..plain_text import clip, tip
+from ..plain_text import clip, plain_label, tip
 from .progress import IN_PROGRESS, PASSED, STATUS_SIGNS, STATUS_WORDS
 
 THUMB = QSize(240, 110)
@@ -20,12 +20,6 @@ _STATUS_STYLE = {  # the sign and the word carry the meaning; the colour only he
     PASSED: "color: #1a6b3c; font-weight: 600;",
     IN_PROGRESS: "color: #8a5a00; font-weight: 600;",
 }
-
-
-def plain(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    return label
 
 
 class MissionCard(QFrame):
@@ -45,15 +39,15 @@ class MissionCard(QFrame):
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.picture.setAccessibleName(f"Starter of {mission.title}")
         box.addWidget(self.picture)
-        self.title = plain(f"{number}. {clip(mission.title, 200)}")
+        self.title = plain_label(f"{number}. {clip(mission.title, 200)}")
         self.title.setStyleSheet("font-weight: 600; font-size: 11pt;")
         self.title.setWordWrap(True)
         box.addWidget(self.title)
-        self.goal = plain(clip(mission.summary, 300))
+        self.goal = plain_label(clip(mission.summary, 300))
         self.goal.setWordWrap(True)
         self.goal.setToolTip(tip(mission.goal))
         box.addWidget(self.goal)
-        self.status = plain()
+        self.status = plain_label()
         box.addWidget(self.status)
         self.open_button = QPushButton("Open mission")
         self.open_button.setToolTip(tip(f"Open the starter of “{mission.title}” with its goal, hints and Check"))

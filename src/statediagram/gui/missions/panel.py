@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...missions import Mission, MissionResult
-from ..plain_text import clip, menu_text
-from .browser import plain
+from ..plain_text import clip, menu_text, plain_label
 
 NODES_ROLE = Qt.ItemDataRole.UserRole
 PASSED_STYLE = ("QLabel { background: #e3f4e8; color: #1a6b3c; border: 2px solid #2e8b57; border-radius: 8px; "
@@ -32,7 +31,7 @@ FAILED_STYLE = ("QLabel { background: #fdecea; color: #8c2a0c; border: 2px solid
 
 
 def _heading(text: str) -> QLabel:
-    label = plain(text)
+    label = plain_label(text)
     label.setStyleSheet("font-weight: 600; color: #4a5263; margin-top: 6px;")
     return label
 
@@ -61,15 +60,15 @@ class MissionPanel(QWidget):
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
 
-        self.title = plain()
+        self.title = plain_label()
         self.title.setStyleSheet("font-size: 13pt; font-weight: 700;")
         self.title.setWordWrap(True)
-        self.goal = plain()
-        self.situation = plain()
+        self.goal = plain_label()
+        self.situation = plain_label()
         self.situation.setStyleSheet("background: #fff8e1; border: 1px solid #f0c36d; border-radius: 6px; "
                                      "padding: 6px;")
-        self.checklist = plain()
-        self.hints = plain()
+        self.checklist = plain_label()
+        self.hints = plain_label()
         for label in (self.goal, self.situation, self.checklist, self.hints):
             label.setWordWrap(True)
         self.hint_button = QPushButton("Show a hint")
@@ -91,10 +90,10 @@ class MissionPanel(QWidget):
         self.check_button.setStyleSheet("QPushButton { font-weight: 700; padding: 6px 14px; }")
         self.check_button.setToolTip("Run the mission's scenario and check its rules (Ctrl+Enter)")
         self.check_button.clicked.connect(self.check_requested)
-        self.result = plain()
+        self.result = plain_label()
         self.result.setWordWrap(True)
         self.result.hide()
-        self.result_detail = plain()
+        self.result_detail = plain_label()
         self.result_detail.setWordWrap(True)
         self.result_detail.hide()
         self.reasons = QListWidget()

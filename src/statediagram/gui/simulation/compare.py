@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -21,7 +20,7 @@ from ...core.model import Diagram
 from ...sim.replay import RunSetup
 from ...sim.report import Report
 from ...sim.wording import counter_names, counter_word, run_words, verdict_word
-from ..plain_text import esc
+from ..plain_text import PlainView, PlainWriter, Run
 from ..progress import POLL_MS, ProgressRun, in_child_process, run_with_progress
 
 
@@ -31,17 +30,19 @@ def starter_diagram() -> Diagram:
     return parse_diagram(text).diagram
 
 
-def report_html(title: str, report: Report) -> str:
+def write_report(out: PlainWriter, title: str, report: Report) -> None:
+    """One side of the comparison: the design's title (as its file writes it), the verdict, the counters and the
+    findings (which name nodes as the file does), all as plain text."""
     ok = report.survives
     colour = "#0d652d" if ok else "#a50e0e"
-    head = f"{'✓' if ok else '✗'} {verdict_word(ok)}"
     t = report.totals
-    rows = "".join(f"<tr><td>{counter_word(key)}</td><td align=right><b>{t.count(key)}</b></td></tr>"
-                   for key in counter_names(t, report.journey))
-    findings = "".join(f"<li>{esc(f.message)}</li>" for f in report.findings)
-    return (f"<h3>{esc(title)}</h3><p style='color:{colour}; font-size:15pt'><b>{head}</b></p>"
-            f"<p>{esc(run_words(report))}, seed {report.seed}</p>"
-            f"<table>{rows}</table><ul>{findings}</ul>")
+    out.paragraph(Run(title, bold=True, size=1.17))
+    out.paragraph(Run(f"{'✓' if ok else '✗'} {verdict_word(ok)}", bold=True, colour=colour, size=1.5))
+    out.paragraph(f"{run_words(report)}, seed {report.seed}")
+    out.table(None, [[counter_word(key), Run(str(t.count(key)), bold=True)]
+                     for key in counter_names(t, report.journey)], right=(1,))
+    for f in report.findings:
+        out.paragraph(f"•  {f.message}", gap=4)
 
 
 class CompareDialog(QDialog):
@@ -63,7 +64,9 @@ class CompareDialog(QDialog):
         self.note = QLabel("Same seed, scenario, journey and hand-made faults on both.")
         layout.addWidget(self.note)
         sides = QHBoxLayout()
-        self.left, self.right = QTextBrowser(), QTextBrowser()
+        self.left, self.right = PlainView(), PlainView()
+        self.left.setAccessibleName("This design")
+        self.right.setAccessibleName("The other design")
         sides.addWidget(self.left)
         sides.addWidget(self.right)
         layout.addLayout(sides, 1)
@@ -87,7 +90,7 @@ class CompareDialog(QDialog):
         try:
             other = load_diagram(path).diagram
         except DiagramError as exc:
-            self.right.setHtml(f"<p style='color:#a50e0e'>{esc(str(exc))}</p>")
+            self.right.say(Run(str(exc), colour="#a50e0e"))
             return
         self.compare_with(other, other.title or path)
 
@@ -103,8 +106,8 @@ class CompareDialog(QDialog):
         self.reports = None
         if self.job is not None:
             self.job.cancel()
-        self.left.setPlainText(f"{mine_title}: running…")
-        self.right.setPlainText(f"{title}: waiting…")
+        self.left.say(f"{mine_title}: running…")
+        self.right.say(f"{title}: waiting…")
 
         def words(message: tuple) -> str:
             return f"Running {mine_title if message[2] == 0 else title}…"
@@ -112,14 +115,14 @@ class CompareDialog(QDialog):
         def show(reports: tuple[Report, Report]) -> None:
             self.job = None
             mine, theirs = reports
-            self.left.setHtml(report_html(mine_title, mine))
-            self.right.setHtml(report_html(title, theirs))
+            self.left.write(lambda out: write_report(out, mine_title, mine))
+            self.right.write(lambda out: write_report(out, title, theirs))
             self.reports = (mine, theirs)
 
         def failed(message: str) -> None:
             self.job = None
             self.left.clear()
-            self.right.setPlainText(f"Could not compare: {message}")
+            self.right.say(f"Could not compare: {message}")
 
         work = in_child_process("statediagram.sim.side_by_side", (setup, other), words)
         self.job = run_with_progress(work, "Compare two designs", self, on_done=show, on_error=failed, poll_ms=POLL_MS)

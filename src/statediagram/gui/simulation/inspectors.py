@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtWidgets import QLabel, QStackedWidget, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QStackedWidget, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from ...sim.replay import Replay, engine_at
 from ...sim.scenario import SECOND
 from ...sim.stores import EPOCH, Seen
 from ...sim.wording import badge_text
-from ..plain_text import esc
+from ..plain_text import PlainView, PlainWriter, Run, set_plain
 from .style import LOOKS
 
 
@@ -30,55 +30,64 @@ def decode_jwt(token: str) -> tuple[dict, dict]:
     return jwt.get_unverified_header(token), jwt.decode(token, options={"verify_signature": False})
 
 
-def request_html(replay: Replay, rid: int) -> str:
+def write_request(out: PlainWriter, replay: Replay, rid: int) -> None:
+    """Request ``rid``'s trail, written as plain text: every label, id and value exactly as in the file."""
     reqs = replay.requests
     req = reqs[rid - 1] if 0 < rid <= len(reqs) and reqs[rid - 1].id == rid else None
     if req is None or req.outcome is None:
-        return "<p>That request is not in this run.</p>"
+        out.paragraph("That request is not in this run.")
+        return
     L = replay.labels  # noqa: N806 - read aloud: the label of a node
     look = LOOKS[req.outcome]
-    parts = [f"<h3>Request #{req.id}: {esc(req.action)}</h3>",
-             f"<p>User <b>{esc(req.user.id)}</b>, sent at {_ms(req.t_send)}<br>"
-             f"Outcome: <b style='color:{look.colour}'>{look.name}</b> ({look.shape}), status <b>{req.status}</b>"]
+    out.paragraph(Run(f"Request #{req.id}: {req.action}", bold=True, size=1.17))
+    out.paragraph("User ", Run(req.user.id, bold=True), f", sent at {_ms(req.t_send)}")
+    outcome = ["Outcome: ", Run(look.name, bold=True, colour=look.colour), f" ({look.shape}), status ",
+               Run(str(req.status), bold=True)]
     if req.outcome != "ok":
-        parts.append(f" — <b>{esc(badge_text(req.outcome, req.status, req.cause, L))}</b>")
-    parts.append("</p><table cellspacing=0 cellpadding=2><tr><th align=left>hop</th><th>start</th><th>end</th></tr>")
-    for a, b, st, en in req.hops():
-        parts.append(f"<tr><td>{esc(L.get(a, a))} → {esc(L.get(b, b))}</td>"
-                     f"<td>{_ms(st)}</td><td>{_ms(en)}</td></tr>")
-    parts.append("</table>")
+        outcome += [" — ", Run(badge_text(req.outcome, req.status, req.cause, L), bold=True)]
+    out.line(*outcome)
+    out.table(["hop", "start", "end"],
+              [[f"{L.get(a, a)} → {L.get(b, b)}", _ms(st), _ms(en)] for a, b, st, en in req.hops()])
     if req.calls:
-        parts.append("<p><b>Store calls</b><br>" + "<br>".join(
-            f"{_ms(t)} {esc(L.get(n, n))}: <code>{esc(text)}</code>" for t, n, text in req.calls)
-            + "</p>")
-    parts.append(_credential_html(replay, req))
-    return "".join(parts)
+        out.paragraph(Run("Store calls", bold=True))
+        for t, n, text in req.calls:
+            out.line(f"{_ms(t)} {L.get(n, n)}: ", Run(text, mono=True))
+    _write_credential(out, replay, req)
 
 
-def _credential_html(replay: Replay, req) -> str:
+def _write_credential(out: PlainWriter, replay: Replay, req) -> None:
     cred = req.credential
     if cred is None:
         if req.action == "POST /login":
-            return "<p>Login request: no credential sent yet.</p>"
-        return "<p>No credential was sent (the user held none for this server's kind of login).</p>"
+            out.paragraph("Login request: no credential sent yet.")
+        else:
+            out.paragraph("No credential was sent (the user held none for this server's kind of login).")
+        return
     if cred.count(".") != 2:
         home = replay.engine.servers[req.server].homes.sessions if req.server else None
         where = home.describe(replay.labels) if home else "?"
-        server = esc(replay.labels.get(req.server, req.server or ""))
-        return (f"<p><b>Session cookie</b> <code>sid={esc(cred)}</code><br>"
-                f"{server} looks it up in {esc(where)}.</p>")
+        server = replay.labels.get(req.server, req.server or "")
+        out.paragraph(Run("Session cookie", bold=True), " ", Run(f"sid={cred}", mono=True))
+        out.line(f"{server} looks it up in {where}.")
+        return
     header, payload = decode_jwt(cred)
     signer = replay.engine.signer
     when = (req.t_server or req.t_send) / SECOND
     ok = signer is not None and signer.verify(cred, when) is not None
-    verdict = ("<b style='color:#0d652d'>✓ signature verifies</b> with the key every server shares (HS256), "
-               "and the token has not expired") if ok else "<b style='color:#a50e0e'>✗ does not verify</b>"
-    sim = {k: f"{v} (t = {v - EPOCH} s simulated)" for k, v in payload.items() if k in ("iat", "exp")}
-    return (f"<p><b>JWT</b> <code style='font-size:8pt'>{esc(cred[:48])}…</code></p>"
-            f"<p>Header<br><code>{esc(json.dumps(header))}</code></p>"
-            f"<p>Payload<br><code>{esc(json.dumps(payload))}</code><br>"
-            + "<br>".join(f"{k}: {esc(v)}" for k, v in sim.items()) + "</p>"
-            f"<p>{verdict}. The server keeps nothing: the token itself proves the login.</p>")
+    out.paragraph(Run("JWT", bold=True), " ", Run(f"{cred[:48]}…", mono=True, size=0.9))
+    out.paragraph("Header")
+    out.line(Run(json.dumps(header), mono=True))
+    out.paragraph("Payload")
+    out.line(Run(json.dumps(payload), mono=True))
+    for k, v in payload.items():
+        if k in ("iat", "exp"):
+            out.line(f"{k}: {v} (t = {v - EPOCH} s simulated)")
+    if ok:
+        verdict = [Run("✓ signature verifies", bold=True, colour="#0d652d"),
+                   " with the key every server shares (HS256), and the token has not expired"]
+    else:
+        verdict = [Run("✗ does not verify", bold=True, colour="#a50e0e")]
+    out.paragraph(*verdict, ". The server keeps nothing: the token itself proves the login.")
 
 
 def store_table(replay: Replay, store_id: str, t: int) -> tuple[str, list[str], list[list[str]]]:
@@ -108,7 +117,7 @@ def server_table(replay: Replay, server_id: str, t: int) -> tuple[str, list[str]
 
 
 # One line, so a short window keeps its height for the figures; the tooltip says it in full.
-HINT = "<i>Click a token or a node to inspect it.</i>"
+HINT = "Click a token or a node to inspect it."
 HINT_TIP = "Click a token to see its request; click Redis, PostgreSQL, object storage or a server to see what it holds."
 
 
@@ -119,12 +128,14 @@ class Inspector(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.title = QLabel(HINT)
+        self.title = QLabel()  # plain text always: its bold or italic is the font's
+        set_plain(self.title, HINT, italic=True)
         self.title.setWordWrap(True)
         self.title.setToolTip(HINT_TIP)
         layout.addWidget(self.title)
         self.stack = QStackedWidget()
-        self.text = QTextBrowser()
+        self.text = PlainView()  # the request's trail, written as plain text
+        self.text.setAccessibleName("Request trail")
         self.table = QTableWidget(0, 0)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
@@ -139,14 +150,14 @@ class Inspector(QWidget):
         self.node_t: int | None = None  # the time its table was read at
 
     def clear(self) -> None:
-        self.title.setText(HINT)
+        set_plain(self.title, HINT, italic=True)
         self.stack.hide()
         self.node = self.node_t = None
 
     def show_request(self, replay: Replay, rid: int) -> None:
         self.node = self.node_t = None
-        self.title.setText("<b>Request trail</b>")
-        self.text.setHtml(request_html(replay, rid))
+        set_plain(self.title, "Request trail", bold=True)
+        self.text.write(lambda out: write_request(out, replay, rid))
         self.stack.setCurrentWidget(self.text)
         self.stack.show()
 
@@ -159,7 +170,7 @@ class Inspector(QWidget):
             self.clear()
             return
         self.node, self.node_t = node, t
-        self.title.setText(f"<b>{esc(title)}</b>")
+        set_plain(self.title, title, bold=True)
         self.table.clear()
         self.table.setColumnCount(len(headers))
         self.table.setHorizontalHeaderLabels(headers)
@@ -181,5 +192,5 @@ class Inspector(QWidget):
             return
         label = replay.labels.get(self.node, self.node)
         table_t = self.node_t if self.node_t is not None else t
-        self.title.setText(f"<b>{esc(label)} at {t / SECOND:.2f} s: {'up' if state.up else 'DOWN'}</b> "
-                           f"(the table as at {table_t / SECOND:.2f} s; pause to read it now)")
+        set_plain(self.title, f"{label} at {t / SECOND:.2f} s: {'up' if state.up else 'DOWN'} "
+                              f"(the table as at {table_t / SECOND:.2f} s; pause to read it now)", bold=True)

@@ -20,7 +20,7 @@ from .chatpaint import OpenLegs, mark_pills, paint_connections
 from .geometry import SceneGeometry
 from .label_layout import Box, CardIndex, Label, Layout, along_link, around_card, box_of, card_boxes, place
 from .strokes import paint_down, paint_flash_lines, stamp_tokens
-from .style import LOOKS, Z_LAYER, Sprites
+from .style import LOOKS, Z_LAYER, shared_sprites
 from .tokens import Frame
 
 LABELS_LOD = 0.35  # below this zoom the live-state labels are too small to read and are left out
@@ -53,8 +53,8 @@ class SimulationLayer(QGraphicsItem):
         self.setZValue(Z_LAYER)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setAcceptHoverEvents(False)
-        self.sprites = Sprites()
-        self._icons = Sprites(radius=4.5)  # the outcome's shape inside a badge, sized to the text
+        self.sprites = shared_sprites()
+        self._icons = shared_sprites(4.5)  # the outcome's shape inside a badge, sized to the text
         self.frame = Frame(0)
         self.kinds: dict[str, str] = {}
         self._colours: dict[str, str] = {}  # a node's kind's colour (a store's flashes are in it)

@@ -7,35 +7,67 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QMessageBox, QScrollArea, QVBoxLayout, QWidget
 
 from ...core.topology import state_homes
 from ...sim.report import Report
 from ...sim.scenario import SECOND, RunTooBig, resolve
 from ...sim.wording import narrate
-from ..plain_text import esc
+from ..plain_text import notice, set_plain
 from ..progress import run_with_progress
 from .controller import SimulationController
 from .controls import SimulationControls
 from .inspectors import Inspector
 from .metrics import MetricsPanel
-from .style import LOOKS
+from .style import LOOKS, look_icon
 from .verdict import VerdictBanner
 
 PANEL_SPACING = 48  # margins and spacing of the panel's column and the verdict's frame, in pixels
 METRICS_EVERY_S = 0.05  # while playing, the panels refresh 20 times a second; the canvas every frame
 
 
-class NoteBox(QLabel):
-    """The "What just happened" box: shown only while it has something to say (an empty yellow box after
-    opening a file read as a missing message)."""
+class NoteBox(QFrame):
+    """The "What just happened" box: a bold line (with the outcome's token when a request failed) and the story,
+    both plain text since the story names nodes as the file does. Shown only while it has something to say (an
+    empty yellow box after opening a file read as a missing message)."""
 
-    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
-        super().setText(text)
-        self.setVisible(bool(text))
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("happened")
+        self.setStyleSheet("QFrame#happened { background: #fff8e1; border: 1px solid #f9a825; border-radius: 6px; }")
+        column = QVBoxLayout(self)
+        column.setContentsMargins(8, 6, 8, 6)
+        column.setSpacing(2)
+        row = QHBoxLayout()
+        row.setSpacing(6)
+        self.icon = QLabel()  # the token's shape and colour, as on the canvas and in the counters
+        self.head = QLabel()
+        self.head.setWordWrap(True)
+        self.body = QLabel()
+        self.body.setWordWrap(True)
+        row.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.head, 1)
+        column.addLayout(row)
+        column.addWidget(self.body)
+        self.setMinimumHeight(40)
+        self.hide()
+
+    def tell(self, head: str, story: str, outcome: str | None = None) -> None:
+        set_plain(self.head, head, bold=True)
+        set_plain(self.body, story)
+        self.icon.setVisible(outcome is not None)
+        if outcome is not None:
+            self.icon.setPixmap(look_icon(outcome, 16).pixmap(16, 16))
+        self.setAccessibleName(f"{head}. {story}")
+        self.show()
+
+    def text(self) -> str:
+        """What it says: its line and its story, or nothing while hidden."""
+        return f"{self.head.text()}\n{self.body.text()}" if not self.isHidden() else ""
 
     def clear(self) -> None:
-        super().clear()
+        self.head.clear()
+        self.body.clear()
         self.hide()
 
 
@@ -55,14 +87,7 @@ class SimulationPanel(QScrollArea):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)  # with two lines of explanations at least: the column fits 1280x720 under a title bar
         self.verdict = VerdictBanner()
-        self.happened = NoteBox()
-        self.happened.hide()  # until a run has something to tell
-        self.happened.setObjectName("happened")
-        self.happened.setWordWrap(True)
-        self.happened.setTextFormat(Qt.TextFormat.RichText)
-        self.happened.setMinimumHeight(40)
-        self.happened.setStyleSheet("QLabel#happened { background: #fff8e1; border: 1px solid #f9a825; "
-                                    "border-radius: 6px; padding: 6px; }")
+        self.happened = NoteBox()  # hidden until a run has something to tell
         self.metrics = MetricsPanel()
         self.inspector = Inspector()
         layout.addWidget(self.verdict)
@@ -135,11 +160,7 @@ class SimulationUI(QObject):
         except RunTooBig as exc:
             self.stop()
             self.panel.verdict.running("Too big to simulate:")
-            box = QMessageBox(QMessageBox.Icon.Warning, "Too big to simulate", str(exc),
-                              QMessageBox.StandardButton.Ok, self.host)
-            box.setTextFormat(Qt.TextFormat.PlainText)  # the message quotes the file: never markup
-            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            box.open()
+            notice(self.host, QMessageBox.Icon.Warning, "Too big to simulate", str(exc))  # it quotes the file
             return
         self.report = None
         self.panel.verdict.running()
@@ -162,7 +183,7 @@ class SimulationUI(QObject):
     def diagram_changed(self) -> None:
         """The diagram was edited: the run shown is of the old design until Simulate is pressed again."""
         if self.player.replay is not None:
-            self.panel.verdict.headline.setText(
+            self.panel.verdict.tell(
                 "<b>The diagram changed.</b> This run shows the design as it was; press <b>▶ Simulate</b> to "
                 "run the new one.")
 
@@ -255,12 +276,11 @@ class SimulationUI(QObject):
             quiet = "nothing failed in the last 4 s"
             if down:
                 quiet += f"; down now: {', '.join(down)}"
-            self.panel.happened.setText(f"<b>What just happened</b> (t = {t / SECOND:.1f} s)<br>{esc(quiet)}.")
+            self.panel.happened.tell(f"What just happened (t = {t / SECOND:.1f} s)", f"{quiet}.")
             return
         look = LOOKS[req.outcome]
-        self.panel.happened.setText(
-            f"<b>What just happened</b> at {replay.shown_at(req) / SECOND:.1f} s: <b style='color:{look.colour}'>"
-            f"{look.name}</b> ({look.shape})<br>{esc(narrate(req, replay.labels, self.homes))}")
+        self.panel.happened.tell(f"What just happened at {replay.shown_at(req) / SECOND:.1f} s: {look.name} "
+                                 f"({look.shape})", narrate(req, replay.labels, self.homes), req.outcome)
 
     def finished(self, report: Report) -> None:
         self.report = report
@@ -304,8 +324,4 @@ class SimulationUI(QObject):
                                          on_error=self._export_failed)
 
     def _export_failed(self, message: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, "Export failed", message, QMessageBox.StandardButton.Ok,
-                          self.host)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        notice(self.host, QMessageBox.Icon.Warning, "Export failed", message)

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QListWidget, QListWidgetItem, QVBo
 
 from ...sim.report import Report
 from ...sim.wording import losses_text, ok_text, run_words, verdict_word
-from ..plain_text import esc, tip
+from ..plain_text import esc, set_plain, tip
 
 SEVERITY_MARK = {"error": "✗", "warning": "!", "info": "i"}
 
@@ -43,9 +43,18 @@ class VerdictBanner(QFrame):
     def survives(self) -> bool | None:
         return None if self.report is None else self.report.survives
 
+    def tell(self, markup: str) -> None:
+        """The headline in the app's own words with their emphasis: ``markup`` quotes no file or process."""
+        self.headline.setTextFormat(Qt.TextFormat.RichText)
+        self.headline.setText(markup)
+
+    def tell_plain(self, text: str) -> None:
+        """The headline as plain text: for words that quote a file or a process (an error's last line)."""
+        set_plain(self.headline, text)
+
     def running(self, text: str = "Running…") -> None:
         self.report = None
-        self.headline.setText(f"<b>{text}</b> the verdict shows when the run ends")
+        self.tell(f"<b>{text}</b> the verdict shows when the run ends")
         self.findings.clear()
         self.findings.hide()  # nothing to explain yet: leave the room to the live figures
         self._set_colour("#f1f3f4", "#202124")
@@ -54,7 +63,7 @@ class VerdictBanner(QFrame):
         self.report = report
         t = report.totals
         mark, outcome = ("✓", ok_text(t) + ", nobody lost anything") if report.survives else ("✗", losses_text(t))
-        self.headline.setText(
+        self.tell(
             f"<span style='font-size:15pt'><b>{mark} {verdict_word(report.survives)}</b></span><br>"
             f"{esc(run_words(report))}: {esc(outcome)}")
         self._set_colour(*(("#e6f4ea", "#0d652d") if report.survives else ("#fce8e6", "#a50e0e")))

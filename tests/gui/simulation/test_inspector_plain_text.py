@@ -1,0 +1,74 @@
+"""A student's labels, ids and title carry markup and runs of spaces: the request inspector and the node
+inspector show them character for character, as plain text (no image, no link, no bold taken from the file)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCharFormat, QTextFormat
+from simgui import run_to, show_diagram
+
+from statediagram.core import Diagram, Link, Node
+from statediagram.sim.scenario import SECOND
+
+MARKUP = "<b>bold</b> <img src=x> <a href='https://example.invalid/'>link</a> &amp;"
+SERVER = f"Server  A {MARKUP}"  # two spaces: rich text would show one
+REDIS = f"  Redis {MARKUP}"  # leading spaces: rich text would drop them
+
+
+def markup_diagram() -> Diagram:
+    d = Diagram(title=f"Title {MARKUP}")
+    d.nodes += [Node("users", "client", f"Users {MARKUP}", 0, 120, {"users": 3}),
+                Node("lb", "load_balancer", f"LB {MARKUP}", 220, 120),
+                Node("a<b>", "server", SERVER, 440, 40), Node("b&amp;", "server", f"Server B {MARKUP}", 440, 200),
+                Node("redis", "redis", REDIS, 660, 120)]
+    d.links += [Link("users", "lb"), Link("lb", "a<b>"), Link("lb", "b&amp;"), Link("a<b>", "redis"),
+                Link("b&amp;", "redis")]
+    return d
+
+
+def _formats(document) -> list[QTextCharFormat]:
+    found, block = [], document.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            found.append(it.fragment().charFormat())
+            it += 1
+        block = block.next()
+    return found
+
+
+def test_the_request_trail_shows_labels_with_markup_as_written(window):
+    show_diagram(window, markup_diagram())
+    window.simulation.ui.simulate()
+    run_to(window, 12 * SECOND)
+    replay = window.simulation.controller.player.replay
+    inspector = window.simulation.panel.inspector
+    req = next(r for r in replay.requests if r.server == "a<b>" and r.calls and r.outcome
+               and r.credential)
+    inspector.show_request(replay, req.id)
+    text = inspector.text.toPlainText()
+    assert f"{SERVER} → {REDIS}" not in text  # not a hop
+    assert f"LB {MARKUP} → {SERVER}" in text  # the hop, as written, spaces and all
+    assert f"{REDIS}: " in text  # the store call names the store as written
+    assert f"{SERVER} looks it up in" in text
+    formats = _formats(inspector.text.document())
+    assert formats and not any(f.isAnchor() or f.isImageFormat() or f.objectType() != QTextFormat.ObjectTypes.NoObject
+                               for f in formats)
+    assert inspector.title.textFormat() == Qt.TextFormat.PlainText
+    bar = inspector.text.verticalScrollBar()
+    assert bar.maximum() > 0 and bar.value() == 0  # a trail longer than its view opens at its heading
+
+
+def test_the_node_inspector_title_is_plain_text(window):
+    show_diagram(window, markup_diagram())
+    window.simulation.ui.simulate()
+    run_to(window, 8 * SECOND)
+    inspector = window.simulation.panel.inspector
+    for node, label in (("redis", REDIS), ("a<b>", SERVER)):
+        window.simulation.ui.inspect_node(node)
+        assert inspector.title.textFormat() == Qt.TextFormat.PlainText
+        assert inspector.title.text().startswith(f"{label} at 8.00 s")
+        assert inspector.title.font().bold()
+    inspector.show_node_state(window.simulation.controller.player.replay, 9 * SECOND)  # while playing
+    assert inspector.title.textFormat() == Qt.TextFormat.PlainText
+    assert inspector.title.text().startswith(f"{SERVER} at 9.00 s: up")
