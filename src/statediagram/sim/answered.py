@@ -86,11 +86,11 @@ _LAID_OUT = len(Answered._fields)
 
 def answered(r: Request) -> tuple:
     """``r`` as a plain flat tuple in ``Answered``'s order."""
-    calls, cart = r.calls, r.shown
+    calls, cart = r.calls_flat, r.shown
     return (r.id, r.user.id, r.user.client, r.action, r.t_send, r.entry, r.lb, r.server, r.t_lb, r.t_server,
             r.t_done, r.t_reply, r.outcome, r.status, r.cause, r.credential, r.fanout,
-            -1 if calls is None else len(calls), -1 if cart is None else len(cart),
-            *chain.from_iterable(calls or ()), *chain.from_iterable(cart.items() if cart else ()))
+            -1 if calls is None else len(calls) // 3, -1 if cart is None else len(cart),
+            *(calls or ()), *chain.from_iterable(cart.items() if cart else ()))
 
 
 _as_answered = tuple.__new__  # tuple.__new__(Answered, row): an Answered without a Python call (read every frame)

@@ -257,7 +257,7 @@ class ChatJourney:
             cost += store.rtt_us
             reach += [s for s in self.relay[relay.node] if s is not srv and s.up]
         req.grant = seq
-        if req.calls is not None:  # a trace is being recorded: the app draws the message fanning out
+        if req.traced:  # a trace is being recorded: the app draws the message fanning out
             req.fanout = Fanout(relay.node if relay is not None and relay.shared else None,
                                 tuple(s.id for s in reach[1:]))
         if again:
@@ -309,5 +309,5 @@ class ChatJourney:
 
 
 def _call(req: Request, t: int, node: str, text: str) -> None:
-    if req.calls is not None:
-        req.calls += ((t, node, text),)
+    if req.traced:
+        req.add_call(t, node, text)

@@ -203,7 +203,7 @@ class Engine:
         self._rid += 1
         req = Request(self._rid, user, action, t)
         if self.record:
-            req.calls = ()  # a tuple the collector lets go of, not a list (see Request.calls)
+            req.calls_flat = ()  # see Request.calls_flat
             self.requests.append(req)
         user.last = req
         if action == CHAT_SEND:  # over the user's open connection: to its server, through the same load balancer

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from ..core.topology import Home, ServerHomes
@@ -47,7 +48,7 @@ class Request:
 
     __slots__ = (
         "id", "user", "action", "t_send", "entry", "lb", "server", "t_lb", "t_server", "t_done", "t_reply",
-        "outcome", "status", "cause", "calls", "grant", "shown", "credential", "fanout",
+        "outcome", "status", "cause", "calls_flat", "grant", "shown", "credential", "fanout",
     )
 
     def __init__(self, rid: int, user: User, action: str, t_send: int) -> None:
@@ -65,14 +66,33 @@ class Request:
         self.outcome: str | None = None
         self.status = 0
         self.cause: Cause | None = None
-        # A tuple, grown a call at a time (one or two calls a request): a request under way when the cyclic collector
-        # looks is moved to its oldest generation, and a list of calls went with it (a third of the objects working
-        # a run out ahead moved there, bench_promotions.py --where); a tuple of tuples of numbers and words is let go.
-        self.calls: tuple[tuple[int, str, str], ...] | None = None
+        # The store calls, when a trace is recorded: (time, store, what was asked) laid out one after the other in a
+        # flat tuple of numbers and words, which the cyclic collector lets go of at its first look. A request under
+        # way when it looks is moved to its oldest generation, and a list of calls went with it (or a tuple of
+        # tuples, still tracked then): a third of the objects a run worked out ahead moved there (bench_promotions.py).
+        self.calls_flat: tuple | None = None
         self.grant: Any = None  # what a successful request gives the user (a cookie, a token, an item...)
         self.shown: dict[str, int] | None = None  # the cart a GET /cart showed: product -> quantity
         self.credential: str | None = None  # the cookie or token the user sent
         self.fanout: Any = None  # journey chat, a trace being recorded: a message's sim.chat.Fanout
+
+    @property
+    def calls(self) -> tuple[tuple[int, str, str], ...] | None:
+        """(time, store, what was asked) of each store call it made; None when no trace is recorded."""
+        flat = self.calls_flat
+        return None if flat is None else tuple(zip(flat[0::3], flat[1::3], flat[2::3], strict=True))
+
+    @calls.setter
+    def calls(self, calls) -> None:
+        self.calls_flat = None if calls is None else tuple(chain.from_iterable(calls))
+
+    @property
+    def traced(self) -> bool:
+        """Whether its store calls are recorded (a trace is being recorded)."""
+        return self.calls_flat is not None
+
+    def add_call(self, t: int, node: str, text: str) -> None:
+        self.calls_flat += (t, node, text)
 
     def hops(self) -> list[tuple[str, str, int, int]]:
         """(from, to, start, end) of each hop there and back, in simulated microseconds."""

@@ -97,7 +97,7 @@ class ShopJourney:
                 if bad:
                     return (*bad, cost)
                 store.store.set_session(sid, user.id, t)
-                if req.calls is not None:
+                if req.traced:
                     _call(req, t, store.id, store.store.set_session_text(sid, user.id))
                 cost += store.rtt_us
             req.grant = ("cookie", sid, home, srv.id)
@@ -123,7 +123,7 @@ class ShopJourney:
                 if bad:
                     return (*bad, cost)
                 found = store.store.get_session(user.cookie)
-                if req.calls is not None:
+                if req.traced:
                     _call(req, t, store.id, store.store.get_session_text(user.cookie))
                 cost += store.rtt_us
             if found is None:
@@ -161,7 +161,7 @@ class ShopJourney:
                 srv.add_to_cart(user.id, product)
             else:
                 store.store.add_to_cart(user.id, product)
-                if req.calls is not None:
+                if req.traced:
                     _call(req, t, store.id, store.store.add_to_cart_text(user.id, product))
             req.grant = (product, home, srv.id)
             return OK, 200, None, cost
@@ -169,7 +169,7 @@ class ShopJourney:
             shown = srv.cart(user.id)
         else:
             shown = store.store.cart(user.id)
-            if req.calls is not None:
+            if req.traced:
                 _call(req, t, store.id, store.store.cart_text(user.id))
         missing = [p for p, qty in user.cart.items() if shown.get(p, 0) < qty]
         if not missing:
@@ -257,5 +257,5 @@ def next_product(user: User) -> str:
 
 
 def _call(req: Request, t: int, node: str, text: str) -> None:
-    if req.calls is not None:
-        req.calls += ((t, node, text),)
+    if req.traced:
+        req.add_call(t, node, text)
