@@ -42,7 +42,7 @@ def test_answers_become_requests_drawn_from_their_send_time_through_the_load_bal
     first = r.requests[0]
     assert first.id == 1 and first.user.id == "users-2" and first.lb == "lb" and first.server == "a"
     assert [(a, b) for a, b, *_ in first.hops()] == [("users", "lb"), ("lb", "a"), ("a", "lb"), ("lb", "users")]
-    assert first.calls == []  # a store that is not in the run is not drawn
+    assert first.calls == ()  # a store that is not in the run is not drawn
     assert r.totals_at(r.horizon).ok == 2
     assert r.node_states_at(r.horizon)["a"].served == 1
 
