@@ -116,8 +116,11 @@ class Promotions:
         self.by_where: Counter[str] = Counter()
         self._where = where
         self._old = 0
+        self._entered = 0.0
+        self.full_at: list[tuple[float, int]] = []  # (seconds into the block, promoted by then) of each full one
 
     def __enter__(self) -> Promotions:
+        self._entered = time.perf_counter()
         gc.callbacks.append(self._seen)
         return self
 
@@ -128,6 +131,8 @@ class Promotions:
         generation = info["generation"]
         if phase == "stop":
             self.collections[generation] += 1
+            if generation == 2:
+                self.full_at.append((time.perf_counter() - self._entered, self.promoted))
         if generation != 1:
             return
         if phase == "start":
@@ -142,5 +147,6 @@ class Promotions:
 
     def words(self) -> str:
         young, middle, full = self.collections
+        when = ", ".join(f"{at:.1f} s" for at, _n in self.full_at)
         return (f"{self.promoted:,} objects promoted to the oldest generation; collections: {young} young, "
-                f"{middle} middle, {full} full")
+                f"{middle} middle, {full} full" + (f" (at {when})" if when else ""))
