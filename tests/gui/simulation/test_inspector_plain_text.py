@@ -84,3 +84,15 @@ def test_a_servers_chip_names_a_long_store_label_cut_short():
     text, _colour = gui_kind("server").live(NodeState(count=0), "r", {"r": long})
     assert text == "sessions in " + long[: STORE_NAME_SHOWN - 1] + "…"
     assert gui_kind("server").live(NodeState(count=0), "r", {"r": "Redis"})[0] == "sessions in Redis"
+
+
+def test_a_long_server_name_beside_its_load_bar_shows_its_beginning_and_its_down_mark(qapp):
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from statediagram.gui.simulation.metrics import load_row_name
+
+    metrics = QFontMetrics(QFont())
+    name = load_row_name(metrics, SERVER, False, 74)
+    assert name.startswith("Server") and name.endswith("… ✗")
+    assert metrics.horizontalAdvance(name) <= 74
+    assert load_row_name(metrics, "B", True, 74) == "B"
