@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QPainter, QPainterPath
 from ..core.catalog import CLIENT, LOAD_BALANCER, OBJECT_STORAGE, POSTGRES, RAM, REDIS, SERVER, TOKEN, WEBSOCKET_SERVER
 from ..core.registry import Registry
 from ..core.topology import ServerHomes
+from .plain_text import clip
 
 Icon = Callable[[QPainter, QColor], None]  # draws on a 48x48 grid, pen and brush set up by the caller
 # The pill under a node while a run is shown: (text, background colour) from the node's live state (``up``,
@@ -80,6 +81,9 @@ def counted(one: str, many: str) -> Live:
         if st.count >= 0 else None
 
 
+STORE_NAME_SHOWN = 24  # characters of a store's label in a server's chip: a long one ran the chip off the canvas
+
+
 def _server_live(st: Any, home: str, labels: dict[str, str]) -> tuple[str, str]:
     """Where a server's sessions are: in its RAM (and how many, wiped by a crash), nowhere (JWT), or a store."""
     if home == RAM:
@@ -87,7 +91,7 @@ def _server_live(st: Any, home: str, labels: dict[str, str]) -> tuple[str, str]:
     elif home == TOKEN:
         text = "JWT: keeps no session"
     else:
-        text = f"sessions in {labels.get(home, home)}"
+        text = f"sessions in {clip(labels.get(home, home), STORE_NAME_SHOWN)}"
     return text, "#fde2d4" if home == RAM else "#e3f4ec"
 
 

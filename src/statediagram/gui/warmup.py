@@ -2,7 +2,7 @@
 
 networkx (the design findings after every edit), fakeredis and PyJWT (the simulation) take 0.3-0.7 s to import
 on a 2-core machine; imported on the GUI thread the first time they are needed, they froze the window just after
-the first diagram opened. A daemon thread imports them once, in the order they are needed; if the GUI thread
+the first diagram opened. A thread of its own imports them once, in the order they are needed; if the GUI thread
 needs one sooner, Python's import lock makes it wait only for the rest of that one import.
 
 Once they are in, the thread empties Python's cache of source lines (:mod:`linecache`). PySide6 reads the whole
@@ -33,7 +33,10 @@ def warm_up_imports() -> None:
         # The same call linecache makes itself when memory runs short; a line asked for later is read again.
         linecache.clearcache()
 
-    _thread = threading.Thread(target=load, name="statediagram-warm-up", daemon=True)
+    # Not a daemon: Python waits for it before it begins to shut down. A daemon thread still importing then is
+    # stopped wherever it is, inside PySide6's import hook (C++) too, which can abort the process ("terminate
+    # called without an active exception", seen once when a test quit the app 50 ms after it started).
+    _thread = threading.Thread(target=load, name="statediagram-warm-up", daemon=False)
     _thread.start()
 
 

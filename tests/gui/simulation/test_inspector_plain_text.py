@@ -72,3 +72,27 @@ def test_the_node_inspector_title_is_plain_text(window):
     inspector.show_node_state(window.simulation.controller.player.replay, 9 * SECOND)  # while playing
     assert inspector.title.textFormat() == Qt.TextFormat.PlainText
     assert inspector.title.text().startswith(f"{SERVER} at 9.00 s: up")
+
+
+def test_a_servers_chip_names_a_long_store_label_cut_short():
+    """A store labelled at length: the chip under its servers says where their sessions are in a few words, ending
+    in an ellipsis, instead of running across the canvas."""
+    from statediagram.gui.kinds import STORE_NAME_SHOWN, gui_kind
+    from statediagram.sim.replay import NodeState
+
+    long = "Redis " + "shared by every server of the shop " * 4
+    text, _colour = gui_kind("server").live(NodeState(count=0), "r", {"r": long})
+    assert text == "sessions in " + long[: STORE_NAME_SHOWN - 1] + "…"
+    assert gui_kind("server").live(NodeState(count=0), "r", {"r": "Redis"})[0] == "sessions in Redis"
+
+
+def test_a_long_server_name_beside_its_load_bar_shows_its_beginning_and_its_down_mark(qapp):
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from statediagram.gui.simulation.metrics import load_row_name
+
+    metrics = QFontMetrics(QFont())
+    name = load_row_name(metrics, SERVER, False, 74)
+    assert name.startswith("Server") and name.endswith("… ✗")
+    assert metrics.horizontalAdvance(name) <= 74
+    assert load_row_name(metrics, "B", True, 74) == "B"

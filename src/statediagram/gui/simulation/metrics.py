@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ...sim.nodes import FAILOVER, LOST_DATA, LOST_FILE, LOST_SESSION, OK, OUTAGE, TOTAL_KEYS
@@ -178,11 +178,18 @@ class LoadBars(QWidget):
             y = 2 + i * 18
             p.setPen(QColor("#202124"))
             p.drawText(QRectF(0, y, label_w - 4, 16), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                       label if up else f"{label} ✗")
+                       load_row_name(p.fontMetrics(), label, up, label_w - 4))
             bar_w = (self.width() - label_w - 40) * n / top
             p.fillRect(QRectF(label_w, y + 3, max(1.0, bar_w), 11), QColor("#6c8ebf") if up else QColor("#9e9e9e"))
             p.drawText(QRectF(label_w + bar_w + 4, y, 40, 16), Qt.AlignmentFlag.AlignVCenter, str(n))
         p.end()
+
+
+def load_row_name(metrics: QFontMetrics, label: str, up: bool, width: int) -> str:
+    """A server's name beside its load bar, cut at its end to fit ``width`` (a long one showed only its last
+    characters), with the ✗ of a server that is down always in sight."""
+    mark = "" if up else " ✗"
+    return metrics.elidedText(label, Qt.TextElideMode.ElideRight, width - metrics.horizontalAdvance(mark)) + mark
 
 
 class MetricsPanel(QWidget):
