@@ -246,14 +246,15 @@ class TokenPlanner:
             if trip[ORDERED]:
                 i = bisect_right(trip, t, STARTS, first) - STARTS
                 if i:
-                    k = first + PIECE * (i - 1)
-                    vs, ve, x0, y0, dx, dy, x1, y1 = trip[k : k + PIECE]
+                    k = first + PIECE * (i - 1)  # the piece under way: start, end, x, y, dx, dy, x_end, y_end
                     look = REQUEST if t < trip[V_DONE] else trip[OUTCOME]
+                    ve = trip[k + 1]
                     if t < ve:
+                        vs = trip[k]
                         f = (t - vs) / (ve - vs)
-                        add((x0 + dx * f, y0 + dy * f, look, rid))
+                        add((trip[k + 2] + trip[k + 4] * f, trip[k + 3] + trip[k + 5] * f, look, rid))
                     else:
-                        add((x1, y1, look, rid))
+                        add((trip[k + 6], trip[k + 7], look, rid))
                 continue
             at = None
             for k in range(first, first + PIECE * n, PIECE):
