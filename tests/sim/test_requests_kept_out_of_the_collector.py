@@ -76,3 +76,27 @@ def test_the_requests_in_a_sliding_window_are_those_of_a_fresh_look_as_the_run_i
         if replay.finished and t >= replay.end:
             break
     assert looks > 500
+
+
+def walked() -> int:
+    """The references a full collection follows: every tracked object's, to what it holds."""
+    gc.collect()
+    return sum(len(gc.get_referents(o)) for o in gc.get_objects())
+
+
+def test_a_worked_out_runs_instants_are_numbers_the_collector_does_not_walk():
+    """Every moment, send and reply of a run is kept for the play head (Step, the counters, the chart): about a
+    million instants in a 10-minute run. As Python lists of ints each full collection followed every one of them
+    (a full collection with such a run worked out: 78-85 ms of CPU; as machine numbers 52-56 ms)."""
+    d = two_servers(stores=(REDIS, POSTGRES, BUCKET), users=20, scenario=FOUR_MINUTES)
+    Replay(RunSetup(d, seed=1)).run_to_end()  # the libraries a run loads are loaded before counting
+    before = walked()
+    replay = Replay(RunSetup(d, seed=2))
+    replay.run_to_end()
+    added = walked() - before
+    requests = len(replay.requests)
+    assert len(replay.moments) > 3 * requests > 12_000
+    # Measured: 3.1 references a request (the lists of settled requests, the engine's), 10.1 with the instants as
+    # lists of ints.
+    assert added < 5 * requests, (added, requests)
+    replay.close()
