@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import shutil
 import signal
 import socket
@@ -63,9 +64,37 @@ class Child:
     booted: subprocess.Popen | None = None  # the next process, booted ahead, waiting for its go line
 
 
+OUTGOING = (32768, 60999)  # Linux's default range of ports for outgoing connections, if it cannot be read
+_handed_out: set[int] = set()  # the ports this process has chosen: two nodes never get the same one
+_pick = random.Random()  # not the simulation's seeded generator: a port needs no repeating
+
+
+def _outgoing_range() -> tuple[int, int]:
+    try:
+        low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+        return low, high
+    except (OSError, ValueError):
+        return OUTGOING
+
+
 def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now (the OS picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+    """A TCP port free on 127.0.0.1 right now, outside the range the OS hands to outgoing connections, and not
+    chosen before by this process. The OS's own pick (a port 0 bind) comes from that range: between the choice and
+    the node's own bind, a client's connection (the load generator, a store's client) could take it, and the node
+    failed with "address already in use" (seen once in CI: a live test's server on port 41815)."""
+    low, high = _outgoing_range()
+    for _ in range(500):
+        port = _pick.randrange(1024, 65536)
+        if low <= port <= high or port in _handed_out:
+            continue
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:  # every try taken: the OS's pick, as before
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
