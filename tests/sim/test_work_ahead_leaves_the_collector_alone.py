@@ -13,34 +13,11 @@ import gc
 
 from sim_builders import REDIS, two_servers
 
+from collector_watch import Promoted
 from statediagram.sim.replay import Replay, RunSetup
 from statediagram.sim.scenario import SECOND
 
 USERS = 100
-
-
-class Promoted:
-    """The objects moved to the oldest generation by the middle-generation collections in a ``with`` block."""
-
-    def __init__(self) -> None:
-        self.count = self.collections = 0
-        self._before = 0
-
-    def __enter__(self) -> Promoted:
-        gc.callbacks.append(self._seen)
-        return self
-
-    def __exit__(self, *_exc) -> None:
-        gc.callbacks.remove(self._seen)
-
-    def _seen(self, phase: str, info: dict) -> None:
-        if info["generation"] == 1:
-            old = len(gc.get_objects(generation=2))
-            if phase == "start":
-                self._before = old
-            else:
-                self.count += old - self._before
-                self.collections += 1
 
 
 def promoted_per_collection(d, seed: int) -> float:

@@ -14,6 +14,7 @@ import tracemalloc
 
 from simgui import show_diagram
 
+from collector_watch import Promoted
 from statediagram.core import Diagram, Fault, Link, Node, ScenarioSpec
 from statediagram.sim.scenario import SECOND
 
@@ -32,30 +33,6 @@ def busy_run(users: int = 200, seconds: int = 120) -> Diagram:
     d.scenario = ScenarioSpec(seed=3, journey="sessions", duration_s=seconds,
                               faults=[Fault(30, "s1", "crash"), Fault(45, "s1", "restart")])
     return d
-
-
-class Promoted:
-    """Counts the objects moved to the oldest generation by the middle-generation collections in a ``with`` block
-    (the survivors are put at the end of the oldest generation)."""
-
-    def __init__(self) -> None:
-        self.count = 0
-        self._before = 0
-
-    def __enter__(self) -> Promoted:
-        gc.callbacks.append(self._seen)
-        return self
-
-    def __exit__(self, *_exc) -> None:
-        gc.callbacks.remove(self._seen)
-
-    def _seen(self, phase: str, info: dict) -> None:
-        if info["generation"] == 1:
-            old = len(gc.get_objects(generation=2))
-            if phase == "start":
-                self._before = old
-            else:
-                self.count += old - self._before
 
 
 def play(window, t: int, frames: int, collect_every: int = 10) -> int:
