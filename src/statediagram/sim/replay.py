@@ -100,25 +100,25 @@ class Replay:
         # Index of requests (in the order they were sent, which is time order; request n is at n - 1). Those whose
         # outcome is final are kept as tuples the cyclic collector does not track (sim/answered.py).
         self.requests = Kept()
-        self.t_sends = times()
+        self.t_sends = instants()
         self.max_trip = 0
         self._pending: list[Request] = []  # sent, outcome not final yet
         self.settled = Kept()  # requests whose outcome is final, in the order they were indexed
         self.settled_failures = Kept()  # ... those of them that did not end ok (the canvas's badges read them)
-        self.replies: dict[str, array] = {o: times() for o in OUTCOMES}
-        self.chat_sent = times()  # journey chat: when each acknowledged message's answer is shown, sorted
-        self.chat_reconnects = times()  # ... and each reconnect's
+        self.replies: dict[str, array] = {o: instants() for o in OUTCOMES}
+        self.chat_sent = instants()  # journey chat: when each acknowledged message's answer is shown, sorted
+        self.chat_reconnects = instants()  # ... and each reconnect's
         chat = self.engine.chat
         # Journey chat: who is connected where at each moment; the rooms; when each lost message was sent.
         self.connections = Connections({r: [s.id for s in ss] for r, ss in chat.relay.items()}) if chat else None
         self.rooms: list[str] = sorted(chat.rooms.off) if chat else []
         self.lost_message_times: list[int] = []  # known when the run is worked out to its end
-        self.fail_times = times()  # reply times of the requests that did not end ok, sorted
+        self.fail_times = instants()  # reply times of the requests that did not end ok, sorted
         self.failures = Kept()  # the same requests, in the same order
-        self.moments = times()  # every instant something happens, for Step and Step back
+        self.moments = instants()  # every instant something happens, for Step and Step back
         # Up/down and health, from the engine's events: node -> ([t], [value]).
         self._events_seen = 0
-        self._event_times = times()  # every event's time, in order
+        self._event_times = instants()  # every event's time, in order
         self._states_cache: tuple[tuple[int, int, int], dict[str, NodeState]] | None = None
         self._up: dict[str, tuple[list[int], list[tuple[bool, bool]]]] = {}
         self._health: dict[tuple[str, str], tuple[list[int], list[bool]]] = {}
@@ -413,7 +413,7 @@ class Replay:
         return self.moments[i - 1] if i else 0
 
 
-def times() -> array:
+def instants() -> array:
     """A sorted list of instants (microseconds) kept as machine numbers: a worked-out 10-minute run holds about
     a million of them (every moment, send and reply), and as a Python list of ints each full garbage collection
     looked at every one of them."""

@@ -110,12 +110,6 @@ def make_trip(v_end: float, v_done: float, segs: list[tuple[float, ...]], outcom
             fan, unheard, *starts, *chain.from_iterable(segs), *chain.from_iterable(calls))
 
 
-def trip_pieces(trip: tuple) -> list[tuple[float, ...]]:
-    """The trip's pieces, each (start, end, x, y, dx, dy, x_end, y_end)."""
-    at = STARTS + trip[PIECES]
-    return [trip[k : k + PIECE] for k in range(at, at + PIECE * trip[PIECES], PIECE)]
-
-
 def trip_calls(trip: tuple) -> list[tuple]:
     """The trip's store commands flashing, each (when, server, store, command)."""
     return [trip[k : k + CALL] for k in range(STARTS + (1 + PIECE) * trip[PIECES], len(trip), CALL)]
