@@ -215,7 +215,7 @@ def open_and_move(path: Path) -> None:
           f"(design findings: {window.findings.count()} listed)")
     t0 = time.perf_counter()
     scene.refresh_homes()
-    print(f"  badges (state homes of {sum(1 for i in scene.node_items.values() if i.homes)} servers, recomputed on "
+    print(f"  badges (state homes of {sum(1 for i in scene.node_items.values() if i.badges())} servers, recomputed on "
           f"every wiring change): {(time.perf_counter() - t0) * 1000:.0f} ms")
     fit = view.zoom()
     h = view.horizontalScrollBar()

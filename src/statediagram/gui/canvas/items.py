@@ -150,8 +150,8 @@ class NodeItem(QGraphicsItem):
     """A node card: icon, label, key property; servers add where they keep each kind of state."""
 
     # No instance dict: one object fewer per card for Python's cyclic collector (see LinkItem).
-    __slots__ = ("node_id", "kind", "badge_rows", "interactive", "label", "subtitle", "homes", "warnings", "hovered",
-                 "_rect", "_bounds", "_accent", "_texts", "_look")
+    __slots__ = ("node_id", "kind", "badge_rows", "interactive", "label", "subtitle", "_badge_texts", "warnings",
+                 "hovered", "_rect", "_bounds", "_accent", "_texts", "_look")
 
     def __init__(self, node: Node, interactive: bool = True) -> None:
         super().__init__()
@@ -161,7 +161,10 @@ class NodeItem(QGraphicsItem):
         self.interactive = interactive
         self.label = node.label
         self.subtitle = node_subtitle(node)
-        self.homes: ServerHomes | None = None
+        # What each badge says, read from the server's homes when they are given: strings and flags in tuples, which
+        # Python's cyclic collector stops tracking. Keeping the homes themselves (dataclasses) kept 2,281 objects of
+        # the 1,200 servers of benchmarks/bench_gui.py's big diagram for every full collection to look at.
+        self._badge_texts: tuple[tuple[str, bool | None, bool], ...] | None = None
         self.warnings: tuple[str, ...] = ()
         self.hovered = False
         self._rect, self._bounds, self._accent = _NO_CARD
@@ -200,8 +203,10 @@ class NodeItem(QGraphicsItem):
         self._refresh()
 
     def set_homes(self, homes: ServerHomes | None) -> None:
-        if homes != self.homes:
-            self.homes = homes
+        """Show where the server keeps each kind of state (its badges); None: no badges."""
+        texts = None if homes is None else tuple(tuple(read(homes)) for _title, read in self.badge_rows)
+        if texts != self._badge_texts:
+            self._badge_texts = texts
             self._look = None
             self._update_tooltip()
             self._refresh()
@@ -225,9 +230,9 @@ class NodeItem(QGraphicsItem):
     def badges(self) -> list[BadgeRow]:
         """(what, where, shared, on_server) for each kind of state a server keeps, e.g. ("sessions", "RAM", False,
         True); shared is None for state kept there by design (a websocket server's connections)."""
-        if self.homes is None:
+        if self._badge_texts is None:
             return []
-        return [BadgeRow(title, *read(self.homes)) for title, read in self.badge_rows]
+        return [BadgeRow(title, *text) for (title, _read), text in zip(self.badge_rows, self._badge_texts, strict=True)]
 
     def _update_tooltip(self) -> None:
         kind = KINDS.get(self.kind)
@@ -317,7 +322,7 @@ class NodeItem(QGraphicsItem):
         p.fillPath(self._accent, colour)
         icon = QRectF(self._rect.left() + 12, self._rect.top() + 9, 40, 40)
         draw_kind_icon(p, self.kind, icon, colour)
-        if self.homes is not None:
+        if self._badge_texts is not None:
             self._paint_badges(p, lod)
         if self.warnings:
             self._paint_warning(p)
