@@ -9,7 +9,7 @@ from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu
 
 from statediagram.core.fileio import save_diagram
-from statediagram.core.model import Diagram, Link, Node
+from statediagram.core.model import Diagram, Link, LinkKey, Node, link_key
 from statediagram.core.pngchunk import read_text_chunk
 from statediagram.gui import theme
 from statediagram.gui.files import export
@@ -56,7 +56,7 @@ def choose(menu: QMenu, words: str) -> None:
     action.trigger()
 
 
-def point_on_link(w: MainWindow, key: frozenset) -> QPointF:
+def point_on_link(w: MainWindow, key: LinkKey) -> QPointF:
     """A scene point where the link, and no card, answers a click (whatever shape the link's line takes)."""
     link = w.scene.link_items[key]
     box = link.sceneBoundingRect()
@@ -97,7 +97,7 @@ def test_a_node_menu_offers_the_usual_commands_and_acts_on_the_node_clicked(wind
 def test_a_link_menu_deletes_the_link_and_selects_its_ends(window):
     w = window
     a, r = two_servers_and_a_link(w)
-    middle = point_on_link(w, frozenset((a, r)))
+    middle = point_on_link(w, link_key(a, r))
     menu = right_click(w, middle)
     assert menu.objectName() == "linkMenu"
     choose(menu, "Select Its Two Nodes")

@@ -10,6 +10,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from statediagram.core.catalog import KINDS
+from statediagram.core.model import link_key
 from statediagram.gui.editing.link_finder import LinkFinder
 from statediagram.gui.window import MainWindow
 
@@ -215,7 +216,7 @@ def test_the_canvas_tells_a_screen_reader_the_selected_node_its_badges_and_findi
     qtbot.waitUntil(lambda: "Linked to Redis." in w.view.accessibleDescription())
     assert "sessions: Redis" in w.view.accessibleDescription()  # the badge changed with the link
     w.scene.clearSelection()
-    w.scene.link_items[frozenset((a, r))].setSelected(True)
+    w.scene.link_items[link_key(a, r)].setSelected(True)
     qtbot.waitUntil(lambda: "link between" in w.view.accessibleName())
     assert w.view.accessibleName().endswith("the link between Server A and Redis")  # left to right
     w.scene.clearSelection()

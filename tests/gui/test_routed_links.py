@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor
 
+from statediagram.core.model import LinkKey, link_key
 from statediagram.core.routes import segment_crosses
 from statediagram.gui import theme
 from statediagram.gui.canvas.scene import DiagramScene
@@ -37,7 +38,7 @@ def cards(scene) -> dict[str, tuple[float, float, float, float]]:
     return out
 
 
-def crossings(scene) -> list[tuple[frozenset, str]]:
+def crossings(scene) -> list[tuple[LinkKey, str]]:
     """(link, node) for every piece of a drawn route that runs through a card (a link's own cards only for the
     pieces that do not leave from their ports)."""
     found = []
@@ -75,7 +76,7 @@ def test_a_link_that_would_run_under_a_card_goes_round_it_on_screen(window, qtbo
     scene = window.scene
     qtbot.waitUntil(lambda: not scene.router.provisional)
     assert crossings(scene) == []
-    route = scene.link_items[frozenset((a, store))].points()
+    route = scene.link_items[link_key(a, store)].points()
     assert len(route) > 2
     window.view.centerOn(QPointF(0, 200))
     window.view.viewport().repaint()
@@ -101,7 +102,7 @@ def test_dragging_a_card_into_a_route_sends_the_link_round_it(window, qtbot):
     b = ed.add_node("postgres", 0, 400)
     ed.link(a, store)
     scene = window.scene
-    link = scene.link_items[frozenset((a, store))]
+    link = scene.link_items[link_key(a, store)]
     assert len(link.points()) == 2  # straight across
     scene.node_items[b].setPos(200, 0)  # as a drag moves it, before the model hears of it
     qtbot.waitUntil(lambda: not scene.router.provisional)
@@ -124,7 +125,7 @@ def test_zoomed_out_the_view_draws_the_links_along_their_routes(window, qtbot):
     ed.link(a, store)
     scene = window.scene
     qtbot.waitUntil(lambda: not scene.router.provisional)
-    route = scene.link_items[frozenset((a, store))].points()
+    route = scene.link_items[link_key(a, store)].points()
     window.view.resetTransform()
     window.view.scale(0.4, 0.4)
     window.view.centerOn(QPointF(0, 200))
@@ -163,7 +164,7 @@ def test_tidy_up_places_each_store_level_with_its_server_so_routes_are_straight_
         ed.link(x, y)
     scene = window.scene
     qtbot.waitUntil(lambda: not scene.router.provisional)
-    store_routes = [scene.link_items[frozenset(pair)] for pair in ((a, first), (b, second))]
+    store_routes = [scene.link_items[link_key(*pair)] for pair in ((a, first), (b, second))]
     assert routes_cross(store_routes[0].points(), store_routes[1].points())
     window.actions.tidy.trigger()
     qtbot.waitUntil(lambda: not scene.router.provisional)

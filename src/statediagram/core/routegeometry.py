@@ -99,12 +99,16 @@ def cells_around(r: Rect) -> Rect:
 class SpatialIndex:
     """A spatial index: which keys have a rectangle in which square cell. Rectangles over ``BIG`` cells (a link
     between nodes a million units apart) are kept aside in one list, as are queries that wide: filling or
-    walking millions of cells took a minute."""
+    walking millions of cells took a minute.
+
+    A cell's keys are a dict (to None), not a set: Python's cyclic collector stops tracking a dict whose keys are
+    strings or tuples of them (a full collection looks, and lets it go), never a set. The big diagram of
+    benchmarks/bench_gui.py kept about 1,000 such sets per index for every full collection to walk."""
 
     BIG = 256
 
     def __init__(self) -> None:
-        self.cells: dict[tuple[int, int], set] = {}
+        self.cells: dict[tuple[int, int], dict[Hashable, None]] = {}
         self.rects: dict[Hashable, Rect] = {}
         self.big: set = set()
 
@@ -112,7 +116,7 @@ class SpatialIndex:
     def _box(r: Rect) -> tuple[int, int, int, int]:
         return int(r[0] // CELL), int(r[1] // CELL), int(r[2] // CELL), int(r[3] // CELL)
 
-    def _touched(self, r: Rect) -> Iterable[set]:
+    def _touched(self, r: Rect) -> Iterable[dict[Hashable, None]]:
         """The key sets of the cells ``r`` touches (the big rectangles not included)."""
         i0, j0, i1, j1 = self._box(r)
         cells = self.cells
@@ -129,7 +133,7 @@ class SpatialIndex:
             return
         for i in range(i0, i1 + 1):
             for j in range(j0, j1 + 1):
-                self.cells.setdefault((i, j), set()).add(key)
+                self.cells.setdefault((i, j), {})[key] = None
 
     def drop(self, key: Hashable) -> None:
         r = self.rects.pop(key, None)
@@ -143,7 +147,7 @@ class SpatialIndex:
             for j in range(j0, j1 + 1):
                 keys = self.cells.get((i, j))
                 if keys is not None:
-                    keys.discard(key)
+                    keys.pop(key, None)
                     if not keys:
                         del self.cells[(i, j)]
 
@@ -158,7 +162,7 @@ class SpatialIndex:
         rects = self.rects
         i, j = int(left // CELL), int(top // CELL)
         if i == int(right // CELL) and j == int(bottom // CELL) and not self.big:  # most strips: one cell
-            keys = self.cells.get((i, j), ())
+            keys = self.cells.get((i, j), {})
             if len(keys) > CROWD:
                 return True
             for k in keys:

@@ -16,6 +16,7 @@ whose search area it entered or left) and ends where routing everything again wo
 from __future__ import annotations
 
 from collections.abc import Hashable
+from typing import NamedTuple
 
 from .routegeometry import (
     CLEAR,
@@ -51,17 +52,21 @@ MAX_DETOUR_CARDS = 60  # at most this many cards in a grid search (60 cards: 10-
 # collection (a full collection's time grows with the objects it tracks; see benchmarks/bench_open_big.py).
 Route = tuple[Point, ...]
 
-class _Base:
-    """A link's route before its track in a shared gap is chosen."""
+class _Base(NamedTuple):
+    """A link's route before its track in a shared gap is chosen. Kept (``Router._base``) as a plain tuple of its
+    fields, which the collector stops tracking as above, never a named tuple's or a class's instance: kept as such,
+    they were 2,000 objects of the big diagram for every full collection."""
 
-    __slots__ = ("points", "channel", "lo", "hi", "order", "span")
+    points: Route  # for a Z: port, corner, corner, port (from the link's first end)
+    channel: tuple[int, float] | None = None  # (axis, position of the gap's middle) for a Z, else None
+    lo: float = 0.0  # how far the middle piece may move either way and stay out of the stubs
+    hi: float = 0.0
+    order: tuple[int, float] = (0, 0.0)  # where it goes among the tracks of its gap
+    span: tuple[float, float] = (0.0, 0.0)  # the middle piece's extent along the gap
 
-    def __init__(self, points: list[Point] | Route, channel=None, lo=0.0, hi=0.0, order=(0, 0.0), span=(0.0, 0.0)):
-        self.points: Route = tuple(points)  # for a Z: port, corner, corner, port (from the link's first end)
-        self.channel = channel  # (axis, position of the gap's middle) for a Z, else None
-        self.lo, self.hi = lo, hi  # how far the middle piece may move either way and stay out of the stubs
-        self.order = order  # where it goes among the tracks of its gap
-        self.span = span  # the middle piece's extent along the gap
+
+def _base_route(points: list[Point] | Route, *rest) -> _Base:
+    return _Base(tuple(points), *rest)
 
 
 class Router:
@@ -72,13 +77,15 @@ class Router:
         self.regions = SpatialIndex()  # link -> where cards shape its route
         self.ends: dict[Hashable, tuple[str, str]] = {}
         self.routes: dict[Hashable, Route] = {}  # from the link's first end to its second
-        self._at: dict[str, set] = {}  # node -> its links
+        # Node -> its links, and gap -> the links in it: dicts to None, not sets, which the collector would track (see
+        # SpatialIndex): 2,000 sets for the big diagram of benchmarks/bench_gui.py.
+        self._at: dict[str, dict[Hashable, None]] = {}
         self._sides: dict[Hashable, tuple[str, str]] = {}
         self._ports: dict[Hashable, tuple[Point | None, Point | None]] = {}  # link -> its ports at its two ends
-        self._base: dict[Hashable, _Base] = {}  # the links whose middle piece runs in a gap others may share
-        self._channels: dict[tuple, set] = {}
+        self._base: dict[Hashable, tuple] = {}  # the links whose middle piece runs in a gap others may share (_Base)
+        self._channels: dict[tuple, dict[Hashable, None]] = {}
         self._looked: dict[Hashable, Rect] = {}  # link -> where cards decided its sides (see _pick_sides)
-        self._group: dict[Hashable, frozenset] = {}  # link -> the links sharing its gap's tracks, last placed
+        self._group: dict[Hashable, tuple] = {}  # link -> the links sharing its gap's tracks, last placed
         self._dirty_nodes: set[str] = set()
         self._dirty_links: set = set()
         self._dirty_areas: list[Rect] = []
@@ -96,7 +103,7 @@ class Router:
             self._dirty_areas.append(old)
         self._dirty_areas.append(rect)
         self.cards.put(node, rect)
-        self._at.setdefault(node, set())
+        self._at.setdefault(node, {})
         self._dirty_nodes.add(node)
 
     def remove_card(self, node: str) -> None:
@@ -112,8 +119,8 @@ class Router:
 
     def add_link(self, key: Hashable, a: str, b: str) -> None:
         self.ends[key] = (a, b)
-        self._at.setdefault(a, set()).add(key)
-        self._at.setdefault(b, set()).add(key)
+        self._at.setdefault(a, {})[key] = None
+        self._at.setdefault(b, {})[key] = None
         self._dirty_nodes.update((a, b))  # their ports spread again
 
     def remove_link(self, key: Hashable) -> None:
@@ -121,7 +128,7 @@ class Router:
         if ends is None:
             return
         for n in ends:
-            self._at.get(n, set()).discard(key)
+            self._at.get(n, {}).pop(key, None)
         self._ports.pop(key, None)
         self._dirty_nodes.update(n for n in ends if n in self.cards.rects)
         self._sides.pop(key, None)
@@ -130,9 +137,9 @@ class Router:
         self.provisional.discard(key)
         self.regions.drop(key)
         base = self._base.pop(key, None)
-        if base is not None and base.channel is not None:
-            self._leave(key, base.channel)
-        self._dirty_links |= self._group.pop(key, frozenset()) - {key}
+        if base is not None:
+            self._leave(key, _Base._make(base).channel)
+        self._dirty_links.update(k for k in self._group.pop(key, ()) if k != key)
 
     def update(self, effort: str = "full") -> set:
         """Route what the changes since the last call reach; the links whose route changed (removed ones left out).
@@ -181,19 +188,20 @@ class Router:
     def _reroute(self, links: set, effort: str) -> set:
         recheck = set(links)
         for key in links:
-            recheck |= self._group.pop(key, frozenset())  # the tracks it left spread again
+            recheck.update(self._group.pop(key, ()))  # the tracks it left spread again
         finals: dict[Hashable, Route] = {}
         for key in links:
             old = self._base.pop(key, None)
             if old is not None:
-                self._leave(key, old.channel)
+                self._leave(key, _Base._make(old).channel)
             base = self._route(key, effort)
             finals[key] = base.points
             if base.channel is not None:  # kept for placing its track: the others' routes are all there is
-                self._base[key] = base
-                self._channels.setdefault(base.channel, set()).add(key)
-        channels = {self._base[k].channel for k in recheck if k in self._base}
-        finals.update((key, self._base[key].points) for key in recheck if key in self._base and key not in finals)
+                self._base[key] = tuple(base)
+                self._channels.setdefault(base.channel, {})[key] = None
+        kept = {k: _Base._make(self._base[k]) for k in recheck if k in self._base}
+        channels = {base.channel for base in kept.values()}
+        finals.update((key, base.points) for key, base in kept.items() if key not in finals)
         for channel in sorted(channels):
             finals.update(self._tracks(channel, recheck))
         changed = set()
@@ -331,7 +339,7 @@ class Router:
             self.regions.drop(key)
         else:
             self._put_region(key, area if looked is None else union(area, cells_around(looked)))
-        return _Base(simplified([pa, *corners, pb]))
+        return _base_route(simplified([pa, *corners, pb]))
 
     def _others(self, area: Rect, ends: tuple[str, str]) -> list[Rect]:
         rects = self.cards.rects
@@ -374,7 +382,7 @@ class Router:
         cards = [r if axis == 0 else (r[1], r[0], r[3], r[2]) for r in others]
         if abs(va - vb) < 1e-9:
             blocked = any(w0 < va < w1 and c0 < ub and c1 > ua for c0, w0, c1, w1 in cards)
-            return None if blocked else _Base([pa, pb])
+            return None if blocked else _base_route([pa, pb])
         mid = (ua + ub) / 2
         lo, hi = ua + MIN_STUB, ub - MIN_STUB
         # Where the piece across may run: the pieces out and in stay clear up to it, and it runs clear itself.
@@ -390,9 +398,9 @@ class Router:
             # Tracks in a shared gap, from near to far u: links heading to smaller v, the one starting nearest
             # first, then links heading to larger v, the one starting farthest first (they then do not cross).
             order = (0, va) if vb < va else (1, -va)
-            return _Base(points(mid), (axis, round(mid, 1)), lo, hi, order, (vlo, vhi))
+            return _base_route(points(mid), (axis, round(mid, 1)), lo, hi, order, (vlo, vhi))
         if m is not None:
-            return _Base(points(m))
+            return _base_route(points(m))
         # Through a gap between the cards in the way: out, along to the gap, across, back, in.
         v0, v1 = vlo - MARGIN, vhi + MARGIN
         window = (area[0], v0, area[2], v1) if axis == 0 else (v0, area[1], v1, area[3])
@@ -407,7 +415,7 @@ class Router:
             return None
         if flip:
             pts.reverse()
-        return _Base(simplified([uv(p) for p in pts]))
+        return _base_route(simplified([uv(p) for p in pts]))
 
     def _detour(self, key, a, b, sa, sb, pa, pb) -> _Base:
         """The cheapest path on a grid along the cards' edges: length, bends, and cards run through."""
@@ -433,7 +441,7 @@ class Router:
             grown = (area[2] - area[0]) / 2
             area = (area[0] - grown, area[1] - grown, area[2] + grown, area[3] + grown)
         self._put_region(key, area)
-        return _Base(simplified([pa, *path, pb]))
+        return _base_route(simplified([pa, *path, pb]))
 
     # --- shared gaps ---------------------------------------------------------------------------------
 
@@ -441,7 +449,7 @@ class Router:
         members = self._channels.get(channel)
         if members is None:
             return set()
-        members.discard(key)
+        members.pop(key, None)
         if not members:
             del self._channels[channel]
             return set()
@@ -450,8 +458,8 @@ class Router:
     def _tracks(self, channel: tuple, recheck: set) -> dict[Hashable, Route]:
         """The routes of the links whose middle piece runs in ``channel`` next to another's, each on a track of
         its own; only the groups holding a link of ``recheck``."""
-        base = self._base
-        members = sorted(self._channels.get(channel, ()), key=lambda k: (base[k].span, self.ends[k]))
+        base = {k: _Base._make(self._base[k]) for k in self._channels.get(channel, ())}
+        members = sorted(base, key=lambda k: (base[k].span, self.ends[k]))
         groups: list[list] = []
         reach = -float("inf")
         for key in members:  # links whose middle pieces overlap along the gap (a track apart) share it
@@ -467,7 +475,7 @@ class Router:
         for group in groups:
             if recheck.isdisjoint(group):
                 continue
-            together = frozenset(group)
+            together = tuple(group)
             for key in group:
                 self._group[key] = together
             if len(group) == 1:  # alone in its gap: nothing to keep (a 2,000-node diagram: most links)

@@ -13,9 +13,9 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from ..core.fileio import diagram_to_json
-from ..core.model import Diagram, Link, Node
+from ..core.model import Diagram, Link, LinkKey, Node
 
-LinkKey = frozenset[str]
+__all__ = ["Document", "LinkKey"]
 
 
 class Document(QObject):
@@ -48,7 +48,7 @@ class Document(QObject):
         return node_id in self._nodes
 
     def link(self, key: LinkKey) -> Link | None:
-        a, b = tuple(key)
+        a, b = key
         return self.diagram.find_link(a, b)
 
     def links_of(self, node_ids: set[str]) -> list[Link]:

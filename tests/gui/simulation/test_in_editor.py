@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication
 
-from statediagram.core import Link, Node
+from statediagram.core import Link, Node, link_key
 from statediagram.gui.editing import commands
 from statediagram.sim.scenario import SECOND
 
@@ -35,7 +35,7 @@ def test_the_starter_fails_then_redis_added_by_the_editor_survives(main):
     assert report["survives"] and report["totals"]["lost_sessions"] == 0
     assert "Survives" in sim.panel.verdict.headline.text()
     # tokens travel along the editor's own link items, on their routes
-    route = w.scene.link_items[frozenset(("a", "redis"))].points()
+    route = w.scene.link_items[link_key("a", "redis")].points()
     assert sim.controller.geometry.link_points("redis", "a") in (route, route[::-1])
 
 

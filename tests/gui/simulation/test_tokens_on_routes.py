@@ -7,6 +7,7 @@ from pathlib import Path
 from simgui import run_to, show_diagram
 
 from statediagram.core.fileio import load_diagram
+from statediagram.core.model import link_key
 from statediagram.core.routes import along
 from statediagram.gui.simulation.style import REQUEST
 from statediagram.gui.simulation.tokens import ORDERED, trip_calls
@@ -44,7 +45,7 @@ def test_the_canvas_geometry_walks_a_link_as_the_route_function_does(window):
     show_diagram(window, load_diagram(EXAMPLE).diagram)
     geometry = window.simulation.controller.geometry
     points = geometry.link_points("a", "pg")
-    drawn = window.scene.link_items[frozenset(("a", "pg"))].points()
+    drawn = window.scene.link_items[link_key("a", "pg")].points()
     assert points in (drawn, drawn[::-1])
     assert window.scene.node_items["a"].sceneBoundingRect().contains(points[0])  # from a's side
     half = along([(p.x(), p.y()) for p in points], 0.5)

@@ -66,7 +66,7 @@ def prepare_items(diagram: Diagram, interactive: bool, effort: str) -> Generator
             yield len(nodes) / total
             end = time.perf_counter() + SLICE_S
     for link in diagram.links:
-        key = link.ends  # one key for the item and the maps (each ``ends`` is a new set)
+        key = link.ends  # one key object for the item and the maps
         a, b = sorted(key)
         if a in nodes and b in nodes:
             links[key] = LinkItem(key, nodes[a], nodes[b], interactive)

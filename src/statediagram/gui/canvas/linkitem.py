@@ -9,6 +9,7 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from ...core.model import LinkKey
 from ...core.routegeometry import Point
 from ...core.routes import Route
 from .. import theme
@@ -29,7 +30,7 @@ class LinkItem(QGraphicsItem):
     # overview asked for them), they were 34,000 objects that every full collection looked at, 40 ms of it.
     __slots__ = ("key", "a", "b", "_route", "_drawn", "_shape", "_bounds")
 
-    def __init__(self, key: frozenset[str], a: NodeItem, b: NodeItem, interactive: bool = True) -> None:
+    def __init__(self, key: LinkKey, a: NodeItem, b: NodeItem, interactive: bool = True) -> None:
         super().__init__()
         self.key = key
         self.a, self.b = a, b

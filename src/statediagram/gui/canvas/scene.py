@@ -219,7 +219,7 @@ class DiagramScene(QGraphicsScene):
     def _add_link(self, key: LinkKey, made: LinkItem | None) -> None:
         a, b = sorted(key)
         item = made or LinkItem(key, self.node_items[a], self.node_items[b], self.interactive)
-        key = item.key  # one key for the item and the maps (a new set each time the model is asked)
+        key = item.key  # one key object for the item and the maps
         self.overview_mode.adopt(item)
         self._overview = None
         self.link_items[key] = item

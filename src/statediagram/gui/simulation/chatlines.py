@@ -84,7 +84,7 @@ class ChatPlanner:
         self.replay = replay
         self.connections = replay.connections
         self._make_path = make_path  # tokens' own path type, walked along each leg in turn (no jump between)
-        self._links = {frozenset((link.source, link.target)) for link in replay.setup.diagram.links}
+        self._links = {link.ends for link in replay.setup.diagram.links}
         self._legs: dict[tuple[str, str], tuple[Leg, ...]] = {}  # (room, server) -> the legs of its arc
         self._leg: dict[tuple[str, str], Leg] = {}
         self._points: dict[tuple[str, str], list[QPointF]] = {}

@@ -12,6 +12,7 @@ from typing import Protocol
 
 from PySide6.QtCore import QPointF, QRectF
 
+from ...core.model import LinkKey, link_key
 from ..canvas.scene import DiagramScene
 
 
@@ -39,7 +40,7 @@ class CanvasGeometry:
         return item.card_rect().translated(item.pos())
 
     def link_points(self, a: str, b: str) -> list[QPointF]:
-        item = self.scene.link_items.get(frozenset((a, b)))
+        item = self.scene.link_items.get(link_key(a, b))
         if item is None:
             return []
         points = item.points()
@@ -62,15 +63,15 @@ def node_at(geometry: SceneGeometry, node_ids: Iterable[str], pos: QPointF) -> s
 DENSE_STEP = 12.0  # a connection's points are at most this far apart (labels and the broken middle go by them)
 
 
-def connection_route(links: set[frozenset[str]], room: str, server: str, via: str | None) -> list[str]:
+def connection_route(links: set[LinkKey], room: str, server: str, via: str | None) -> list[str]:
     """The nodes a chat connection runs through: the room, the load balancer it came through, the server; or the
     room and the server when they are linked straight (no arc is drawn over a card it does not come through)."""
-    if via is not None and frozenset((room, via)) in links and frozenset((via, server)) in links:
+    if via is not None and link_key(room, via) in links and link_key(via, server) in links:
         return [room, via, server]
-    if frozenset((room, server)) in links:
+    if link_key(room, server) in links:
         return [room, server]
     between = sorted(n for pair in links if room in pair for n in pair
-                     if n != room and frozenset((n, server)) in links)
+                     if n != room and link_key(n, server) in links)
     return [room, between[0], server] if between else []
 
 
