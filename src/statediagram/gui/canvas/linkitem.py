@@ -5,9 +5,9 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyleOptionGraphicsItem, QWidget
 
 from ...core.model import LinkKey
 from ...core.routegeometry import Point
@@ -18,17 +18,23 @@ if TYPE_CHECKING:
     from .items import NodeItem
 
 _ANTIALIASING = QPainter.RenderHint.Antialiasing
+_NO_PEN = QPen(Qt.PenStyle.NoPen)
 
 
-class LinkItem(QGraphicsItem):
+class LinkItem(QGraphicsRectItem):
     """A link between two node items along its route (core/routes.py, given by the scene), with a wide invisible
-    hit area."""
+    hit area.
+
+    A rectangle item only for its rectangle, which Qt keeps and gives as the bounding rectangle (no pen: nothing
+    added round it); the item paints and hit-tests itself (``paint``, ``shape``). Kept as a Python QRectF, the
+    bounding rectangle was one more object a link for Python's cyclic collector (4,000 for the big diagram of
+    benchmarks/bench_gui.py), and each of Qt's 200-400 asks a frame was a call into Python."""
 
     # No instance dict (one object fewer per link for Python's cyclic collector to look at); the route is kept as
     # the router gives it, a tuple of number pairs, which the collector does not track at all. The Qt points and
     # pieces are made when the link is first painted: made for every link of a 2,000-node diagram (the far-out
     # overview asked for them), they were 34,000 objects that every full collection looked at, 40 ms of it.
-    __slots__ = ("key", "a", "b", "_route", "_drawn", "_shape", "_bounds")
+    __slots__ = ("key", "a", "b", "_route", "_drawn", "_shape")
 
     def __init__(self, key: LinkKey, a: NodeItem, b: NodeItem, interactive: bool = True) -> None:
         super().__init__()
@@ -37,7 +43,7 @@ class LinkItem(QGraphicsItem):
         self._route: Route = ()  # from a to b, as the router gave it
         self._drawn: tuple[list[QLineF], QPointF, QPointF] | None = None  # pieces and end dots, once painted
         self._shape: QPainterPath | None = None  # made when first asked for (a click, a rubber band)
-        self._bounds = QRectF()
+        self.setPen(_NO_PEN)
         if interactive:
             self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
             self.setToolTip("Link (select it and press Delete to remove it)")
@@ -48,15 +54,17 @@ class LinkItem(QGraphicsItem):
         route = tuple(route)
         if route == self._route:
             return
-        self.prepareGeometryChange()
+        self.prepareGeometryChange()  # the shape changes even where the rectangle does not
         self._route = route
         self._drawn = None
         self._shape = None
         xs, ys = [x for x, _ in route], [y for _, y in route]
         # Holds the hit area (a square cap reaches half the width times sqrt 2 out) and the drawn end dots.
         reach = theme.LINK_HIT_WIDTH * 0.75
-        self._bounds = QRectF(min(xs) - reach, min(ys) - reach, max(xs) - min(xs) + 2 * reach,
-                              max(ys) - min(ys) + 2 * reach) if route else QRectF()
+        if route:
+            self.setRect(min(xs) - reach, min(ys) - reach, max(xs) - min(xs) + 2 * reach, max(ys) - min(ys) + 2 * reach)
+        else:
+            self.setRect(0.0, 0.0, 0.0, 0.0)
         self.update()
 
     def route(self) -> Route:
@@ -76,9 +84,6 @@ class LinkItem(QGraphicsItem):
         """Where the route starts and ends (the end dots' centres, on the cards' ports)."""
         route = self._route
         return (QPointF(*route[0]), QPointF(*route[-1])) if route else (QPointF(), QPointF())
-
-    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
-        return self._bounds
 
     def shape(self) -> QPainterPath:
         if self._shape is None:
