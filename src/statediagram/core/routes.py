@@ -53,9 +53,8 @@ MAX_DETOUR_CARDS = 60  # at most this many cards in a grid search (60 cards: 10-
 Route = tuple[Point, ...]
 
 class _Base(NamedTuple):
-    """A link's route before its track in a shared gap is chosen. Kept (``Router._base``) as a plain tuple of its
-    fields, which the collector stops tracking as above, never a named tuple's or a class's instance: kept as such,
-    they were 2,000 objects of the big diagram for every full collection."""
+    """A link's route before its track in a shared gap is chosen. Kept as a plain tuple (``Router._base``), which the
+    collector lets go of as above; as instances, 2,000 objects of a 2,000-node diagram for every full collection."""
 
     points: Route  # for a Z: port, corner, corner, port (from the link's first end)
     channel: tuple[int, float] | None = None  # (axis, position of the gap's middle) for a Z, else None
@@ -77,8 +76,7 @@ class Router:
         self.regions = SpatialIndex()  # link -> where cards shape its route
         self.ends: dict[Hashable, tuple[str, str]] = {}
         self.routes: dict[Hashable, Route] = {}  # from the link's first end to its second
-        # Node -> its links, and gap -> the links in it: dicts to None, not sets, which the collector would track (see
-        # SpatialIndex): 2,000 sets for the big diagram of benchmarks/bench_gui.py.
+        # Node -> its links, gap -> its links: dicts to None, not sets the collector tracks (see SpatialIndex).
         self._at: dict[str, dict[Hashable, None]] = {}
         self._sides: dict[Hashable, tuple[str, str]] = {}
         self._ports: dict[Hashable, tuple[Point | None, Point | None]] = {}  # link -> its ports at its two ends
