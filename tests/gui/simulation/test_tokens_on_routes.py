@@ -9,7 +9,7 @@ from simgui import run_to, show_diagram
 from statediagram.core.fileio import load_diagram
 from statediagram.core.routes import along
 from statediagram.gui.simulation.style import REQUEST
-from statediagram.gui.simulation.tokens import ORDERED, trip_calls
+from statediagram.gui.simulation.tokens import V_LAST, make_trip, trip_calls, trip_place
 from statediagram.sim.scenario import SECOND
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "stateless-full.statediagram.json"
@@ -51,20 +51,57 @@ def test_the_canvas_geometry_walks_a_link_as_the_route_function_does(window):
     assert distance_to_route(*half, points) < 1e-6
 
 
+def walked(pieces, t: float) -> tuple[float, float] | None:
+    """Where a token is at ``t`` walking its pieces in turn, as the canvas placed tokens before trips were kept as
+    stretches: the first piece not yet over is under way; if it has not begun, the token waits where the piece
+    before it ended (none before the first); once all are over, it is where the last one ended."""
+    at = None
+    for vs, ve, x0, y0, dx, dy, x1, y1 in pieces:
+        if t < vs:
+            break
+        if t < ve:
+            f = (t - vs) / (ve - vs)
+            return x0 + dx * f, y0 + dy * f
+        at = (x1, y1)
+    return at
+
+
 def test_a_token_is_where_walking_its_trip_piece_by_piece_puts_it(window):
-    """The planner finds the piece under way by bisection (a frame's computation, 1,000 tokens): every token of a
-    run is where walking the trip's pieces in turn puts it, at the same place to the last bit."""
+    """The planner keeps a trip as stretches of time on one line each, found by bisection (a frame's computation,
+    1,000 tokens): every token of a run is where walking the trip's pieces in turn puts it."""
     show_diagram(window, load_diagram(EXAMPLE).diagram)
     window.simulation.ui.simulate()
     run_to(window, 14 * SECOND)
     planner = window.simulation.controller.planner
-    times = range(SECOND, 14 * SECOND, 137_000)
-    bisected = [planner.frame(t).tokens for t in times]
-    assert sum(map(len, bisected)) >= 100
-    assert all(trip[ORDERED] for trip in planner._trips.values())  # the runs' trips take the bisection
-    # walk every trip's pieces instead
-    planner._trips = {rid: (*trip[:ORDERED], False, *trip[ORDERED + 1 :]) for rid, trip in planner._trips.items()}
-    assert [planner.frame(t).tokens for t in times] == bisected
+    replay = window.simulation.controller.replay
+    checked = 0
+    for t in range(SECOND, 14 * SECOND, 137_000):
+        tokens = planner.frame(t).tokens
+        for x, y, _look, rid in tokens:
+            wx, wy = walked(planner.pieces(replay.request(rid)), t)
+            assert abs(x - wx) < 1e-6 and abs(y - wy) < 1e-6, (t, rid)
+            checked += 1
+        expected = {rid for rid, trip in planner._trips.items()
+                    if t < trip[V_LAST] and walked(planner.pieces(replay.request(rid)), t) is not None}
+        assert {rid for _x, _y, _look, rid in tokens} == expected
+    assert checked >= 100
+
+
+def test_a_token_waits_between_pieces_and_walks_overlapping_pieces_in_turn():
+    """Hops a microsecond long overlap the next one; the walk decides where the token is (the pieces' own
+    numbers, not a run's: each case at once)."""
+    pieces = [(10.0, 20.0, 0.0, 0.0, 100.0, 0.0, 100.0, 0.0),  # right, 10-20
+              (30.0, 40.0, 100.0, 0.0, 0.0, 50.0, 100.0, 50.0),  # down after a wait at (100, 0), 30-40
+              (35.0, 38.0, 7.0, 7.0, 1.0, 1.0, 8.0, 8.0),  # over before the one under way ends: never walked
+              (39.0, 60.0, 100.0, 50.0, -100.0, 0.0, 0.0, 50.0)]  # begun while the one before was under way
+    trip = make_trip(60.0, 60.0, pieces, "ok", [])
+    for t in [0, 9.99, 10, 15, 19.999, 20, 25, 30, 35, 39, 39.5, 40, 41, 50, 59.9, 60, 70]:
+        want, got = walked(pieces, t), trip_place(trip, t)
+        assert (want is None) == (got is None), t
+        if want is not None:
+            assert abs(want[0] - got[0]) < 1e-9 and abs(want[1] - got[1]) < 1e-9, (t, want, got)
+    assert trip_place(trip, 25) == (100.0, 0.0)  # waiting at the corner
+    assert trip_place(trip, 40.5) != (8.0, 8.0)  # the piece never under way left no trace
 
 
 def test_a_trip_on_screen_is_no_object_for_the_cyclic_collector(window):

@@ -12,11 +12,11 @@ badges are counted by bisection per badge rather than by visiting every failed r
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right, insort
 from dataclasses import dataclass, field
 from itertools import chain
 from math import hypot
-from operator import le
 
 from ...core.routes import pieces
 from ...sim.nodes import OK
@@ -84,35 +84,76 @@ class _Path:
 # in tuples was still tracked when it reached the oldest generation. Laid out as:
 #   [V_LAST] when nothing of it is on screen any more (a message's fan-out lasts longer than its trip)
 #   [V_END] when its token is back with the user; [V_DONE] when it reaches the moment its outcome was decided
-#   [OUTCOME]; [ORDERED] each piece ends before the next begins, so the piece under way at t is found by bisection
-#   of the pieces' starts (see TokenPlanner.frame); [PIECES] how many pieces
+#   [OUTCOME]; [ENDS] where the stretches' starts end; [BASE] so that stretch i's numbers are at 4 * i + [BASE]
 #   [CALLS_FROM], [CALLS_TO] when any of its store commands flashes
 #   [FAN] journey chat: a message's tokens fanning out (pieces each), or None; [UNHEARD] the servers it never
 #   reached (room, server, origin, from, to)
-#   then the pieces' starts, then each piece's 8 numbers (start, end, x, y, dx, dy, x_end, y_end), then each
+#   then the stretches' starts, in order; then each stretch's place as a line in time, x = a + b * t and
+#   y = c + d * t (a, b, c, d: a token waiting at a card between two hops is a stretch with b = d = 0); then each
 #   store command flashing on its link: when, server, store, command.
-V_LAST, V_END, V_DONE, OUTCOME, ORDERED, PIECES, CALLS_FROM, CALLS_TO, FAN, UNHEARD = range(10)
+# A token's place at t is then one bisection of the starts and two multiply-adds: a 1,000-token frame ran about
+# 150 Python instructions a token when each of a trip's pieces kept its start, end, place and step (the piece
+# under way found, then its share of the time worked out).
+V_LAST, V_END, V_DONE, OUTCOME, ENDS, BASE, CALLS_FROM, CALLS_TO, FAN, UNHEARD = range(10)
 STARTS = 10
-PIECE, CALL = 8, 4
+LINE, CALL = 4, 4
+
+
+def stretches(segs: list[tuple[float, ...]]) -> tuple[list[float], list[float]]:
+    """The pieces ``segs`` (start, end, x, y, dx, dy, x_end, y_end, walked in turn) as the stretches of time a
+    token spends on one line: their starts, and each one's a, b, c, d (x = a + b * t, y = c + d * t).
+
+    A token walks the pieces in turn: the first piece not yet over is the one it is on, or, if that one has not
+    begun, it waits at the end of the piece before. Pieces overlapping in time (a hop shorter than the
+    microsecond a piece lasts at least) are walked the same way: a piece over before those before it end is
+    never under way, and the token waits where it ended."""
+    starts: list[float] = []
+    lines: list[float] = []
+    over = -math.inf  # when every piece walked so far is over
+    end = None  # where the piece walked last ends
+    for vs, ve, x0, y0, dx, dy, x1, y1 in segs:
+        if ve > over:
+            if vs > over and end is not None:  # waiting at the end of the piece before
+                starts.append(over)
+                lines += (end[0], 0.0, end[1], 0.0)
+            bx, by = dx / (ve - vs), dy / (ve - vs)
+            starts.append(max(vs, over))
+            lines += (x0 - bx * vs, bx, y0 - by * vs, by)
+            over = ve
+        end = (x1, y1)
+    if end is not None:  # arrived: at the end of the last piece, until the trip is over
+        starts.append(over)
+        lines += (end[0], 0.0, end[1], 0.0)
+    return starts, lines
 
 
 def make_trip(v_end: float, v_done: float, segs: list[tuple[float, ...]], outcome: str,
               calls: list[tuple], fan=None, unheard=(), v_last: float | None = None) -> tuple:
     """A trip as the tuple laid out above, from its pieces and its (when, server, store, command)s."""
-    starts = [seg[0] for seg in segs]
-    ordered = all(map(le, [seg[1] for seg in segs], starts[1:]))
+    starts, lines = stretches(segs)
+    n = len(starts)
     if calls:  # most frames look at no command of most trips
         times = [c[0] for c in calls]
         calls_from, calls_to = min(times), max(times) + FLASH_US
     else:
         calls_from = calls_to = 0
-    return (v_end if v_last is None else v_last, v_end, v_done, outcome, ordered, len(segs), calls_from, calls_to,
-            fan, unheard, *starts, *chain.from_iterable(segs), *chain.from_iterable(calls))
+    return (v_end if v_last is None else v_last, v_end, v_done, outcome, STARTS + n, n - 3 * STARTS - LINE,
+            calls_from, calls_to, fan, unheard, *starts, *lines, *chain.from_iterable(calls))
 
 
 def trip_calls(trip: tuple) -> list[tuple]:
     """The trip's store commands flashing, each (when, server, store, command)."""
-    return [trip[k : k + CALL] for k in range(STARTS + (1 + PIECE) * trip[PIECES], len(trip), CALL)]
+    ends = trip[ENDS]
+    return [trip[k : k + CALL] for k in range(ends + LINE * (ends - STARTS), len(trip), CALL)]
+
+
+def trip_place(trip: tuple, t: float) -> tuple[float, float] | None:
+    """Where the trip's token is at ``t`` (None before it sets off; after its trip, where it arrived)."""
+    i = bisect_right(trip, t, STARTS, trip[ENDS])
+    if i == STARTS:
+        return None
+    k = LINE * i + trip[BASE]
+    return trip[k] + trip[k + 1] * t, trip[k + 2] + trip[k + 3] * t
 
 
 def _place(segs, t: float) -> tuple[float, float] | None:
@@ -167,7 +208,9 @@ class TokenPlanner:
             self._paths[key] = _Path(pts) if len(pts) >= 2 else None
         return self._paths[key]
 
-    def _trip(self, r) -> tuple:
+    def pieces(self, r) -> list[tuple[float, ...]]:
+        """The straight pieces request ``r``'s token walks in turn, in stretched time: (start, end, x, y, dx, dy,
+        x_end, y_end) each."""
         t0 = r.t_send
         s = _stretch(r)
         segs: list[tuple[float, ...]] = []
@@ -177,6 +220,12 @@ class TokenPlanner:
             if path is not None:
                 vs, ve = t0 + (st - t0) * s, t0 + (en - t0) * s
                 segs += path.pieces(vs, max(ve, vs + 1))
+        return segs
+
+    def _trip(self, r) -> tuple:
+        t0 = r.t_send
+        s = _stretch(r)
+        segs = self.pieces(r)
         server = r.server
         calls = [(t0 + (tc - t0) * s, server, node, text) for tc, node, text in (r.calls or ())
                  if node != server]  # (when, the link it flashes on, the command)
@@ -229,39 +278,18 @@ class TokenPlanner:
                         unheard[(room, server, origin)] = unheard.get((room, server, origin), 0) + 1
                 if t >= trip[V_END]:
                     continue
-            n = trip[PIECES]
-            first = STARTS + n  # the first piece's numbers
             if trip[CALLS_FROM] <= t < trip[CALLS_TO]:
-                for k in range(first + PIECE * n, len(trip), CALL):
+                ends = trip[ENDS]
+                for k in range(ends + LINE * (ends - STARTS), len(trip), CALL):
                     vc = trip[k]
                     if vc <= t < vc + FLASH_US:
                         flashes[trip[k + 1], trip[k + 2]] = trip[k + 3]
-            # Why bisection: walking a trip's 8 pieces in turn took about half of a 1,000-token frame's computation.
-            if trip[ORDERED]:
-                i = bisect_right(trip, t, STARTS, first) - STARTS
-                if i:
-                    k = first + PIECE * (i - 1)  # the piece under way: start, end, x, y, dx, dy, x_end, y_end
-                    look = REQUEST if t < trip[V_DONE] else trip[OUTCOME]
-                    ve = trip[k + 1]
-                    if t < ve:
-                        vs = trip[k]
-                        f = (t - vs) / (ve - vs)
-                        add((trip[k + 2] + trip[k + 4] * f, trip[k + 3] + trip[k + 5] * f, look, rid))
-                    else:
-                        add((trip[k + 6], trip[k + 7], look, rid))
-                continue
-            at = None
-            for k in range(first, first + PIECE * n, PIECE):
-                vs, ve, x0, y0, dx, dy, x1, y1 = trip[k : k + PIECE]
-                if t < vs:
-                    break
-                if t < ve:
-                    f = (t - vs) / (ve - vs)
-                    at = (x0 + dx * f, y0 + dy * f)
-                    break
-                at = (x1, y1)
-            if at is not None:
-                add((at[0], at[1], REQUEST if t < trip[V_DONE] else trip[OUTCOME], rid))
+            # As trip_place, written out: this line runs for every token of every frame.
+            i = bisect_right(trip, t, STARTS, trip[ENDS])
+            if i != STARTS:
+                k = LINE * i + trip[BASE]
+                add((trip[k] + trip[k + 1] * t, trip[k + 2] + trip[k + 3] * t,
+                     REQUEST if t < trip[V_DONE] else trip[OUTCOME], rid))
         if len(trips) > 4 * len(sent) + 4000:  # forget the trips far from the play head
             keep = set(sent)
             self._trips = {rid: trip for rid, trip in trips.items() if rid in keep}
