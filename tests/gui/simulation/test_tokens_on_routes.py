@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 from simgui import run_to, show_diagram
@@ -9,7 +10,7 @@ from simgui import run_to, show_diagram
 from statediagram.core.fileio import load_diagram
 from statediagram.core.routes import along
 from statediagram.gui.simulation.style import REQUEST
-from statediagram.gui.simulation.tokens import V_LAST, make_trip, trip_calls, trip_place
+from statediagram.gui.simulation.tokens import V_LAST, leg_place, make_trip, message_leg, trip_calls, trip_place
 from statediagram.sim.scenario import SECOND
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "stateless-full.statediagram.json"
@@ -102,6 +103,42 @@ def test_a_token_waits_between_pieces_and_walks_overlapping_pieces_in_turn():
             assert abs(want[0] - got[0]) < 1e-9 and abs(want[1] - got[1]) < 1e-9, (t, want, got)
     assert trip_place(trip, 25) == (100.0, 0.0)  # waiting at the corner
     assert trip_place(trip, 40.5) != (8.0, 8.0)  # the piece never under way left no trace
+
+
+def fanned(pieces, t: float) -> tuple[float, float] | None:
+    """Where a message's token fanning out is at ``t``, as the canvas placed them before legs were kept as
+    stretches: the first piece not yet over, if it has begun; nothing between pieces, before, or once the last
+    piece is over."""
+    if not pieces or t >= pieces[-1][1]:
+        return None
+    for vs, ve, x0, y0, dx, dy, _x1, _y1 in pieces:
+        if t < vs:
+            return None
+        if t < ve:
+            f = (t - vs) / (ve - vs)
+            return x0 + dx * f, y0 + dy * f
+    return None
+
+
+def test_trips_and_message_legs_put_tokens_where_walking_their_pieces_does():
+    """Random pieces: in turn, with gaps, overlapping, a microsecond long; both kinds of token at many times."""
+    rng = random.Random(11)
+    for _case in range(300):
+        pieces, t0 = [], rng.uniform(0, 5e6)
+        for _ in range(rng.randint(1, 7)):
+            vs = t0 + rng.choice([0.0, rng.uniform(-3e4, 1e5)])
+            ve = vs + rng.choice([1e-6, 1.0, rng.uniform(1, 2e5)])
+            x0, y0, dx, dy = (rng.uniform(-500, 500) for _ in range(4))
+            pieces.append((vs, ve, x0, y0, dx, dy, x0 + dx, y0 + dy))
+            t0 = ve
+        trip, leg = make_trip(t0 + 1e5, t0, pieces, "ok", []), message_leg(pieces)
+        moments = [p[0] for p in pieces] + [p[1] for p in pieces] + [rng.uniform(-1e4, t0 + 1e4) for _ in range(30)]
+        for t in moments:
+            for want, got in ((walked(pieces, t), trip_place(trip, t)), (fanned(pieces, t), leg_place(leg, t))):
+                assert (want is None) == (got is None), (pieces, t, want, got)
+                if want is not None:
+                    assert abs(want[0] - got[0]) < 1e-6 * (1 + abs(want[0])), (pieces, t, want, got)
+                    assert abs(want[1] - got[1]) < 1e-6 * (1 + abs(want[1])), (pieces, t, want, got)
 
 
 def test_a_trip_on_screen_is_no_object_for_the_cyclic_collector(window):

@@ -84,13 +84,14 @@ class _Path:
 # in tuples was still tracked when it reached the oldest generation. Laid out as:
 #   [V_LAST] when nothing of it is on screen any more (a message's fan-out lasts longer than its trip)
 #   [V_END] when its token is back with the user; [V_DONE] when it reaches the moment its outcome was decided
-#   [OUTCOME]; [ENDS] where the stretches' starts end; [BASE] so that stretch i's numbers are at 4 * i + [BASE]
+#   [OUTCOME]; [ENDS] where the stretches' starts end; [BASE]: the numbers of the stretch under way at t are at
+#   4 * i + [BASE], i = bisect_right(trip, t, STARTS, [ENDS])
 #   [CALLS_FROM], [CALLS_TO] when any of its store commands flashes
-#   [FAN] journey chat: a message's tokens fanning out (pieces each), or None; [UNHEARD] the servers it never
+#   [FAN] journey chat: a message's tokens fanning out (see message_leg), or None; [UNHEARD] the servers it never
 #   reached (room, server, origin, from, to)
-#   then the stretches' starts, in order; then each stretch's place as a line in time, x = a + b * t and
-#   y = c + d * t (a, b, c, d: a token waiting at a card between two hops is a stretch with b = d = 0); then each
-#   store command flashing on its link: when, server, store, command.
+#   then the stretches' starts, in order; then each stretch's place as a line in time from its start s,
+#   x = a + b * (t - s) and y = c + d * (t - s) (a, b, c, d: a token waiting at a card between two hops is a
+#   stretch with b = d = 0); then each store command flashing on its link: when, server, store, command.
 # A token's place at t is then one bisection of the starts and two multiply-adds: a 1,000-token frame ran about
 # 150 Python instructions a token when each of a trip's pieces kept its start, end, place and step (the piece
 # under way found, then its share of the time worked out).
@@ -99,29 +100,32 @@ STARTS = 10
 LINE, CALL = 4, 4
 
 
-def stretches(segs: list[tuple[float, ...]]) -> tuple[list[float], list[float]]:
+def stretches(segs: list[tuple[float, ...]], wait: bool = True) -> tuple[list[float], list[float]]:
     """The pieces ``segs`` (start, end, x, y, dx, dy, x_end, y_end, walked in turn) as the stretches of time a
-    token spends on one line: their starts, and each one's a, b, c, d (x = a + b * t, y = c + d * t).
+    token spends on one line: their starts s, and each one's a, b, c, d (x = a + b * (t - s), y = c + d * (t - s):
+    from the stretch's own start, as a piece a microsecond long, whose b is huge, stays exact late in a long run).
 
     A token walks the pieces in turn: the first piece not yet over is the one it is on, or, if that one has not
-    begun, it waits at the end of the piece before. Pieces overlapping in time (a hop shorter than the
-    microsecond a piece lasts at least) are walked the same way: a piece over before those before it end is
-    never under way, and the token waits where it ended."""
+    begun, it waits at the end of the piece before (with ``wait``; else it is not shown meanwhile: its a is
+    None). Pieces overlapping in time (a hop shorter than the microsecond a piece lasts at least) are walked the
+    same way: a piece over before those before it end is never under way. With ``wait``, the token stays where
+    the last piece ended once all are over."""
     starts: list[float] = []
-    lines: list[float] = []
+    lines: list = []
     over = -math.inf  # when every piece walked so far is over
     end = None  # where the piece walked last ends
     for vs, ve, x0, y0, dx, dy, x1, y1 in segs:
         if ve > over:
-            if vs > over and end is not None:  # waiting at the end of the piece before
+            if vs > over and end is not None:  # between two pieces
                 starts.append(over)
-                lines += (end[0], 0.0, end[1], 0.0)
+                lines += (end[0], 0.0, end[1], 0.0) if wait else (None, 0.0, 0.0, 0.0)
             bx, by = dx / (ve - vs), dy / (ve - vs)
-            starts.append(max(vs, over))
-            lines += (x0 - bx * vs, bx, y0 - by * vs, by)
+            start = max(vs, over)
+            starts.append(start)
+            lines += (x0 + bx * (start - vs), bx, y0 + by * (start - vs), by)
             over = ve
         end = (x1, y1)
-    if end is not None:  # arrived: at the end of the last piece, until the trip is over
+    if end is not None and wait:  # arrived: at the end of the last piece, until the trip is over
         starts.append(over)
         lines += (end[0], 0.0, end[1], 0.0)
     return starts, lines
@@ -153,20 +157,30 @@ def trip_place(trip: tuple, t: float) -> tuple[float, float] | None:
     if i == STARTS:
         return None
     k = LINE * i + trip[BASE]
-    return trip[k] + trip[k + 1] * t, trip[k + 2] + trip[k + 3] * t
+    u = t - trip[i - 1]
+    return trip[k] + trip[k + 1] * u, trip[k + 2] + trip[k + 3] * u
 
 
-def _place(segs, t: float) -> tuple[float, float] | None:
-    """Where a token walking ``segs`` is at ``t``: None before it starts and once it has arrived."""
-    if not segs or t >= segs[-1][1]:  # arrived: most of a message's fan-out tokens, most frames
+def message_leg(segs: list[tuple[float, ...]]) -> tuple:
+    """A message's token fanning out along ``segs`` as one flat tuple: when it arrives (the last piece's end; it
+    is gone then), how many stretches, their starts, their lines (see :func:`stretches`; not shown between
+    pieces). A busy chat frame walked 400-odd such tokens' pieces one by one: a third of its Python work."""
+    starts, lines = stretches(segs, wait=False)
+    return (segs[-1][1] if segs else -math.inf, len(starts), *starts, *lines)
+
+
+def leg_place(leg: tuple, t: float) -> tuple[float, float] | None:
+    """Where a message's token is at ``t``: None before it sets off, between pieces, and once it has arrived."""
+    if t >= leg[0]:
         return None
-    for vs, ve, x0, y0, dx, dy, _x1, _y1 in segs:
-        if t < vs:
-            return None
-        if t < ve:
-            f = (t - vs) / (ve - vs)
-            return x0 + dx * f, y0 + dy * f
-    return None
+    n = leg[1]
+    i = bisect_right(leg, t, 2, 2 + n)
+    if i == 2:
+        return None
+    k = LINE * i + n - 10  # stretch i - 3's numbers, after the n starts
+    a = leg[k]
+    u = t - leg[i - 1]
+    return None if a is None else (a + leg[k + 1] * u, leg[k + 2] + leg[k + 3] * u)
 
 
 def _stretch(r) -> float:
@@ -232,7 +246,7 @@ class TokenPlanner:
         v_end, v_done = t0 + (r.t_reply - t0) * s, _done_at(r, s)
         if r.fanout is not None and r.outcome == OK and self.chat is not None and r.id % self.chat.every == 0:
             fan, unheard = self.chat.fanout(r, v_done, self._path)
-            return make_trip(v_end, v_done, segs, r.outcome, calls, tuple(map(tuple, fan)), tuple(unheard),
+            return make_trip(v_end, v_done, segs, r.outcome, calls, tuple(map(message_leg, fan)), tuple(unheard),
                              max(v_end, v_done + FANOUT_US))
         return make_trip(v_end, v_done, segs, r.outcome, calls)
 
@@ -269,10 +283,16 @@ class TokenPlanner:
                 continue
             fan = trip[FAN]
             if fan is not None:
-                for pieces in fan:
-                    pos = _place(pieces, t)
-                    if pos is not None:
-                        add((pos[0], pos[1], MESSAGE, rid))
+                for leg in fan:  # as leg_place, written out
+                    if t < leg[0]:
+                        n = leg[1]
+                        i = bisect_right(leg, t, 2, 2 + n)
+                        if i != 2:
+                            k = LINE * i + n - 10
+                            a = leg[k]
+                            if a is not None:
+                                u = t - leg[i - 1]
+                                add((a + leg[k + 1] * u, leg[k + 2] + leg[k + 3] * u, MESSAGE, rid))
                 for room, server, origin, va, vb in trip[UNHEARD]:
                     if va <= t < vb:
                         unheard[(room, server, origin)] = unheard.get((room, server, origin), 0) + 1
@@ -288,7 +308,8 @@ class TokenPlanner:
             i = bisect_right(trip, t, STARTS, trip[ENDS])
             if i != STARTS:
                 k = LINE * i + trip[BASE]
-                add((trip[k] + trip[k + 1] * t, trip[k + 2] + trip[k + 3] * t,
+                u = t - trip[i - 1]
+                add((trip[k] + trip[k + 1] * u, trip[k + 2] + trip[k + 3] * u,
                      REQUEST if t < trip[V_DONE] else trip[OUTCOME], rid))
         if len(trips) > 4 * len(sent) + 4000:  # forget the trips far from the play head
             keep = set(sent)
