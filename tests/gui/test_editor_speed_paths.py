@@ -273,3 +273,27 @@ def test_a_dragged_card_is_counted_where_it_went_without_asking_every_card_again
     dragged.setPos(0, 0)
     assert scene.crowded(sight)
     assert set(asked) == {"s0"}
+
+
+def test_crowded_says_what_counting_the_cards_in_sight_says_as_cards_move(qtbot, monkeypatch):
+    """Most views are answered from the cards between their left and right edges alone (two bisections); the
+    answer is the one counting every card's place gives, for views of every shape and after cards moved."""
+    import random
+
+    from statediagram.gui.canvas import scene as scene_module
+
+    monkeypatch.setattr(scene_module, "CROWDED", 6)
+    rng = random.Random(3)
+    doc = Document(Diagram(nodes=[Node(f"s{i}", "server", f"S{i}", rng.randrange(0, 2000, 50),
+                                       rng.randrange(0, 2000, 50)) for i in range(60)]))
+    scene = DiagramScene(doc)
+    answers = set()
+    for step in range(300):
+        if step % 3 == 0:  # a card dragged
+            scene.node_items[f"s{rng.randrange(60)}"].setPos(rng.randrange(0, 2000, 50), rng.randrange(0, 2000, 50))
+        x, y = rng.uniform(-100, 2000), rng.uniform(-100, 2000)
+        sight = QRectF(x, y, rng.choice([80, 300, 900, 2500]), rng.choice([80, 300, 900, 2500]))
+        counted = sum(1 for item in scene.node_items.values() if sight.contains(item.pos()))
+        assert scene.crowded(sight) == (counted > 6), (step, counted)
+        answers.add(counted > 6)
+    assert answers == {True, False}

@@ -21,20 +21,30 @@ def canvas(transform: QTransform) -> tuple[QImage, QPainter]:
 
 
 def whole_pictures(painter: QPainter, tokens, sprites: Sprites) -> None:
-    """Each token's whole picture at the device pixel its centre falls in, as the canvas stamped them before."""
+    """Each token's whole picture at the device pixel its centre falls in, as the canvas stamped them before; a
+    look on a pixel once, in the order of the last token of that look there."""
     t = painter.worldTransform()
     half = int(sprites.half)
     painter.resetTransform()
-    for x, y, look, _rid in tokens:
-        painter.drawPixmap(int(x * t.m11() + t.dx()) - half, int(y * t.m22() + t.dy()) - half, sprites.pixmaps[look])
+    places = [(int(x * t.m11() + t.dx()), int(y * t.m22() + t.dy()), look) for x, y, look, _rid in tokens]
+    last = {place: i for i, place in enumerate(places)}
+    for i, (x, y, look) in enumerate(places):
+        if last[(x, y, look)] == i:
+            painter.drawPixmap(x - half, y - half, sprites.pixmaps[look])
 
 
 def test_stamped_tokens_look_as_their_whole_pictures_do(qapp):
+    """And a crowd of tokens of one look on one pixel looks as one token there: its picture stamped on itself
+    would only darken its soft edge, and far out on a busy run that was 1,038 stamps for 382 places."""
     rng = random.Random(5)
     sprites = Sprites()
     assert all(image.width() < 21 for image, _left, _top in sprites.stamps.values())  # cut to what shows
     looks = sorted(LOOKS)
     tokens = [(rng.uniform(-50, 900), rng.uniform(-40, 700), looks[i % len(looks)], i) for i in range(600)]
+    # Crowds, as on a busy link far out: several requests of one look on one spot, others of another look between
+    for i in range(0, 600, 7):
+        x, y, _look, _rid = tokens[i]
+        tokens[i + 1 : i + 4] = [(x + 0.1, y, look, 1000 + i) for look in (looks[0], looks[1], looks[0])]
     for transform in (QTransform(0.37, 0, 0, 0.37, 13.4, 7.9), QTransform(), QTransform(1.6, 0, 0, 1.6, -210, -95)):
         quick, painter = canvas(transform)
         stamp_tokens(painter, tokens, sprites)

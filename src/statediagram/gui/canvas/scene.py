@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Iterator
 from itertools import chain
 
@@ -68,6 +69,7 @@ class DiagramScene(QGraphicsScene):
         self.card_pictures = CardPictures(self.node_items.get, self._sharpened, self)
         self._crowded: tuple[object, bool] = (None, False)  # the last answer of crowded(), and what it was for
         self._places: dict[str, tuple[float, float]] | None = None  # the cards' places crowded() counts in
+        self._lefts: list[float] | None = None  # their x, in order (see crowded())
         # Without an index every paint asks each of thousands of items for its bounding rect (a Python call);
         # the tree hands the view only what it shows. A dragged node re-enters it cheaply.
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
@@ -346,6 +348,14 @@ class DiagramScene(QGraphicsScene):
             if self._places is None:
                 self._places = {node_id: (item.x(), item.y()) for node_id, item in self.node_items.items()}
             left, top, right, bottom = shown.left(), shown.top(), shown.right(), shown.bottom()
+            if self._lefts is None:
+                self._lefts = sorted(x for x, _y in self._places.values())
+            # The cards between the view's left and right edges are as many as can be in sight: most views
+            # hold fewer than CROWDED of them, answered by two bisections (a zoom step at 0.5 over 2,000 cards
+            # looked at 1,000 places before it could say no: 22k Python instructions, 0.7 ms a frame).
+            if bisect_right(self._lefts, right) - bisect_left(self._lefts, left) <= CROWDED:
+                self._crowded = (key, False)
+                return False
             # Stopped as soon as the answer is known: a zoom step at 0.5 over 2,000 cards counted them all,
             # asking each item for its place (3.4 ms of a 20-27 ms frame).
             wanted, spare = CROWDED + 1, len(self.node_items) - CROWDED  # cards in sight to be crowded; others
@@ -366,9 +376,14 @@ class DiagramScene(QGraphicsScene):
         put right (each frame of a drag at zoom 0.5 or more over 2,000 cards asked every card for its place
         again, 3.5 ms); a card that came or went has the places taken anew."""
         if moved is not None and self._places is not None and moved.node_id in self._places:
+            old_x = self._places[moved.node_id][0]
             self._places[moved.node_id] = (moved.x(), moved.y())
+            if self._lefts is not None:  # one x out, one in: the list stays in order
+                del self._lefts[bisect_left(self._lefts, old_x)]
+                insort(self._lefts, moved.x())
         else:
             self._places = None
+            self._lefts = None
         self._crowded = (None, False)
 
     def _sharpened(self, node_ids: set[str]) -> None:

@@ -66,7 +66,10 @@ def paint_down(painter: QPainter, states: dict[str, NodeState], node_rect: Calla
 
 
 def stamp_tokens(painter: QPainter, tokens: list[tuple[float, float, str, int]], sprites: Sprites) -> None:
-    """Tokens are stamped 1:1 in device pixels: the same size at any zoom, and a plain blit (fast)."""
+    """Tokens are stamped 1:1 in device pixels: the same size at any zoom, and a plain blit (fast). Tokens of one
+    look on one device pixel are stamped once, where the last of them would be: zoomed out, a crowd of requests on
+    the same links lands on the same pixels (the 1,000-token run at its fit zoom: 1,038 tokens on 382 places), and
+    stamping the same picture again on itself only darkens its soft edge."""
     half = int(sprites.half)
     tr = painter.worldTransform()
     if tr.m12() or tr.m21():  # rotated or sheared: let the painter map each stamp
@@ -75,6 +78,8 @@ def stamp_tokens(painter: QPainter, tokens: list[tuple[float, float, str, int]],
             draw(QPointF(x - half, y - half), pixmaps[look])
         return
     sx, sy, dx, dy = tr.m11(), tr.m22(), tr.dx(), tr.dy()
+    places = [(int(x * sx + dx), int(y * sy + dy), look) for x, y, look, _rid in tokens]
+    last_first = dict.fromkeys(reversed(places))  # each place once, at its last token
     painter.save()
     painter.resetTransform()
     # Whole pixels and no transform: the render hints change no pixel of a stamp (checked), but with them on Qt
@@ -82,7 +87,7 @@ def stamp_tokens(painter: QPainter, tokens: list[tuple[float, float, str, int]],
     # 1,030 tokens: 1.3 -> 0.9 ms, measured.
     painter.setRenderHints(QPainter.RenderHint(0))
     stamps, draw = sprites.stamps, painter.drawImage
-    for x, y, look, _rid in tokens:
+    for x, y, look in reversed(last_first):
         image, left, top = stamps[look]
-        draw(int(x * sx + dx) - half + left, int(y * sy + dy) - half + top, image)
+        draw(x - half + left, y - half + top, image)
     painter.restore()
