@@ -54,13 +54,14 @@ class LinkItem(QGraphicsRectItem):
         route = tuple(route)
         if route == self._route:
             return
-        self.prepareGeometryChange()  # the shape changes even where the rectangle does not
         self._route = route
         self._drawn = None
         self._shape = None
         xs, ys = [x for x, _ in route], [y for _, y in route]
         # Holds the hit area (a square cap reaches half the width times sqrt 2 out) and the drawn end dots.
         reach = theme.LINK_HIT_WIDTH * 0.75
+        # setRect prepares the geometry change itself when the rectangle changes; within the same rectangle, update()
+        # is all the new route needs.
         if route:
             self.setRect(min(xs) - reach, min(ys) - reach, max(xs) - min(xs) + 2 * reach, max(ys) - min(ys) + 2 * reach)
         else:
