@@ -170,11 +170,25 @@ def frames(app, view, step) -> list[Frame]:
     return rows
 
 
-def show_frames(name: str, rows: list[Frame]) -> None:
+def show_frames(name: str, rows: list[Frame], instructions: float | None = None) -> None:
     wall, cpu = [r.wall for r in rows], [r.cpu for r in rows]
     print(f"  {name:<34} median {statistics.median(wall):5.1f} ms, worst {max(wall):5.1f} ms (target <= 16 ms); "
           f"thread CPU median {statistics.median(cpu):4.1f}, worst {max(cpu):4.1f} ms; card pictures drawn "
-          f"{sum(r.pictures for r in rows)} (at most {max(r.pictures for r in rows)} a frame)")
+          f"{sum(r.pictures for r in rows)} (at most {max(r.pictures for r in rows)} a frame)"
+          + ("" if instructions is None else f"; Python instructions a frame {instructions:,.0f}"))
+
+
+def counted(app, view, step) -> float:
+    """The Python instructions a frame of ``step`` runs, 10 frames more (heartbeat.python_instructions): its steps
+    15 to 24, five out and five in, so the view ends where it began."""
+    from heartbeat import python_instructions
+
+    def frame(i: int) -> None:
+        step(i + 15)
+        view.viewport().repaint()
+        app.processEvents()
+
+    return python_instructions(frame)
 
 
 def open_and_move(path: Path) -> None:
@@ -235,15 +249,16 @@ def open_and_move(path: Path) -> None:
             h.value() + (25 if i % 20 < 10 else -25))))
     view.set_zoom(0.5)
     app.processEvents()
-    show_frames("zoom in/out steps 0.5 .. 0.9", frames(app, view, lambda i: view.zoom_by(1.06 if i % 20 < 10 else
-                                                                                      1 / 1.06)))
+    def zoom_step(i: int) -> None:
+        view.zoom_by(1.06 if i % 20 < 10 else 1 / 1.06)
+
+    show_frames("zoom in/out steps 0.5 .. 0.9", frames(app, view, zoom_step), counted(app, view, zoom_step))
     t0 = time.perf_counter()
     view.zoom_to_fit()  # F, from detail: every item stops drawing itself at once
     view.viewport().repaint()
     print(f"  {'jump from zoom 0.5 to fit (F), one frame':<34} {(time.perf_counter() - t0) * 1000:5.1f} ms")
     app.processEvents()
-    show_frames("zoom in/out steps around fit", frames(app, view, lambda i: view.zoom_by(1.06 if i % 20 < 10 else
-                                                                                      1 / 1.06)))
+    show_frames("zoom in/out steps around fit", frames(app, view, zoom_step), counted(app, view, zoom_step))
     view.set_zoom(0.2)
     app.processEvents()
     show_frames("zoom 0.2 .. 0.45 and back (detail on)", frames(app, view, lambda i: view.zoom_by(

@@ -28,7 +28,7 @@ from PySide6.QtCore import QEvent, QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(__file__))
-from heartbeat import FullCollections, Heartbeat  # noqa: E402
+from heartbeat import FullCollections, Heartbeat, python_instructions  # noqa: E402
 from heartbeat import collector_load as tracked_now  # noqa: E402
 
 from statediagram.core import Diagram, Fault, Link, Node, ScenarioSpec  # noqa: E402
@@ -134,7 +134,7 @@ def chat_frame_benchmark(shown: Shown) -> None:
           f"p95 {frames[int(len(frames) * 0.95)] * 1000:.2f} ms, worst {frames[-1] * 1000:.2f} ms (target <= 8 ms); "
           f"the GUI thread's CPU time a frame: median {statistics.median(cpu) * 1000:.2f} ms")
     print(f"  Python instructions a frame (the same on any machine, at any load): "
-          f"{python_instructions(shown, 10 * SECOND - 400_000):,.0f}")
+          f"{frame_instructions(shown, 10 * SECOND - 400_000):,.0f}")
     shown.close()
 
 
@@ -175,28 +175,15 @@ def open_in_editor(d: Diagram) -> Shown:
     return Shown(w, w.view, w.simulation)
 
 
-def python_instructions(shown: Shown, t: int, frames: int = 10) -> float:
-    """The Python bytecode instructions one frame runs (update + paint), counted by a tracer over ``frames``
-    frames from ``t``: a figure the machine's speed and load do not change, where this machine's frame times
-    vary by half from one hour to the next."""
-    counted = [0]
-
-    def tracer(frame, event, _arg):
-        frame.f_trace_opcodes = True
-        if event == "opcode":
-            counted[0] += 1
-        return tracer
-
+def frame_instructions(shown: Shown, t: int) -> float:
+    """The Python instructions one frame (update + paint) runs, from ``t`` (see heartbeat.python_instructions)."""
     player = shown.player
-    sys.settrace(tracer)
-    try:
-        for _ in range(frames):
-            player.show_at(t)
-            paint_what_changed()
-            t += 16_000
-    finally:
-        sys.settrace(None)
-    return counted[0] / frames
+
+    def frame(i: int) -> None:
+        player.show_at(t + i * 16_000)
+        paint_what_changed()
+
+    return python_instructions(frame)
 
 
 def frame_benchmark(shown: Shown, where: str) -> None:
@@ -232,7 +219,7 @@ def frame_benchmark(shown: Shown, where: str) -> None:
           f"200 nodes, 1400x900 offscreen: median {statistics.median(frames) * 1000:.2f} ms, "
           f"p95 {frames[int(len(frames) * 0.95)] * 1000:.2f} ms, worst {frames[-1] * 1000:.2f} ms (target <= 8 ms); "
           f"the GUI thread's CPU time a frame: median {statistics.median(cpu) * 1000:.2f} ms")
-    print(f"  Python instructions a frame (the same on any machine, at any load): {python_instructions(shown, t):,.0f}")
+    print(f"  Python instructions a frame (the same on any machine, at any load): {frame_instructions(shown, t):,.0f}")
     update = []
     for _ in range(60):
         start = time.perf_counter()

@@ -350,9 +350,8 @@ class DiagramScene(QGraphicsScene):
             left, top, right, bottom = shown.left(), shown.top(), shown.right(), shown.bottom()
             if self._lefts is None:
                 self._lefts = sorted(x for x, _y in self._places.values())
-            # The cards between the view's left and right edges are as many as can be in sight: most views
-            # hold fewer than CROWDED of them, answered by two bisections (a zoom step at 0.5 over 2,000 cards
-            # looked at 1,000 places before it could say no: 22k Python instructions, 0.7 ms a frame).
+            # Most views hold fewer than CROWDED cards between their left and right edges: two bisections (a zoom
+            # step at 0.5 over 2,000 cards looked at 1,000 places first: 22k Python instructions, 0.7 ms a frame).
             if bisect_right(self._lefts, right) - bisect_left(self._lefts, left) <= CROWDED:
                 self._crowded = (key, False)
                 return False
@@ -378,7 +377,7 @@ class DiagramScene(QGraphicsScene):
         if moved is not None and self._places is not None and moved.node_id in self._places:
             old_x = self._places[moved.node_id][0]
             self._places[moved.node_id] = (moved.x(), moved.y())
-            if self._lefts is not None:  # one x out, one in: the list stays in order
+            if self._lefts is not None:  # one x out, one in: still in order
                 del self._lefts[bisect_left(self._lefts, old_x)]
                 insort(self._lefts, moved.x())
         else:
