@@ -21,6 +21,8 @@ from . import __version__
 from .check_output import check_csv, check_json, check_text, json_safe
 from .core.model import JOURNEYS
 from .core.text import brief, safe_lines, terminal_safe
+from .termination import Terminated, on_sigterm, stop_asked
+from .termination import forget as forget_sigterm
 from .timelimit import RunTimedOut, interrupts_deferred, time_limit
 
 SUBCOMMANDS = ("simulate", "check", "export", "missions", "live", "deploy")
@@ -30,6 +32,7 @@ EXIT_NOT_FINISHED = 3  # the run could not finish: no verdict (0 and 1 are verdi
 REDIS_URL_HELP = "run the Redis nodes on a real server, e.g. redis://127.0.0.1:6379/0"
 DEFAULT_TIMEOUT_S = 60.0
 INTERRUPTED = 130
+TERMINATED = 128 + signal.SIGTERM
 
 
 class _Parser(argparse.ArgumentParser):
@@ -124,26 +127,20 @@ def main(argv: list[str] | None = None) -> int:
                 "deploy": _deploy}
     if args.command is None:
         return _open_app(None)
-    previous = signal.signal(signal.SIGTERM, _terminated)
+    forget_sigterm()
+    previous = signal.signal(signal.SIGTERM, on_sigterm)
     try:
-        return commands[args.command](args)
+        status = commands[args.command](args)
+        return TERMINATED if stop_asked() else status  # its Terminated was lost in a callback (termination.py)
     except BrokenPipeError:  # `statediagram check ... | head`: the reader left, nothing to report
         sys.stderr.close()
         return 0
     except KeyboardInterrupt:
         return INTERRUPTED
-    except _Terminated:
-        return 128 + signal.SIGTERM
+    except Terminated:
+        return TERMINATED
     finally:
         signal.signal(signal.SIGTERM, previous)
-
-
-class _Terminated(BaseException):
-    """SIGTERM, raised where the command is, so its cleanup (a real Redis's keys) runs as after Ctrl-C."""
-
-
-def _terminated(signum: int, frame: Any) -> None:
-    raise _Terminated
 
 
 def _error(message: str) -> None:

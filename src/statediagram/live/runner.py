@@ -21,6 +21,7 @@ from ..core.catalog import Role, role_of
 from ..core.model import Diagram
 from ..sim.kinds import sim_kind
 from ..sim.scenario import SECOND, Plan
+from ..termination import stop_if_asked
 from . import CannotRunLive, check_runnable, require_modules
 from .chatload import ChatLoad
 from .layout import Layout, layout
@@ -76,7 +77,7 @@ def run_live(diagram: Diagram, plan: Plan, speed: float = 1.0, redis_fallback: b
 
     Raises CannotRunLive (missing program or package, a process that would not start or died by itself).
     Everything started is stopped and its folder removed before this returns or raises, KeyboardInterrupt
-    included, and the exception ``cli.main`` raises on SIGTERM.
+    included, and ``termination.Terminated`` (SIGTERM).
     """
     from .services import Missing
     from .supervisor import ChildDied, StartFailed
@@ -170,6 +171,7 @@ def answer_event(user, action: str, answer, sent: float, t: float) -> dict[str, 
 async def _watch(sup: Supervisor) -> None:
     while True:
         sup.check_children()
+        stop_if_asked()  # a SIGTERM whose own exception was lost (termination.py): the run stops all the same
         await asyncio.sleep(WATCH_S)
 
 
