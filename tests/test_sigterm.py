@@ -55,3 +55,40 @@ def test_live_modes_watch_stops_the_run_when_a_sigterm_was_lost():
         assert children.checked == 1
     finally:
         termination.forget()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["sigterm", "ctrl-c"])
+def test_a_signal_during_live_modes_cleanup_waits_for_it_to_finish(tmp_path, monkeypatch, sig):
+    """A second Ctrl-C, or the SIGTERM ``timeout`` sends twice, came while the run's processes were being stopped
+    and its folders removed: the cleanup stopped half-way and left the run's folder behind. It finishes now, and
+    the signal is raised after it."""
+    import shutil
+
+    from statediagram.live import supervisor
+
+    sup = supervisor.Supervisor()
+    extra = tmp_path / "postgres-tmp"
+    extra.mkdir()
+    sup.extra_dirs.append(extra)
+    (sup.dir / "redis.log").write_text("kept while the run went")
+    real_rmtree, removed = shutil.rmtree, []
+
+    def rmtree(path, ignore_errors=False):
+        if not removed:
+            os.kill(os.getpid(), sig)  # the second signal, as the cleanup begins to remove the folders
+            for _ in range(10_000):  # the handler runs at one of these instructions
+                pass
+        removed.append(path)
+        real_rmtree(path, ignore_errors=ignore_errors)
+
+    monkeypatch.setattr(supervisor.shutil, "rmtree", rmtree)
+    expected = termination.Terminated if sig == signal.SIGTERM else KeyboardInterrupt
+    previous = signal.signal(signal.SIGTERM, termination.on_sigterm)  # as the command line sets it
+    try:
+        with pytest.raises(expected):
+            sup.stop()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        termination.forget()
+    assert not sup.dir.exists() and not extra.exists()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the handler is given back

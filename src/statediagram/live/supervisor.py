@@ -22,6 +22,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..termination import held
+
 LOG_TAIL = 1500  # characters of a dead child's log shown in the error
 START_TIMEOUT_S = 60.0  # bound on waiting for every process to be ready (1-5 s on a quiet machine)
 
@@ -277,7 +279,12 @@ class Supervisor:
         return [c.proc.pid for c in self.children.values() if c.proc is not None and c.proc.poll() is None]
 
     def stop(self) -> None:
-        """Kill every process group started, wait for them, and remove the run's folder. Safe to call twice."""
+        """Kill every process group started, wait for them, and remove the run's folder. Safe to call twice. A
+        Ctrl-C or SIGTERM meanwhile is raised once this is done (termination.held)."""
+        with held():
+            self._stop()
+
+    def _stop(self) -> None:
         for child in self.children.values():
             child.expected_down = True
             self._kill(child)
