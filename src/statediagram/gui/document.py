@@ -15,8 +15,6 @@ from PySide6.QtGui import QUndoStack
 from ..core.fileio import diagram_to_json
 from ..core.model import Diagram, Link, LinkKey, Node
 
-__all__ = ["Document", "LinkKey"]
-
 
 class Document(QObject):
     """Owns a :class:`Diagram` and announces every change made to it."""

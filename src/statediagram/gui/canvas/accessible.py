@@ -34,7 +34,7 @@ from PySide6.QtCore import QObject, QPoint, QRect
 from PySide6.QtGui import QAccessible, QAccessibleEvent, QAccessibleInterface
 from PySide6.QtWidgets import QAccessibleWidget, QGraphicsView
 
-from ..document import LinkKey
+from ...core.model import LinkKey
 from .items import NodeItem
 from .linkitem import LinkItem
 from .navigation import reading_order, spoken_description

@@ -20,10 +20,9 @@ import shiboken6
 from PySide6.QtCore import QObject, QRectF, Qt, QTimer
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
-from ...core.model import Diagram
+from ...core.model import Diagram, LinkKey
 from ...core.routes import Router
 from ...core.topology import state_homes
-from ..document import LinkKey
 from ..progress import in_background
 from .items import NodeItem
 from .linkitem import LinkItem
@@ -67,7 +66,7 @@ def prepare_items(diagram: Diagram, interactive: bool, effort: str) -> Generator
             end = time.perf_counter() + SLICE_S
     for link in diagram.links:
         key = link.ends  # one key object for the item and the maps
-        a, b = sorted(key)
+        a, b = key
         if a in nodes and b in nodes:
             links[key] = LinkItem(key, nodes[a], nodes[b], interactive)
         if time.perf_counter() >= end:
@@ -82,7 +81,7 @@ def prepare_items(diagram: Diagram, interactive: bool, effort: str) -> Generator
             yield 0.9
             end = time.perf_counter() + SLICE_S
     for key in links:
-        router.add_link(key, *sorted(key))
+        router.add_link(key, *key)
         if time.perf_counter() >= end:
             yield 0.9
             end = time.perf_counter() + SLICE_S

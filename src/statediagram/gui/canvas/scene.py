@@ -12,11 +12,11 @@ from PySide6.QtGui import QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsScene
 
 from ...core.catalog import KINDS, Role, link_problem
-from ...core.model import Diagram
+from ...core.model import Diagram, LinkKey
 from ...core.routes import Router
 from ...core.topology import Finding, state_homes
 from .. import theme
-from ..document import Document, LinkKey
+from ..document import Document
 from .ahead import Prepared, Swap, card_of, prepare_items
 from .cardpictures import CardPictures
 from .gestures import GestureContext
@@ -219,7 +219,7 @@ class DiagramScene(QGraphicsScene):
         self._add_link(key, None)
 
     def _add_link(self, key: LinkKey, made: LinkItem | None) -> None:
-        a, b = sorted(key)
+        a, b = key  # a link's key is its two ends, sorted
         item = made or LinkItem(key, self.node_items[a], self.node_items[b], self.interactive)
         key = item.key  # one key object for the item and the maps
         self.overview_mode.adopt(item)

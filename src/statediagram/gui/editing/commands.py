@@ -8,8 +8,8 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand
 
 from ...core.catalog import KINDS
-from ...core.model import Link, Node
-from ..document import Document, LinkKey
+from ...core.model import Link, LinkKey, Node
+from ..document import Document
 
 MERGE_PROP = 1001
 

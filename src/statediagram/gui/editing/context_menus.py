@@ -74,7 +74,7 @@ class CanvasMenus(QObject):
         menu.setObjectName("linkMenu")
         ends = QAction("Select Its Two Nodes", menu)
         ends.setStatusTip("Select the nodes at the link's two ends")
-        ends.triggered.connect(lambda _c=False, key=link.key: self.scene.select_ids(sorted(key)))
+        ends.triggered.connect(lambda _c=False, key=link.key: self.scene.select_ids(list(key)))
         menu.addAction(ends)
         menu.addSeparator()
         menu.addAction(self.actions.delete)
