@@ -10,10 +10,7 @@ system's lock callback went on to its end and exited 0. So the request is also k
 
 from __future__ import annotations
 
-import signal
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 _asked = threading.Event()
@@ -26,6 +23,12 @@ class Terminated(BaseException):
 
 def on_sigterm(signum: int, frame: Any) -> None:
     """The SIGTERM handler of the command line."""
+    terminate()
+
+
+def terminate() -> None:
+    """Stop as a SIGTERM asks: the request kept, :class:`Terminated` raised (also for one held a while by
+    ``timelimit.interrupts_deferred``)."""
     _asked.set()
     raise Terminated
 
@@ -43,31 +46,3 @@ def stop_if_asked() -> None:
 def forget() -> None:
     """A new command begins (``cli.main`` called again in one process, as tests do)."""
     _asked.clear()
-
-
-@contextmanager
-def held() -> Iterator[None]:
-    """Within the block, a cleanup that must finish (live mode's processes and folders), SIGINT and SIGTERM only
-    note that they came; after it, the first one noted is raised (KeyboardInterrupt, :class:`Terminated`).
-
-    A second Ctrl-C, or the SIGTERM that ``timeout`` sends twice (to the command and to its process group),
-    landed inside the cleanup the first one began and left the run's folder behind (seen once by hand)."""
-    if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
-        yield
-        return
-    came: list[int] = []
-
-    def note(signum: int, _frame: Any) -> None:
-        came.append(signum)
-
-    previous = {sig: signal.signal(sig, note) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-    if came and came[0] == signal.SIGTERM:
-        _asked.set()
-        raise Terminated
-    if came:
-        raise KeyboardInterrupt

@@ -9,8 +9,9 @@ Why not a timer signal that raises wherever the time goes: raised in the middle 
 half-imported (the next file failed with "no attribute bfs_edges"), and inside a lock it deadlocked the process.
 The engine stops at a clean point between two events instead.
 
-``interrupts_deferred()`` keeps Ctrl-C from raising inside Qt's painting (a KeyboardInterrupt thrown through
-a C++ paint call crashed the process): it records the request, and the caller stops between two steps.
+``interrupts_deferred()`` keeps Ctrl-C and SIGTERM from raising inside Qt's painting (a KeyboardInterrupt thrown
+through a C++ paint call crashed the process) or inside a cleanup that must finish (live mode's processes and
+folders): it records the request, and the caller stops between two steps.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+
+from .termination import terminate
 
 _deadline: ContextVar[tuple[float, float] | None] = ContextVar("statediagram_deadline", default=None)
 
@@ -55,31 +58,37 @@ def check_deadline() -> None:
 
 
 class Interrupts:
-    """Whether Ctrl-C was pressed while interrupts were deferred."""
+    """Whether Ctrl-C or SIGTERM came while interrupts were deferred (the first of them)."""
 
     def __init__(self) -> None:
-        self.requested = False
+        self.requested: int | None = None  # the signal
 
     def stop_if_requested(self) -> None:
-        """Raise KeyboardInterrupt now, between two steps, if Ctrl-C came while deferred."""
-        if self.requested:
+        """Raise now, between two steps, if a signal came while deferred: KeyboardInterrupt for Ctrl-C,
+        ``termination.Terminated`` for SIGTERM."""
+        if self.requested == signal.SIGTERM:
+            terminate()
+        if self.requested is not None:
             raise KeyboardInterrupt
 
 
 @contextmanager
 def interrupts_deferred() -> Iterator[Interrupts]:
-    """Within the block, Ctrl-C only sets ``requested``; the caller stops with ``stop_if_requested()``."""
+    """Within the block, Ctrl-C and SIGTERM only set ``requested``; the caller stops with ``stop_if_requested()``,
+    which also runs at the block's end if the block itself did not raise."""
     state = Interrupts()
-    if threading.current_thread() is not threading.main_thread():
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
         yield state
         return
 
-    def note(_signum: int, _frame: object) -> None:
-        state.requested = True
+    def note(signum: int, _frame: object) -> None:
+        if state.requested is None:
+            state.requested = signum
 
-    previous = signal.signal(signal.SIGINT, note)
+    previous = {sig: signal.signal(sig, note) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield state
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     state.stop_if_requested()

@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..termination import held
+from ..timelimit import interrupts_deferred
 
 LOG_TAIL = 1500  # characters of a dead child's log shown in the error
 START_TIMEOUT_S = 60.0  # bound on waiting for every process to be ready (1-5 s on a quiet machine)
@@ -280,8 +280,10 @@ class Supervisor:
 
     def stop(self) -> None:
         """Kill every process group started, wait for them, and remove the run's folder. Safe to call twice. A
-        Ctrl-C or SIGTERM meanwhile is raised once this is done (termination.held)."""
-        with held():
+        Ctrl-C or SIGTERM meanwhile is raised once this is done: a second one, or the SIGTERM ``timeout`` sends
+        twice (to the command and to its process group), landed in this cleanup and left the run's folder behind
+        (seen once by hand)."""
+        with interrupts_deferred():
             self._stop()
 
     def _stop(self) -> None:
