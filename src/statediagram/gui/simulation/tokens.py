@@ -98,6 +98,7 @@ class _Path:
 V_LAST, V_END, V_DONE, OUTCOME, ENDS, BASE, CALLS_FROM, CALLS_TO, FAN, UNHEARD = range(10)
 STARTS = 10
 LINE, CALL = 4, 4
+LEG_STARTS = 2  # a message's leg: when it arrives, how many stretches, then their starts (see message_leg)
 
 
 def stretches(segs: list[tuple[float, ...]], wait: bool = True) -> tuple[list[float], list[float]]:
@@ -174,10 +175,10 @@ def leg_place(leg: tuple, t: float) -> tuple[float, float] | None:
     if t >= leg[0]:
         return None
     n = leg[1]
-    i = bisect_right(leg, t, 2, 2 + n)
-    if i == 2:
+    i = bisect_right(leg, t, LEG_STARTS, LEG_STARTS + n)
+    if i == LEG_STARTS:
         return None
-    k = LINE * i + n - 10  # stretch i - 3's numbers, after the n starts
+    k = LINE * (i - LEG_STARTS - 1) + LEG_STARTS + n  # the numbers of the stretch under way, after the n starts
     a = leg[k]
     u = t - leg[i - 1]
     return None if a is None else (a + leg[k + 1] * u, leg[k + 2] + leg[k + 3] * u)
@@ -283,16 +284,11 @@ class TokenPlanner:
                 continue
             fan = trip[FAN]
             if fan is not None:
-                for leg in fan:  # as leg_place, written out
-                    if t < leg[0]:
-                        n = leg[1]
-                        i = bisect_right(leg, t, 2, 2 + n)
-                        if i != 2:
-                            k = LINE * i + n - 10
-                            a = leg[k]
-                            if a is not None:
-                                u = t - leg[i - 1]
-                                add((a + leg[k + 1] * u, leg[k + 2] + leg[k + 3] * u, MESSAGE, rid))
+                for leg in fan:
+                    if t < leg[0]:  # most of a message's legs have arrived, most frames
+                        pos = leg_place(leg, t)
+                        if pos is not None:
+                            add((pos[0], pos[1], MESSAGE, rid))
                 for room, server, origin, va, vb in trip[UNHEARD]:
                     if va <= t < vb:
                         unheard[(room, server, origin)] = unheard.get((room, server, origin), 0) + 1
