@@ -13,7 +13,6 @@ from __future__ import annotations
 import time
 from bisect import bisect_right, insort
 from collections.abc import Callable
-from types import SimpleNamespace
 from typing import Any
 
 from ..core.catalog import Role, role_of
@@ -25,6 +24,7 @@ from ..sim.chat import Fanout
 from ..sim.connections import Connections
 from ..sim.kinds import sim_kind
 from ..sim.nodes import LOGIN, OK, OUTCOMES, Request, User
+from ..sim.ahead import RunFacts
 from ..sim.replay import NodeState, Replay, RunSetup
 from ..sim.report import FaultDone, LiveFigures, Report, ServerFigures, StoreFigures, Totals
 from ..sim.scenario import SECOND
@@ -67,13 +67,16 @@ class LiveReplay(Replay):
             having(Role.STORE)
         self.extra_faults: list[tuple[int, str, str]] = []  # faults asked for by hand, as the run did them
         self.faults = sorted(self.plan.faults)
-        # What Replay's readers ask of the engine: the stores' kind of keeping, the balancers' servers, chat.
-        self.engine = SimpleNamespace(
-            chat=True if self.plan.journey == "chat" else None, servers={}, stores={s: SimpleNamespace(
-                persistent=bool(d.node(s).props.get("persistent")),
-                replicas=sim_kind(d.node(s).kind).replicas(d.node(s).props)) for s in self.store_ids},
-            balancers={lb: SimpleNamespace(servers=sorted(o for o in d.neighbours(lb) if o in self.server_ids))
-                       for lb in self.balancer_ids})
+        self.ahead = None  # no engine: the run's events fill the index
+        # What Replay's readers ask about the nodes: the stores' kind of keeping, the balancers' servers.
+        stores = {s: d.node(s) for s in self.store_ids}
+        self.facts = RunFacts(
+            labels=self.labels, server_ids=self.server_ids, balancer_ids=self.balancer_ids, store_ids=self.store_ids,
+            replicas={s: sim_kind(n.kind).replicas(n.props) for s, n in stores.items()},
+            persistent={s: bool(n.props.get("persistent")) for s, n in stores.items()},
+            balancer_servers={lb: sorted(o for o in d.neighbours(lb) if o in self.server_ids)
+                              for lb in self.balancer_ids},
+            chat=self.plan.journey == "chat", relays={}, rooms=[])
         # Journey chat: who is connected where (the simulation's own index), and which Redis relays between whom.
         self.pubsub: dict[str, str] = {}  # websocket server -> the Redis it publishes to
         if self.plan.journey == "chat":
@@ -132,7 +135,7 @@ class LiveReplay(Replay):
         now = int((self.clock() - self.started_at) * self.speed * SECOND) - LAG_US
         return max(0, min(self.end, now))
 
-    def advance(self, until_us: int | None = None, budget_s: float = 0.0) -> bool:
+    def advance(self, until_us: int | None = None, budget_s: float = 0.0, wait: bool = True) -> bool:
         """Nothing to work out: the run goes at its own pace. True once it has got as far as asked."""
         goal = self.end if until_us is None else min(until_us, self.end)
         return self._reached(goal)
@@ -247,7 +250,7 @@ class LiveReplay(Replay):
             self.faults = sorted([*self.plan.faults, *self.extra_faults])
         self._mark(node, t, action)
         for lb in self.balancer_ids:  # its load balancers notice at their next health check
-            if node in self.engine.balancers[lb].servers:
+            if node in self.facts.balancer_servers[lb]:
                 times, values = self._health.setdefault((lb, node), ([], []))
                 at = max(t + HEALTH_US, times[-1] if times else 0)
                 times.append(at)
@@ -258,12 +261,11 @@ class LiveReplay(Replay):
         times, states = self._up.setdefault(node, ([], []))
         prev_up, _ = states[-1] if states else (True, False)
         if action == "crash":
-            store = self.engine.stores.get(node)
-            state = (False, store is not None and store.replicas >= 1 and prev_up) if prev_up else states[-1]
+            state = (False, self.facts.replicas.get(node, 0) >= 1 and prev_up) if prev_up else states[-1]
         else:
             state = (True, False)
         t = max(t, times[-1] if times else 0)  # told in the order they happened
-        if action in ("crash", "replace") and self.connections is not None and node not in self.engine.stores:
+        if action in ("crash", "replace") and self.connections is not None and node not in self.facts.replicas:
             self.connections.dropped_at(t, node)  # a websocket server's or load balancer's connections drop
         times.append(t)
         states.append(state)
@@ -301,7 +303,7 @@ class LiveReplay(Replay):
             out[sid] = NodeState(up, failing, -1, 0, self._crashes_until(sid, t))
         for lb in self.balancer_ids:
             up, _ = self._up_at(lb, t)
-            health = tuple((s, self._health_at(lb, s, t)) for s in self.engine.balancers[lb].servers)
+            health = tuple((s, self._health_at(lb, s, t)) for s in self.facts.balancer_servers[lb])
             out[lb] = NodeState(up, False, 0, 0, self._crashes_until(lb, t), health)
         self._states_cache = (key, out)
         return out

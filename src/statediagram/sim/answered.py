@@ -96,6 +96,11 @@ def answered(r: Request) -> tuple:
 _as_answered = tuple.__new__  # tuple.__new__(Answered, row): an Answered without a Python call (read every frame)
 
 
+def as_answered(row: tuple) -> Answered:
+    """A row made by ``answered``, read by name."""
+    return _as_answered(Answered, row)
+
+
 class Kept:
     """A list of requests as the app reads them: one still under way is the engine's ``Request``; one whose outcome
     is final is held as the plain tuple ``answered`` makes of it, and read as an ``Answered``."""
@@ -136,12 +141,17 @@ class Kept:
     def extend(self, rs: Iterable[Request | tuple]) -> None:
         self._items.extend(rs)
 
-    def settle(self, r: Request, row: tuple) -> None:
-        """``r`` has its final outcome: keep ``row`` (``answered(r)``) in its place. Requests are numbered from 1 in
-        the order they were sent, as they were added."""
-        i = r.id - 1
-        if self._items[i] is not r:
-            raise ValueError(f"request {r.id} is not at {i}: requests were added out of order")
+    def settle(self, row: tuple) -> None:
+        """A request has its final outcome: keep ``row`` (``answered`` of it) in its place. Requests are numbered
+        from 1 in the order they were sent, as they were added."""
+        self.update(row)
+
+    def update(self, row: tuple) -> None:
+        """Keep ``row`` (``answered`` of a request) in place of what was kept of the same request."""
+        i = row[0] - 1
+        x = self._items[i] if 0 <= i < len(self._items) else None
+        if x is None or (x[0] if type(x) is tuple else x.id) != row[0]:
+            raise ValueError(f"request {row[0]} is not at {i}: requests were added out of order")
         self._items[i] = row
         if 0 <= i - self._window_at < len(self._window):
             self._window[i - self._window_at] = _as_answered(Answered, row)

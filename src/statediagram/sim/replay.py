@@ -1,4 +1,5 @@
-"""A replayable run: the engine works ahead in small chunks, and an index answers "what was true at t?".
+"""A replayable run: the engine works ahead in small chunks (``sim.ahead``), and an index answers "what was true
+at t?". In the app the engine works in a child process (``sim.child_run``) and the same index takes its news.
 
 The desktop app shows any moment of a run without asking the engine to go back: counters come from the
 recorded requests (bisect on reply times), node up/down and load-balancer health from the engine's
@@ -19,7 +20,8 @@ from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
 
 from ..core.model import Diagram
-from .answered import Answered, Kept, answered
+from .ahead import EVENTS_PER_STEP, SETTLE_US, SNAPSHOT_US, Ahead, News, RunFacts
+from .answered import Answered, Kept, as_answered
 from .chat import ACTIONS as CHAT_ACTIONS
 from .chat import CONNECT as CHAT_CONNECT
 from .chat import SEND as CHAT_SEND
@@ -27,12 +29,12 @@ from .connections import Channel, Connections
 from .engine import Engine
 from .faults import chaos_faults
 from .nodes import OK, OUTCOMES, Request
-from .report import Report, Totals, build_report
+from .report import Report, Totals
 from .scenario import SECOND, Plan, resolve
 
-SNAPSHOT_US = 100_000  # the grid of the engine-only figures: 10 a second
-EVENTS_PER_STEP = 200  # the engine's work between two looks at the clock: a few milliseconds at most
-SETTLE_US = 200_000  # a request sent this long before the engine's clock has its final outcome
+__all__ = ["EVENTS_PER_STEP", "SETTLE_US", "SNAPSHOT_US", "Moment", "NodeState", "Replay", "RunSetup", "chaos_faults",
+           "engine_at", "instants"]
+
 LOSS_OUTCOMES = ("lost_session", "lost_file", "lost_data", "outage")
 
 
@@ -83,49 +85,52 @@ class Replay:
         self.setup = setup
         self.shown_trip_us = shown_trip_us
         self.plan = setup.plan()
-        self.engine = Engine(setup.diagram, self.plan, record_trace=True)
-        self.extra_faults = list(setup.hand_faults)
-        if setup.chaos_seed is not None:
-            self.extra_faults += chaos_faults(setup.diagram, self.plan, setup.chaos_seed)
-        for at, node, action in self.extra_faults:
-            self.engine.inject(at, node, action)
-        self.faults = sorted([*self.plan.faults, *self.extra_faults])
         self.end = self.plan.duration_us
-        self.labels = dict(self.engine.labels)
-        kinds = {n.id: n.kind for n in setup.diagram.nodes}
-        self.server_ids = list(self.engine.servers)
-        self.balancer_ids = list(self.engine.balancers)
-        self.store_ids = sorted(self.engine.stores)
-        self.kinds = kinds
+        self.ahead: Ahead | None = Ahead(setup)  # the engine, worked ahead in this process
+        self._begin(self.ahead.facts, self.ahead.extra_faults, self.ahead.first_snapshot)
+
+    def _begin(self, facts: RunFacts, extra_faults: list[tuple[int, str, str]], first_snapshot: tuple) -> None:
+        """The index, empty but for the figures at 0, once the run's facts are known."""
+        self.facts = facts
+        self.extra_faults = list(extra_faults)
+        self.faults = sorted([*self.plan.faults, *self.extra_faults])
+        self.labels = dict(facts.labels)
+        self.kinds = {n.id: n.kind for n in self.setup.diagram.nodes}
+        self.server_ids = list(facts.server_ids)
+        self.balancer_ids = list(facts.balancer_ids)
+        self.store_ids = list(facts.store_ids)
         # Index of requests (in the order they were sent, which is time order; request n is at n - 1). Those whose
         # outcome is final are kept as tuples the cyclic collector does not track (sim/answered.py).
         self.requests = Kept()
         self.t_sends = instants()
         self.max_trip = 0
-        self._pending: list[Request] = []  # sent, outcome not final yet
         self.settled = Kept()  # requests whose outcome is final, in the order they were indexed
         self.settled_failures = Kept()  # ... those of them that did not end ok (the canvas's badges read them)
         self.replies: dict[str, array] = {o: instants() for o in OUTCOMES}
         self.chat_sent = instants()  # journey chat: when each acknowledged message's answer is shown, sorted
         self.chat_reconnects = instants()  # ... and each reconnect's
-        chat = self.engine.chat
         # Journey chat: who is connected where at each moment; the rooms; when each lost message was sent.
-        self.connections = Connections({r: [s.id for s in ss] for r, ss in chat.relay.items()}) if chat else None
-        self.rooms: list[str] = sorted(chat.rooms.off) if chat else []
+        self.connections = Connections({r: list(ss) for r, ss in facts.relays.items()}) if facts.chat else None
+        self.rooms: list[str] = list(facts.rooms)
         self.lost_message_times: list[int] = []  # known when the run is worked out to its end
         self.fail_times = instants()  # reply times of the requests that did not end ok, sorted
         self.failures = Kept()  # the same requests, in the same order
         self.moments = instants()  # every instant something happens, for Step and Step back
         # Up/down and health, from the engine's events: node -> ([t], [value]).
-        self._events_seen = 0
         self._event_times = instants()  # every event's time, in order
         self._states_cache: tuple[tuple[int, int, int], dict[str, NodeState]] | None = None
         self._up: dict[str, tuple[list[int], list[tuple[bool, bool]]]] = {}
         self._health: dict[tuple[str, str], tuple[list[int], list[bool]]] = {}
-        self.snapshots: list[tuple[int, ...]] = []  # snapshots[k] is the state at k * SNAPSHOT_US
-        self._snap()
+        self.snapshots: list[tuple[int, ...]] = [first_snapshot]  # snapshots[k] is the state at k * SNAPSHOT_US
         self.report: Report | None = None
         self.closed = False
+
+    @property
+    def engine(self) -> Engine:
+        """The engine of a run worked out in this process (tests, the command line; not a child's run)."""
+        if self.ahead is None:
+            raise AttributeError("this run's engine is in another process")
+        return self.ahead.engine
 
     # --- working ahead --------------------------------------------------------------------------
 
@@ -140,26 +145,19 @@ class Replay:
             return self.end
         return max(0, min(self.end, (len(self.snapshots) - 1) * SNAPSHOT_US - SETTLE_US))
 
-    def advance(self, until_us: int | None = None, budget_s: float = 0.015) -> bool:
+    def advance(self, until_us: int | None = None, budget_s: float = 0.015, wait: bool = True) -> bool:
         """Run the engine ahead until the horizon passes ``until_us`` (or the end), within a wall-clock budget.
+        ``wait``: for a run worked out in another process (``sim.child_run``), whether to wait idle for it within
+        the budget; the player's ticks do not, they have a frame to draw.
 
         Returns True when the run is worked out as far as asked.
         """
         goal = self.end if until_us is None else min(until_us, self.end)
         deadline = time.perf_counter() + budget_s
         while not self._reached(goal):
-            t = len(self.snapshots) * SNAPSHOT_US
-            if t > self.end + SECOND:
-                if self.engine.run_until(2**62, EVENTS_PER_STEP):  # the replies still on their way, then none
-                    self._index(self.engine.now + SECOND)
-                    self.report = build_report(self.engine)
-                    chat = self.engine.chat
-                    if chat is not None:
-                        self.lost_message_times = sorted(chat.times[seq] for seq in chat.lost())
-                    break
-            elif self.engine.run_until(t, EVENTS_PER_STEP):
-                self._index(t)
-                self._snap()
+            news = self.ahead.step()
+            if news is not None:
+                self._take(news)
             if time.perf_counter() >= deadline:
                 break
         return self._reached(goal)
@@ -168,24 +166,20 @@ class Replay:
         return self.finished or (goal < self.end and self.horizon >= goal)
 
     def close(self) -> None:
-        """Free the run's stores and break the reference cycles it is known to hold (user -> last request ->
-        user; a fakeredis server and its keys), so reference counting frees the run as soon as it is dropped,
+        """Free the run's engine (``Ahead.close``): reference counting frees the run as soon as it is dropped,
         without the cyclic garbage collector."""
         if self.closed:
             return
         self.closed = True
-        engine = self.engine
-        engine.close()  # every store lets go of what it holds
-        for client in engine.clients.values():
-            for user in client.users:
-                user.last = None
+        if self.ahead is not None:
+            self.ahead.close()
 
     def release(self, count: int = 10_000) -> bool:
         """Drop up to ``count`` entries of the run's long lists (after ``close``); True when none are left.
 
         A worked-out 10-minute run holds over a million objects; dropped at once, freeing them stops the
         caller for about 50 ms. Called a little at a time, it never does."""
-        for entries in (self.requests, self.settled, self.settled_failures, self.failures, self._pending, self.t_sends,
+        for entries in (self.requests, self.settled, self.settled_failures, self.failures, self.t_sends,
                         self.moments, self.fail_times, self.snapshots, self._event_times, self.chat_sent,
                         self.chat_reconnects, *self.replies.values()):
             if entries:
@@ -197,29 +191,25 @@ class Replay:
         while not self.advance(budget_s=1.0):
             pass
 
-    def _index(self, now: int) -> None:
-        sent = self.engine.take_sent()
-        self.requests.extend(sent)
-        self.t_sends.extend(r.t_send for r in sent)
-        self._pending += sent
-        still: list[Request] = []
-        for r in self._pending:
-            if r.t_done is None or r.t_done > now:
-                still.append(r)
-                continue
+    def _take(self, news: News) -> None:
+        """Index one step of the engine's work."""
+        self.requests.extend(news.sent)
+        self.t_sends.extend(news.t_sends)
+        for row in news.updated:
+            self.requests.update(row)
+        for row, again in news.settled:
+            r = as_answered(row)
             shown = self.shown_at(r)
-            row = answered(r)
-            self.requests.settle(r, row)
+            self.requests.settle(row)
             self.settled.append(row)
             insort(self.replies[r.outcome], shown)
             if r.outcome == OK and r.action in CHAT_ACTIONS:
                 if r.action == CHAT_SEND:
                     insort(self.chat_sent, shown)
-                elif r.grant == "again":
+                elif again:
                     insort(self.chat_reconnects, shown)
                 if r.action == CHAT_CONNECT and self.connections is not None:
-                    self.connections.connected(r.user.id, r.user.client, r.t_server, shown, r.server, r.lb,
-                                               r.grant == "again")
+                    self.connections.connected(r.user_id, r.client, r.t_server, shown, r.server, r.lb, again)
             if r.outcome != OK:
                 self.settled_failures.append(row)
                 i = bisect_right(self.fail_times, shown)
@@ -229,9 +219,8 @@ class Replay:
             for x in (r.t_send, r.t_lb, r.t_server, r.t_done, r.t_reply):
                 if x is not None:
                     insort(self.moments, x)
-        self._pending = still
-        events = self.engine.events
-        for t, what, node, detail in events[self._events_seen :]:
+        stores = self.facts.replicas
+        for t, what, node, detail in news.events:
             insort(self.moments, t)
             self._event_times.append(t)
             if what == "health":
@@ -242,29 +231,21 @@ class Replay:
                 continue
             times, states = self._up.setdefault(node, ([], []))
             prev_up, _ = states[-1] if states else (True, False)
-            if what in ("crash", "replace") and self.connections is not None and node not in self.engine.stores:
+            if what in ("crash", "replace") and self.connections is not None and node not in stores:
                 self.connections.dropped_at(t, node)  # a websocket server's or load balancer's connections drop
             if what == "crash":
-                replicas = self.engine.stores[node].replicas if node in self.engine.stores else 0
-                state = (False, replicas >= 1 and prev_up) if prev_up else states[-1]
+                state = (False, stores.get(node, 0) >= 1 and prev_up) if prev_up else states[-1]
             elif what in ("restart", "replace", "failover"):
                 state = (True, False)
             else:
                 continue
             times.append(t)
             states.append(state)
-        self._events_seen = len(events)
-
-    def _snap(self) -> None:
-        e = self.engine
-        row: list[int] = []
-        for s in self.server_ids:
-            srv = e.servers[s]
-            row += (srv.count(), srv.requests, srv.crashes)
-        for sid in self.store_ids:
-            st = e.stores[sid]
-            row += (st.store.count(), st.crashes)
-        self.snapshots.append(tuple(row))
+        if news.snapshot is not None:
+            self.snapshots.append(news.snapshot)
+        if news.report is not None:
+            self.lost_message_times = news.lost_message_times
+            self.report = news.report
 
     # --- asking about a moment ------------------------------------------------------------------
 
@@ -274,7 +255,7 @@ class Replay:
         if self.finished and t >= self.end:
             return self.report.totals
         counts = {o: bisect_right(self.replies[o], t) for o in OUTCOMES}
-        if self.engine.chat is None:
+        if not self.facts.chat:
             return Totals.of_outcomes(counts)
         # A lost message is one some member never got by the end: it is counted when the run ends, not before.
         return Totals.of_outcomes(counts, messages=bisect_right(self.chat_sent, t),
@@ -344,14 +325,13 @@ class Replay:
         for sid in self.store_ids:
             up, failing = self._up_at(sid, t)
             count, _crashes = row[i : i + 2]
-            st = self.engine.stores[sid]
-            if not up and not st.persistent and not failing:  # its crash lost what it held
+            if not up and not self.facts.persistent[sid] and not failing:  # its crash lost what it held
                 count = 0
             out[sid] = NodeState(up, failing, count, 0, self._crashes_until(sid, t))
             i += 2
         for lb in self.balancers():
             up, _ = self._up_at(lb, t)
-            health = tuple((s, self._health_at(lb, s, t)) for s in self.engine.balancers[lb].servers)
+            health = tuple((s, self._health_at(lb, s, t)) for s in self.facts.balancer_servers[lb])
             out[lb] = NodeState(up, False, 0, 0, 0, health)
         return out
 
@@ -428,6 +408,6 @@ def _per_second(times: list[int], t: int) -> list[int]:
 
 def engine_at(setup: RunSetup, t: int) -> Engine:
     """A fresh engine of the same run, stopped at ``t``: its stores hold exactly what they held then."""
-    replay = Replay(setup)
-    replay.engine.run_until(t)
-    return replay.engine
+    engine = Ahead(setup).engine
+    engine.run_until(t)
+    return engine

@@ -94,3 +94,20 @@ def test_the_first_frame_of_a_run_taking_over_reads_only_its_failures(window):
     assert any(node == "s1" for node, *_ in planner._badges(31 * SECOND))  # the crash's badges are found
     # Measured: 0.15 MB (the trips of the frame's requests); 3.3 MB when it read every settled request.
     assert peak < 1_000_000, peak
+
+
+def test_a_run_worked_out_keeps_none_of_the_engines_objects_in_the_window(window):
+    """The engine works in a child process (sim/child_run.py): its users, requests under way, servers and stores
+    are the child's, and every full collection of the window's process has that many fewer objects to walk."""
+    from statediagram.sim.engine import Engine
+    from statediagram.sim.nodes import Request, User
+
+    show_diagram(window, busy_run(seconds=60))
+    window.simulation.ui.simulate()
+    player = window.simulation.controller.player
+    player.set_playing(False)
+    player.work_out()
+    assert player.replay.finished and len(player.replay.requests) > 5_000
+    gc.collect()
+    engines = [o for o in gc.get_objects() if isinstance(o, (Engine, Request, User))]
+    assert engines == [], engines[:3]

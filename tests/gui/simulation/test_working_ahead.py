@@ -63,7 +63,7 @@ def test_a_run_replaced_by_a_hand_made_crash_is_freed(window):
     assert player.replay.report["servers"]["a"]["crashes"] >= 1
 
 
-def test_a_crash_by_hand_after_the_run_was_worked_out_reports_the_new_run(window, starter):
+def test_a_crash_by_hand_after_the_run_was_worked_out_reports_the_new_run(window, starter, qtbot):
     """The first run finishes in the background; a crash by hand rebuilds it. The verdict must be the rebuilt
     run's (with the crash and its failover error), never the finished first run's."""
     show_diagram(window, with_redis(starter))

@@ -11,9 +11,10 @@ import json
 
 from PySide6.QtWidgets import QLabel, QStackedWidget, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
+from ...core.topology import state_homes
 from ...sim.replay import Replay, engine_at
 from ...sim.scenario import SECOND
-from ...sim.stores import EPOCH, Seen
+from ...sim.stores import EPOCH, Seen, TokenSigner
 from ...sim.wording import badge_text
 from ..plain_text import PlainView, PlainWriter, Run, set_plain
 from .style import LOOKS
@@ -64,16 +65,16 @@ def _write_credential(out: PlainWriter, replay: Replay, req) -> None:
             out.paragraph("No credential was sent (the user held none for this server's kind of login).")
         return
     if cred.count(".") != 2:
-        home = replay.engine.servers[req.server].homes.sessions if req.server else None
+        home = state_homes(replay.setup.diagram)[req.server].sessions if req.server else None
         where = home.describe(replay.labels) if home else "?"
         server = replay.labels.get(req.server, req.server or "")
         out.paragraph(Run("Session cookie", bold=True), " ", Run(f"sid={cred}", mono=True))
         out.line(f"{server} looks it up in {where}.")
         return
     header, payload = decode_jwt(cred)
-    signer = replay.engine.signer
+    signer = TokenSigner(replay.plan.seed)  # the key every server of the run shares, made as the engine makes it
     when = (req.t_server or req.t_send) / SECOND
-    ok = signer is not None and signer.verify(cred, when) is not None
+    ok = signer.verify(cred, when) is not None
     out.paragraph(Run("JWT", bold=True), " ", Run(f"{cred[:48]}…", mono=True, size=0.9))
     out.paragraph("Header")
     out.line(Run(json.dumps(header), mono=True))
@@ -162,9 +163,9 @@ class Inspector(QWidget):
         self.stack.show()
 
     def show_node(self, replay: Replay, node: str, t: int) -> None:
-        if node in replay.engine.stores:
+        if node in replay.store_ids:
             title, headers, rows = store_table(replay, node, t)
-        elif node in replay.engine.servers:
+        elif node in replay.server_ids:
             title, headers, rows = server_table(replay, node, t)
         else:  # not in this run (the diagram changed): nothing stale stays on show
             self.clear()

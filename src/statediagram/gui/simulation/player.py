@@ -14,6 +14,7 @@ import time
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from ...core.model import Diagram
+from ...sim.child_run import SPARES, ChildReplay
 from ...sim.replay import Replay, RunSetup
 from ...sim.scenario import SECOND
 from ..warmup import warm_up_imports
@@ -22,7 +23,8 @@ from .tokens import MIN_TRIP_US as SHOWN_TRIP_US
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 TICK_MS = 16
 RELEASE_PER_TICK = 10_000  # entries of a discarded run's lists freed per tick: about 4 ms
-WORK_BUDGET_S = 0.010  # engine time per tick: with a frame, its paint and the panels, well under 50 ms
+WORK_BUDGET_S = 0.010  # taking in the child's news, per tick: with a frame, its paint and the panels, under 50 ms
+FIRST_SECOND_WAIT_S = 0.030  # a new run's first second, waited for (the engine is in a child: waiting is idle)
 
 
 class Player(QObject):
@@ -50,6 +52,7 @@ class Player(QObject):
         self._discarded: list[Replay] = []  # closed runs, freed a slice per tick (see ``Replay.release``)
         self._worked_by = 0  # how many ``working_out`` generators are under way (an export working the run out)
         warm_up_imports()
+        SPARES.prepare()  # the first run's engine is ready to start in a child of its own
 
     def dispose(self, replay: Replay | None) -> None:
         """Close a run; it is freed over the next ticks, never all at once (50 ms for a 10-minute run)."""
@@ -68,11 +71,12 @@ class Player(QObject):
         """A fresh run from t = 0."""
         self.dispose(self.replay)
         self.dispose(self._next)
-        self.replay = Replay(setup, SHOWN_TRIP_US)
+        self.replay = ChildReplay(setup, SHOWN_TRIP_US)
+        self.replay.wait_ready()  # the run's nodes, for its first frame: the child's engine made (milliseconds)
         self._next = None
         self._reported = False
         self.t = self._wanted = 0
-        self.replay.advance(SECOND, budget_s=WORK_BUDGET_S)
+        self.replay.advance(SECOND, budget_s=FIRST_SECOND_WAIT_S)
         self.run_changed.emit()
         self.frame_changed.emit(self.t)
         self.timer.start()
@@ -106,7 +110,7 @@ class Player(QObject):
             changes.get("hand_faults", list(old.hand_faults)), changes.get("chaos_seed", old.chaos_seed),
         )
         self.dispose(self._next)
-        self._next = Replay(setup, SHOWN_TRIP_US)  # worked out by the ticks, a budget at a time
+        self._next = ChildReplay(setup, SHOWN_TRIP_US)  # worked out in its child, taken in by the ticks
         self._reported = False
         self.timer.start()
 
@@ -124,11 +128,11 @@ class Player(QObject):
     def set_chaos(self, seed: int | None) -> None:
         self.rebuild(chaos_seed=seed)
 
-    def _catch_up(self, budget_s: float) -> None:
+    def _catch_up(self, budget_s: float, wait: bool = True) -> None:
         nxt = self._next
         if nxt is None:
             return
-        if nxt.advance(self.t + 1, budget_s=budget_s):
+        if nxt.advance(self.t + 1, budget_s=budget_s, wait=wait):
             self.dispose(self.replay)
             self.replay, self._next = nxt, None
             self.run_changed.emit()
@@ -203,10 +207,10 @@ class Player(QObject):
         # turn of the event loop made turns of 60-75 ms (measured, bench_long_work.py).
         works = not self._worked_by
         if works and self._next is not None:
-            self._catch_up(WORK_BUDGET_S)
+            self._catch_up(WORK_BUDGET_S, wait=False)
             replay = self.replay  # it may have just been swapped for the rebuilt run: report that one, not the old
         elif works and not replay.finished:
-            replay.advance(budget_s=WORK_BUDGET_S)
+            replay.advance(budget_s=WORK_BUDGET_S, wait=False)  # takes what its child has sent, no more
             self.progress_changed.emit(replay.horizon)
         if replay.finished and not self._reported and self._next is None:
             self._reported = True

@@ -1,0 +1,228 @@
+"""A replay whose engine runs in a child process: the app's runs, worked ahead beside the window.
+
+The window's process keeps the run's index (``sim.replay.Replay``: what the player, the canvas and the panels
+read); the engine, its stores and the libraries behind them (fakeredis, redis, PyJWT) live in a child process
+(``python -m statediagram.sim.child_run``), which works the run out as fast as the app reads it and sends each
+step's ``News`` back. Why: CPython's full garbage collections stop the window for as long as they take, which
+grows with every object the window's process tracks. The engine made and kept its objects there, and the
+libraries alone held 28k of the window's 90k (about 15 ms of CPU a collection on the 2-core machine).
+
+A child is started before it is needed (``Spares``): its interpreter and imports take 0.6-0.8 s, which the first
+frame of a run must not wait for. Only plain data crosses: the setup going in, pickled on stdin; messages coming
+out on stdout, each a pickle after its length (4 bytes, big-endian). The child stops when it has sent the run's
+end, when its stdin or stdout closes (the app went away), or when the app kills it (the run was dropped).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import select
+import struct
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import BinaryIO
+
+from .ahead import Ahead
+from .replay import Replay, RunSetup
+
+
+def send(out: BinaryIO, message: tuple) -> None:
+    """One message to the app: its pickle, after its length (4 bytes, big-endian)."""
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    out.write(struct.pack(">I", len(data)) + data)
+    out.flush()
+
+
+class Inbox:
+    """Messages from a child's stdout, read without blocking; framed as ``send`` writes them."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.fd = stream.fileno()
+        os.set_blocking(self.fd, False)
+        self.buffer = bytearray()
+        self.ended = False  # the child closed its end
+
+    def read(self, wait_s: float = 0.0) -> None:
+        """Take what the child has written (waiting up to ``wait_s`` for something when nothing is there)."""
+        if wait_s > 0 and not self.ended:
+            select.select([self.fd], [], [], wait_s)
+        for _ in range(64):  # at most 4 MB a call: a child faster than the app is held back by the pipe
+            try:
+                chunk = os.read(self.fd, 1 << 16)
+            except BlockingIOError:
+                return
+            if not chunk:
+                self.ended = True
+                return
+            self.buffer += chunk
+
+    def take(self) -> tuple | None:
+        """The next whole message, or None."""
+        if len(self.buffer) < 4:
+            return None
+        size = struct.unpack_from(">I", self.buffer)[0]
+        if len(self.buffer) < 4 + size:
+            return None
+        message = pickle.loads(self.buffer[4 : 4 + size])  # from a child this app started, nothing else
+        del self.buffer[: 4 + size]
+        return message
+
+
+def start_child(module: str) -> subprocess.Popen:
+    """``python -m module`` of this very statediagram, whatever the child's path; its stderr is dropped."""
+    package_root = str(Path(__file__).resolve().parents[2])
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p))
+    return subprocess.Popen([sys.executable, "-m", module], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, env=env)
+
+
+def stop_child(child: subprocess.Popen) -> None:
+    """Kill ``child`` (if it still runs) and reap it; closes the app's ends of its pipes."""
+    if child.poll() is None:
+        child.kill()
+    for stream in (child.stdin, child.stdout):
+        if stream is not None and not stream.closed:
+            try:
+                stream.close()
+            except OSError:
+                pass  # a pipe the killed child left half-written
+    child.wait()
+
+
+class Spares:
+    """One child started ahead, its imports done, waiting for a run: taken by the next run, which starts the
+    next spare at once."""
+
+    def __init__(self) -> None:
+        self._spare: subprocess.Popen | None = None
+
+    def prepare(self) -> None:
+        if self._spare is None or self._spare.poll() is not None:
+            self._spare = start_child(__name__)
+
+    def take(self) -> subprocess.Popen:
+        self.prepare()
+        child, self._spare = self._spare, None
+        self.prepare()
+        return child
+
+    def drop(self) -> None:
+        """Stop the waiting child (the app is closing, or a test is done)."""
+        if self._spare is not None:
+            stop_child(self._spare)
+            self._spare = None
+
+
+SPARES = Spares()
+
+
+class ChildReplay(Replay):
+    """A replay (``sim.replay.Replay``: the same index, the same answers) whose engine runs in a child process.
+
+    Until the child has told the run's facts (``ready``), the index is empty and the horizon 0; ``advance`` takes
+    the child's news within its budget, waiting idle for more within it unless told not to.
+    """
+
+    def __init__(self, setup: RunSetup, shown_trip_us: int = 0) -> None:
+        # Not Replay.__init__: the engine is the child's; the index is made when the child tells the run's facts.
+        self.setup = setup
+        self.shown_trip_us = shown_trip_us
+        self.plan = setup.plan()
+        self.end = self.plan.duration_us
+        self.ahead = None
+        self.report = None
+        self.closed = False
+        self.ready = False
+        self.snapshots = []
+        self._child = SPARES.take()
+        try:
+            self._child.stdin.write(pickle.dumps(setup, protocol=pickle.HIGHEST_PROTOCOL))
+            self._child.stdin.close()
+        except OSError:
+            pass  # the child is gone: told when its messages stop
+        self._inbox = Inbox(self._child.stdout)
+
+    def wait_ready(self, timeout_s: float = 10.0) -> None:
+        """Until the child has told the run's facts (the run's first frame needs its nodes)."""
+        deadline = time.perf_counter() + timeout_s
+        while not self.ready and time.perf_counter() < deadline:
+            self._take_messages(time.perf_counter() + 0.05, wait=True)
+        if not self.ready:
+            raise RuntimeError("the simulation did not start")
+
+    def advance(self, until_us: int | None = None, budget_s: float = 0.015, wait: bool = True) -> bool:
+        goal = self.end if until_us is None else min(until_us, self.end)
+        deadline = time.perf_counter() + budget_s
+        while not (self.ready and self._reached(goal)):
+            if not self._take_messages(deadline, wait) or time.perf_counter() >= deadline:
+                break
+        return self.ready and self._reached(goal)
+
+    def _take_messages(self, deadline: float, wait: bool) -> bool:
+        """Index the child's messages until ``deadline``; False when none was there (and none came in time)."""
+        if self.closed:
+            return False
+        inbox = self._inbox
+        message = inbox.take()
+        if message is None:
+            inbox.read(max(0.0, deadline - time.perf_counter()) if wait else 0.0)
+            message = inbox.take()
+            if message is None:
+                if inbox.ended:
+                    raise RuntimeError(f"the simulation stopped unexpectedly (exit status {self._child.poll()})")
+                return False
+        while message is not None:
+            kind = message[0]
+            if kind == "news":
+                self._take(message[1])
+            elif kind == "facts":
+                self._begin(*message[1:])
+                self.ready = True
+            elif kind == "error":
+                raise RuntimeError(message[1])
+            if self.finished or time.perf_counter() >= deadline:
+                break
+            message = inbox.take()
+        return True
+
+    def close(self) -> None:
+        """Stop the child (its run is dropped with it)."""
+        if not self.closed:
+            self.closed = True
+            stop_child(self._child)
+
+    def release(self, count: int = 10_000) -> bool:
+        return not self.ready or super().release(count)
+
+
+def child_main() -> None:
+    """The child process: its imports done, reads the pickled ``RunSetup`` from stdin (waiting until the app
+    sends one), then sends ("facts", facts, extra faults, figures at 0), a ("news", News) per step, rows for
+    requests, until the news of the run's end; or ("error", message)."""
+    import fakeredis  # noqa: F401 - what the engine's stores and its report need, loaded while the child waits
+    import jwt  # noqa: F401
+    import networkx  # noqa: F401
+
+    out = sys.stdout.buffer
+    try:
+        data = sys.stdin.buffer.read()
+        if not data:
+            return  # the app went away before it needed this child
+        setup = pickle.loads(data)  # from the app that started this process, nothing else
+        ahead = Ahead(setup)
+        send(out, ("facts", ahead.facts, ahead.extra_faults, ahead.first_snapshot))
+        while not ahead.done:
+            news = ahead.step(as_rows=True)
+            if news is not None:
+                send(out, ("news", news))
+    except BrokenPipeError:
+        return  # the app dropped the run
+    except Exception as exc:  # noqa: BLE001 - the message goes back to the app, which shows it
+        send(out, ("error", str(exc) or type(exc).__name__))
+
+
+if __name__ == "__main__":
+    child_main()

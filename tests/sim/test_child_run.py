@@ -1,0 +1,93 @@
+"""A run worked out in a child process (the app's runs) indexes exactly what a run worked out here does."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from statediagram.core.fileio import load_diagram
+from statediagram.sim.child_run import SPARES, ChildReplay
+from statediagram.sim.replay import Replay, RunSetup
+from statediagram.sim.scenario import SECOND
+
+EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.statediagram.json"))
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _no_spare_left():
+    yield
+    SPARES.drop()  # the child started ahead for a next run: none comes
+
+
+def _setup(path: Path) -> RunSetup:
+    d = load_diagram(path).diagram
+    last = sorted(n.id for n in d.nodes)[-1]
+    return RunSetup(d, hand_faults=[(3_000_000, last, "crash"), (9_000_000, last, "restart")], chaos_seed=7)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name.split(".")[0])
+def test_every_example_reads_the_same_from_a_child(path):
+    setup = _setup(path)
+    here = Replay(setup, 300_000)
+    here.run_to_end()
+    there = ChildReplay(setup, 300_000)
+    try:
+        there.run_to_end()
+        assert there.report == here.report
+        assert there.requests[:] == here.requests[:]
+        assert there.settled[:] == here.settled[:] and there.failures[:] == here.failures[:]
+        assert there.snapshots == here.snapshots
+        assert list(there.moments) == list(here.moments)
+        assert there.faults == here.faults and there.labels == here.labels
+        assert there.lost_message_times == here.lost_message_times
+        for t in range(0, here.end + SECOND, 97_000):
+            assert there.node_states_at(t) == here.node_states_at(t), t
+            assert there.totals_at(t) == here.totals_at(t), t
+            for store in here.store_ids:
+                assert there.channels_at(store, t) == here.channels_at(store, t)
+        assert there.chat_per_second(here.end) == here.chat_per_second(here.end)
+    finally:
+        there.close()
+        here.close()
+
+
+def test_the_index_is_the_same_part_way_too():
+    """Read while the child is still working (what the player shows while a run is worked out)."""
+    setup = _setup(EXAMPLES[0])
+    here, there = Replay(setup, 300_000), ChildReplay(setup, 300_000)
+    try:
+        there.wait_ready()
+        while not there.advance(4 * SECOND, budget_s=1.0):
+            pass
+        here.advance(there.horizon, budget_s=10.0)
+        t = there.horizon
+        assert t >= 4 * SECOND
+        assert there.ids_sent_between(0, t) == here.ids_sent_between(0, t)
+        assert there.totals_at(t) == here.totals_at(t)
+        assert there.node_states_at(t) == here.node_states_at(t)
+    finally:
+        there.close()
+        here.close()
+
+
+def test_a_dropped_run_stops_its_child():
+    setup = _setup(EXAMPLES[0])
+    run = ChildReplay(setup, 0)
+    run.wait_ready()
+    child = run._child
+    run.close()
+    assert child.poll() is not None  # stopped and reaped, not left working or as a zombie
+
+
+def test_a_child_that_dies_is_reported_not_waited_for():
+    run = ChildReplay(_setup(EXAMPLES[0]), 0)
+    run.wait_ready()
+    run._child.kill()
+    began = time.perf_counter()
+    with pytest.raises(RuntimeError, match="stopped unexpectedly"):
+        while not run.advance(budget_s=1.0):
+            pass
+    assert time.perf_counter() - began < 5
+    run.close()
