@@ -17,6 +17,7 @@ from typing import Any
 
 from ..core.catalog import Role, role_of
 from ..core.topology import Finding, state_homes
+from ..sim.ahead import RunFacts
 from ..sim.causes import Cause, Why
 from ..sim.chat import CONNECT as CHAT_CONNECT
 from ..sim.chat import SEND as CHAT_SEND
@@ -24,7 +25,6 @@ from ..sim.chat import Fanout
 from ..sim.connections import Connections
 from ..sim.kinds import sim_kind
 from ..sim.nodes import LOGIN, OK, OUTCOMES, Request, User
-from ..sim.ahead import RunFacts
 from ..sim.replay import NodeState, Replay, RunSetup
 from ..sim.report import FaultDone, LiveFigures, Report, ServerFigures, StoreFigures, Totals
 from ..sim.scenario import SECOND

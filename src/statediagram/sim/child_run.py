@@ -15,6 +15,7 @@ end, when its stdin or stdout closes (the app went away), or when the app kills 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import select
@@ -85,10 +86,8 @@ def stop_child(child: subprocess.Popen) -> None:
         child.kill()
     for stream in (child.stdin, child.stdout):
         if stream is not None and not stream.closed:
-            try:
+            with contextlib.suppress(OSError):  # a pipe the killed child left half-written
                 stream.close()
-            except OSError:
-                pass  # a pipe the killed child left half-written
     child.wait()
 
 
