@@ -26,6 +26,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QProgressDialog, QWidget
 
+from ..sim.child_run import CallWork
+
 Step = tuple[float, str]  # fraction done (0 to 1), what is being done, in the lesson's words
 Work = Generator[Step, None, Any]
 
@@ -190,6 +192,19 @@ def in_background(fn: Callable[[Reporter], Any], words: str) -> Work:
         return box.get("result")
     finally:
         reporter.stop.set()
+
+
+def in_spare_child(name: str, *args: object, words: str) -> Work:
+    """A call of ``sim.child_run.CALLS`` (Qt-free work on the engine) in a child process started ahead, as work
+    for :class:`ProgressRun` with a poll interval: its imports are done, so the work's own time is all it takes,
+    and the window's process neither waits for it nor keeps what it made. Closing it (Cancel) stops the child."""
+    work = CallWork(name, *args)
+    try:
+        while not work.poll():
+            yield 0.0, words
+        return work.result()
+    finally:
+        work.close()
 
 
 def in_child_process(module: str, payload: object, words: Callable[[tuple], str]) -> Work:

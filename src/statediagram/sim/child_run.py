@@ -16,6 +16,7 @@ end, when its stdin or stdout closes (the app went away), or when the app kills 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import pickle
 import select
@@ -197,10 +198,55 @@ class ChildReplay(Replay):
         return not self.ready or super().release(count)
 
 
+# What the app may ask a child to do besides a run: Qt-free work on the engine, named so that only these run.
+CALLS = {
+    "check_mission": ("statediagram.missions", "check_mission"),  # Check mission: the mission's run and rules
+    "lesson_run": ("statediagram.missions.lessonruns", "run"),  # a lesson's or quiz's run of a teacher's diagram
+}
+
+
+class CallWork:
+    """One call (``CALLS``) done in a child started ahead: ``poll()`` is True once it answered; ``result()`` then
+    gives what the call returned or raises ``RuntimeError`` with its error's words. ``close()`` stops the child."""
+
+    def __init__(self, name: str, *args: object) -> None:
+        if name not in CALLS:
+            raise ValueError(f"no such call for a child: {name}")
+        self._child = SPARES.take()
+        try:
+            self._child.stdin.write(pickle.dumps(("call", name, args), protocol=pickle.HIGHEST_PROTOCOL))
+            self._child.stdin.close()
+        except OSError:
+            pass  # the child is gone: told when its answer never comes
+        self._inbox = Inbox(self._child.stdout)
+        self._answer: tuple | None = None
+
+    def poll(self, wait_s: float = 0.0) -> bool:
+        if self._answer is None:
+            self._inbox.read(wait_s)
+            self._answer = self._inbox.take()
+            if self._answer is None and self._inbox.ended:
+                self._answer = ("error", f"the work stopped unexpectedly (exit status {self._child.poll()})")
+        return self._answer is not None
+
+    def result(self) -> object:
+        while not self.poll(0.05):
+            pass
+        self.close()
+        kind, value = self._answer
+        if kind == "error":
+            raise RuntimeError(value)
+        return value
+
+    def close(self) -> None:
+        stop_child(self._child)
+
+
 def child_main() -> None:
-    """The child process: its imports done, reads the pickled ``RunSetup`` from stdin (waiting until the app
-    sends one), then sends ("facts", facts, extra faults, figures at 0), a ("news", News) per step, rows for
-    requests, until the news of the run's end; or ("error", message)."""
+    """The child process: its imports done, reads its job from stdin, pickled (waiting until the app sends one).
+    A run's ``RunSetup``: sends ("facts", facts, extra faults, figures at 0), then a ("news", News) per step, rows
+    for requests, until the news of the run's end. ("call", name, args): sends ("done", what ``CALLS[name]``
+    returned). Or ("error", message)."""
     import fakeredis  # noqa: F401 - what the engine's stores and its report need, loaded while the child waits
     import jwt  # noqa: F401
     import networkx  # noqa: F401
@@ -210,8 +256,12 @@ def child_main() -> None:
         data = sys.stdin.buffer.read()
         if not data:
             return  # the app went away before it needed this child
-        setup = pickle.loads(data)  # from the app that started this process, nothing else
-        ahead = Ahead(setup)
+        job = pickle.loads(data)  # from the app that started this process, nothing else
+        if isinstance(job, tuple) and job[0] == "call":
+            module, name = CALLS[job[1]]
+            send(out, ("done", getattr(importlib.import_module(module), name)(*job[2])))
+            return
+        ahead = Ahead(job)
         send(out, ("facts", ahead.facts, ahead.extra_faults, ahead.first_snapshot))
         while not ahead.done:
             news = ahead.step(as_rows=True)
