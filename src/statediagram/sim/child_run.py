@@ -39,7 +39,8 @@ def send(out: BinaryIO, message: tuple) -> None:
 
 
 class Inbox:
-    """Messages from a child's stdout, read without blocking; framed as ``send`` writes them."""
+    """Messages from the other end of a pipe (a child's stdout, or the child's stdin), read without blocking; framed
+    as ``send`` writes them."""
 
     def __init__(self, stream: BinaryIO) -> None:
         self.fd = stream.fileno()
@@ -79,6 +80,16 @@ def start_child(module: str) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p))
     return subprocess.Popen([sys.executable, "-m", module], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, env=env)
+
+
+def give_job(child: subprocess.Popen, job: tuple, more: bool = False) -> None:
+    """Send a child started ahead its job; its stdin is closed after it unless ``more`` is to come."""
+    try:
+        send(child.stdin, job)
+        if not more:
+            child.stdin.close()
+    except OSError:
+        pass  # the child is gone: told when its messages stop
 
 
 def stop_child(child: subprocess.Popen) -> None:
@@ -138,11 +149,7 @@ class ChildReplay(Replay):
         self.ready = False
         self.snapshots = []
         self._child = SPARES.take()
-        try:
-            self._child.stdin.write(pickle.dumps(setup, protocol=pickle.HIGHEST_PROTOCOL))
-            self._child.stdin.close()
-        except OSError:
-            pass  # the child is gone: told when its messages stop
+        give_job(self._child, ("run", setup))
         self._inbox = Inbox(self._child.stdout)
 
     def wait_ready(self, timeout_s: float = 10.0) -> None:
@@ -213,11 +220,7 @@ class CallWork:
         if name not in CALLS:
             raise ValueError(f"no such call for a child: {name}")
         self._child = SPARES.take()
-        try:
-            self._child.stdin.write(pickle.dumps(("call", name, args), protocol=pickle.HIGHEST_PROTOCOL))
-            self._child.stdin.close()
-        except OSError:
-            pass  # the child is gone: told when its answer never comes
+        give_job(self._child, ("call", name, args))
         self._inbox = Inbox(self._child.stdout)
         self._answer: tuple | None = None
 
@@ -243,34 +246,48 @@ class CallWork:
 
 
 def child_main() -> None:
-    """The child process: its imports done, reads its job from stdin, pickled (waiting until the app sends one).
-    A run's ``RunSetup``: sends ("facts", facts, extra faults, figures at 0), then a ("news", News) per step, rows
-    for requests, until the news of the run's end. ("call", name, args): sends ("done", what ``CALLS[name]``
-    returned). Or ("error", message)."""
+    """The child process: its imports done, waits for its job on stdin (a message as ``send`` writes them).
+    ("run", setup): sends ("facts", facts, extra faults, figures at 0), then a ("news", News) per step, rows for
+    requests, until the news of the run's end. ("call", name, args): sends ("done", what ``CALLS[name]``
+    returned). ("tables",): answers questions about what nodes hold (``sim.node_tables.serve``) until stdin
+    closes. On an error: ("error", message)."""
     import fakeredis  # noqa: F401 - what the engine's stores and its report need, loaded while the child waits
     import jwt  # noqa: F401
     import networkx  # noqa: F401
 
     out = sys.stdout.buffer
+    inbox = Inbox(sys.stdin.buffer)
     try:
-        data = sys.stdin.buffer.read()
-        if not data:
+        job = next_message(inbox)
+        if job is None:
             return  # the app went away before it needed this child
-        job = pickle.loads(data)  # from the app that started this process, nothing else
-        if isinstance(job, tuple) and job[0] == "call":
+        if job[0] == "call":
             module, name = CALLS[job[1]]
             send(out, ("done", getattr(importlib.import_module(module), name)(*job[2])))
-            return
-        ahead = Ahead(job)
-        send(out, ("facts", ahead.facts, ahead.extra_faults, ahead.first_snapshot))
-        while not ahead.done:
-            news = ahead.step(as_rows=True)
-            if news is not None:
-                send(out, ("news", news))
+        elif job[0] == "tables":
+            from .node_tables import serve
+
+            serve(inbox, out)
+        elif job[0] == "run":
+            ahead = Ahead(job[1])
+            send(out, ("facts", ahead.facts, ahead.extra_faults, ahead.first_snapshot))
+            while not ahead.done:
+                news = ahead.step(as_rows=True)
+                if news is not None:
+                    send(out, ("news", news))
     except BrokenPipeError:
-        return  # the app dropped the run
+        return  # the app dropped the work
     except Exception as exc:  # noqa: BLE001 - the message goes back to the app, which shows it
         send(out, ("error", str(exc) or type(exc).__name__))
+
+
+def next_message(inbox: Inbox) -> tuple | None:
+    """The next message from the app, waiting for it; None once the app closed its end."""
+    while True:
+        message = inbox.take()
+        if message is not None or inbox.ended:
+            return message
+        inbox.read(wait_s=60.0)
 
 
 if __name__ == "__main__":

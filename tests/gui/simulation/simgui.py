@@ -19,8 +19,23 @@ def show_diagram(window, diagram) -> None:
 
 
 def run_to(window, t_us: int) -> None:
-    """Work the run out and put the play head at ``t_us``, paused."""
+    """Work the run out and put the play head at ``t_us``, paused (a node inspected: its table read there)."""
     player = window.simulation.controller.player
     player.set_playing(False)
     player.work_out()
     window.simulation.ui.seek(t_us)
+    inspected(window)
+
+
+def inspected(window, timeout_s: float = 30.0) -> None:
+    """Until the inspector shows the table it asked its child process for (sim/node_tables.py)."""
+    import time
+
+    from PySide6.QtWidgets import QApplication
+
+    inspector = window.simulation.panel.inspector
+    deadline = time.monotonic() + timeout_s
+    while inspector.reading and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.005)
+    assert not inspector.reading, "the inspector's table never came"

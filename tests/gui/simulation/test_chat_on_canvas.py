@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor, QImage
-from simgui import run_to, show_diagram
+from simgui import inspected, run_to, show_diagram
 
 from statediagram.core import load_diagram
 from statediagram.gui.kinds import gui_kind
@@ -205,6 +205,7 @@ def test_the_inspectors_show_connected_users_history_and_channels_at_the_play_he
     sim = window.simulation
     run_to(window, 5 * SECOND)
     sim.controller.inspect_node.emit("a")
+    inspected(window)
     title = sim.panel.inspector.title.text()
     assert "Chat A at 5.00 s: up, 3 users connected" in title
     rows = table(window)
@@ -212,9 +213,12 @@ def test_the_inspectors_show_connected_users_history_and_channels_at_the_play_he
     assert any(r[0] == "Redis" and r[1] == "history of users" and r[2].split()[0].isdigit() for r in rows)
 
     sim.controller.inspect_node.emit("redis")
+
+    inspected(window)
     rows = table(window)
     assert ["chat:users", "pub/sub channel; subscribed now: Chat A, Chat B", ""] in rows
     run_to(window, 12 * SECOND)  # Chat A is down: only Chat B listens
     assert ["chat:users", "pub/sub channel; subscribed now: Chat B", ""] in table(window)
     sim.controller.inspect_node.emit("b")
+    inspected(window)
     assert ["connection", "users", "6 users: users-1, users-2, users-3, users-4, users-5, users-6"] in table(window)

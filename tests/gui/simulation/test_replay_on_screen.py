@@ -7,7 +7,7 @@ import struct
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
-from simgui import run_to, show_diagram, with_redis
+from simgui import inspected, run_to, show_diagram, with_redis
 
 from statediagram.core import Diagram, Link, Node
 from statediagram.gui.simulation.export import PNG_SIGNATURE, save_replay_apng, save_report
@@ -143,6 +143,7 @@ def test_redis_inspector_lists_real_session_keys_with_ttls(window, starter):
     window.simulation.ui.simulate()
     run_to(window, 8 * SECOND)
     window.simulation.ui.inspect_node("redis")
+    inspected(window)
     table = window.simulation.panel.inspector.table
     keys = [table.item(i, 0).text() for i in range(table.rowCount())]
     assert keys and all(k.startswith("session:") for k in keys)
@@ -150,6 +151,7 @@ def test_redis_inspector_lists_real_session_keys_with_ttls(window, starter):
     assert all(3590 <= ttl <= 3600 for ttl in ttls)  # set within the first seconds, simulated
     assert len(keys) == window.simulation.controller.layer.frame.states["redis"].count
     window.simulation.ui.inspect_node("a")  # the server itself keeps nothing to lose, and says so
+    inspected(window)
     assert window.simulation.panel.inspector.table.rowCount() == 0
     assert "nothing in its own RAM" in window.simulation.panel.inspector.title.text()
 
@@ -205,11 +207,13 @@ def test_postgres_and_object_storage_inspectors_show_rows_and_files(window, star
     window.simulation.ui.simulate()
     run_to(window, 12 * SECOND)
     window.simulation.ui.inspect_node("pg")
+    inspected(window)
     table = window.simulation.panel.inspector.table
     rows = [[table.item(i, j).text() for j in range(3)] for i in range(table.rowCount())]
     assert rows and {r[1] for r in rows} <= {"book", "mug", "lamp", "plant"}
     assert all(r[0].startswith("users-") and int(r[2]) >= 1 for r in rows)
     window.simulation.ui.inspect_node("s3")
+    inspected(window)
     files = [table.item(i, 0).text() for i in range(table.rowCount())]
     assert files == sorted(f"avatars/users-{i}.png" for i in range(1, 4))
     report = window.simulation.controller.player.replay.report

@@ -2,21 +2,24 @@
 what a store holds at the play head (Redis keys with TTLs, PostgreSQL rows, object storage files).
 
 Stores are read from a fresh engine of the same run stopped at the play head: real fakeredis / sqlite data
-exactly as it was then.
+exactly as it was then, in a child process (``sim/node_tables.py``): the window shows the table when it comes.
 """
 
 from __future__ import annotations
 
 import json
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QStackedWidget, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from ...core.topology import state_homes
-from ...sim.replay import Replay, engine_at
+from ...sim.node_tables import TableReader
+from ...sim.replay import Replay
 from ...sim.scenario import SECOND
-from ...sim.stores import EPOCH, Seen, TokenSigner
+from ...sim.stores import EPOCH, TokenSigner
 from ...sim.wording import badge_text
 from ..plain_text import PlainView, PlainWriter, Run, set_plain
+from ..progress import POLL_MS
 from .style import LOOKS
 
 
@@ -91,32 +94,6 @@ def _write_credential(out: PlainWriter, replay: Replay, req) -> None:
     out.paragraph(*verdict, ". The server keeps nothing: the token itself proves the login.")
 
 
-def store_table(replay: Replay, store_id: str, t: int) -> tuple[str, list[str], list[list[str]]]:
-    """(title, headers, rows) of what ``store_id`` held at ``t``."""
-    engine = engine_at(replay.setup, t)
-    try:
-        st = engine.stores[store_id]
-        label = replay.labels.get(store_id, store_id)
-        state = "" if st.up else " (DOWN)"
-        what, headers, rows = st.store.table(Seen(t, replay.labels))  # the store kind's own table
-        for channel in replay.channels_at(store_id, t):  # journey chat: the rooms' pub/sub channels on it
-            who = ", ".join(replay.labels.get(s, s) for s in channel.subscribers) or "no server"
-            rows = [*rows, [channel.name, f"pub/sub channel; subscribed now: {who}", ""]]
-        return f"{label}{state} at {t / SECOND:.2f} s: {what}", headers, rows
-    finally:
-        engine.close()
-
-
-def server_table(replay: Replay, server_id: str, t: int) -> tuple[str, list[str], list[list[str]]]:
-    """What a server holds in its own RAM and on its disk at ``t`` (the server kind's own table)."""
-    engine = engine_at(replay.setup, t)
-    try:
-        what, headers, rows = engine.servers[server_id].table(Seen(t, replay.labels))
-        return f"{replay.labels.get(server_id, server_id)} at {t / SECOND:.2f} s: {what}", headers, rows
-    finally:
-        engine.close()
-
-
 # One line, so a short window keeps its height for the figures; the tooltip says it in full.
 HINT = "Click a token or a node to inspect it."
 HINT_TIP = "Click a token to see its request; click Redis, PostgreSQL, object storage or a server to see what it holds."
@@ -149,11 +126,23 @@ class Inspector(QWidget):
 
         self.node: str | None = None  # the node shown, followed as the play head moves
         self.node_t: int | None = None  # the time its table was read at
+        self.reader = TableReader()  # a child process reads the tables (sim/node_tables.py)
+        self._waiting: tuple | None = None  # (question, node, t, labels, chat channels, a store) asked, not answered
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self._take_answer)
+        self.destroyed.connect(lambda *_, reader=self.reader: reader.close())
+
+    @property
+    def reading(self) -> bool:
+        """A table was asked for and has not come yet."""
+        return self._waiting is not None
 
     def clear(self) -> None:
         set_plain(self.title, HINT, italic=True)
         self.stack.hide()
         self.node = self.node_t = None
+        self._waiting = None  # an answer on its way is not shown
 
     def show_request(self, replay: Replay, rid: int) -> None:
         self.node = self.node_t = None
@@ -163,18 +152,44 @@ class Inspector(QWidget):
         self.stack.show()
 
     def show_node(self, replay: Replay, node: str, t: int) -> None:
-        if node in replay.store_ids:
-            title, headers, rows = store_table(replay, node, t)
-        elif node in replay.server_ids:
-            title, headers, rows = server_table(replay, node, t)
-        else:  # not in this run (the diagram changed): nothing stale stays on show
-            self.clear()
+        """What ``node`` holds at ``t``: asked of a child process (``sim.node_tables``), shown when it answers;
+        meanwhile its up or DOWN at ``t`` and the table as it was."""
+        if node not in replay.store_ids and node not in replay.server_ids:
+            self.clear()  # not in this run (the diagram changed): nothing stale stays on show
             return
         self.node, self.node_t = node, t
-        set_plain(self.title, title, bold=True)
+        state = replay.node_states_at(t).get(node)
+        up = "up" if state is None or state.up else "DOWN"
+        set_plain(self.title, f"{replay.labels.get(node, node)} at {t / SECOND:.2f} s: {up} (reading what it holds…)",
+                  bold=True)
+        channels = replay.channels_at(node, t) if node in replay.store_ids else []
+        self._waiting = (self.reader.ask(replay.setup, node, t, replay.labels), node, t, dict(replay.labels), channels,
+                         node in replay.store_ids)
+        self._poll.start()
+
+    def _take_answer(self) -> None:
+        got = self.reader.answer()
+        if self._waiting is None or got is None or got[0] != self._waiting[0]:
+            if self._waiting is None:
+                self._poll.stop()
+            return
+        self._poll.stop()
+        _n, node, t, labels, channels, store = self._waiting
+        self._waiting = None
+        label = labels.get(node, node)
+        table = got[1]
+        if isinstance(table, str):
+            set_plain(self.title, f"{label} at {t / SECOND:.2f} s: could not read what it holds ({table})", bold=True)
+            return
+        rows = list(table.rows)
+        for channel in channels:  # journey chat: the rooms' pub/sub channels on it
+            who = ", ".join(labels.get(s, s) for s in channel.subscribers) or "no server"
+            rows.append([channel.name, f"pub/sub channel; subscribed now: {who}", ""])
+        state = " (DOWN)" if store and not table.up else ""
+        set_plain(self.title, f"{label}{state} at {t / SECOND:.2f} s: {table.what}", bold=True)
         self.table.clear()
-        self.table.setColumnCount(len(headers))
-        self.table.setHorizontalHeaderLabels(headers)
+        self.table.setColumnCount(len(table.headers))
+        self.table.setHorizontalHeaderLabels(table.headers)
         self.table.setRowCount(len(rows))
         for i, row in enumerate(rows):
             for j, cell in enumerate(row):
