@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from statediagram.core.fileio import load_diagram
-from statediagram.sim.child_run import SPARES, ChildReplay
+from statediagram.sim import child_run
+from statediagram.sim.child_run import SPARES, CallWork, ChildReplay
 from statediagram.sim.replay import Replay, RunSetup
 from statediagram.sim.scenario import SECOND
 
@@ -91,3 +92,31 @@ def test_a_child_that_dies_is_reported_not_waited_for():
             pass
     assert time.perf_counter() - began < 5
     run.close()
+
+
+def test_a_call_answers_what_the_same_call_here_does_and_its_error_comes_back_in_words():
+    """Check mission in a child (the app's): the same reasons as here; a lesson's run that cannot be done: its
+    words, which the quiz shows."""
+    from statediagram.missions import check_mission, get_mission
+    from statediagram.missions.lessonruns import RunSpec
+
+    mission = get_mission("sticky")
+    diagram = mission.load_starter()
+    assert CallWork("check_mission", mission, diagram).result().reasons == check_mission(mission, diagram).reasons
+    with pytest.raises(RuntimeError, match="^no-such-example: cannot be opened"):
+        CallWork("lesson_run", RunSpec("no-such-example")).result()
+    with pytest.raises(ValueError):
+        CallWork("open_a_shell")  # only the calls named in CALLS
+
+
+def test_a_closed_call_stops_its_child_and_it_is_reaped_when_the_next_starts():
+    from statediagram.missions import get_mission
+
+    mission = get_mission("realtime")
+    work = CallWork("check_mission", mission, mission.load_starter())
+    child = work._child
+    work.close()  # Cancel: the GUI thread does not wait for the child to go
+    assert child.wait(timeout=5) is not None  # stopped, not left working
+    SPARES.drop()
+    SPARES.prepare()  # the next child started: the stopped one is no longer kept
+    assert child not in child_run._ENDED
