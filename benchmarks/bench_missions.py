@@ -2,8 +2,9 @@
 
 Targets (issue 11): opening a mission <= 0.5 s; Check mission on any starter <= 1 s. Opening is timed from the
 call to the window painted with the starter and the mission panel; Check from the key press to the result
-shown. The machine's first run of each is included (nothing warmed but the window itself). Prints the
-figures; asserts nothing.
+shown (it runs in a child process started ahead: the window goes on meanwhile). Issue 13: no GUI block over
+50 ms; the check's longest gap between two beats of a 1 ms timer is printed too. The machine's first run of each
+is included (nothing warmed but the window itself). Prints the figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ def main() -> None:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(["bench"])
+    from bench_open_big import Gaps
+
     from statediagram.gui.missions.progress import MissionProgress
     from statediagram.gui.warmup import wait_for_warm_up
     from statediagram.gui.window import MainWindow
@@ -35,26 +38,44 @@ def main() -> None:
     for _ in range(20):
         app.processEvents()
     wait_for_warm_up()
-    print("mission     open (s)  check (s)  verdict")
-    worst_open = worst_check = 0.0
+    checked = []
+    window.missions.session.checked.connect(checked.append)
+    print("mission     open (s)  check (s)  longest gap (ms)  verdict")
+    worst_open = worst_check = worst_gap = 0.0
     for mission in list_missions():
         t0 = time.perf_counter()
         window.open_mission(mission.id, continue_attempt=False)
         app.processEvents()
         window.repaint()
         opened = time.perf_counter() - t0
+        for _ in range(100):  # the learner reads the goal a second: the child started ahead has its imports done
+            app.processEvents()
+            time.sleep(0.01)
+        gaps = Gaps()
         t0 = time.perf_counter()
         window.missions.check.trigger()
-        app.processEvents()
+        while not checked:
+            app.processEvents()
+            time.sleep(0.001)
         window.repaint()
-        checked = time.perf_counter() - t0
-        result = window.missions.session.last_result
-        worst_open, worst_check = max(worst_open, opened), max(worst_check, checked)
-        print(f"{mission.id:10s}  {opened:8.3f}  {checked:9.3f}  {'passed' if result.passed else 'failed'} "
-              f"({mission.scenario}, {mission.journey})")
-    print(f"worst: open {worst_open:.3f} s (target <= 0.5 s), check {worst_check:.3f} s (target <= 1 s)")
+        took = time.perf_counter() - t0
+        settle = time.perf_counter() + 0.1  # the attempt is written in a turn of its own, after the result
+        while time.perf_counter() < settle:
+            app.processEvents()
+            time.sleep(0.001)
+        gaps.stop()
+        gap, _count = gaps.longest(t0, time.perf_counter())
+        result = checked.pop()
+        worst_open, worst_check, worst_gap = max(worst_open, opened), max(worst_check, took), max(worst_gap, gap)
+        print(f"{mission.id:10s}  {opened:8.3f}  {took:9.3f}  {gap * 1000:16.0f}  "
+              f"{'passed' if result.passed else 'failed'} ({mission.scenario}, {mission.journey})")
+    print(f"worst: open {worst_open:.3f} s (target <= 0.5 s), check {worst_check:.3f} s (target <= 1 s), "
+          f"longest gap while checking {worst_gap * 1000:.0f} ms (target <= 50 ms)")
     window.doc.undo_stack.setClean()
     window.close()
+    from statediagram.sim.child_run import SPARES
+
+    SPARES.drop()
 
 
 if __name__ == "__main__":

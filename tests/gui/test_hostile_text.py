@@ -203,7 +203,7 @@ def test_the_unsaved_work_question_names_a_hostile_title_as_text(window, dialogs
 
 
 
-def test_a_teachers_mission_file_with_markup_shows_it_as_text(window, dialogs, tmp_path):
+def test_a_teachers_mission_file_with_markup_shows_it_as_text(window, dialogs, tmp_path, qtbot):
     w, _sim = window
     (tmp_path / "hostile.statediagram.json").write_text(json.dumps(hostile_record()), encoding="utf-8")
     mission = {"format": "statediagram-mission", "version": 1, "id": "hostile", "title": f"Mission {HOSTILE}",
@@ -217,7 +217,8 @@ def test_a_teachers_mission_file_with_markup_shows_it_as_text(window, dialogs, t
     texts = assert_no_markup(w)
     assert shows_literally(texts, f"Goal {HOSTILE}")
     w.missions.panel.hint_button.click()
-    w.missions.session.check()
+    with qtbot.waitSignal(w.missions.session.checked, timeout=20000):  # the check runs in a child process
+        w.missions.session.check()
     texts = assert_no_markup(w)
     assert shows_literally(texts, f"Hint {HOSTILE}")
     assert all(b.textFormat() == Qt.TextFormat.PlainText for b in dialogs if isinstance(b, QMessageBox))

@@ -86,7 +86,8 @@ def test_open_sticky_fix_it_through_commands_and_check_mission_says_passed(qtbot
     qtbot.mouseClick(panel.hint_button, Qt.MouseButton.LeftButton)  # hints one at a time
     assert panel.hints.text().startswith("1. Simulate with the calm scenario") and "2." not in panel.hints.text()
 
-    qtbot.keyClick(w.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # Check mission, the starter
+    with qtbot.waitSignal(w.missions.session.checked, timeout=20000):  # the check runs in a child process
+        qtbot.keyClick(w.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # Check mission, the starter
     result = w.missions.session.last_result
     assert result is not None and not result.passed
     assert panel.reasons.isVisible() and panel.reasons.count() == len(result.problems)
@@ -98,7 +99,8 @@ def test_open_sticky_fix_it_through_commands_and_check_mission_says_passed(qtbot
     redis = w.editor.add_node("redis", 660, 120)
     w.editor.link("a", redis)
     w.editor.link("b", redis)
-    qtbot.mouseClick(panel.check_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(w.missions.session.checked, timeout=20000):
+        qtbot.mouseClick(panel.check_button, Qt.MouseButton.LeftButton)
     result = w.missions.session.last_result
     assert result.passed, result.reasons
     assert result.reasons == check_mission("sticky", w.doc.diagram).reasons  # the same code as statediagram check
@@ -114,6 +116,47 @@ def test_open_sticky_fix_it_through_commands_and_check_mission_says_passed(qtbot
     assert again.missions.browser.cards["sticky"].status.text() == "✓ Passed"
     assert again.missions.browser.cards["stateless"].status.text() == "○ Not started"
     leave(again)
+
+
+def test_check_mission_runs_beside_the_window_pressed_twice_edited_or_cancelled(qtbot, progress):
+    """The check runs in a child process: the press returns at once; pressed again with the diagram unchanged it
+    is the same check, after an edit a new one of the diagram as it is now; Cancel stops it and says so."""
+    w = open_window(qtbot, progress)
+    assert w.open_mission("sticky", continue_attempt=False)
+    session = w.missions.session
+    first = session.check()
+    assert first is not None and session.last_result is None  # not done yet: the window goes on meanwhile
+    assert session.check() is first
+    w.editor.set_prop("lb", "policy", "round_robin")
+    with qtbot.waitSignal(session.checked, timeout=20000):
+        again = session.check()
+        assert again is not first and not first.running  # the check of the diagram before the edit is dropped
+    assert not any(r.startswith("Load balancer still uses sticky sessions") for r in session.last_result.reasons)
+    assert 0 < session.last_check_s < 20
+
+    session.check()
+    with qtbot.assertNotEmitted(session.checked, wait=1000):
+        session.job.dialog.cancel()  # the progress dialog's Cancel
+    assert session.job is None and w.statusBar().currentMessage() == "Check mission cancelled."
+    leave(w)
+
+
+def test_a_check_that_cannot_run_is_a_message_not_a_traceback(qtbot, progress, monkeypatch):
+    from statediagram.gui.missions import session as session_module
+
+    def dies(*_args, words):
+        yield 0.0, words
+        raise RuntimeError("the work stopped unexpectedly (exit status -9)")  # as CallWork says a child died
+
+    monkeypatch.setattr(session_module, "in_spare_child", dies)
+    w = open_window(qtbot, progress)
+    assert w.open_mission("sticky", continue_attempt=False)
+    w.missions.check.trigger()
+    qtbot.waitUntil(lambda: w.missions.session.job is None)
+    assert w.statusBar().currentMessage() == ("Check mission could not run: the work stopped unexpectedly "
+                                              "(exit status -9)")
+    assert w.missions.session.last_result is None and w.missions.panel.result.isHidden()
+    leave(w)
 
 
 def test_a_mission_in_progress_offers_to_continue_the_attempt_or_start_over(qtbot, progress, monkeypatch):

@@ -485,4 +485,5 @@ class MainWindow(QMainWindow):
             return
         self.autosaver.timer.stop()
         self.autosaver.discard()
+        self.missions.session.stop_check()  # its child stopped now, not left working for a closed window
         event.accept()
