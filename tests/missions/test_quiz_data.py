@@ -51,6 +51,18 @@ def test_a_prediction_is_graded_by_the_engine_even_if_the_file_says_otherwise(tm
     assert f"requests {totals['requests']}, ok {totals['ok']}, lost sessions 0" in answer.run.counters()
 
 
+def test_a_prediction_run_elsewhere_decides_it_without_a_run_here(monkeypatch):
+    """The app runs a prediction in a child process and grades it here with that run's result."""
+    from statediagram.missions import quiz
+
+    question = PREDICTIONS[0]
+    ran = run(question.predict)
+    monkeypatch.setattr(quiz, "run", lambda spec: pytest.fail("ran again"))
+    answer = QuizRound([question]).answer(question.answer, ran)
+    assert answer.right and answer.run is ran
+    assert set(answer.correct) == set(ran.outcomes) & set(question.choices)
+
+
 def test_a_round_scores_then_asks_only_the_missed_ones_again():
     questions = QUIZ.questions[:4]
     quiz = QuizRound(questions)

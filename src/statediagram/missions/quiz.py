@@ -101,13 +101,14 @@ class Answer:
     run: RunResult | None = None  # for a prediction: the engine's run that decided it
 
 
-def grade(question: Question, chosen: str) -> Answer:
-    """Grade ``chosen`` (one of the question's choices); a prediction runs the engine."""
+def grade(question: Question, chosen: str, ran: RunResult | None = None) -> Answer:
+    """Grade ``chosen`` (one of the question's choices); a prediction is decided by the engine's run of it:
+    ``ran`` when the caller ran it elsewhere (the app runs it in a child process), else it is run here."""
     if chosen not in question.choices:
         raise ValueError(f"{chosen!r} is not a choice of this question")
     if question.predict is None:
         return Answer(question, chosen, chosen == question.answer, (question.answer,))
-    result = run(question.predict)
+    result = ran if ran is not None else run(question.predict)
     shown = result.outcomes
     return Answer(question, chosen, chosen in shown, tuple(c for c in question.choices if c in shown), result)
 
@@ -131,11 +132,12 @@ class QuizRound:
         """Whether the current question has been answered (and its explanation is due)."""
         return len(self.answers) > self.position
 
-    def answer(self, chosen: str) -> Answer:
+    def answer(self, chosen: str, ran: RunResult | None = None) -> Answer:
+        """Grade ``chosen`` for the current question (``ran``: its prediction's run, when already done)."""
         question = self.current
         if question is None or self.answered:
             raise ValueError("no question is waiting for an answer")
-        result = grade(question, chosen)
+        result = grade(question, chosen, ran)
         self.answers.append(result)
         return result
 

@@ -35,7 +35,8 @@ def test_the_quiz_runs_to_a_score_by_keyboard_then_retries_the_missed(main, qtbo
         assert dialog.question.text().endswith(question.ask)
         assert [b.isVisible() for b in dialog.choice_buttons] == [True] * len(question.choices)
         right = i % 3 != 0
-        qtbot.keyClick(dialog, key_for(question, right))
+        with qtbot.waitSignal(dialog.answered, timeout=20000):  # a prediction's run is done in a child process
+            qtbot.keyClick(dialog, key_for(question, right))
         assert dialog.feedback.isVisible()
         assert dialog.explain.text() == question.explain
         assert dialog.verdict.text().startswith("✓ Right" if right else "✗ Not quite")
@@ -51,7 +52,8 @@ def test_the_quiz_runs_to_a_score_by_keyboard_then_retries_the_missed(main, qtbo
     assert dialog.round.queue == missed
     assert dialog.progress.text().startswith(f"Question 1 of {len(missed)} (round 2")
     for question in missed:
-        qtbot.keyClick(dialog, key_for(question, True))
+        with qtbot.waitSignal(dialog.answered, timeout=20000):
+            qtbot.keyClick(dialog, key_for(question, True))
         qtbot.keyClick(dialog, Qt.Key.Key_Enter)
     assert dialog.question.text() == f"Score: {len(missed)} / {len(missed)}"
     assert not dialog.retry.isVisible() and dialog.restart.isVisible()
@@ -68,7 +70,11 @@ def test_a_prediction_shows_the_drawn_diagram_and_the_engines_counters(main, qtb
     words = [b.text() for b in dialog.choice_buttons]
     assert words == ["1   Survives", "2   Logs users out (loses sessions)", "3   Loses uploaded files",
                      "4   Loses cart data"]
-    qtbot.mouseClick(dialog.choice_buttons[0], Qt.MouseButton.LeftButton)  # "survives": wrong
+    with qtbot.waitSignal(dialog.answered, timeout=20000):
+        qtbot.mouseClick(dialog.choice_buttons[0], Qt.MouseButton.LeftButton)  # "survives": wrong
+        # The engine runs it in a child process: meanwhile the dialog says so, and takes no other answer.
+        assert dialog.verdict.text() == "Running the simulation…" and not dialog.round.answered
+        assert not dialog.choose(1) and not dialog.choice_buttons[1].isEnabled()
     assert dialog.verdict.text() == "✗ Not quite: the answer is Logs users out (loses sessions)."
     assert dialog.engine.text().startswith("The simulation ran it (a calm day, journey sessions): Does not survive.")
     lost = run(question.predict).report["totals"]["lost_sessions"]
@@ -84,6 +90,24 @@ def test_a_prediction_shows_the_drawn_diagram_and_the_engines_counters(main, qtb
     player.work_out()
     sim.ui.seek(player.end)
     assert sim.ui.report["totals"]["lost_sessions"] == lost  # the animated run is the one the quiz counted
+
+
+def test_closing_the_quiz_while_a_prediction_runs_stops_it_and_leaves_the_question_open(main, qtbot):
+    dialog = open_quiz(main)
+    while dialog.round.current.predict is None:
+        dialog.choose(0)
+        dialog.go_next()
+    assert dialog.choose(0)
+    job = dialog.job
+    qtbot.waitUntil(lambda: job.slices >= 1)  # the run was sent to its child process
+    with qtbot.assertNotEmitted(dialog.answered, wait=500):
+        dialog.close()
+    assert dialog.job is None and not job.running and not dialog.round.answered
+    dialog.show()
+    assert all(b.isEnabled() for b in dialog.choice_buttons) and not dialog.feedback.isVisible()
+    with qtbot.waitSignal(dialog.answered, timeout=20000):
+        assert dialog.choose(1)  # answered again, run again
+    assert dialog.round.answered and dialog.feedback.isVisible()
 
 
 def test_the_answers_have_names_tooltips_and_enter_means_next(main, qtbot):
@@ -119,6 +143,22 @@ def test_a_teachers_quiz_file_is_shown_as_plain_text(main, tmp_path, qtbot):
     qtbot.keyClick(dialog, Qt.Key.Key_1)
     assert dialog.explain.textFormat() == Qt.TextFormat.PlainText
     assert dialog.explain.text() == "<a href='x'>no</a>"
+
+
+def test_a_prediction_whose_diagram_cannot_run_says_why_and_stays_open(main, qtbot, tmp_path):
+    path = tmp_path / "quiz.json"
+    path.write_text(json.dumps({"format": "statediagram-quiz", "version": 1, "title": "Q", "questions": [
+        {"section": "x", "ask": "Predict the verdict.", "answer": "survives", "explain": "E.",
+         "predict": {"diagram": "no-such-example", "scenario": "calm"}}]}), "utf-8")
+    assert main.learning.show_quiz(path)
+    dialog = main.learning.quiz
+    qtbot.keyClick(dialog, Qt.Key.Key_1)
+    # The run fails in its child process (the file cannot be opened): its words, as plain text, not a traceback.
+    qtbot.waitUntil(lambda: dialog.job is None, timeout=20000)
+    assert dialog.engine.isVisible()
+    assert dialog.engine.text().startswith("The simulation could not run: no-such-example: cannot be opened")
+    assert not dialog.round.answered and all(b.isEnabled() for b in dialog.choice_buttons)  # another try possible
+    assert not dialog.next.isEnabled()
 
 
 def test_a_quiz_diagram_named_in_markup_reads_as_written_in_the_pictures_tooltip(main, tmp_path):

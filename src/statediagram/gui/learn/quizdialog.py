@@ -1,11 +1,16 @@
 """The flash quiz window: a question, numbered answers (keys 1-9), the explanation, Next (Enter); then the
 score and the missed questions again. A "predict the verdict" question shows the diagram as the app draws it
-and is decided by the real engine, whose counters are shown with the answer."""
+and is decided by the real engine, whose counters are shown with the answer.
+
+The engine's run of a prediction is done in a child process started ahead (``sim.child_run``), not in the
+window's: its engine, stores and libraries would be objects every full garbage collection of the window's
+process walks. The window goes on meanwhile ("Running the simulation…"; a progress dialog with Cancel if it
+takes longer than 300 ms); the answer shows when the run is back."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QHideEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -17,9 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from ...missions.lessondata import LessonFileError
-from ...missions.quiz import Answer, Quiz, QuizRound
+from ...missions.lessonruns import RunResult
+from ...missions.quiz import Answer, Question, Quiz, QuizRound
+from ...sim.child_run import SPARES
 from ...sim.wording import verdict_word
 from ..plain_text import tip
+from ..progress import POLL_MS, ProgressRun, in_spare_child, run_with_progress
 from .pictures import diagram_pixmap
 from .text import heading, lesson_label
 
@@ -38,6 +46,7 @@ class QuizDialog(QDialog):
     """One round after another of a quiz; ``watch_requested`` asks the window to run a question's diagram."""
 
     watch_requested = Signal(object)  # a RunSpec
+    answered = Signal(object)  # the Answer, once graded (a prediction's once its run is back)
 
     def __init__(self, quiz: Quiz, section_titles: dict[str, str] | None = None,
                  parent: QWidget | None = None) -> None:
@@ -49,7 +58,10 @@ class QuizDialog(QDialog):
         self.titles = section_titles or {}
         self.round = QuizRound(quiz.questions)
         self.last: Answer | None = None
+        self.job: ProgressRun | None = None  # a prediction's run under way
         self.choice_buttons: list[QPushButton] = []
+        if any(q.predict is not None for q in quiz.questions):
+            SPARES.prepare()  # a child with its imports done waits for the first prediction
         self.resize(720, 720)
 
         layout = QVBoxLayout(self)
@@ -108,20 +120,56 @@ class QuizDialog(QDialog):
 
     # --- flow -----------------------------------------------------------------------------------
 
-    def choose(self, index: int) -> Answer | None:
-        """Answer the current question with its choice number ``index`` (0-based)."""
+    def choose(self, index: int) -> bool:
+        """Answer the current question with its choice number ``index`` (0-based): graded at once, or, for a
+        prediction, once the engine's run of it is back (``answered`` then). False when the choice was not taken
+        (no such choice, already answered, or a run under way)."""
         question = self.round.current
-        if question is None or self.round.answered or not 0 <= index < len(question.choices):
-            return None
-        try:
-            answer = self.round.answer(question.choices[index])
-        except LessonFileError as exc:  # a teacher's prediction whose diagram cannot be run
-            self.engine.setText(f"The simulation could not run: {exc}")
-            self.feedback.show()
-            return None
-        self.last = answer
-        self._show_answer(answer, index)
-        return answer
+        if question is None or self.round.answered or self.job is not None \
+                or not 0 <= index < len(question.choices):
+            return False
+        if question.predict is None:
+            self._answer(question, index, None)
+            return True
+        self._show_running(index)
+
+        def done(ran: RunResult) -> None:
+            self._run_ended()
+            self._answer(question, index, ran)
+
+        def failed(message: str) -> None:  # a teacher's prediction whose diagram cannot be run (LessonFileError)
+            self._run_ended()
+            self._show_run_failed(message)
+
+        def cancelled() -> None:
+            self._run_ended()
+            self._reopen_question()  # as it was: no answer taken
+
+        work = in_spare_child("lesson_run", question.predict, words="Running the simulation…")
+        self.job = run_with_progress(work, "Running the simulation…", self, on_done=done, on_error=failed,
+                                     poll_ms=POLL_MS)
+        self.job.cancelled.connect(cancelled)
+        return True
+
+    def _answer(self, question: Question, index: int, ran: RunResult | None) -> None:
+        if self.round.current is not question or self.round.answered:
+            return  # the question changed meanwhile
+        self.last = self.round.answer(question.choices[index], ran)
+        self._show_answer(self.last, index)
+        self.answered.emit(self.last)
+
+    def _run_ended(self) -> None:
+        if self.job is not None:
+            self.job.deleteLater()  # a child of this dialog: one kept per prediction otherwise
+        self.job = None
+
+    def _stop_run(self) -> None:
+        """Drop a prediction's run under way (its child is stopped)."""
+        job = self.job
+        if job is not None:
+            self._run_ended()
+            job.cancelled.disconnect()
+            job.cancel()
 
     def go_next(self) -> None:
         if not self.round.answered and not self.round.finished:
@@ -155,6 +203,7 @@ class QuizDialog(QDialog):
         self.choice_buttons = []
 
     def _show_question(self) -> None:
+        self._stop_run()
         q = self.round.current
         assert q is not None
         right, asked = self.round.score()
@@ -197,10 +246,38 @@ class QuizDialog(QDialog):
         if self.choice_buttons:
             self.choice_buttons[0].setFocus()
 
+    def _show_running(self, index: int) -> None:
+        """While the engine runs the prediction: the choice made, the others not to be pressed."""
+        for i, button in enumerate(self.choice_buttons):
+            button.setEnabled(i == index)
+        self.verdict.setText("Running the simulation…")
+        for w in (self.engine, self.explain, self.watch):
+            w.hide()
+        self.feedback.setStyleSheet("")
+        self.feedback.show()
+
+    def _reopen_question(self) -> None:
+        for button in self.choice_buttons:
+            button.setEnabled(True)
+        self.feedback.hide()
+
+    def _show_run_failed(self, message: str) -> None:
+        """The run could not be done: said in plain words; the question is still open (another choice runs it
+        again)."""
+        for button in self.choice_buttons:
+            button.setEnabled(True)
+        self.verdict.setText("")
+        self.engine.setText(f"The simulation could not run: {message}")
+        self.engine.show()
+        for w in (self.explain, self.watch):
+            w.hide()
+        self.feedback.show()
+
     def _show_answer(self, answer: Answer, index: int) -> None:
         q = answer.question
         words = dict(zip(q.choices, q.choice_words(), strict=True))
         for i, (choice, button) in enumerate(zip(q.choices, self.choice_buttons, strict=True)):
+            button.setEnabled(True)
             mark = RIGHT if choice in answer.correct else (WRONG if i == index else " ")
             button.setText(f"{mark} {i + 1}   {words[choice]}".replace("&", "&&"))
             button.setStyleSheet(MARKED_STYLE.get(mark, CHOICE_STYLE))  # still readable: not greyed out
@@ -219,6 +296,7 @@ class QuizDialog(QDialog):
             self.engine.hide()
             self.watch.hide()
         self.explain.setText(q.explain)
+        self.explain.show()
         self.feedback.setStyleSheet(FEEDBACK_STYLE[answer.right])
         self.feedback.show()
         last = self.round.position == len(self.round.queue) - 1
@@ -246,14 +324,20 @@ class QuizDialog(QDialog):
         self.next.hide()
         (self.retry if missed else self.restart).setFocus()
 
-    # --- keys -----------------------------------------------------------------------------------
+    # --- keys and closing -----------------------------------------------------------------------
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
         key = event.key()
         plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        if plain and Qt.Key.Key_1 <= key <= Qt.Key.Key_9 and self.choose(key - Qt.Key.Key_1) is not None:
+        if plain and Qt.Key.Key_1 <= key <= Qt.Key.Key_9 and self.choose(key - Qt.Key.Key_1):
             return
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.round.answered:
             self.go_next()
             return
         super().keyPressEvent(event)
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt's name
+        if self.job is not None:  # closed while a prediction ran: its child stops, the question stays open
+            self._stop_run()
+            self._reopen_question()
+        super().hideEvent(event)
