@@ -1,9 +1,11 @@
 """Heavy libraries loaded on a helper thread while the learner looks at the window.
 
-networkx (the design findings after every edit), fakeredis and PyJWT (the simulation) take 0.3-0.7 s to import
-on a 2-core machine; imported on the GUI thread the first time they are needed, they froze the window just after
-the first diagram opened. A thread of its own imports them once, in the order they are needed; if the GUI thread
-needs one sooner, Python's import lock makes it wait only for the rest of that one import.
+networkx (the design findings after every edit) takes 0.3 s to import on a 2-core machine; imported on the GUI
+thread the first time it was needed, it froze the window just after the first diagram opened. A thread of its own
+imports it once; if the GUI thread needs it sooner, Python's import lock makes it wait only for the rest of that
+import. The simulation's own libraries (fakeredis, redis) are never imported here: the engine runs in child
+processes (``sim/child_run.py``). PyJWT is, only for a run whose servers sign tokens (the inspector verifies them),
+when that run starts (``warm_up_later``).
 
 Once they are in, the thread empties Python's cache of source lines (:mod:`linecache`). PySide6 reads the whole
 source of every module imported after it (its import hook looks for the word "PySide6" in it), and the lines stay
@@ -28,7 +30,7 @@ def warm_up_imports() -> None:
 
     def load() -> None:
         # Last, Run for real's own part (60 ms on the GUI thread at its first press; none of the live extras).
-        for name in ("networkx", "fakeredis", "jwt", "statediagram.gui.live.run"):
+        for name in ("networkx", "statediagram.gui.live.run"):
             importlib.import_module(name)
         # The same call linecache makes itself when memory runs short; a line asked for later is read again.
         linecache.clearcache()
@@ -44,3 +46,15 @@ def wait_for_warm_up() -> None:
     """Until the imports are done (for benchmarks that time a settled app)."""
     if _thread is not None:
         _thread.join()
+
+
+_later: set[str] = set()
+
+
+def warm_up_later(name: str) -> None:
+    """Import ``name`` on a helper thread of its own, once, before the window needs it."""
+    if name in _later:
+        return
+    _later.add(name)
+    thread = threading.Thread(target=importlib.import_module, args=(name,), name=f"statediagram-import-{name}")
+    thread.start()  # not a daemon, for the reason above

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..core.catalog import Role, role_of
-from ..core.topology import Finding, state_homes
+from ..core.topology import TOKEN, Finding, state_homes
 from ..sim.ahead import RunFacts
 from ..sim.causes import Cause, Why
 from ..sim.chat import CONNECT as CHAT_CONNECT
@@ -76,7 +76,8 @@ class LiveReplay(Replay):
             persistent={s: bool(n.props.get("persistent")) for s, n in stores.items()},
             balancer_servers={lb: sorted(o for o in d.neighbours(lb) if o in self.server_ids)
                               for lb in self.balancer_ids},
-            chat=self.plan.journey == "chat", relays={}, rooms=[])
+            chat=self.plan.journey == "chat", relays={}, rooms=[],
+            tokens=any(h.sessions is not None and h.sessions.place == TOKEN for h in state_homes(d).values()))
         # Journey chat: who is connected where (the simulation's own index), and which Redis relays between whom.
         self.pubsub: dict[str, str] = {}  # websocket server -> the Redis it publishes to
         if self.plan.journey == "chat":

@@ -41,6 +41,7 @@ class RunFacts:
     chat: bool  # journey chat: connections, rooms and relays
     relays: dict[str, list[str]]  # journey chat: Redis -> the websocket servers it relays between
     rooms: list[str]
+    tokens: bool = False  # its servers sign tokens (JWT) with a key they share
 
     @classmethod
     def of(cls, engine: Engine) -> RunFacts:
@@ -51,7 +52,7 @@ class RunFacts:
             persistent={s: st.persistent for s, st in engine.stores.items()},
             balancer_servers={lb: list(b.servers) for lb, b in engine.balancers.items()}, chat=chat is not None,
             relays={r: [s.id for s in ss] for r, ss in chat.relay.items()} if chat else {},
-            rooms=sorted(chat.rooms.off) if chat else [])
+            rooms=sorted(chat.rooms.off) if chat else [], tokens=engine.signer is not None)
 
 
 class News(NamedTuple):

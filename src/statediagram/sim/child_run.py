@@ -217,7 +217,7 @@ class ChildReplay(Replay):
         """Stop the child (its run is dropped with it)."""
         if not self.closed:
             self.closed = True
-            stop_child(self._child)
+            stop_child_soon(self._child)  # the player drops runs on the GUI thread: it does not wait for it to go
 
     def release(self, count: int = 10_000) -> bool:
         return not self.ready or super().release(count)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import subprocess
 from typing import BinaryIO, NamedTuple
 
-from .child_run import SPARES, Inbox, give_job, send, stop_child
+from .child_run import SPARES, Inbox, give_job, send, stop_child_soon
 from .engine import Engine
 from .replay import RunSetup, engine_at
 from .stores import Seen
@@ -123,5 +123,5 @@ class TableReader:
 
     def close(self) -> None:
         if self._child is not None:
-            stop_child(self._child)
+            stop_child_soon(self._child)
         self._child = self._inbox = self._setup = None

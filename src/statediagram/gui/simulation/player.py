@@ -17,7 +17,7 @@ from ...core.model import Diagram
 from ...sim.child_run import SPARES, ChildReplay
 from ...sim.replay import Replay, RunSetup
 from ...sim.scenario import SECOND
-from ..warmup import warm_up_imports
+from ..warmup import warm_up_imports, warm_up_later
 from .tokens import MIN_TRIP_US as SHOWN_TRIP_US
 
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
@@ -73,6 +73,8 @@ class Player(QObject):
         self.dispose(self._next)
         self.replay = ChildReplay(setup, SHOWN_TRIP_US)
         self.replay.wait_ready()  # the run's nodes, for its first frame: the child's engine made (milliseconds)
+        if self.replay.facts.tokens:  # its servers sign tokens: the inspector verifies them with PyJWT
+            warm_up_later("jwt")
         self._next = None
         self._reported = False
         self.t = self._wanted = 0
@@ -88,6 +90,8 @@ class Player(QObject):
         self.dispose(self.replay)
         self.dispose(self._next)
         self.replay, self._next = replay, None
+        if replay.facts.tokens:
+            warm_up_later("jwt")
         self._reported = False
         self.t = self._wanted = 0
         self.run_changed.emit()
