@@ -278,6 +278,9 @@ def child_main() -> None:
 
     out = sys.stdout.buffer
     inbox = Inbox(sys.stdin.buffer)
+    # The window first: where this child and the window's thread want the same core, the window gets it (its
+    # frames, 16 ms each); the child's work is ahead of what is shown.
+    os.nice(5)
     try:
         job = next_message(inbox)
         if job is None:
