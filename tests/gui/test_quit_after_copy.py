@@ -47,13 +47,13 @@ def test_quitting_after_a_copy_exits_cleanly(tmp_path, image):
 QUIT_AT_ONCE = textwrap.dedent("""
     import atexit, sys
     from PySide6.QtWidgets import QApplication
+    from statediagram.gui.warmup import LOADED
     from statediagram.gui.window import MainWindow
 
     app = QApplication(["statediagram"])
-    w = MainWindow()  # starts loading networkx, fakeredis and PyJWT on a thread of its own
+    w = MainWindow()  # starts loading the libraries it needs soon on a thread of its own
     w.doc.undo_stack.setClean()
-    atexit.register(lambda: print("loaded before the exit:", all(name in sys.modules for name in
-                                                                  ("networkx", "fakeredis", "jwt"))))
+    atexit.register(lambda: print("loaded before the exit:", all(name in sys.modules for name in LOADED)))
 """)
 
 

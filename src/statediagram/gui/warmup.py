@@ -20,6 +20,9 @@ import importlib
 import linecache
 import threading
 
+# Last, Run for real's own part (60 ms on the GUI thread at its first press; none of the live extras).
+LOADED = ("networkx", "statediagram.gui.live.run")
+
 _thread: threading.Thread | None = None
 
 
@@ -29,8 +32,7 @@ def warm_up_imports() -> None:
         return
 
     def load() -> None:
-        # Last, Run for real's own part (60 ms on the GUI thread at its first press; none of the live extras).
-        for name in ("networkx", "statediagram.gui.live.run"):
+        for name in LOADED:
             importlib.import_module(name)
         # The same call linecache makes itself when memory runs short; a line asked for later is read again.
         linecache.clearcache()
