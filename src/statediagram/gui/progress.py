@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import struct
 import subprocess
 import sys
 import threading
@@ -26,7 +25,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QProgressDialog, QWidget
 
-from ..sim.child_run import CallWork
+from ..sim.child_run import CallWork, Inbox
 
 Step = tuple[float, str]  # fraction done (0 to 1), what is being done, in the lesson's words
 Work = Generator[Step, None, Any]
@@ -221,28 +220,17 @@ def in_child_process(module: str, payload: object, words: Callable[[tuple], str]
     try:
         with child.stdin:
             pickle.dump(payload, child.stdin)
-        fd = child.stdout.fileno()
-        os.set_blocking(fd, False)
-        buffer = b""
+        inbox = Inbox(child.stdout)
         step: Step = (0.0, "Starting…")
-        ended = False
         while True:
-            try:
-                chunk = os.read(fd, 1 << 16)
-                ended = chunk == b""
-                buffer += chunk
-            except BlockingIOError:
-                pass
-            while len(buffer) >= 4 and len(buffer) >= 4 + struct.unpack(">I", buffer[:4])[0]:
-                size = struct.unpack(">I", buffer[:4])[0]
-                message = pickle.loads(buffer[4 : 4 + size])  # from the child started above, nothing else
-                buffer = buffer[4 + size :]
+            inbox.read()
+            while (message := inbox.take()) is not None:  # from the child started above, nothing else
                 if message[0] == "done":
                     return message[1]
                 if message[0] == "error":
                     raise RuntimeError(message[1])
                 step = (message[1], words(message))
-            if ended:
+            if inbox.ended:
                 raise RuntimeError(f"the work stopped unexpectedly (exit status {child.poll()})")
             yield step
     finally:

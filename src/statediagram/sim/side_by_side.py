@@ -10,12 +10,11 @@ needs Qt.
 from __future__ import annotations
 
 import pickle
-import struct
 import sys
 from collections.abc import Callable
-from typing import BinaryIO
 
 from ..core.model import Diagram
+from .child_run import send
 from .replay import Replay, RunSetup
 from .report import Report
 
@@ -40,13 +39,6 @@ def run_both(setup: RunSetup, other: Diagram, progress: Callable[[float, int], N
     mine = run_like(setup, setup.diagram, lambda f: progress(f / 2, 0))
     theirs = run_like(setup, other, lambda f: progress(0.5 + f / 2, 1))
     return mine, theirs
-
-
-def send(out: BinaryIO, message: tuple) -> None:
-    """One message to the app: its pickle, after its length (4 bytes, big-endian)."""
-    data = pickle.dumps(message)
-    out.write(struct.pack(">I", len(data)) + data)
-    out.flush()
 
 
 def child_main() -> None:

@@ -50,9 +50,9 @@ SCRIPT = textwrap.dedent("""
 """)
 
 
-def test_playing_inspecting_and_reporting_load_no_engine_library_in_the_window():
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT / "src"),
-               XDG_CONFIG_HOME=os.environ.get("XDG_CONFIG_HOME", "/tmp"), XDG_DATA_HOME=os.environ.get("XDG_DATA_HOME", "/tmp"))
+def test_playing_inspecting_and_reporting_load_no_engine_library_in_the_window(tmp_path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT / "src"), XDG_CONFIG_HOME=str(tmp_path),
+               XDG_DATA_HOME=str(tmp_path), XDG_STATE_HOME=str(tmp_path))
     done = subprocess.run([sys.executable, "-c", SCRIPT, str(ROOT)], capture_output=True, text=True, env=env,
                           timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
