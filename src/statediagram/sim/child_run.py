@@ -271,7 +271,8 @@ def child_main() -> None:
     ("run", setup): sends ("facts", facts, extra faults, figures at 0), then a ("news", News) per step, rows for
     requests, until the news of the run's end. ("call", name, args): sends ("done", what ``CALLS[name]``
     returned). ("tables",): answers questions about what nodes hold (``sim.node_tables.serve``) until stdin
-    closes. On an error: ("error", message)."""
+    closes. ("findings",): answers questions about a diagram's design findings (``sim.findings_reader.serve``)
+    until stdin closes. On an error: ("error", message)."""
     import fakeredis  # noqa: F401 - what the engine's stores and its report need, loaded while the child waits
     import jwt  # noqa: F401
     import networkx  # noqa: F401
@@ -292,6 +293,10 @@ def child_main() -> None:
             from .node_tables import serve
 
             serve(inbox, out)
+        elif job[0] == "findings":
+            from .findings_reader import serve as serve_findings
+
+            serve_findings(inbox, out)
         elif job[0] == "run":
             ahead = Ahead(job[1])
             send(out, ("facts", ahead.facts, ahead.extra_faults, ahead.first_snapshot))
