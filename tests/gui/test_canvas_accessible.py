@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -57,14 +58,23 @@ def items(w: MainWindow) -> dict[str, object]:
     return out
 
 
+def findings_shown(w: MainWindow) -> None:
+    """Ask for the design findings now and wait until they are shown (worked out in a child process)."""
+    w.refresh_findings()
+    deadline = time.monotonic() + 10
+    while w.findings_work.busy and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.005)
+    assert not w.findings_work.busy, "no design findings within 10 s"
+
+
 def small_diagram(w: MainWindow) -> tuple[str, str, str]:
     users = w.editor.add_node("client", -300, 0)
     server = w.editor.add_node("server", 0, 0)
     redis = w.editor.add_node("redis", 300, 0)
     w.editor.link(users, server)
     w.editor.link(server, redis)
-    w.refresh_findings()
-    QApplication.processEvents()
+    findings_shown(w)
     return users, server, redis
 
 
@@ -95,8 +105,7 @@ def test_a_lone_server_says_its_finding(window):
     w = window
     w.editor.add_node("client", -300, 0)
     w.editor.add_node("server", 0, 0)  # no client reaches it, and it keeps sessions in its own RAM
-    w.refresh_findings()
-    QApplication.processEvents()
+    findings_shown(w)
     item = next(i for i in w.scene.node_items.values() if i.kind == "server")
     assert item.warnings
     said = items(w)["Server A"].text(DESCRIPTION)

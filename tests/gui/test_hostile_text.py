@@ -104,6 +104,7 @@ def test_a_hostile_diagram_shows_its_markup_as_text_in_every_widget(window, dial
     path.write_text(json.dumps(hostile_record()), encoding="utf-8")
     assert w.open_path(str(path))
     w.refresh_findings()
+    qtbot.waitUntil(lambda: not w.findings_work.busy)  # worked out in a child process
     texts = assert_no_markup(w)
     assert shows_literally(texts, f"Spare {HOSTILE}")  # the design findings name the spare server as written
     assert shows_literally(texts, IMG)  # the folder, in the recent files' tooltips

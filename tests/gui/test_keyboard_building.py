@@ -198,6 +198,7 @@ def test_the_canvas_tells_a_screen_reader_the_selected_node_its_badges_and_findi
     w.editor.add_node("client", -300, 0)
     a = w.editor.add_node("server", 0, 0)  # keeps sessions in its own RAM, and no client reaches it
     w.refresh_findings()
+    qtbot.waitUntil(lambda: not w.findings_work.busy)  # worked out in a child process
     w.scene.select_ids([a])
     qtbot.waitUntil(lambda: "Server A" in w.view.accessibleName())
     assert w.view.accessibleName() == f"Diagram canvas, selected: Server A, {KINDS['server'].label}"
@@ -330,6 +331,7 @@ def test_ctrl_4_then_enter_selects_a_findings_nodes(window, qtbot):
     w.editor.add_node("client", 0, 0)
     lone = w.editor.add_node("server", 300, 0)  # no client reaches it: a finding names it
     w.refresh_findings()
+    qtbot.waitUntil(lambda: not w.findings_work.busy)  # worked out in a child process
     w.scene.clearSelection()
     key("Ctrl+4")
     assert QApplication.focusWidget() is w.findings

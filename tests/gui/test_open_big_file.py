@@ -219,7 +219,7 @@ def test_cancel_while_a_big_file_goes_on_the_canvas_puts_the_open_diagram_back_a
 
 def test_a_big_diagrams_findings_follow_an_edit_made_while_they_are_worked_out(window, tmp_path):
     assert window.open_path(str(servers_file(tmp_path, 400)))  # over the size shown at once
-    window.findings_work.refresh()  # as a moment after the change: worked out in a thread
+    window.findings_work.refresh()  # as a moment after the change: worked out in a child process
     assert window.findings_work.busy
     added = window.editor.add_node("server", -900, -900)  # meanwhile: a server no client reaches
     turn_until(lambda: not window.findings_work.busy and not window._findings_timer.isActive())

@@ -1,11 +1,11 @@
-"""Heavy libraries loaded on a helper thread while the learner looks at the window.
+"""Modules the window needs soon, loaded on a helper thread while the learner looks at the window.
 
-networkx (the design findings after every edit) takes 0.3 s to import on a 2-core machine; imported on the GUI
-thread the first time it was needed, it froze the window just after the first diagram opened. A thread of its own
-imports it once; if the GUI thread needs it sooner, Python's import lock makes it wait only for the rest of that
-import. The simulation's own libraries (fakeredis, redis) are never imported here: the engine runs in child
-processes (``sim/child_run.py``). PyJWT is, only for a run whose servers sign tokens (the inspector verifies them),
-when that run starts (``warm_up_later``).
+The window's process imports none of the heavy libraries the app uses: the design findings (networkx) and the
+simulation (fakeredis, redis) are worked out in child processes (``sim/findings_reader.py``, ``sim/child_run.py``);
+their objects lengthened every full garbage collection of the window's process. What a thread of its own imports
+here is Run for real's own part (60 ms on the GUI thread at its first press; none of the live extras), and PyJWT
+only for a run whose servers sign tokens (the inspector verifies them), when that run starts (``warm_up_later``).
+If the GUI thread needs a module sooner, Python's import lock makes it wait only for the rest of that import.
 
 Once they are in, the thread empties Python's cache of source lines (:mod:`linecache`). PySide6 reads the whole
 source of every module imported after it (its import hook looks for the word "PySide6" in it), and the lines stay
@@ -20,8 +20,7 @@ import importlib
 import linecache
 import threading
 
-# Last, Run for real's own part (60 ms on the GUI thread at its first press; none of the live extras).
-LOADED = ("networkx", "statediagram.gui.live.run")
+LOADED = ("statediagram.gui.live.run",)
 
 _thread: threading.Thread | None = None
 

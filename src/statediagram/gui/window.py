@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.model import Diagram
-from ..core.topology import Finding, design_findings
+from ..core.topology import Finding
 from ..missions.files import MISSION_SUFFIX
 from .actions import build_actions
 from .canvas.scene import DiagramScene
@@ -114,7 +114,7 @@ class MainWindow(QMainWindow):
         self._findings_timer = QTimer(self)
         self._findings_timer.setSingleShot(True)
         self._findings_timer.setInterval(FINDINGS_DELAY_MS)
-        # A big diagram's findings are worked out in a thread and shown in slices (editing/findings_work.py).
+        # The findings are worked out in a child process and shown in slices (editing/findings_work.py).
         self.findings_work = FindingsWork(lambda: self.doc.diagram, self._show_findings, self)
         self._findings_timer.timeout.connect(self.findings_work.refresh)
         self.doc.reset.connect(self.findings_work.stale)
@@ -148,7 +148,7 @@ class MainWindow(QMainWindow):
         # window's first paint: a faster start, and nothing moves, since the start page shows none of it and its
         # menu is already in place.
         self._simulation: Simulation | None = None
-        warm_up_imports()  # networkx for the findings, the simulation's libraries: off the GUI thread
+        warm_up_imports()  # the simulation's libraries: off the GUI thread
         # With the window as the timer's context: a window destroyed sooner is never called.
         QTimer.singleShot(SIMULATION_AFTER_MS, self, lambda: self.simulation)
 
@@ -276,12 +276,10 @@ class MainWindow(QMainWindow):
         message(self, QMessageBox.Icon.Critical, title, text)
 
     def refresh_findings(self) -> None:
-        """The design findings of the diagram as it is, at once (a moment after a change: ``findings_work``)."""
+        """Ask now for the design findings of the diagram as it is (a moment after a change: the findings timer);
+        they show when the child process working them out answers (``findings_work.busy`` until then)."""
         self._findings_timer.stop()
-        self.findings_work.stale()
-        found = design_findings(self.doc.diagram) if self.doc.diagram.nodes else []
-        for _step in self._show_findings(found):
-            pass
+        self.findings_work.refresh()
 
     def _show_findings(self, found: list[Finding]) -> Iterator[None]:
         yield from self.scene.show_findings(found)

@@ -21,9 +21,10 @@ def close_to(a: QColor, b: QColor, tolerance: int = 40) -> bool:
     return max(abs(a.red() - b.red()), abs(a.green() - b.green()), abs(a.blue() - b.blue())) <= tolerance
 
 
-def test_tokens_over_a_warning_triangle_leave_it_in_sight(window):
+def test_tokens_over_a_warning_triangle_leave_it_in_sight(window, qtbot):
     show_diagram(window, load_diagram(EXAMPLE).diagram)
     window.refresh_findings()  # as the window does a moment after an edit
+    qtbot.waitUntil(lambda: not window.findings_work.busy)  # worked out in a child process
     warned = [item for item in window.scene.node_items.values() if item.warnings]
     assert warned, "the example's load balancer is a single point of failure: it should carry a warning"
     card = warned[0].card_rect().translated(warned[0].pos())

@@ -18,14 +18,13 @@ from typing import Protocol
 import shiboken6
 from PySide6.QtWidgets import QWidget
 
-from ...core.fileio import Loaded, load_diagram
+from ...core.fileio import load_diagram
 from ...core.model import Diagram
 from ...core.text import terminal_safe
-from ...core.topology import Finding, design_findings
 from ...missions.files import MISSION_SUFFIX
 from ..canvas.scene import DiagramScene
 from ..editing.findings_work import FindingsWork
-from ..progress import ProgressRun, Reporter, Work, in_background, run_with_progress
+from ..progress import ProgressRun, Work, in_background, run_with_progress
 from .open_save import FileController
 
 # About 300 nodes with their links (the 4,000-server file: 525 KB, 130 bytes a node). Below it a file opens at
@@ -43,18 +42,21 @@ def is_big(path: str) -> bool:
         return False
 
 
-def _opening(files: FileController, scene: DiagramScene, path: str,
-             found: Callable[[Diagram, list[Finding]], None], show_canvas: Callable[[], Callable[[], None] | None],
-             ) -> Work:
+class FindingsAhead(Protocol):
+    """Where a big file's design findings are asked for before it is shown (``FindingsWork``)."""
+
+    def ask_ahead(self, diagram: Diagram) -> int: ...
+    def found_ahead(self, diagram: Diagram, question: int) -> None: ...
+
+
+def _opening(files: FileController, scene: DiagramScene, path: str, findings: FindingsAhead,
+             show_canvas: Callable[[], Callable[[], None] | None]) -> Work:
     name = Path(path).name
-
-    def read(_reporter: Reporter) -> tuple[Loaded, list[Finding]]:
-        loaded = load_diagram(path)
-        # Its design findings too, while no one else holds the diagram (2,000 nodes: 0.25-0.35 s, 4,000: 0.6 s).
-        return loaded, design_findings(loaded.diagram)
-
-    loaded, findings = yield from in_background(read, f"Reading and checking {name}…")
+    loaded = yield from in_background(lambda _reporter: load_diagram(path), f"Reading and checking {name}…")
     diagram = loaded.diagram
+    # Its design findings are worked out in their child process while it is drawn (2,000 nodes: 0.25-0.35 s,
+    # 4,000: 0.6 s), shown by the refresh after it is shown. Asked here, the question costs the GUI thread 2-4 ms.
+    question = findings.ask_ahead(diagram)
     words = f"Drawing {len(diagram.nodes):,} components and {len(diagram.links):,} links…"
     yield 0.4, words
     for fraction in scene.prepare(diagram):
@@ -68,7 +70,7 @@ def _opening(files: FileController, scene: DiagramScene, path: str,
             yield 0.9 + 0.1 * fraction, "Showing the diagram…"
         files.show_loaded(loaded, path)  # the last step: after it there is nothing left to cancel
         shown = True
-        found(diagram, findings)
+        findings.found_ahead(diagram, question)
     finally:
         swapping.close()  # Cancel before the last step: the shown diagram's items back as they were
         if not shown and page_back is not None and shiboken6.isValid(scene):  # (not when the window closed)
@@ -77,15 +79,14 @@ def _opening(files: FileController, scene: DiagramScene, path: str,
 
 
 def open_with_progress(files: FileController, scene: DiagramScene, path: str, parent: QWidget,
-                       on_opened: Callable[[], None],
-                       found: Callable[[Diagram, list[Finding]], None] = lambda _diagram, _findings: None,
+                       on_opened: Callable[[], None], findings: FindingsAhead,
                        show_canvas: Callable[[], Callable[[], None] | None] = lambda: None) -> ProgressRun:
-    """Open ``path`` in slices behind a progress dialog; ``on_opened`` runs once it is shown, after ``found`` has
-    its design findings; ``show_canvas`` shows the canvas page before the items go onto it, and returns what shows
-    the page before again, if any. A file that cannot be opened shows the loader's message; Cancel or an error
-    leaves the open diagram untouched."""
+    """Open ``path`` in slices behind a progress dialog; ``on_opened`` runs once it is shown, after ``findings``
+    was told its design findings were asked for; ``show_canvas`` shows the canvas page before the items go onto it,
+    and returns what shows the page before again, if any. A file that cannot be opened shows the loader's message;
+    Cancel or an error leaves the open diagram untouched."""
     name = terminal_safe(Path(path).name)  # a file name that is not UTF-8 shows its bytes as \xNN
-    run = run_with_progress(_opening(files, scene, path, found, show_canvas), f"Opening {name}", parent,
+    run = run_with_progress(_opening(files, scene, path, findings, show_canvas), f"Opening {name}", parent,
                             on_done=lambda _shown: on_opened(),
                             on_error=lambda why: files.show_error("Cannot open this diagram", f"{name}: {why}"),
                             poll_ms=POLL_MS)
@@ -123,5 +124,5 @@ class Opener:
             elif w.files.open_path(path):
                 w.opened()
         elif not (self.run and self.run.running) and (asked or w.files.maybe_save()):
-            self.run = open_with_progress(w.files, w.scene, path, self.parent, w.opened, w.findings_work.found_ahead,
+            self.run = open_with_progress(w.files, w.scene, path, self.parent, w.opened, w.findings_work,
                                           w.show_canvas)
