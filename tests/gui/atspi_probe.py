@@ -76,6 +76,20 @@ def wait_for_canvas(name: str):
     return None
 
 
+def wait_for_findings(canvas) -> None:
+    """Until a node's description carries a design finding ("Warning: ..."): the app works the findings out in a
+    child process, a moment after the diagram shows (up to a second or two while the app is starting)."""
+    end = time.monotonic() + FIND_SECONDS
+    while time.monotonic() < end:
+        try:
+            if any("Warning:" in (canvas.get_child_at_index(i).get_description() or "")
+                   for i in range(canvas.get_child_count())):
+                return
+        except GLib.Error:
+            pass  # an item gone meanwhile: ask again
+        time.sleep(0.3)
+
+
 def press(key: str) -> None:
     """Press ``key`` as a hand does: modifiers held down a moment around the key. xdotool's "alt+Right" in one go
     had the menu bar take the Alt now and then on a busy machine (1 run in 3), opening File instead."""
@@ -96,6 +110,7 @@ def main() -> int:
         print(json.dumps({"error": f"no {app_name!r} application with a 'Diagram canvas' list over AT-SPI "
                                    f"within {FIND_SECONDS:.0f} s"}))
         return 1
+    wait_for_findings(canvas)  # not found in time: the test says which finding is missing
     items = [described(canvas.get_child_at_index(i)) for i in range(canvas.get_child_count())]
     ancestors, parent = [], canvas.get_parent()
     while parent is not None and parent.get_role() != Atspi.Role.APPLICATION:
