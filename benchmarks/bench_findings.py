@@ -1,7 +1,8 @@
 """Design findings on a 2,000-node, 4,000-link diagram: what the editor runs after every edit. Qt-free.
 
-Target (the editor refreshes findings after each edit, on the GUI thread): ``design_findings`` well under
-100 ms on the 2-core machine, also just after a link edit (the neighbour index is rebuilt then). Also prints
+Target (the editor refreshes findings after each edit, in their child process, sim/findings_reader.py: this is
+how long after the edit they come, not a block of the window): ``design_findings`` well under 100 ms on the 2-core
+machine, also just after a link edit (the neighbour index is rebuilt then). Also prints
 ``state_homes`` (the badges) and one ``neighbours`` call per server (what the simulation and the editor's
 link checks do). Prints figures; asserts nothing.
 """
