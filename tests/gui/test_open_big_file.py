@@ -230,6 +230,16 @@ def test_a_big_diagrams_findings_follow_an_edit_made_while_they_are_worked_out(w
     assert window.scene.node_items[added].warnings  # its card carries the warning too
 
 
+def test_a_big_files_findings_asked_ahead_are_worked_out_while_nothing_else_reads_the_child(window, tmp_path):
+    # As while the file is drawn: asked, then only the event loop runs (no refresh polls for them yet).
+    diagram = load_diagram(servers_file(tmp_path, 4000)).diagram  # its question (over 250 KB) fills a pipe 4 times
+    work = window.findings_work
+    turn_until(lambda: not work.busy and not window._findings_timer.isActive() and not work.reader.waiting)
+    question = work.ask_ahead(diagram)
+    turn_until(lambda: not work.reader.waiting)  # written to the end and answered
+    assert work.reader.answer() == (question, design_findings(diagram))
+
+
 def test_thousands_of_cards_in_sight_are_drawn_as_blocks_with_the_links_under_them(window, tmp_path):
     record = json.loads(servers_file(tmp_path, 1200).read_text("utf-8"))
     for i, node in enumerate(n for n in record["nodes"] if n["kind"] == "server"):

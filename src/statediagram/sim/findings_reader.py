@@ -88,6 +88,11 @@ class FindingsReader:
         self._pump()
         return self.asked
 
+    @property
+    def waiting(self) -> bool:
+        """A question is not yet answered: call ``answer`` now and then, which also writes the rest of it."""
+        return bool(self._sending) or self._next is not None or self._with_child is not None
+
     def answer(self) -> tuple[int, list[Finding] | str] | None:
         if self._child is None:
             self._pump()  # a question left when a child stopped goes to another

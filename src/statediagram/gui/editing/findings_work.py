@@ -57,7 +57,10 @@ class FindingsWork(QObject):
     def ask_ahead(self, diagram: Diagram) -> int:
         """Ask for ``diagram``'s findings before it is shown (a big file's, while it is drawn); returns the
         question, for ``found_ahead``."""
-        return self.reader.ask(diagram)
+        question = self.reader.ask(diagram)
+        if not self._timer.isActive():
+            self._timer.start(POLL_MS)  # the rest of a big question is written as the pipe takes it
+        return question
 
     def found_ahead(self, diagram: Diagram, question: int) -> None:
         """``diagram``, now shown, was asked about ahead (``question``): the next refresh shows that answer instead
@@ -90,13 +93,16 @@ class FindingsWork(QObject):
             if isinstance(answer[1], str):  # the child's error: raised here, where the window's errors show
                 raise RuntimeError(f"The design findings could not be worked out: {answer[1]}")
             self._showing = self._show(answer[1])
-        if self._showing is None:
-            return
-        end = time.perf_counter() + SLICE_S
-        try:
-            while time.perf_counter() < end:
-                next(self._showing)
-        except StopIteration:
-            self._showing = None
-            return
-        self._timer.start(0)
+        if self._showing is not None:
+            end = time.perf_counter() + SLICE_S
+            try:
+                while time.perf_counter() < end:
+                    next(self._showing)
+            except StopIteration:
+                self._showing = None
+            else:
+                self._timer.start(0)
+                return
+        if self.reader.waiting:  # a question asked ahead: its rest written as the pipe takes it, its answer kept
+            self.reader.answer()
+            self._timer.start(POLL_MS)
