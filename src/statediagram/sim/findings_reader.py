@@ -46,6 +46,8 @@ def diagram_of(plain: PlainDiagram) -> Diagram:
 def serve(inbox: Inbox, out: BinaryIO) -> None:
     """The child's side: ("findings", n, plain diagram) is answered with ("findings", n, list of Finding) or
     ("findings", n, error words). Only the newest waiting question is answered."""
+    if hasattr(os, "nice"):
+        os.nice(10)  # the window's thread first when both want a core (a big file's findings while it is drawn)
     while True:
         inbox.read()  # every question already sent, so that only the newest is answered
         asked = None
