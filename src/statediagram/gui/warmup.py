@@ -45,17 +45,23 @@ def warm_up_imports() -> None:
 
 def wait_for_warm_up() -> None:
     """Until the imports are done (for benchmarks that time a settled app)."""
-    if _thread is not None:
-        _thread.join()
+    for thread in (_thread, *_later.values()):
+        if thread is not None:
+            thread.join()
 
 
-_later: set[str] = set()
+_later: dict[str, threading.Thread] = {}
 
 
 def warm_up_later(name: str) -> None:
-    """Import ``name`` on a helper thread of its own, once, before the window needs it."""
+    """Import ``name`` on a helper thread of its own, once, before the window needs it (its source lines let go
+    as above)."""
     if name in _later:
         return
-    _later.add(name)
-    thread = threading.Thread(target=importlib.import_module, args=(name,), name=f"statediagram-import-{name}")
-    thread.start()  # not a daemon, for the reason above
+
+    def load() -> None:
+        importlib.import_module(name)
+        linecache.clearcache()
+
+    _later[name] = threading.Thread(target=load, name=f"statediagram-import-{name}")
+    _later[name].start()  # not a daemon, for the reason above

@@ -166,6 +166,7 @@ def test_the_canvas_is_not_repainted_for_each_frame_of_the_animation_export(wind
     sim.ui.simulate()
     sim.controller.player.set_playing(False)
     sim.controller.player.work_out()
+    qtbot.waitUntil(lambda: not window.findings_work.busy)  # the design findings in (they come from a child)
     qtbot.wait(100)  # the canvas shows the run's first frame
     viewport = window.view.viewport()
     paints = Paints()
