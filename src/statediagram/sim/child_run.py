@@ -280,8 +280,10 @@ def child_main() -> None:
     out = sys.stdout.buffer
     inbox = Inbox(sys.stdin.buffer)
     # The window first: where this child and the window's thread want the same core, the window gets it (its
-    # frames, 16 ms each); the child's work is ahead of what is shown.
-    os.nice(5)
+    # frames, 16 ms each); the child's work is ahead of what is shown. At nice 10 a child gets about a tenth of a
+    # core the window wants (Linux's weights: 1024 against 110); a big file's findings at nice 0 made the
+    # 4,000 servers' longest block while drawn 108 ms, at nice 10 68 ms (medians of 5, bench_open_big.py).
+    os.nice(10)
     try:
         job = next_message(inbox)
         if job is None:

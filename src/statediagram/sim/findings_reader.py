@@ -46,9 +46,6 @@ def diagram_of(plain: PlainDiagram) -> Diagram:
 def serve(inbox: Inbox, out: BinaryIO) -> None:
     """The child's side: ("findings", n, plain diagram) is answered with ("findings", n, list of Finding) or
     ("findings", n, error words). Only the newest waiting question is answered."""
-    # Nice 10 in all (child_main gave 5): the window's thread first when both want a core (a big file's findings
-    # while it is drawn: the 4,000 servers' longest block while drawn, median 108 ms at nice 0, 68 ms at nice 10).
-    os.nice(5)
     while True:
         inbox.read()  # every question already sent, so that only the newest is answered
         asked = None
