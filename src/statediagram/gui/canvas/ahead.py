@@ -53,10 +53,24 @@ def card_of(item: NodeItem) -> tuple[float, float, float, float]:
     return x + r.left(), y + r.top(), x + r.right(), y + r.bottom()
 
 
-def prepare_items(diagram: Diagram, interactive: bool, effort: str) -> Generator[float, None, Prepared]:
-    """The items of ``diagram``, routed with ``effort``, made a slice at a time; yields the fraction done."""
+def prepare_items(diagram: Diagram, interactive: bool, effort: str,
+                  let_go: Callable[[list[QGraphicsItem]], None]) -> Generator[float, None, Prepared]:
+    """The items of ``diagram``, routed with ``effort``, made a slice at a time; yields the fraction done. Closed
+    before the end (Cancel), it hands the items made so far to ``let_go``: 12,000 dropped at once held the window
+    230 ms (the 4,000 stacked servers, cancelled while drawn)."""
     nodes: dict[str, NodeItem] = {}
     links: dict[LinkKey, LinkItem] = {}
+    try:
+        return (yield from _make(diagram, interactive, effort, nodes, links))
+    except GeneratorExit:
+        let_go([*nodes.values(), *links.values()])
+        nodes.clear()
+        links.clear()
+        raise
+
+
+def _make(diagram: Diagram, interactive: bool, effort: str, nodes: dict[str, NodeItem],
+          links: dict[LinkKey, LinkItem]) -> Generator[float, None, Prepared]:
     total = max(1, len(diagram.nodes) + len(diagram.links))
     end = time.perf_counter() + SLICE_S
     for node in diagram.nodes:
@@ -185,7 +199,7 @@ class Swap:
             if item.scene() is self.scene:
                 self.scene.removeItem(item)
         self.others = []
-        _release_slowly(self.old[: self.removed], self.scene)
+        release_slowly(self.old[: self.removed], self.scene)
         self.old = self.selected = []
         return done
 
@@ -211,7 +225,29 @@ class Swap:
         self.frozen = []
 
 
-def _release_slowly(items: list[QGraphicsItem], parent: QObject) -> None:
+def swap_steps(scene: QGraphicsScene, made: Prepared, shown: set[QGraphicsItem], before_adding: Callable[[], None],
+               adopt: Callable[[QGraphicsItem], None]) -> Iterator[float]:
+    """``made``'s items into ``scene`` in place of ``shown``, a slice at a time (:class:`Swap`). Closed before the
+    end (Cancel), the shown items are back and ``made``'s are let go a slice at a time."""
+    made.swap = Swap(scene, shown, [*made.nodes.values(), *made.links.values()], before_adding, adopt)
+    try:
+        yield from made.swap.steps()
+    except GeneratorExit:
+        let_go_of(made, scene)
+        raise
+
+
+def let_go_of(made: Prepared | None, parent: QObject) -> None:
+    """Items made ahead and never shown (Cancel, or another file opened): let go a slice at a time."""
+    if made is not None:
+        release_slowly([*made.nodes.values(), *made.links.values()], parent)
+        made.nodes.clear()
+        made.links.clear()
+        if made.swap is not None:
+            made.swap.new = []
+
+
+def release_slowly(items: list[QGraphicsItem], parent: QObject) -> None:
     """Let ``items`` go ``RELEASE`` at a time, one turn of the event loop after another."""
     if not items:
         return

@@ -17,7 +17,7 @@ from ...core.routes import Router
 from ...core.topology import Finding, state_homes
 from .. import theme
 from ..document import Document
-from .ahead import Prepared, Swap, card_of, prepare_items
+from .ahead import Prepared, card_of, let_go_of, prepare_items, release_slowly, swap_steps
 from .cardpictures import CardPictures
 from .gestures import GestureContext
 from .items import NodeItem
@@ -50,8 +50,7 @@ class DiagramScene(QGraphicsScene):
         self.link_items: dict[LinkKey, LinkItem] = {}
         self._warnings: dict[str, tuple[str, ...]] = {}
         # What the canvas's gestures may ask of it and tell it (the input router hands it to them).
-        self.gesture_context = GestureContext(
-            add_item=self.addItem, remove_item=self.removeItem,
+        self.gesture_context = GestureContext(add_item=self.addItem, remove_item=self.removeItem,
             node_at=lambda pos, exclude: self.node_item_at(pos, exclude), link_problem=self.link_problem,
             selected=self.selected_node_items, node_item=self.node_items.get, hint=self.hint.emit,
             link=self.link_requested.emit, dragged=self.nodes_dragged.emit)
@@ -147,26 +146,26 @@ class DiagramScene(QGraphicsScene):
         self._overview = made.overview
 
     def prepare(self, diagram: Diagram) -> Iterator[float]:
-        """Make the items of ``diagram`` ahead of showing it, a slice at a time, off the scene (canvas/ahead.py):
-        the diagram shown stays as it is. Yields the fraction made after each slice; :meth:`swap_in` then puts
-        them in the scene, and the next :meth:`rebuild` for this very diagram takes them. Items never shown
-        (Cancel) are simply dropped."""
-        self._prepared = None
-        self._prepared = yield from prepare_items(diagram, self.interactive, self._opening_effort(len(diagram.links)))
+        """Make the items of ``diagram`` off the scene, a slice at a time (canvas/ahead.py), yielding the fraction
+        made; :meth:`swap_in` then puts them in the scene, and the next :meth:`rebuild` for it takes them."""
+        self.drop_prepared()
+        self._prepared = yield from prepare_items(diagram, self.interactive, self._opening_effort(len(diagram.links)),
+                                                  lambda items: release_slowly(items, self))
+
+    def drop_prepared(self) -> None:
+        """Items made ahead and never shown (Cancel): let go a slice at a time."""
+        self._prepared = let_go_of(self._prepared, self)
 
     def swap_in(self) -> Iterator[float]:
-        """Put the prepared items in the scene and take the shown ones out, a slice at a time, the views showing
-        the picture they had; the model's reset (``rebuild``) then ends the swap in one short step. Closed before
-        that (Cancel), it puts the shown items back as they were."""
+        """The prepared items into the scene and the shown ones out, a slice at a time, the views keeping their
+        picture; the model's reset (``rebuild``) ends it. Closed before that (Cancel), the shown items are back."""
         made = self._prepared
         if made is not None:
             # The new items drawn as the views will draw them once fitted: switching 12,000 items on the first
             # paint took 0.1-0.2 s.
             far = any(view.fit_draws_overview(made.extent, len(made.nodes)) for view in self.views())
             shown = {*self.node_items.values(), *self.link_items.values()}
-            made.swap = Swap(self, shown, [*made.nodes.values(), *made.links.values()],
-                             lambda: self.overview_mode.set_on(far), self.overview_mode.adopt)
-            yield from made.swap.steps()
+            yield from swap_steps(self, made, shown, lambda: self.overview_mode.set_on(far), self.overview_mode.adopt)
 
     def _opening_effort(self, links: int) -> str:
         """A picture, or a diagram of a lesson's size, is routed for good at once; a big one first as plain Zs."""

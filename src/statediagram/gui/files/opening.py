@@ -73,8 +73,10 @@ def _opening(files: FileController, scene: DiagramScene, path: str, findings: Fi
         findings.found_ahead(diagram, question)
     finally:
         swapping.close()  # Cancel before the last step: the shown diagram's items back as they were
-        if not shown and page_back is not None and shiboken6.isValid(scene):  # (not when the window closed)
-            page_back()
+        if not shown and shiboken6.isValid(scene):  # (not when the window closed)
+            scene.drop_prepared()  # the new items, let go a slice at a time
+            if page_back is not None:
+                page_back()
     return True
 
 
