@@ -83,3 +83,24 @@ def test_a_crash_by_hand_after_the_run_was_worked_out_reports_the_new_run(window
     assert shown == player.replay.report
     assert shown["servers"]["a"]["crashes"] == 1 and first["servers"]["a"]["crashes"] == 0
     assert sim.panel.metrics.shown == shown["totals"]  # the counters at the end agree with the verdict
+
+
+def test_a_run_whose_child_process_dies_says_so_and_keeps_what_was_seen(window, starter, qtbot):
+    """The engine's child process killed mid-run (out of memory, say): the play head stops where it was, what was
+    seen stays on show, and the verdict's place says why in words; no error escapes into the window."""
+    from statediagram.core import Fault, ScenarioSpec
+
+    d = with_redis(starter)
+    d.scenario = ScenarioSpec(seed=3, journey="sessions", faults=[Fault(60, "a", "crash")], duration_s=600)
+    show_diagram(window, d)
+    sim = window.simulation
+    sim.ui.simulate()
+    player = sim.controller.player
+    assert player.replay.end == 600 * SECOND
+    player.replay._child.kill()  # as the kernel's out-of-memory killer would
+    qtbot.waitUntil(lambda: "could not go on" in sim.panel.verdict.headline.text(), timeout=20_000)
+    assert "stopped unexpectedly" in sim.panel.verdict.headline.text()
+    assert not player.playing and player.replay is not None and not player.replay.finished
+    shown = player.t
+    qtbot.wait(200)
+    assert player.t == shown  # the play head stays where the run stopped

@@ -146,6 +146,7 @@ class SimulationUI(QObject):
         p.run_changed.connect(self.run_changed)
         p.progress_changed.connect(lambda h: c.timeline.set_time(p.t, h))
         p.finished.connect(self.finished)
+        p.run_failed.connect(lambda why: panel.verdict.tell_plain(f"The run could not go on: {why}."))
         controller.inspect_request.connect(self.inspect_request)
         controller.inspect_node.connect(self.inspect_node)
         panel.verdict.finding_clicked.connect(controller.highlight)

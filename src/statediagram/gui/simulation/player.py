@@ -34,6 +34,7 @@ class Player(QObject):
     run_changed = Signal()  # a new run: new faults, new scenario, new diagram
     playing_changed = Signal(bool)
     progress_changed = Signal(int)  # how far the run is worked out (its horizon)
+    run_failed = Signal(str)  # the run's child process stopped before the run's end: why, in words
     finished = Signal(object)  # the run is worked out to its end: its report (a sim.report.Report)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -51,6 +52,7 @@ class Player(QObject):
         self.timer.timeout.connect(self.tick)
         self._discarded: list[Replay] = []  # closed runs, freed a slice per tick (see ``Replay.release``)
         self._worked_by = 0  # how many ``working_out`` generators are under way (an export working the run out)
+        self._failed = False  # the run's child stopped before its end: nothing more is worked out
         warm_up_imports()
         SPARES.prepare()  # the first run's engine is ready to start in a child of its own
 
@@ -72,7 +74,15 @@ class Player(QObject):
         self.dispose(self.replay)
         self.dispose(self._next)
         self.replay = ChildReplay(setup, SHOWN_TRIP_US)
-        self.replay.wait_ready()  # the run's nodes, for its first frame: the child's engine made (milliseconds)
+        self._failed = False
+        try:
+            self.replay.wait_ready()  # the run's nodes, for its first frame: the child's engine made (milliseconds)
+        except RuntimeError as exc:  # no run to show: say why, as the run bar shows no run
+            self.dispose(self.replay)
+            self.replay = None
+            self.run_changed.emit()
+            self.run_failed.emit(str(exc))
+            return
         if self.replay.facts.tokens:  # its servers sign tokens: the inspector verifies them with PyJWT
             warm_up_later("jwt")
         self._next = None
@@ -115,6 +125,7 @@ class Player(QObject):
         )
         self.dispose(self._next)
         self._next = ChildReplay(setup, SHOWN_TRIP_US)  # worked out in its child, taken in by the ticks
+        self._failed = False
         self._reported = False
         self.timer.start()
 
@@ -209,13 +220,17 @@ class Player(QObject):
             return
         # While an export works the run out a slice per turn, the tick leaves it to it: both working in the same
         # turn of the event loop made turns of 60-75 ms (measured, bench_long_work.py).
-        works = not self._worked_by
-        if works and self._next is not None:
-            self._catch_up(WORK_BUDGET_S, wait=False)
-            replay = self.replay  # it may have just been swapped for the rebuilt run: report that one, not the old
-        elif works and not replay.finished:
-            replay.advance(budget_s=WORK_BUDGET_S, wait=False)  # takes what its child has sent, no more
-            self.progress_changed.emit(replay.horizon)
+        works = not self._worked_by and not self._failed
+        try:
+            if works and self._next is not None:
+                self._catch_up(WORK_BUDGET_S, wait=False)
+                replay = self.replay  # it may have been swapped for the rebuilt run: report that one, not the old
+            elif works and not replay.finished:
+                replay.advance(budget_s=WORK_BUDGET_S, wait=False)  # takes what its child has sent, no more
+                self.progress_changed.emit(replay.horizon)
+        except RuntimeError as exc:  # its child process stopped (killed, out of memory): what was seen stays
+            self._fail(str(exc))
+            return
         if replay.finished and not self._reported and self._next is None:
             self._reported = True
             self.progress_changed.emit(replay.horizon)
@@ -236,6 +251,14 @@ class Player(QObject):
             moved = True
         if moved:
             self.frame_changed.emit(self.t)
+
+    def _fail(self, why: str) -> None:
+        """The run cannot be worked out further: the play head stops where it is, and the panel says why."""
+        self._failed = True
+        self.dispose(self._next)
+        self._next = None
+        self.set_playing(False)
+        self.run_failed.emit(why)
 
     def work_out(self, until_us: int | None = None) -> None:
         """Work the run out up to ``until_us`` (the end when None) at once: for tests and benchmarks."""
