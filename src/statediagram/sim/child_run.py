@@ -24,6 +24,7 @@ import struct
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -310,6 +311,25 @@ def child_main() -> None:
         return  # the app dropped the work
     except Exception as exc:  # noqa: BLE001 - the message goes back to the app, which shows it
         send(out, ("error", str(exc) or type(exc).__name__))
+
+
+def newest_question(inbox: Inbox, kind: str, told: Callable[[tuple], None] = lambda _message: None) -> tuple | None:
+    """For a child answering questions: waits for a question of ``kind`` and gives the newest one sent so far (its
+    fields after the kind; older ones are dropped, nobody waits for them any more), handing every other message to
+    ``told`` in order. None once the app closed its end."""
+    while True:
+        inbox.read()  # every message already sent, so that only the newest question is answered
+        asked = None
+        while (message := inbox.take()) is not None:
+            if message[0] == kind:
+                asked = message[1:]
+            else:
+                told(message)
+        if asked is not None:
+            return asked
+        if inbox.ended:
+            return None
+        inbox.read(wait_s=60.0)
 
 
 def next_message(inbox: Inbox) -> tuple | None:

@@ -25,7 +25,7 @@ from typing import Any, BinaryIO
 
 from ..core.model import Diagram, Link, Node, ScenarioSpec
 from ..core.topology import Finding, design_findings
-from .child_run import SPARES, Inbox, give_job, send, stop_child
+from .child_run import SPARES, Inbox, give_job, newest_question, send, stop_child
 
 PlainDiagram = tuple[str, list[tuple[str, str, str, float, float, dict[str, Any]]], list[tuple[str, str, Any]],
                      ScenarioSpec | None]
@@ -46,17 +46,7 @@ def diagram_of(plain: PlainDiagram) -> Diagram:
 def serve(inbox: Inbox, out: BinaryIO) -> None:
     """The child's side: ("findings", n, plain diagram) is answered with ("findings", n, list of Finding) or
     ("findings", n, error words). Only the newest waiting question is answered."""
-    while True:
-        inbox.read()  # every question already sent, so that only the newest is answered
-        asked = None
-        while (message := inbox.take()) is not None:
-            if message[0] == "findings":
-                asked = message[1:]
-        if asked is None:
-            if inbox.ended:
-                return
-            inbox.read(wait_s=60.0)
-            continue
+    while (asked := newest_question(inbox, "findings")) is not None:
         n, plain = asked
         try:
             diagram = diagram_of(plain)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import subprocess
 from typing import BinaryIO, NamedTuple
 
-from .child_run import SPARES, Inbox, give_job, send, stop_child_soon
+from .child_run import SPARES, Inbox, give_job, newest_question, send, stop_child_soon
 from .engine import Engine
 from .replay import RunSetup, engine_at
 from .stores import Seen
@@ -49,22 +49,14 @@ def serve(inbox: Inbox, out: BinaryIO) -> None:
     labels: dict[str, str] = {}
     engine: Engine | None = None
     stopped_at = 0  # where the kept engine was stopped
-    while True:
-        inbox.read()  # every question already sent, so that only the newest is answered
-        asked = None
-        while (message := inbox.take()) is not None:
-            if message[0] == "setup":
-                setup, labels = message[1], message[2]
-                if engine is not None:
-                    engine.close()
-                engine = None
-            elif message[0] == "table":
-                asked = message[1:]
-        if asked is None:
-            if inbox.ended:
-                return
-            inbox.read(wait_s=60.0)
-            continue
+    runs: list[tuple] = []  # ("setup", setup, labels) told since the last question: another run
+    while (asked := newest_question(inbox, "table", runs.append)) is not None:
+        if runs:
+            _setup, setup, labels = runs[-1]
+            runs.clear()
+            if engine is not None:
+                engine.close()
+            engine = None
         n, node, t = asked
         try:
             if engine is None or t < stopped_at:
