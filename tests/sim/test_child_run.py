@@ -123,3 +123,39 @@ def test_a_closed_call_stops_its_child_and_it_is_reaped_when_the_next_starts():
     SPARES.drop()
     SPARES.prepare()  # the next child started: the stopped one is no longer kept
     assert child not in child_run._ENDED
+
+
+def test_a_message_bigger_than_a_pipe_holds_reaches_a_child_not_reading_yet_whole_without_waiting_for_it():
+    """As a big diagram's setup reaches a child still loading its libraries: sent at once, the rest written by
+    later flushes, whole and in order once the child reads."""
+    import subprocess
+    import sys
+
+    reader = ("import sys, time, struct, pickle; time.sleep(2); data = sys.stdin.buffer.read(); "
+              "size = struct.unpack_from('>I', data)[0]; print(len(pickle.loads(data[4:4 + size])[1]))")
+    child = subprocess.Popen([sys.executable, "-c", reader], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        outbox = child_run.give_job(child, ("big", "x" * 1_000_000))
+        assert outbox.pending  # the child reads nothing for 2 s: the sender did not wait for it
+        while outbox.pending:
+            outbox.flush()
+            time.sleep(0.01)
+        assert child.stdout.read().strip() == b"1000000"
+    finally:
+        child.kill()
+        child.wait()
+
+
+def test_a_run_of_a_diagram_bigger_than_a_pipe_holds_starts_from_a_child_still_loading():
+    big = load_diagram(Path(__file__).resolve().parents[2] / "examples" / "stateless-full.statediagram.json").diagram
+    for node in big.nodes:  # long labels: a setup of about 100 KB pickled
+        node.label = f"{node.label} " + "with a long name " * 1000
+    SPARES.drop()  # the next run takes a child started just now, still loading its libraries
+    run = ChildReplay(RunSetup(big), 0)
+    try:
+        assert len(child_run.framed(("run", run.setup))) > 65_536
+        run.wait_ready()
+        assert len(run.labels) == len(big.nodes)
+        assert run.advance(2 * SECOND, budget_s=10.0)
+    finally:
+        run.close()

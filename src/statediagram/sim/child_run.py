@@ -32,11 +32,52 @@ from .ahead import Ahead
 from .replay import Replay, RunSetup
 
 
-def send(out: BinaryIO, message: tuple) -> None:
-    """One message to the app: its pickle, after its length (4 bytes, big-endian)."""
+def framed(message: tuple) -> bytes:
+    """A message as it crosses a pipe: its pickle, after its length (4 bytes, big-endian)."""
     data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    out.write(struct.pack(">I", len(data)) + data)
+    return struct.pack(">I", len(data)) + data
+
+
+def send(out: BinaryIO, message: tuple) -> None:
+    """One message to the other end, waiting until the pipe has taken it (for a child; the app uses ``Outbox``)."""
+    out.write(framed(message))
     out.flush()
+
+
+class Outbox:
+    """Messages to a child, written without waiting: what the pipe does not take now is written by later
+    ``flush`` calls (the reader's polls). Why: a pipe holds 64 KB, and a big diagram's setup is more; a child still
+    loading its libraries, or busy at nice 10, reads nothing meanwhile, and a blocking write held the window's
+    thread until it did (up to the child's 0.6-0.8 s of imports)."""
+
+    def __init__(self, child: subprocess.Popen) -> None:
+        self.stream = child.stdin
+        os.set_blocking(self.stream.fileno(), False)
+        self.pending = bytearray()
+        self.last = False  # the stream is closed once everything is written
+
+    def send(self, message: tuple, last: bool = False) -> None:
+        self.pending += framed(message)
+        self.last = last
+        self.flush()
+
+    def flush(self) -> None:
+        """Write what the pipe takes now. A child gone is not an error here: its reader sees its output end."""
+        stream = self.stream
+        if stream.closed:
+            return
+        try:
+            while self.pending:
+                written = os.write(stream.fileno(), self.pending)
+                del self.pending[:written]
+            if self.last:
+                stream.close()
+        except BlockingIOError:
+            return
+        except OSError:
+            self.pending.clear()
+            with contextlib.suppress(OSError):
+                stream.close()
 
 
 class Inbox:
@@ -84,14 +125,12 @@ def start_child(module: str) -> subprocess.Popen:
                             stderr=subprocess.DEVNULL, env=env)
 
 
-def give_job(child: subprocess.Popen, job: tuple, more: bool = False) -> None:
-    """Send a child started ahead its job; its stdin is closed after it unless ``more`` is to come."""
-    try:
-        send(child.stdin, job)
-        if not more:
-            child.stdin.close()
-    except OSError:
-        pass  # the child is gone: told when its messages stop
+def give_job(child: subprocess.Popen, job: tuple, more: bool = False) -> Outbox:
+    """Send a child started ahead its job; its stdin is closed after it unless ``more`` is to come. What the pipe
+    does not take at once is written by the returned outbox's ``flush``."""
+    outbox = Outbox(child)
+    outbox.send(job, last=not more)
+    return outbox
 
 
 def kill_child(child: subprocess.Popen) -> None:
@@ -168,16 +207,23 @@ class ChildReplay(Replay):
         self.ready = False
         self.snapshots = []
         self._child = SPARES.take()
-        give_job(self._child, ("run", setup))
+        self._outbox = give_job(self._child, ("run", setup))
         self._inbox = Inbox(self._child.stdout)
 
     def wait_ready(self, timeout_s: float = 10.0) -> None:
         """Until the child has told the run's facts (the run's first frame needs its nodes)."""
-        deadline = time.perf_counter() + timeout_s
-        while not self.ready and time.perf_counter() < deadline:
-            self._take_messages(time.perf_counter() + 0.05, wait=True)
-        if not self.ready:
+        if not self.poll_ready(timeout_s):
             raise RuntimeError("the simulation did not start")
+
+    def poll_ready(self, wait_s: float = 0.0) -> bool:
+        """Whether the child has told the run's facts, waiting up to ``wait_s`` for them; raises ``RuntimeError``
+        when the child stopped or failed first."""
+        deadline = time.perf_counter() + wait_s
+        while not self.ready:
+            self._take_messages(min(deadline, time.perf_counter() + 0.05), wait=True)
+            if time.perf_counter() >= deadline:
+                break
+        return self.ready
 
     def advance(self, until_us: int | None = None, budget_s: float = 0.015, wait: bool = True) -> bool:
         goal = self.end if until_us is None else min(until_us, self.end)
@@ -191,6 +237,7 @@ class ChildReplay(Replay):
         """Index the child's messages until ``deadline``; False when none was there (and none came in time)."""
         if self.closed:
             return False
+        self._outbox.flush()  # the rest of a big setup the child could not take yet
         inbox = self._inbox
         message = inbox.take()
         if message is None:
@@ -239,13 +286,14 @@ class CallWork:
         if name not in CALLS:
             raise ValueError(f"no such call for a child: {name}")
         self._child = SPARES.take()
-        give_job(self._child, ("call", name, args))
+        self._outbox = give_job(self._child, ("call", name, args))
         self._inbox = Inbox(self._child.stdout)
         self._answer: tuple | None = None
         self._closed = False
 
     def poll(self, wait_s: float = 0.0) -> bool:
         if self._answer is None:
+            self._outbox.flush()
             self._inbox.read(wait_s)
             self._answer = self._inbox.take()
             if self._answer is None and self._inbox.ended:

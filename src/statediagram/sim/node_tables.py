@@ -87,22 +87,20 @@ class TableReader:
         if self._child is None or self._child.poll() is not None:
             self.close()
             self._child = SPARES.take()
-            give_job(self._child, ("tables",), more=True)
+            self._outbox = give_job(self._child, ("tables",), more=True)
             self._inbox = Inbox(self._child.stdout)
             self._setup = None
-        try:
-            if setup is not self._setup:
-                send(self._child.stdin, ("setup", setup, dict(labels)))
-                self._setup = setup
-            self.asked += 1
-            send(self._child.stdin, ("table", self.asked, node, t))
-        except OSError:
-            self.close()  # the child is gone: the next question starts another
+        if setup is not self._setup:
+            self._outbox.send(("setup", setup, dict(labels)))
+            self._setup = setup
+        self.asked += 1
+        self._outbox.send(("table", self.asked, node, t))
         return self.asked
 
     def answer(self) -> tuple[int, Table | str] | None:
         if self._inbox is None:
             return None
+        self._outbox.flush()
         self._inbox.read()
         newest = None
         while (message := self._inbox.take()) is not None:
