@@ -25,6 +25,11 @@ TICK_MS = 16
 RELEASE_PER_TICK = 10_000  # entries of a discarded run's lists freed per tick: about 4 ms
 WORK_BUDGET_S = 0.010  # taking in the child's news, per tick: with a frame, its paint and the panels, under 50 ms
 FIRST_SECOND_WAIT_S = 0.030  # a new run's first second, waited for (the engine is in a child: waiting is idle)
+# How long Simulate waits for the new run's child to tell the run's facts before leaving it to the ticks. A child
+# started ahead answers in a few ms; one started by the run before is still loading its libraries (0.6-0.8 s), and
+# waiting for it held the window 280-300 ms when Simulate was pressed twice 0.2 s apart (measured 2026-12-02).
+START_WAIT_S = 0.020
+START_TIMEOUT_S = 10.0  # a child that has not told the run's facts by then is taken for one that will not
 
 
 class Player(QObject):
@@ -41,6 +46,7 @@ class Player(QObject):
         super().__init__(parent)
         self.replay: Replay | None = None
         self._next: Replay | None = None  # a rebuilt run catching up with the play head
+        self._starting: tuple[ChildReplay, bool, float] | None = None  # (run, play it, when asked) until shown
         self.t = 0
         self._wanted = 0  # where a seek asked to go; the play head follows as the run is worked out
         self.playing = False
@@ -70,29 +76,51 @@ class Player(QObject):
     # --- runs -----------------------------------------------------------------------------------
 
     def start(self, setup: RunSetup, play: bool = True) -> None:
-        """A fresh run from t = 0."""
+        """A fresh run from t = 0, shown as soon as its child has told the run's facts: at once when that takes
+        under START_WAIT_S (a child started ahead answers in a few milliseconds), else by a later tick. Meanwhile
+        the run shown, if any, stays paused on screen, and a run still starting is dropped for this one."""
+        if self._starting is not None:
+            self.dispose(self._starting[0])
+        self._starting = (ChildReplay(setup, SHOWN_TRIP_US), play, time.perf_counter())
+        if not self._show_when_ready(START_WAIT_S):
+            self.set_playing(False)
+            self.timer.start()
+
+    @property
+    def starting(self) -> bool:
+        """A run was asked for and its child has not told its facts yet (it is still loading its libraries)."""
+        return self._starting is not None
+
+    def _show_when_ready(self, wait_s: float) -> bool:
+        """Show the run being started if its child has told the run's facts (waiting up to ``wait_s``); False
+        while it has not. A child that fails or never answers leaves no run shown, and says why."""
+        replay, play, asked_at = self._starting
+        try:
+            if not replay.poll_ready(wait_s):
+                if time.perf_counter() - asked_at < START_TIMEOUT_S:
+                    return False
+                raise RuntimeError("the simulation did not start")
+        except RuntimeError as exc:  # no run to show: say why, as the run bar shows no run
+            self._starting = None
+            self.dispose(replay)
+            self.stop()
+            self.run_failed.emit(str(exc))
+            return True
+        self._starting = None
         self.dispose(self.replay)
         self.dispose(self._next)
-        self.replay = ChildReplay(setup, SHOWN_TRIP_US)
+        self.replay, self._next = replay, None
         self._failed = False
-        try:
-            self.replay.wait_ready()  # the run's nodes, for its first frame: the child's engine made (milliseconds)
-        except RuntimeError as exc:  # no run to show: say why, as the run bar shows no run
-            self.dispose(self.replay)
-            self.replay = None
-            self.run_changed.emit()
-            self.run_failed.emit(str(exc))
-            return
-        if self.replay.facts.tokens:  # its servers sign tokens: the inspector verifies them with PyJWT
+        if replay.facts.tokens:  # its servers sign tokens: the inspector verifies them with PyJWT
             warm_up_later("jwt")
-        self._next = None
         self._reported = False
         self.t = self._wanted = 0
-        self.replay.advance(SECOND, budget_s=FIRST_SECOND_WAIT_S)
+        replay.advance(SECOND, budget_s=FIRST_SECOND_WAIT_S)
         self.run_changed.emit()
         self.frame_changed.emit(self.t)
         self.timer.start()
         self.set_playing(play)
+        return True
 
     def start_live(self, replay: Replay) -> None:
         """Show a run for real (``live.feed.LiveReplay``): the play head follows the run as it is told; going back
@@ -213,9 +241,11 @@ class Player(QObject):
 
     def tick(self) -> None:
         self._free_some()
+        if self._starting is not None:
+            self._show_when_ready(0.0)
         replay = self.replay
         if replay is None:
-            if not self._discarded:
+            if not self._discarded and self._starting is None:
                 self.timer.stop()
             return
         # While an export works the run out a slice per turn, the tick leaves it to it: both working in the same
@@ -276,6 +306,8 @@ class Player(QObject):
             self._worked_by -= 1
 
     def _working_out(self, until_us: int | None, budget_s: float):
+        while self._starting is not None and not self._show_when_ready(budget_s):
+            yield 0.0, "Starting the run…"
         while self._next is not None:
             self._catch_up(budget_s)
             yield 0.0, "Working out the run with the faults made by hand…"
@@ -295,6 +327,9 @@ class Player(QObject):
     def stop(self) -> None:
         self.set_playing(False)
         self.timer.stop()
+        if self._starting is not None:
+            self.dispose(self._starting[0])
+            self._starting = None
         self.dispose(self.replay)
         self.dispose(self._next)
         self.replay = self._next = None
