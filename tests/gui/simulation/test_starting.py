@@ -6,6 +6,7 @@ the app's own wait (the other tests wait for the child: see tests/conftest.py)."
 from __future__ import annotations
 
 from statediagram.gui.simulation import player as player_module
+from statediagram.sim.child_run import SPARES
 
 APP_START_WAIT_S = player_module.START_WAIT_S  # read when the tests are collected, before any test changes it
 
@@ -16,6 +17,7 @@ def _first_run_shown(window, qtbot):
     player = sim.controller.player
     qtbot.waitUntil(lambda: player.replay is not None and not player.starting, timeout=20_000)
     qtbot.waitUntil(lambda: player.t > 0, timeout=20_000)  # playing
+    SPARES.drop()  # the next run takes a child started just then, as after a run started a moment before
     return sim, player
 
 
@@ -23,7 +25,7 @@ def test_simulate_pressed_again_at_once_keeps_the_run_shown_until_the_new_one_is
     monkeypatch.setattr(player_module, "START_WAIT_S", APP_START_WAIT_S)
     sim, player = _first_run_shown(window, qtbot)
     first = player.replay
-    sim.ui.simulate()  # its child was started when the first run took the one started ahead: still loading
+    sim.ui.simulate()  # its child is still loading its libraries
     assert player.starting
     assert player.replay is first and not player.playing  # the first run stays on screen, paused
     assert sim.controls.clock.text() != "t = 0.0 s"  # ... at the moment it had reached
@@ -56,3 +58,20 @@ def test_a_run_whose_child_dies_while_it_starts_says_so(window, qtbot, monkeypat
     qtbot.waitUntil(lambda: "could not go on" in sim.panel.verdict.headline.text(), timeout=20_000)
     assert "stopped unexpectedly" in sim.panel.verdict.headline.text()
     assert not player.starting and player.replay is None and not player.playing
+
+
+def test_what_waits_for_the_run_on_screen_waits_while_it_starts(window, qtbot, monkeypatch):
+    """What Simulate does once the run is shown (a screen reader told again where the keyboard is) comes after the
+    run is on screen, also when it started late."""
+    from statediagram.gui.simulation.part import when_run_shown
+
+    monkeypatch.setattr(player_module, "START_WAIT_S", APP_START_WAIT_S)
+    sim, player = _first_run_shown(window, qtbot)
+    sim.ui.simulate()
+    assert player.starting
+    first, seen = player.replay, []
+    when_run_shown(player, window, lambda: seen.append(player.replay))
+    qtbot.wait(50)
+    assert seen == []
+    qtbot.waitUntil(lambda: bool(seen), timeout=20_000)
+    assert seen[0] is not first and seen[0] is player.replay

@@ -9,10 +9,11 @@ looked up by name, and nothing of the editor is changed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu, QWidget
 
@@ -23,6 +24,7 @@ from .controller import SimulationController
 from .controls import SimulationControls
 from .geometry import CanvasGeometry
 from .panel import SimulationPanel, SimulationUI
+from .player import Player
 
 
 class RunHost(Protocol):
@@ -72,7 +74,7 @@ def build_simulation(host: RunHost) -> Simulation:
     # ... and a screen reader, which followed that tab, is told the keyboard is still on the canvas (once the run
     # is shown: what the focused node says includes it).
     items = host.view.accessible_items
-    controls.simulate_action.triggered.connect(lambda: QTimer.singleShot(0, items, items.tell_focus_again))
+    controls.simulate_action.triggered.connect(lambda: when_run_shown(controller.player, items, items.tell_focus_again))
     doc = host.doc
     doc.node_moved.connect(lambda _id: controller.geometry_changed())
     host.scene.routes_changed.connect(controller.geometry_changed)  # tokens ride on the links' routes
@@ -138,3 +140,17 @@ def fill_simulate_menu(menu: QMenu, sim: Simulation) -> None:
 
     c.play_action.changed.connect(follow)
     follow()
+
+
+def when_run_shown(player: Player, context: QObject, then: Callable[[], None]) -> None:
+    """``then`` (unless ``context`` is gone by then) once the run just asked for is on screen: at the next turn, or
+    after its child has told the run's facts if it is still starting (see ``Player.start``)."""
+    if not player.starting:
+        QTimer.singleShot(0, context, then)
+        return
+
+    def shown() -> None:
+        player.run_changed.disconnect(shown)
+        QTimer.singleShot(0, context, then)
+
+    player.run_changed.connect(shown)
