@@ -240,9 +240,9 @@ def test_a_tile_drawn_in_steps_shows_a_link_added_or_dropped_between_two_steps()
 def test_cards_in_sight_are_counted_again_when_one_goes_and_another_comes(qtbot, monkeypatch):
     """Whether the view is crowded is kept while nothing changes; a card deleted in sight and one added out of it
     (as many cards as before) change the answer."""
-    from statediagram.gui.canvas import scene as scene_module
+    from statediagram.gui.canvas import crowding
 
-    monkeypatch.setattr(scene_module, "CROWDED", 3)  # cards in sight beyond which the view is crowded
+    monkeypatch.setattr(crowding, "CROWDED", 3)  # cards in sight beyond which the view is crowded
     doc = Document(Diagram(nodes=[Node(f"s{i}", "server", f"Server {i}", 200 * i, 0) for i in range(5)]))
     scene = DiagramScene(doc)
     sight = QRectF(-100, -100, 850, 200)  # s0 to s3
@@ -257,10 +257,10 @@ def test_a_dragged_card_is_counted_where_it_went_without_asking_every_card_again
     kept (asking 2,000 cards for their places took 3.5 ms a frame)."""
     from PySide6.QtWidgets import QGraphicsItem
 
-    from statediagram.gui.canvas import scene as scene_module
+    from statediagram.gui.canvas import crowding
     from statediagram.gui.canvas.items import NodeItem
 
-    monkeypatch.setattr(scene_module, "CROWDED", 3)  # cards in sight beyond which the view is crowded
+    monkeypatch.setattr(crowding, "CROWDED", 3)  # cards in sight beyond which the view is crowded
     doc = Document(Diagram(nodes=[Node(f"s{i}", "server", f"Server {i}", 200 * i, 0) for i in range(5)]))
     scene = DiagramScene(doc)
     sight = QRectF(-100, -100, 850, 200)  # s0 to s3
@@ -275,14 +275,37 @@ def test_a_dragged_card_is_counted_where_it_went_without_asking_every_card_again
     assert set(asked) == {"s0"}
 
 
+def test_the_diagrams_extent_is_kept_and_follows_every_card_that_comes_goes_or_moves(qtbot):
+    """A fit asks for the rectangle holding every card; it is kept between fits, and is what the union of the
+    cards' rectangles is after a drag, a move of the model's node, a card added and a card deleted."""
+    doc = Document(Diagram(nodes=[Node(f"s{i}", "server", f"S{i}", 300 * i, 100 * i) for i in range(4)]))
+    scene = DiagramScene(doc)
+
+    def union() -> QRectF:
+        rect = QRectF()
+        for item in scene.node_items.values():
+            rect = rect.united(item.sceneBoundingRect())
+        return rect
+
+    assert scene.places.extent() == union()
+    scene.node_items["s3"].setPos(-4000, 2500)  # as a drag moves it: the item first, the model on release
+    assert scene.places.extent() == union() and scene.places.extent().left() < -3900
+    doc.move_node("s3", 900, 300)  # as a move made, undone or redone moves the model's node
+    assert scene.places.extent() == union() and scene.node_items["s3"].x() == 900
+    doc.insert_node(4, Node("far", "redis", "Far", 9000, -700))
+    assert scene.places.extent() == union() and scene.places.extent().right() > 9000
+    doc.remove_node("far")
+    assert scene.places.extent() == union()
+
+
 def test_crowded_says_what_counting_the_cards_in_sight_says_as_cards_move(qtbot, monkeypatch):
     """Most views are answered from the cards between their left and right edges alone (two bisections); the
     answer is the one counting every card's place gives, for views of every shape and after cards moved."""
     import random
 
-    from statediagram.gui.canvas import scene as scene_module
+    from statediagram.gui.canvas import crowding
 
-    monkeypatch.setattr(scene_module, "CROWDED", 6)
+    monkeypatch.setattr(crowding, "CROWDED", 6)
     rng = random.Random(3)
     doc = Document(Diagram(nodes=[Node(f"s{i}", "server", f"S{i}", rng.randrange(0, 2000, 50),
                                        rng.randrange(0, 2000, 50)) for i in range(60)]))

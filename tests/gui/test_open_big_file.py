@@ -261,6 +261,31 @@ def test_thousands_of_cards_in_sight_are_drawn_as_blocks_with_the_links_under_th
                abs(drawn.blue() - block.blue())) <= 2, (drawn.name(), block.name())
 
 
+def test_thousands_of_stacked_cards_opened_behind_progress_look_as_when_opened_at_once(window, tmp_path):
+    """The blocks and places a crowded first paint needs are made while the file opens, not in that paint: every
+    card shows as a block of its kind's colour, and the picture is the one an open at once draws."""
+    record = json.loads(servers_file(tmp_path, 1200).read_text("utf-8"))
+    for i, node in enumerate(n for n in record["nodes"] if n["kind"] == "server"):
+        node["x"], node["y"] = 400 + i % 40 * 10, 200 + i // 40 * 10  # stacked 10 units apart
+    next(n for n in record["nodes"] if n["id"] == "redis")["x"] = 700  # fitted near enough for texts: crowded
+    path = tmp_path / "stacked.statediagram.json"
+    path.write_text(json.dumps(record), "utf-8")
+    window.opener.open(str(path))
+    run = window.opener.run
+    turn_until(lambda: not run.running)
+    opened = window.view.viewport().grab().toImage()
+    assert window.scene.overview_mode.on and window.scene.overview_mode.crowded
+    for node_id in ("users", "lb", "redis", "s1199"):  # s1199: the last server, on top of the others
+        card = window.scene.node_items[node_id]
+        drawn = opened.pixelColor(window.view.mapFromScene(card.sceneBoundingRect().center()))
+        block = theme.kind_colour(card.kind).lighter(150)
+        assert max(abs(drawn.red() - block.red()), abs(drawn.green() - block.green()),
+                   abs(drawn.blue() - block.blue())) <= 2, (node_id, drawn.name(), block.name())
+    window.doc.undo_stack.setClean()
+    assert window.open_path(str(path))  # at once: every item made, placed and drawn in one go
+    assert window.view.viewport().grab().toImage() == opened
+
+
 def test_closing_the_window_while_a_big_file_goes_onto_its_canvas_ends_quietly(qtbot, tmp_path, monkeypatch):
     unraisable: list = []
     monkeypatch.setattr(sys, "unraisablehook", unraisable.append)  # what an ignored error in a clean-up reaches

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Iterator
 from itertools import chain
 
@@ -19,6 +18,7 @@ from .. import theme
 from ..document import Document
 from .ahead import Prepared, card_of, let_go_of, prepare_items, release_slowly, swap_steps
 from .cardpictures import CardPictures
+from .crowding import CardPlaces
 from .gestures import GestureContext
 from .items import NodeItem
 from .linkitem import LinkItem
@@ -28,7 +28,6 @@ REFINE_DELAY_MS = 80  # links a drag left provisional are routed for good once t
 REFINE_SLICE_S = 0.012  # and in slices this long, so the window stays responsive (a grid search: 5-20 ms)
 REFINE_IN_PLACE = 20  # links finished at once that the far-out overview moves rather than draws anew
 FINDINGS_STEP = 50  # cards given their warnings between two looks at the clock (50 cards: ~2 ms)
-CROWDED = 1000  # cards in sight beyond which the view draws them as far out (see crowded())
 ROUTE_AT_ONCE = 600  # links: more are drawn as plain Zs first and routed in slices (4,000 links: 0.7-1.1 s)
 
 
@@ -66,9 +65,7 @@ class DiagramScene(QGraphicsScene):
         self._remake_timer.timeout.connect(self._remake_slice)
         # The cards' pictures; during a zoom nearby ones stand in, the cards showing them painted again at rest.
         self.card_pictures = CardPictures(self.node_items.get, self._sharpened, self)
-        self._crowded: tuple[object, bool] = (None, False)  # the last answer of crowded(), and what it was for
-        self._places: dict[str, tuple[float, float]] | None = None  # the cards' places crowded() counts in
-        self._lefts: list[float] | None = None  # their x, in order (see crowded())
+        self.places = CardPlaces(lambda: self.node_items)  # where the cards are: crowded? their extent?
         # Without an index every paint asks each of thousands of items for its bounding rect (a Python call);
         # the tree hands the view only what it shows. A dragged node re-enters it cheaply.
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
@@ -126,6 +123,7 @@ class DiagramScene(QGraphicsScene):
         if swapped:  # in the scene, drawn as the others, routed, with their badges: only the maps are left
             self.node_items.update(nodes_made)
             self.link_items.update(links_made)
+            self.places.known({node.id: (node.x, node.y) for node in made.diagram.nodes}, made.extent)
         else:
             self._rebuilding = True
             for node in self.doc.diagram.nodes:
@@ -164,6 +162,8 @@ class DiagramScene(QGraphicsScene):
             # The new items drawn as the views will draw them once fitted: switching 12,000 items on the first
             # paint took 0.1-0.2 s.
             far = any(view.fit_draws_overview(made.extent, len(made.nodes)) for view in self.views())
+            for _step in made.overview.making_blocks() if far and made.overview else ():
+                yield 0.0  # the cards' blocks, which the first paint would make otherwise
             shown = {*self.node_items.values(), *self.link_items.values()}
             yield from swap_steps(self, made, shown, lambda: self.overview_mode.set_on(far), self.overview_mode.adopt)
 
@@ -337,52 +337,11 @@ class DiagramScene(QGraphicsScene):
         return self._overview
 
     def crowded(self, shown: QRectF) -> bool:
-        """Whether more cards lie in ``shown`` than can be read: they are drawn as far out, in a batch. A view
-        holds at most ~500 cards side by side at the texts' zoom; 4,000 servers stacked 10 units apart took
-        2 s to paint one by one at zoom 1 (their texts hidden under the next card anyway)."""
-        if len(self.node_items) <= CROWDED:
-            return False
-        key = shown.getRect()
-        if key != self._crowded[0]:  # counted again when the view moves or a card comes, goes or moves
-            if self._places is None:
-                self._places = {node_id: (item.x(), item.y()) for node_id, item in self.node_items.items()}
-            left, top, right, bottom = shown.left(), shown.top(), shown.right(), shown.bottom()
-            if self._lefts is None:
-                self._lefts = sorted(x for x, _y in self._places.values())
-            # Most views hold fewer than CROWDED cards between their left and right edges: two bisections (a zoom
-            # step at 0.5 over 2,000 cards looked at 1,000 places first: 22k Python instructions, 0.7 ms a frame).
-            if bisect_right(self._lefts, right) - bisect_left(self._lefts, left) <= CROWDED:
-                self._crowded = (key, False)
-                return False
-            # Stopped as soon as the answer is known: a zoom step at 0.5 over 2,000 cards counted them all,
-            # asking each item for its place (3.4 ms of a 20-27 ms frame).
-            wanted, spare = CROWDED + 1, len(self.node_items) - CROWDED  # cards in sight to be crowded; others
-            for x, y in self._places.values():
-                if left <= x <= right and top <= y <= bottom:
-                    wanted -= 1
-                    if not wanted:
-                        break
-                else:
-                    spare -= 1
-                    if spare <= 0:
-                        break
-            self._crowded = (key, not wanted)
-        return self._crowded[1]
+        """Whether more cards lie in ``shown`` than can be read (see ``CardPlaces.crowded``)."""
+        return self.places.crowded(shown)
 
     def _cards_changed(self, moved: NodeItem | None = None) -> None:
-        """A card came, went or ``moved``: crowded() counts again from their places now. A moved card's place is
-        put right (each frame of a drag at zoom 0.5 or more over 2,000 cards asked every card for its place
-        again, 3.5 ms); a card that came or went has the places taken anew."""
-        if moved is not None and self._places is not None and moved.node_id in self._places:
-            old_x = self._places[moved.node_id][0]
-            self._places[moved.node_id] = (moved.x(), moved.y())
-            if self._lefts is not None:  # one x out, one in: still in order
-                del self._lefts[bisect_left(self._lefts, old_x)]
-                insort(self._lefts, moved.x())
-        else:
-            self._places = None
-            self._lefts = None
-        self._crowded = (None, False)
+        self.places.changed(moved)
 
     def _sharpened(self, node_ids: set[str]) -> None:
         """The exact pictures are ready for cards that showed a stand-in during a zoom: painted again."""

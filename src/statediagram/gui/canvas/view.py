@@ -23,11 +23,12 @@ from PySide6.QtWidgets import QGraphicsView, QLineEdit, QWidget
 from ...core.catalog import KINDS
 from .. import theme
 from .accessible import link_ends, make_accessible
+from .crowding import CROWDED
 from .input import CanvasEdits, CanvasInput
-from .items import TEXT_LOD, NodeItem
+from .items import TEXT_LOD
 from .navigation import spoken_description, spoken_name
 from .placement import free_spot
-from .scene import CROWDED, DiagramScene
+from .scene import DiagramScene
 
 KIND_MIME = "application/x-statediagram-kind"
 
@@ -236,7 +237,7 @@ class DiagramView(QGraphicsView):
 
     def diagram_rect(self) -> QRectF:
         """The nodes' extent in scene coordinates (null when there are none)."""
-        return NodeItem.extent(self.diagram_scene.node_items.values())
+        return self.diagram_scene.places.extent()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         # A window made smaller than the diagram it showed whole shows it whole again (zoomed out to fit); a
