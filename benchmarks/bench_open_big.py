@@ -9,6 +9,9 @@ model swapped), and in the 2 s after, and prints the figures, with Python's full
 collections in that time (watched through ``gc.callbacks``, which changes nothing of when they run): most of what
 was over 50 ms was such collections, whose time grows with the objects the collector tracks. Then opens the
 4,000-server file again and presses Cancel half-way. Asserts nothing.
+
+``--grids 500,1000,2000``: grids of those many nodes instead of the 2,000 alone (each opened over the one before);
+``--grids-only``: without the 4,000 servers and the Cancel.
 """
 
 from __future__ import annotations
@@ -149,13 +152,25 @@ def main() -> None:
     print(f"settled window: {collector_load()}")
     tmp = Path(PRIVATE)
     servers = case("servers-4000").make(tmp)
-    grid = tmp / "big-2000.statediagram.json"
-    grid.write_text(json.dumps(big_record()), "utf-8")
-    for path in (servers, grid):
+    paths = [] if "--grids-only" in sys.argv else [servers]
+    for nodes in _grid_sizes():
+        grid = tmp / f"big-{nodes}.statediagram.json"
+        grid.write_text(json.dumps(big_record(nodes // 20)), "utf-8")
+        paths.append(grid)
+    for path in paths:
         open_big(window, app, path)
-    cancel_half_way(window, app, servers)
+    if "--grids-only" not in sys.argv:
+        cancel_half_way(window, app, servers)
     window.doc.undo_stack.setClean()
     window.close()
+
+
+def _grid_sizes() -> list[int]:
+    """``--grids 500,1000,2000``: the grids of bench_gui.py opened (nodes, multiples of 20); 2,000 by default."""
+    for i, arg in enumerate(sys.argv):
+        if arg == "--grids" and i + 1 < len(sys.argv):
+            return [int(n) for n in sys.argv[i + 1].split(",")]
+    return [2000]
 
 
 if __name__ == "__main__":
