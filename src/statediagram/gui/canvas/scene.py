@@ -314,7 +314,7 @@ class DiagramScene(QGraphicsScene):
         self._remaking = None
 
     def _remake_overview(self) -> None:
-        fresh = Overview()
+        fresh = Overview(replacing=self._overview)
         self._remaking = fresh, fresh.fill(list(self.link_items.values()), list(self.node_items.values()))
         self._remake_timer.start(0)
 
