@@ -2,6 +2,8 @@
 
 import pytest
 
+from statediagram.sim.child_run import SPARES
+
 
 @pytest.fixture
 def codes():
@@ -9,3 +11,11 @@ def codes():
         return [f["code"] for f in report["findings"] if severity is None or f["severity"] == severity]
 
     return _codes
+
+
+@pytest.fixture(scope="module")
+def no_spare_left():
+    """For a module whose tests start child processes: once they are done, the child started ahead for a next
+    run is stopped (none comes)."""
+    yield
+    SPARES.drop()

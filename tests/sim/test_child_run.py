@@ -16,10 +16,7 @@ from statediagram.sim.scenario import SECOND
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.statediagram.json"))
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _no_spare_left():
-    yield
-    SPARES.drop()  # the child started ahead for a next run: none comes
+pytestmark = pytest.mark.usefixtures("no_spare_left")
 
 
 def _setup(path: Path) -> RunSetup:

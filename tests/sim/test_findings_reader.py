@@ -10,30 +10,17 @@ import time
 from pathlib import Path
 
 import pytest
+from child_answers import answer_to
 
 from statediagram.core.fileio import build_diagram, load_diagram
 from statediagram.core.topology import design_findings
-from statediagram.sim.child_run import SPARES
 from statediagram.sim.findings_reader import FindingsReader, diagram_of, plain_diagram
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _no_spare_left():
-    yield
-    SPARES.drop()
-
-
-def _answer(reader: FindingsReader, n: int):
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        got = reader.answer()
-        if got is not None and got[0] == n:
-            return got[1]
-        time.sleep(0.01)
-    raise AssertionError("no answer")
+pytestmark = pytest.mark.usefixtures("no_spare_left")
 
 
 def test_a_diagram_in_plain_form_is_the_same_diagram():
@@ -49,8 +36,8 @@ def test_findings_from_the_child_are_the_diagrams_findings_as_asked_even_if_it_c
         expected = design_findings(d)
         n = reader.ask(d)
         d.links.clear()  # an edit right after the question: the answer is for the diagram as asked
-        assert _answer(reader, n) == expected
-        got = _answer(reader, reader.ask(d))
+        assert answer_to(reader, n) == expected
+        got = answer_to(reader, reader.ask(d))
         assert got == design_findings(d) != expected
         assert any(f.code == "load_balancer_without_servers" for f in got)
     finally:
@@ -67,7 +54,7 @@ def test_a_big_diagram_goes_to_the_child_without_holding_the_asker():
         started = time.perf_counter()
         n = reader.ask(d)
         asked_in = time.perf_counter() - started
-        assert _answer(reader, n) == design_findings(d)
+        assert answer_to(reader, n) == design_findings(d)
         assert asked_in < 0.2  # the child's imports (0.6-0.8 s) or its work are not waited for
     finally:
         reader.close()
@@ -81,7 +68,7 @@ def test_only_the_newest_question_waiting_is_answered():
         for i in range(20):
             record["nodes"][0]["label"] = f"Shop users {i}"  # findings name the client
             asked.append(reader.ask(build_diagram(record).diagram))
-        got = _answer(reader, asked[-1])
+        got = answer_to(reader, asked[-1])
         assert got == design_findings(build_diagram(record).diagram)
         seen = set()
         deadline = time.monotonic() + 1.0
@@ -97,14 +84,14 @@ def test_a_child_that_stops_is_said_and_the_next_question_starts_another():
     d = load_diagram(EXAMPLES / "stateless-full.statediagram.json").diagram
     reader = FindingsReader()
     try:
-        assert _answer(reader, reader.ask(d)) == design_findings(d)
+        assert answer_to(reader, reader.ask(d)) == design_findings(d)
         child = reader._child
         os.kill(child.pid, signal.SIGSTOP)  # it cannot answer the next question before it is killed
         n = reader.ask(d)
         child.kill()
-        got = _answer(reader, n)
+        got = answer_to(reader, n)
         assert isinstance(got, str) and "stopped unexpectedly" in got
-        assert _answer(reader, reader.ask(d)) == design_findings(d)
+        assert answer_to(reader, reader.ask(d)) == design_findings(d)
         assert reader._child is not child
     finally:
         reader.close()

@@ -6,9 +6,9 @@ import time
 from pathlib import Path
 
 import pytest
+from child_answers import answer_to
 
 from statediagram.core.fileio import load_diagram
-from statediagram.sim.child_run import SPARES
 from statediagram.sim.node_tables import TableReader, node_table
 from statediagram.sim.replay import RunSetup, engine_at
 from statediagram.sim.scenario import SECOND
@@ -16,20 +16,7 @@ from statediagram.sim.scenario import SECOND
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _no_spare_left():
-    yield
-    SPARES.drop()
-
-
-def _answer(reader: TableReader, n: int):
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        got = reader.answer()
-        if got is not None and got[0] == n:
-            return got[1]
-        time.sleep(0.01)
-    raise AssertionError("no answer")
+pytestmark = pytest.mark.usefixtures("no_spare_left")
 
 
 def test_tables_read_in_a_child_match_a_fresh_engine_forward_and_back():
@@ -41,13 +28,13 @@ def test_tables_read_in_a_child_match_a_fresh_engine_forward_and_back():
         # forward (the child goes on with the engine it kept), then back (a fresh engine), across the crash
         for node, t in [("redis", 2 * SECOND), ("redis", 3_500_000), ("a", 5 * SECOND), ("redis", 6 * SECOND),
                         ("redis", 1 * SECOND), ("b", 9 * SECOND)]:
-            got = _answer(reader, reader.ask(setup, node, t, labels))
+            got = answer_to(reader, reader.ask(setup, node, t, labels))
             engine = engine_at(setup, t)
             try:
                 assert got == node_table(engine, node, t, labels), (node, t)
             finally:
                 engine.close()
-        down = _answer(reader, reader.ask(setup, "a", 4_500_000, labels))  # crashed by hand at 4 s
+        down = answer_to(reader, reader.ask(setup, "a", 4_500_000, labels))  # crashed by hand at 4 s
         assert down.up is False and down.what.startswith("DOWN")
     finally:
         reader.close()
@@ -60,7 +47,7 @@ def test_only_the_newest_question_waiting_is_answered():
     reader = TableReader()
     try:
         asked = [reader.ask(setup, "redis", t * SECOND, labels) for t in range(1, 30)]
-        got = _answer(reader, asked[-1])
+        got = answer_to(reader, asked[-1])
         assert got.what
         time.sleep(0.3)
         assert reader.answer() is None  # nothing older comes after the newest

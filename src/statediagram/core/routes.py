@@ -16,8 +16,8 @@ whose search area it entered or left) and ends where routing everything again wo
 from __future__ import annotations
 
 from collections.abc import Hashable
-from typing import NamedTuple
 
+from .routebase import Base, Route, base_route
 from .routegeometry import (
     CLEAR,
     CROWD,
@@ -47,27 +47,10 @@ MARGIN = 160.0  # the detour grid reaches this far beyond the two ends
 MAX_ROUTED_LINKS = 6000  # beyond (hostile files: 8,001 links) every link is a plain Z: opening stays as fast
 MAX_DETOUR_CARDS = 60  # at most this many cards in a grid search (60 cards: 10-40 ms); a quarter to widen it
 
+
 # What is kept per link is tuples of numbers and strings, which Python's cyclic collector stops tracking: a
 # 2,000-node diagram kept 4,000 routes as lists and 8,000 (link, node) keys of ports, each looked at by every full
 # collection (a full collection's time grows with the objects it tracks; see benchmarks/bench_open_big.py).
-Route = tuple[Point, ...]
-
-class _Base(NamedTuple):
-    """A link's route before its track in a shared gap is chosen. Kept as a plain tuple (``Router._base``), which the
-    collector lets go of as above; as instances, 2,000 objects of a 2,000-node diagram for every full collection."""
-
-    points: Route  # for a Z: port, corner, corner, port (from the link's first end)
-    channel: tuple[int, float] | None = None  # (axis, position of the gap's middle) for a Z, else None
-    lo: float = 0.0  # how far the middle piece may move either way and stay out of the stubs
-    hi: float = 0.0
-    order: tuple[int, float] = (0, 0.0)  # where it goes among the tracks of its gap
-    span: tuple[float, float] = (0.0, 0.0)  # the middle piece's extent along the gap
-
-
-def _base_route(points: list[Point] | Route, *rest) -> _Base:
-    return _Base(tuple(points), *rest)
-
-
 class Router:
     """Routes of the links between cards, kept up to date as cards move, come and go."""
 
@@ -80,7 +63,7 @@ class Router:
         self._at: dict[str, dict[Hashable, None]] = {}
         self._sides: dict[Hashable, tuple[str, str]] = {}
         self._ports: dict[Hashable, tuple[Point | None, Point | None]] = {}  # link -> its ports at its two ends
-        self._base: dict[Hashable, tuple] = {}  # the links whose middle piece runs in a gap others may share (_Base)
+        self._base: dict[Hashable, tuple] = {}  # links whose middle piece runs in a gap others may share (Base.kept)
         self._channels: dict[tuple, dict[Hashable, None]] = {}
         self._looked: dict[Hashable, Rect] = {}  # link -> where cards decided its sides (see _pick_sides)
         self._group: dict[Hashable, tuple] = {}  # link -> the links sharing its gap's tracks, last placed
@@ -136,7 +119,7 @@ class Router:
         self.regions.drop(key)
         base = self._base.pop(key, None)
         if base is not None:
-            self._leave(key, _Base._make(base).channel)
+            self._leave(key, Base.of(base).channel)
         self._dirty_links.update(k for k in self._group.pop(key, ()) if k != key)
 
     def update(self, effort: str = "full") -> set:
@@ -191,13 +174,13 @@ class Router:
         for key in links:
             old = self._base.pop(key, None)
             if old is not None:
-                self._leave(key, _Base._make(old).channel)
+                self._leave(key, Base.of(old).channel)
             base = self._route(key, effort)
             finals[key] = base.points
             if base.channel is not None:  # kept for placing its track: the others' routes are all there is
-                self._base[key] = tuple(base)
+                self._base[key] = base.kept()
                 self._channels.setdefault(base.channel, {})[key] = None
-        kept = {k: _Base._make(self._base[k]) for k in recheck if k in self._base}
+        kept = {k: Base.of(self._base[k]) for k in recheck if k in self._base}
         channels = {base.channel for base in kept.values()}
         finals.update((key, base.points) for key, base in kept.items() if key not in finals)
         for channel in sorted(channels):
@@ -298,7 +281,7 @@ class Router:
 
     # --- one link ----------------------------------------------------------------------------------
 
-    def _route(self, key: Hashable, effort: str) -> _Base:
+    def _route(self, key: Hashable, effort: str) -> Base:
         a, b = self.ends[key]
         sa, sb = self._sides[key]
         pa, pb = self._ports[key]
@@ -318,7 +301,7 @@ class Router:
             self._queue = None
         return self._plain(key, sa, sb, pa, pb)
 
-    def _plain(self, key: Hashable, sa: str, sb: str, pa: Point, pb: Point, looked: Rect | None = None) -> _Base:
+    def _plain(self, key: Hashable, sa: str, sb: str, pa: Point, pb: Point, looked: Rect | None = None) -> Base:
         """A Z (or an L between sides at right angles) whatever is in the way; ``looked``: where the cards made
         it choose this (they are watched as its region)."""
         (dax, day), (dbx, dby) = OUTWARD[sa], OUTWARD[sb]
@@ -337,13 +320,13 @@ class Router:
             self.regions.drop(key)
         else:
             self._put_region(key, area if looked is None else union(area, cells_around(looked)))
-        return _base_route(simplified([pa, *corners, pb]))
+        return base_route(simplified([pa, *corners, pb]))
 
     def _others(self, area: Rect, ends: tuple[str, str]) -> list[Rect]:
         rects = self.cards.rects
         return [inflate(rects[n], CLEAR) for n in sorted(self.cards.near(area)) if n not in ends]
 
-    def _z(self, key, a, b, sa, sb, pa, pb) -> _Base | None:
+    def _z(self, key, a, b, sa, sb, pa, pb) -> Base | None:
         """Out, across, in, when the ports face each other and that runs clear of the other cards."""
         if {sa, sb} == {RIGHT, LEFT}:
             axis = 0
@@ -380,7 +363,7 @@ class Router:
         cards = [r if axis == 0 else (r[1], r[0], r[3], r[2]) for r in others]
         if abs(va - vb) < 1e-9:
             blocked = any(w0 < va < w1 and c0 < ub and c1 > ua for c0, w0, c1, w1 in cards)
-            return None if blocked else _base_route([pa, pb])
+            return None if blocked else base_route([pa, pb])
         mid = (ua + ub) / 2
         lo, hi = ua + MIN_STUB, ub - MIN_STUB
         # Where the piece across may run: the pieces out and in stay clear up to it, and it runs clear itself.
@@ -396,9 +379,9 @@ class Router:
             # Tracks in a shared gap, from near to far u: links heading to smaller v, the one starting nearest
             # first, then links heading to larger v, the one starting farthest first (they then do not cross).
             order = (0, va) if vb < va else (1, -va)
-            return _base_route(points(mid), (axis, round(mid, 1)), lo, hi, order, (vlo, vhi))
+            return base_route(points(mid), (axis, round(mid, 1)), lo, hi, order, (vlo, vhi))
         if m is not None:
-            return _base_route(points(m))
+            return base_route(points(m))
         # Through a gap between the cards in the way: out, along to the gap, across, back, in.
         v0, v1 = vlo - MARGIN, vhi + MARGIN
         window = (area[0], v0, area[2], v1) if axis == 0 else (v0, area[1], v1, area[3])
@@ -413,9 +396,9 @@ class Router:
             return None
         if flip:
             pts.reverse()
-        return _base_route(simplified([uv(p) for p in pts]))
+        return base_route(simplified([uv(p) for p in pts]))
 
-    def _detour(self, key, a, b, sa, sb, pa, pb) -> _Base:
+    def _detour(self, key, a, b, sa, sb, pa, pb) -> Base:
         """The cheapest path on a grid along the cards' edges: length, bends, and cards run through."""
         (dax, day), (dbx, dby) = OUTWARD[sa], OUTWARD[sb]
         p = (pa[0] + dax * STUB, pa[1] + day * STUB)
@@ -439,7 +422,7 @@ class Router:
             grown = (area[2] - area[0]) / 2
             area = (area[0] - grown, area[1] - grown, area[2] + grown, area[3] + grown)
         self._put_region(key, area)
-        return _base_route(simplified([pa, *path, pb]))
+        return base_route(simplified([pa, *path, pb]))
 
     # --- shared gaps ---------------------------------------------------------------------------------
 
@@ -456,7 +439,7 @@ class Router:
     def _tracks(self, channel: tuple, recheck: set) -> dict[Hashable, Route]:
         """The routes of the links whose middle piece runs in ``channel`` next to another's, each on a track of
         its own; only the groups holding a link of ``recheck``."""
-        base = {k: _Base._make(self._base[k]) for k in self._channels.get(channel, ())}
+        base = {k: Base.of(self._base[k]) for k in self._channels.get(channel, ())}
         members = sorted(base, key=lambda k: (base[k].span, self.ends[k]))
         groups: list[list] = []
         reach = -float("inf")

@@ -24,7 +24,7 @@ from ...core.catalog import KINDS
 from ...core.model import Node
 from ...core.topology import ServerHomes
 from .. import theme
-from ..kinds import gui_kind
+from ..kinds import Badge, gui_kind
 from ..plain_text import esc, rich_tip
 from .painter import draw_kind_icon
 
@@ -123,6 +123,15 @@ class BadgeRow(NamedTuple):
     on_server: bool = False
 
 
+BadgeTexts = tuple[tuple[str, bool | None, bool], ...]  # what each badge of a card says (see badge_texts)
+
+
+def badge_texts(rows: tuple[Badge, ...], homes: ServerHomes | None) -> BadgeTexts | None:
+    """What each badge of ``rows`` says for a server keeping its state in ``homes`` (None: no badges): strings and
+    flags in tuples, which Python's cyclic collector stops tracking. Plain Python: a thread may work it out."""
+    return None if homes is None else tuple(tuple(read(homes)) for _title, read in rows)
+
+
 def badge_words(badge: BadgeRow) -> str:
     """The words in a badge's pill: a place on the server's own machine says so ("RAM (own)", "disk (own)")."""
     return f"{badge.where} (own)" if badge.on_server else badge.where
@@ -164,7 +173,7 @@ class NodeItem(QGraphicsItem):
         # What each badge says, read from the server's homes when they are given: strings and flags in tuples, which
         # Python's cyclic collector stops tracking. Keeping the homes themselves (dataclasses) kept 2,281 objects of
         # the 1,200 servers of benchmarks/bench_gui.py's big diagram for every full collection to look at.
-        self._badge_texts: tuple[tuple[str, bool | None, bool], ...] | None = None
+        self._badge_texts: BadgeTexts | None = None
         self.warnings: tuple[str, ...] = ()
         self.hovered = False
         self._rect, self._bounds, self._accent = _NO_CARD
@@ -204,7 +213,10 @@ class NodeItem(QGraphicsItem):
 
     def set_homes(self, homes: ServerHomes | None) -> None:
         """Show where the server keeps each kind of state (its badges); None: no badges."""
-        texts = None if homes is None else tuple(tuple(read(homes)) for _title, read in self.badge_rows)
+        self.set_badge_texts(badge_texts(self.badge_rows, homes))
+
+    def set_badge_texts(self, texts: BadgeTexts | None) -> None:
+        """Show these badges (``badge_texts`` of this card's ``badge_rows``); None: no badges."""
         if texts != self._badge_texts:
             self._badge_texts = texts
             self._look = None
