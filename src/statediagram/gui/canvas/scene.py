@@ -16,7 +16,7 @@ from ...core.routes import Router
 from ...core.topology import Finding, state_homes
 from .. import theme
 from ..document import Document
-from .ahead import Prepared, card_of, let_go_of, prepare_items, release_slowly, swap_steps
+from .ahead import SLICE_S, Prepared, card_of, let_go_of, prepare_items, release_slowly, swap_steps
 from .cardpictures import CardPictures
 from .crowding import CardPlaces
 from .gestures import GestureContext
@@ -162,8 +162,11 @@ class DiagramScene(QGraphicsScene):
             # The new items drawn as the views will draw them once fitted: switching 12,000 items on the first
             # paint took 0.1-0.2 s.
             far = any(view.fit_draws_overview(made.extent, len(made.nodes)) for view in self.views())
-            for _step in made.overview.making_blocks() if far and made.overview else ():
-                yield 0.0  # the cards' blocks, which the first paint would make otherwise
+            end = time.perf_counter() + SLICE_S  # the cards' blocks, which the first paint would make otherwise:
+            for _step in made.overview.making_blocks() if far and made.overview else ():  # a slice a turn
+                if time.perf_counter() >= end:
+                    yield 0.0
+                    end = time.perf_counter() + SLICE_S
             shown = {*self.node_items.values(), *self.link_items.values()}
             yield from swap_steps(self, made, shown, lambda: self.overview_mode.set_on(far), self.overview_mode.adopt)
 
