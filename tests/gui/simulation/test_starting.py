@@ -28,12 +28,13 @@ def test_simulate_pressed_again_at_once_keeps_the_run_shown_until_the_new_one_is
     sim.ui.simulate()  # its child is still loading its libraries
     assert player.starting
     assert player.replay is first and not player.playing  # the first run stays on screen, paused
+    assert "Starting the run" in sim.panel.verdict.headline.text()
     assert sim.controls.clock.text() != "t = 0.0 s"  # ... at the moment it had reached
     qtbot.waitUntil(lambda: not player.starting, timeout=20_000)  # shown by the ticks, nothing else pressed
     assert player.replay is not first and player.replay.ready
     assert player.playing
     qtbot.waitUntil(lambda: player.t > 0, timeout=20_000)
-    assert "Running" in sim.panel.verdict.headline.text()
+    assert "Running" in sim.panel.verdict.headline.text() and "Starting" not in sim.panel.verdict.headline.text()
 
 
 def test_back_to_editing_while_a_run_starts_shows_no_run_later(window, qtbot, monkeypatch):

@@ -126,6 +126,7 @@ class SimulationUI(QObject):
         self.host = host
         self.player = controller.player
         self._metrics_wall = 0.0
+        self._starting_said = False  # the verdict says the run is starting (its child still loading)
         self.report: Report | None = None
         self.homes: dict = {}
         c, p = controls, self.player
@@ -167,6 +168,9 @@ class SimulationUI(QObject):
         self.panel.verdict.running()
         self.controller.layer.set_highlight(())
         self.controller.simulate(scenario, journey, seed, chaos_seed=chaos)
+        if self.player.starting:  # its child is still loading its libraries: the run comes within a second
+            self.panel.verdict.running("Starting the run…")
+            self._starting_said = True
         self.controls.set_running(True)
 
     def stop(self) -> None:
@@ -219,9 +223,12 @@ class SimulationUI(QObject):
 
     def run_changed(self) -> None:
         replay = self.player.replay
+        said, self._starting_said = self._starting_said, False
         if replay is None:
             self.controls.set_running(False)
             return
+        if said:  # the run asked for is on screen now
+            self.panel.verdict.running()
         self.controls.set_live(replay.live)
         self.controls.timeline.set_run(replay.end, replay.faults, replay.extra_faults, replay.labels)
         self.panel.metrics.load.show_load([])
