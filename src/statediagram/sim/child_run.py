@@ -57,7 +57,11 @@ class Outbox:
         self.last = False  # the stream is closed once everything is written
 
     def send(self, message: tuple, last: bool = False) -> None:
-        self.pending += framed(message)
+        self.write(framed(message), last)
+
+    def write(self, data: bytes, last: bool = False) -> None:
+        """``data`` already framed (``framed``), and as much of it as the pipe takes now."""
+        self.pending += data
         self.last = last
         self.flush()
 

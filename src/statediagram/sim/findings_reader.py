@@ -17,15 +17,12 @@ Qt-free.
 
 from __future__ import annotations
 
-import os
-import pickle
-import struct
 import subprocess
 from typing import Any, BinaryIO
 
 from ..core.model import Diagram, Link, Node, ScenarioSpec
 from ..core.topology import Finding, design_findings
-from .child_run import SPARES, Inbox, give_job, newest_question, send, stop_child
+from .child_run import SPARES, Inbox, Outbox, framed, give_job, newest_question, send, stop_child
 
 PlainDiagram = tuple[str, list[tuple[str, str, str, float, float, tuple[str, ...], tuple[Any, ...]]],
                      list[tuple[str, str, Any]], ScenarioSpec | None]
@@ -69,8 +66,8 @@ class FindingsReader:
     def __init__(self) -> None:
         self._child: subprocess.Popen | None = None
         self._inbox: Inbox | None = None
-        self._sending = b""  # the question being written to the child (the rest of it)
-        self._next: tuple[int, bytes] | None = None  # the newest question, not yet sent
+        self._outbox: Outbox | None = None  # the question being written to the child (the rest of it)
+        self._next: tuple[int, bytes] | None = None  # the newest question, framed, not yet sent
         self._with_child: int | None = None  # the question the child has, not yet answered
         self._newest: tuple[int, list[Finding] | str] | None = None
         self.asked = 0
@@ -78,15 +75,18 @@ class FindingsReader:
     def ask(self, diagram: Diagram) -> int:
         """Ask for ``diagram``'s findings as it is now (it is copied at once: it may change right after)."""
         self.asked += 1
-        data = pickle.dumps(("findings", self.asked, plain_diagram(diagram)), protocol=pickle.HIGHEST_PROTOCOL)
-        self._next = (self.asked, struct.pack(">I", len(data)) + data)  # framed as child_run.send does
+        self._next = (self.asked, framed(("findings", self.asked, plain_diagram(diagram))))
         self._pump()
         return self.asked
 
     @property
     def waiting(self) -> bool:
         """A question is not yet answered: call ``answer`` now and then, which also writes the rest of it."""
-        return bool(self._sending) or self._next is not None or self._with_child is not None
+        return self._sending or self._next is not None or self._with_child is not None
+
+    @property
+    def _sending(self) -> bool:
+        return self._outbox is not None and bool(self._outbox.pending)
 
     def answer(self) -> tuple[int, list[Finding] | str] | None:
         if self._child is None:
@@ -111,27 +111,19 @@ class FindingsReader:
         if not self._sending and self._with_child is None and self._next is not None:
             if self._child is None or self._child.poll() is not None:
                 self._start()
-            (self._with_child, self._sending), self._next = self._next, None
-        if self._sending:
-            try:
-                written = os.write(self._child.stdin.fileno(), self._sending)
-            except BlockingIOError:
-                return
-            except OSError:  # the child is gone: said by ``answer``
-                self._sending = b""
-                return
-            self._sending = self._sending[written:]
+            (self._with_child, data), self._next = self._next, None
+            self._outbox.write(data)
+        elif self._outbox is not None:
+            self._outbox.flush()
 
     def _start(self) -> None:
         self.close()
         self._child = SPARES.take()
-        give_job(self._child, ("findings",), more=True)
-        os.set_blocking(self._child.stdin.fileno(), False)  # the questions are written by ``_pump``
+        self._outbox = give_job(self._child, ("findings",), more=True)  # the questions follow through it
         self._inbox = Inbox(self._child.stdout)
 
     def close(self) -> None:
         """Stop the child (a question with it is dropped; the next one starts another)."""
         if self._child is not None:
             stop_child(self._child)
-        self._child = self._inbox = self._with_child = None
-        self._sending = b""
+        self._child = self._inbox = self._with_child = self._outbox = None
