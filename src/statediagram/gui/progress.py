@@ -12,20 +12,16 @@ The dialog shows only when the work lasts longer than ``SHOW_AFTER_MS``: quick w
 
 from __future__ import annotations
 
-import os
 import pickle
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Generator
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QProgressDialog, QWidget
 
-from ..sim.child_run import CallWork, Inbox
+from ..sim.child_run import CallWork, Inbox, Outbox, start_child, stop_child_soon
 
 Step = tuple[float, str]  # fraction done (0 to 1), what is being done, in the lesson's words
 Work = Generator[Step, None, Any]
@@ -213,16 +209,16 @@ def in_child_process(module: str, payload: object, words: Callable[[tuple], str]
     pickle after its length (4 bytes, big-endian): ``("progress", fraction, ...)`` (``words(message)`` says
     them), then ``("done", result)`` or ``("error", message)``. Closing the work (Cancel) kills the child; it has
     nothing to leave behind."""
-    package_root = str(Path(__file__).resolve().parents[2])  # this very statediagram, whatever the child's path
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p))
-    child = subprocess.Popen([sys.executable, "-m", module], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL, env=env)
+    child = start_child(module)
     try:
-        with child.stdin:
-            pickle.dump(payload, child.stdin)
+        # Without waiting: two big diagrams are more than a pipe holds, and the child reads only once its imports
+        # are done (0.6-0.8 s); the rest is written at each poll.
+        outbox = Outbox(child)
+        outbox.write(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL), last=True)
         inbox = Inbox(child.stdout)
         step: Step = (0.0, "Starting…")
         while True:
+            outbox.flush()
             inbox.read()
             while (message := inbox.take()) is not None:  # from the child started above, nothing else
                 if message[0] == "done":
@@ -234,6 +230,4 @@ def in_child_process(module: str, payload: object, words: Callable[[tuple], str]
                 raise RuntimeError(f"the work stopped unexpectedly (exit status {child.poll()})")
             yield step
     finally:
-        child.stdout.close()
-        if child.poll() is None:
-            child.kill()  # reaped by the subprocess module later: nothing here waits for it
+        stop_child_soon(child)  # reaped when a later child starts: nothing here waits for it

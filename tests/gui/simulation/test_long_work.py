@@ -3,16 +3,19 @@ a frame per turn of the event loop (Cancel writes nothing), Compare runs both de
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFileDialog, QProgressDialog, QPushButton
 from simgui import show_diagram, with_redis
 
 from statediagram.core import Fault, ScenarioSpec
 from statediagram.core.fileio import load_diagram
-from statediagram.gui.progress import ProgressRun
+from statediagram.gui.progress import ProgressRun, in_child_process
 from statediagram.gui.simulation.export import PNG_SIGNATURE
+from statediagram.sim.replay import RunSetup
 from statediagram.sim.scenario import SECOND
 
 EXAMPLES = Path(__file__).parents[3] / "examples"
@@ -204,3 +207,25 @@ def test_the_ticks_leave_working_out_the_run_to_an_export_under_way(window, star
     work.close()
     horizon = player.horizon
     qtbot.waitUntil(lambda: player.horizon > horizon, timeout=10_000)  # no export under way: the ticks take it in
+
+
+def test_work_in_a_fresh_child_takes_a_payload_bigger_than_a_pipe_holds_without_waiting_for_it():
+    """As Compare sends two big diagrams to ``python -m statediagram.sim.side_by_side``, which reads them once its
+    imports are done: written a pipe's worth at a time as the work is polled, they arrive whole and the reports
+    come back."""
+    big = load_diagram(EXAMPLES / "stateless-full.statediagram.json").diagram
+    for node in big.nodes:  # long labels: two setups of about 100 KB pickled
+        node.label = f"{node.label} " + "with a long name " * 1000
+    setup = RunSetup(big, "calm")
+    work = in_child_process("statediagram.sim.side_by_side", (setup, big), lambda message: "")
+    try:
+        assert next(work) == (0.0, "Starting…")
+        deadline = time.monotonic() + 60
+        with pytest.raises(StopIteration) as done:
+            while time.monotonic() < deadline:
+                next(work)
+                time.sleep(0.01)
+        mine, theirs = done.value.value
+        assert mine == theirs  # the same diagram run alike
+    finally:
+        work.close()
