@@ -345,3 +345,29 @@ def test_cancel_lets_the_cards_made_for_the_file_go_a_slice_at_a_time(window, tm
     turn_until(lambda: not run.running)  # the turn of the Cancel
     assert _cards_made_and_not_shown(window.scene) > 1000  # not all dropped in that turn
     turn_until(lambda: _cards_made_and_not_shown(window.scene) == 0, seconds=20)  # then all of them, in slices
+
+
+@pytest.mark.parametrize("cancelled", [True, False])
+def test_closing_the_window_while_the_cards_are_made_ends_quietly(qtbot, tmp_path, monkeypatch, cancelled):
+    """The window closed while the file's cards are made (Cancel pressed first, or not): the cards made so far are
+    let go with no error, whether or not the window is still there to let them go a slice at a time (closed
+    first, the clean-up asked the gone scene for a timer: an error printed when the collector ran)."""
+    unraisable: list = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    w = MainWindow(settings=QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    w.show()
+    qtbot.waitExposed(w)
+    w.opener.open(str(servers_file(tmp_path, 3000)))
+    run = w.opener.run
+    turn_until(lambda: not run.running or run.dialog.labelText().startswith("Drawing"))
+    turn_until(lambda: not run.running or _cards_made_and_not_shown(w.scene) > 1000)
+    assert run.running
+    if cancelled:
+        run.dialog.cancel()
+        turn_until(lambda: not run.running)
+    w.close()
+    w.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    del run, w
+    gc.collect()
+    assert unraisable == []

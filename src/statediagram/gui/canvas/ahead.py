@@ -258,8 +258,9 @@ def let_go_of(made: Prepared | None, parent: QObject) -> None:
 
 
 def release_slowly(items: list[QGraphicsItem], parent: QObject) -> None:
-    """Let ``items`` go ``RELEASE`` at a time, one turn of the event loop after another."""
-    if not items:
+    """Let ``items`` go ``RELEASE`` at a time, one turn of the event loop after another; at once when ``parent`` is
+    gone (the window closed while they were made: no event loop turns for it any more)."""
+    if not items or not shiboken6.isValid(parent):
         return
     left = deque(items)
     timer = QTimer(parent)

@@ -59,8 +59,12 @@ def _opening(files: FileController, scene: DiagramScene, path: str, findings: Fi
     question = findings.ask_ahead(diagram)
     words = f"Drawing {len(diagram.nodes):,} components and {len(diagram.links):,} links…"
     yield 0.4, words
-    for fraction in scene.prepare(diagram):
-        yield 0.4 + 0.5 * fraction, words
+    drawing = scene.prepare(diagram)
+    try:
+        for fraction in drawing:
+            yield 0.4 + 0.5 * fraction, words
+    finally:
+        drawing.close()  # Cancel: the cards made so far let go now, not whenever the collector finds them
     # The canvas page now, while its panels' layout fits the open diagram (on 4,000 new cards: 0.15-0.2 s).
     page_back, shown = show_canvas(), False
     swapping = scene.swap_in()  # the items into the scene a slice at a time; the window shows the old picture
