@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .breathing import breathe
 from .catalog import KINDS, Role, kind_noun, link_allowed, link_problem, readable_kind
 from .files import DiagramError, atomic_write, file_where, read_file_bytes
 from .limits import MAX_COORDINATE, MAX_SCENARIO_S
@@ -175,6 +176,7 @@ def _read_nodes(record: dict[str, Any], warnings: list[str]) -> list[Node]:
     nodes: list[Node] = []
     seen: set[str] = set()
     for i, raw in enumerate(_list(record, "nodes")):
+        breathe()
         where = f"node #{i + 1}"
         if not isinstance(raw, dict):
             raise DiagramError(where, "must be an object {...}", 'Write it like {"id": "a", "kind": "server"}')
@@ -238,6 +240,7 @@ def _read_links(record: dict[str, Any], nodes: dict[str, Node]) -> list[Link]:
     seen: set[LinkKey] = set()
     stores_of: dict[tuple[str, str], str] = {}
     for i, raw in enumerate(_list(record, "edges")):
+        breathe()
         where = f"edge #{i + 1}"
         if not isinstance(raw, dict):
             raise DiagramError(where, "must be an object {...}", 'Write it like {"source": "lb", "target": "a"}')

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
+from .breathing import breathe
 from .routebase import Base, Route, base_route
 from .routegeometry import (
     CLEAR,
@@ -152,6 +153,7 @@ class Router:
             links |= self.provisional
         around |= self._choose_sides(links)
         for n in sorted(around):
+            breathe()
             links |= self._spread_ports(n)
         return self._reroute(links, effort)
 
@@ -172,6 +174,7 @@ class Router:
             recheck.update(self._group.pop(key, ()))  # the tracks it left spread again
         finals: dict[Hashable, Route] = {}
         for key in links:
+            breathe()
             old = self._base.pop(key, None)
             if old is not None:
                 self._leave(key, Base.of(old).channel)
@@ -184,6 +187,7 @@ class Router:
         channels = {base.channel for base in kept.values()}
         finals.update((key, base.points) for key, base in kept.items() if key not in finals)
         for channel in sorted(channels):
+            breathe()
             finals.update(self._tracks(channel, recheck))
         changed = set()
         for key, points in finals.items():
@@ -196,6 +200,7 @@ class Router:
         """Sides for ``links``; the nodes whose ports must spread again."""
         around: set[str] = set()
         for key in links:
+            breathe()
             if self._simple:
                 a, b = self.ends[key]
                 sides = choose_sides(self.cards.rects[a], self.cards.rects[b])

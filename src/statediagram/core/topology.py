@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .breathing import breathe
 from .catalog import DISK, KINDS, RAM, STATES, TOKEN, Role, role_of
 from .model import Diagram, Node
 
@@ -98,6 +99,7 @@ def state_homes(diagram: Diagram) -> dict[str, ServerHomes]:
     nodes = diagram.node_map()
     stores: dict[str, dict[str, str]] = {n.id: {} for n in diagram.nodes if role_of(n.kind) == Role.SERVER}
     for lk in diagram.links:
+        breathe()
         for a, b in ((lk.source, lk.target), (lk.target, lk.source)):
             if a in stores and role_of(nodes[b].kind) == Role.STORE:
                 stores[a].setdefault(nodes[b].kind, b)
@@ -106,6 +108,7 @@ def state_homes(diagram: Diagram) -> dict[str, ServerHomes]:
     # 2,000-node diagram's 1,200 servers made 4,800 objects for Python's cyclic collector to look at.
     same: dict = {}
     for sid, linked in stores.items():
+        breathe()
         kind = KINDS[nodes[sid].kind]
         own = dict(kind.keeps)
         places: dict[str, Home] = {}

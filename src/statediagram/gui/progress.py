@@ -21,6 +21,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QProgressDialog, QWidget
 
+from ..core.breathing import breathing
 from ..sim.child_run import CallWork, Inbox, Outbox, start_child, stop_child_soon
 
 Step = tuple[float, str]  # fraction done (0 to 1), what is being done, in the lesson's words
@@ -171,7 +172,8 @@ def in_background(fn: Callable[[Reporter], Any], words: str) -> Work:
 
     def body() -> None:
         try:
-            box["result"] = fn(reporter)
+            with breathing():  # its long loops let the window's thread have Python every 2 ms (core/breathing.py)
+                box["result"] = fn(reporter)
         except Cancelled:
             box["cancelled"] = True
         except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread, which reports it

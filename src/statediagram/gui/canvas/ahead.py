@@ -14,12 +14,14 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterator
+from typing import Any
 from dataclasses import dataclass, field
 
 import shiboken6
 from PySide6.QtCore import QObject, QRectF, Qt, QTimer
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
+from ...core.breathing import breathe
 from ...core.model import Diagram, LinkKey
 from ...core.routes import Router
 from ...core.topology import state_homes
@@ -143,8 +145,12 @@ def _badges(diagram: Diagram) -> dict[str, BadgeTexts | None]:
     and flags in tuples come back. The servers' homes (dataclasses), held by the GUI thread until every card had its
     badges, lived long enough to count toward a full collection: 2,281 of the 2,000-node file's while it opened."""
     homes = state_homes(diagram)
-    return {node.id: badge_texts(rows, homes.get(node.id)) for node in diagram.nodes
-            if (rows := gui_kind(node.kind).badges)}
+    badges: dict[str, BadgeTexts | None] = {}
+    for node in diagram.nodes:
+        breathe()
+        if rows := gui_kind(node.kind).badges:
+            badges[node.id] = badge_texts(rows, homes.get(node.id))
+    return badges
 
 
 class Swap:
@@ -257,8 +263,8 @@ def let_go_of(made: Prepared | None, parent: QObject) -> None:
             made.swap.new = []
 
 
-def release_slowly(items: list[QGraphicsItem], parent: QObject) -> None:
-    """Let ``items`` go ``RELEASE`` at a time, one turn of the event loop after another; at once when ``parent`` is
+def release_slowly(items: list[Any], parent: QObject, per_turn: int = RELEASE) -> None:
+    """Let ``items`` go ``per_turn`` at a time, one turn of the event loop after another; at once when ``parent`` is
     gone (the window closed while they were made: no event loop turns for it any more)."""
     if not items or not shiboken6.isValid(parent):
         return
@@ -266,7 +272,7 @@ def release_slowly(items: list[QGraphicsItem], parent: QObject) -> None:
     timer = QTimer(parent)
 
     def release() -> None:
-        for _ in range(min(RELEASE, len(left))):
+        for _ in range(min(per_turn, len(left))):
             left.popleft()
         if not left:
             timer.stop()
