@@ -181,7 +181,9 @@ def test_a_big_file_shown_in_slices_ends_with_every_item_its_findings_and_its_ro
     turn_until(lambda: showing(run))  # read, checked and made in threads and slices
     assert run.running, "the file was shown before its items went into the scene"
     turn_until(lambda: not run.running)
-    assert len(window.scene.node_items) == 2000 and window.view.updatesEnabled()
+    assert not window.view.updatesEnabled()  # its first paint in a turn of its own, after the one that showed it
+    turn_until(window.view.updatesEnabled, seconds=1)
+    assert len(window.scene.node_items) == 2000
 
     def all_done() -> bool:
         return (not window.findings_work.busy and not window.scene.router.provisional
