@@ -361,12 +361,12 @@ def test_closing_the_window_while_the_cards_are_made_ends_quietly(qtbot, tmp_pat
     qtbot.waitExposed(w)
     w.opener.open(str(servers_file(tmp_path, 3000)))
     run = w.opener.run
-    turn_until(lambda: not run.running or run.dialog.labelText().startswith("Drawing"))
-    turn_until(lambda: not run.running or _cards_made_and_not_shown(w.scene) > 1000)
+    turn_until(lambda r=run: not r.running or r.dialog.labelText().startswith("Drawing"))
+    turn_until(lambda r=run, scene=w.scene: not r.running or _cards_made_and_not_shown(scene) > 1000)
     assert run.running
     if cancelled:
         run.dialog.cancel()
-        turn_until(lambda: not run.running)
+        turn_until(lambda r=run: not r.running)
     w.close()
     w.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QLabel, QProgressDialog, QWidget
 
 from ..core.breathing import breathing
 from ..sim.child_run import CallWork, Inbox, Outbox, start_child, stop_child_soon
+from .turns import slice_end
 
 Step = tuple[float, str]  # fraction done (0 to 1), what is being done, in the lesson's words
 Work = Generator[Step, None, Any]
@@ -80,7 +81,7 @@ class ProgressRun(QObject):
             return
         self.slices += 1
         began = time.perf_counter()
-        end = began + SLICE_S
+        end = slice_end(SLICE_S)
         try:
             while True:
                 step_began = time.perf_counter()

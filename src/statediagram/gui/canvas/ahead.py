@@ -14,8 +14,8 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterator
-from typing import Any
 from dataclasses import dataclass, field
+from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, QRectF, Qt, QTimer
@@ -27,6 +27,7 @@ from ...core.routes import Router
 from ...core.topology import state_homes
 from ..kinds import gui_kind
 from ..progress import in_background
+from ..turns import slice_end
 from .items import BadgeTexts, NodeItem, badge_texts
 from .linkitem import LinkItem
 from .overview import Overview
@@ -75,12 +76,12 @@ def prepare_items(diagram: Diagram, interactive: bool, effort: str,
 def _make(diagram: Diagram, interactive: bool, effort: str, nodes: dict[str, NodeItem],
           links: dict[LinkKey, LinkItem]) -> Generator[float, None, Prepared]:
     total = max(1, len(diagram.nodes) + len(diagram.links))
-    end = time.perf_counter() + SLICE_S
+    end = slice_end(SLICE_S)
     for node in diagram.nodes:
         nodes[node.id] = NodeItem(node, interactive)
         if time.perf_counter() >= end:
             yield len(nodes) / total
-            end = time.perf_counter() + SLICE_S
+            end = slice_end(SLICE_S)
     for link in diagram.links:
         key = link.ends  # one key object for the item and the maps
         a, b = key
@@ -88,7 +89,7 @@ def _make(diagram: Diagram, interactive: bool, effort: str, nodes: dict[str, Nod
             links[key] = LinkItem(key, nodes[a], nodes[b], interactive)
         if time.perf_counter() >= end:
             yield (len(nodes) + len(links)) / total
-            end = time.perf_counter() + SLICE_S
+            end = slice_end(SLICE_S)
     # Routed off the GUI thread (core/routes.py is Qt-free: 4,000 links as plain Zs, 0.5-0.8 s in one call),
     # as rebuild() would: the same cards and links in the same order, the same effort, so the same routes.
     router = Router()
@@ -96,12 +97,12 @@ def _make(diagram: Diagram, interactive: bool, effort: str, nodes: dict[str, Nod
         router.set_card(node_id, card_of(item))
         if time.perf_counter() >= end:
             yield 0.9
-            end = time.perf_counter() + SLICE_S
+            end = slice_end(SLICE_S)
     for key in links:
         router.add_link(key, *key)
         if time.perf_counter() >= end:
             yield 0.9
-            end = time.perf_counter() + SLICE_S
+            end = slice_end(SLICE_S)
     # With the routes, where each server keeps its state (its badges): core/topology.py is Qt-free, and
     # for 4,000 servers it took 0.3 s, then as much again giving the cards their badges, in the last step.
     routing = in_background(lambda _reporter: (router.update(effort), _badges(diagram))[1], "")
@@ -123,19 +124,19 @@ def _make(diagram: Diagram, interactive: bool, effort: str, nodes: dict[str, Nod
         extent = extent.united(item.sceneBoundingRect())
         if time.perf_counter() >= end:
             yield 0.95 + 0.03 * i / max(1, len(nodes))
-            end = time.perf_counter() + SLICE_S
+            end = slice_end(SLICE_S)
     for key, link_item in links.items():
         if key in routes:
             link_item.set_route(routes[key])
         if time.perf_counter() >= end:
             yield 0.98
-            end = time.perf_counter() + SLICE_S
+            end = slice_end(SLICE_S)
     # And the far-out drawing of it all, which the first paint after a fit would otherwise make.
     overview = Overview()
     for _step in overview.fill(links.values(), nodes.values()):
         if time.perf_counter() >= end:
             yield 0.99
-            end = time.perf_counter() + SLICE_S
+            end = slice_end(SLICE_S)
     return Prepared(diagram, nodes, links, router, homes_shown=True, overview=overview, extent=extent)
 
 
@@ -186,13 +187,13 @@ class Swap:
             self.selected = scene.selectedItems()
             total = max(1, len(self.old) + len(self.new))
             yield 0.0  # sorting and sorting out 12,000 items took 20-35 ms: the removals start in the next turn
-            end = time.perf_counter() + SLICE_S
+            end = slice_end(SLICE_S)
             for item in self.old:
                 scene.removeItem(item)
                 self.removed += 1
                 if time.perf_counter() >= end:
                     yield self.removed / total
-                    end = time.perf_counter() + SLICE_S
+                    end = slice_end(SLICE_S)
             self.before_adding()
             for item in self.new:
                 self.adopt(item)
@@ -200,7 +201,7 @@ class Swap:
                 self.added += 1
                 if time.perf_counter() >= end:
                     yield (self.removed + self.added) / total
-                    end = time.perf_counter() + SLICE_S
+                    end = slice_end(SLICE_S)
         except BaseException:
             self._put_back()
             raise

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QPainter, QPixmap, QPixmapCache
 
+from ..turns import slice_end
 from .items import TEXT_LOD
 
 if TYPE_CHECKING:
@@ -139,7 +140,7 @@ class CardPictures(QObject):
         drawn, the cards that showed a stand-in are told."""
         self._stood_in.clear()
         self._pending_scale = None
-        end = time.perf_counter() + SLICE_S
+        end = slice_end(SLICE_S)
         while self._pending and time.perf_counter() < end:
             key = next(iter(self._pending))
             node_id, family, selected, lod, sx, sy, ratio, hints = self._pending.pop(key)
@@ -169,7 +170,7 @@ class CardPictures(QObject):
 
     def draw_ahead(self) -> None:
         """Draw the pictures planned ahead, a slice at a time."""
-        end = time.perf_counter() + SLICE_S
+        end = slice_end(SLICE_S)
         while self._ahead and time.perf_counter() < end:
             family, (node_id, selected, sx, sy, ratio, hints) = self._ahead.popitem()
             key = f"{family} {sx:.9g} {sy:.9g}"

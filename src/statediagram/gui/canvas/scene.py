@@ -16,6 +16,7 @@ from ...core.routes import Router
 from ...core.topology import Finding, state_homes
 from .. import theme
 from ..document import Document
+from ..turns import slice_end
 from .ahead import SLICE_S, Prepared, card_of, let_go_of, prepare_items, release_slowly, swap_steps
 from .cardpictures import CardPictures
 from .crowding import CardPlaces
@@ -165,11 +166,11 @@ class DiagramScene(QGraphicsScene):
             # The new items drawn as the views will draw them once fitted: switching 12,000 items on the first
             # paint took 0.1-0.2 s.
             far = any(view.fit_draws_overview(made.extent, len(made.nodes)) for view in self.views())
-            end = time.perf_counter() + SLICE_S  # the cards' blocks, which the first paint would make otherwise:
+            end = slice_end(SLICE_S)  # the cards' blocks, which the first paint would make otherwise:
             for _step in made.overview.making_blocks() if far and made.overview else ():  # a slice a turn
                 if time.perf_counter() >= end:
                     yield 0.0
-                    end = time.perf_counter() + SLICE_S
+                    end = slice_end(SLICE_S)
             shown = {*self.node_items.values(), *self.link_items.values()}
             yield from swap_steps(self, made, shown, lambda: self.overview_mode.set_on(far), self.overview_mode.adopt)
 
@@ -268,7 +269,7 @@ class DiagramScene(QGraphicsScene):
 
     def _refine(self) -> None:
         """Route the provisional links for good, a slice at a time."""
-        end = time.perf_counter() + REFINE_SLICE_S
+        end = slice_end(REFINE_SLICE_S)
         changed: set = set()
         while self.router.provisional and time.perf_counter() < end:
             changed |= self.router.refine(20)
@@ -328,7 +329,7 @@ class DiagramScene(QGraphicsScene):
         if self._remaking is None:
             return
         fresh, steps = self._remaking
-        end = time.perf_counter() + REFINE_SLICE_S
+        end = slice_end(REFINE_SLICE_S)
         for _step in steps:
             if time.perf_counter() >= end:
                 self._remake_timer.start(0)

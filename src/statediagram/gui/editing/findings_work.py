@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QTimer
 from ...core.model import Diagram
 from ...core.topology import Finding
 from ...sim.findings_reader import FindingsReader
+from ..turns import slice_end
 
 POLL_MS = 10  # how often the GUI thread looks for the child's answer (a quick look: a read of a pipe)
 SLICE_S = 0.010  # findings handed to the canvas per turn of the event loop
@@ -94,7 +95,7 @@ class FindingsWork(QObject):
                 raise RuntimeError(f"The design findings could not be worked out: {answer[1]}")
             self._showing = self._show(answer[1])
         if self._showing is not None:
-            end = time.perf_counter() + SLICE_S
+            end = slice_end(SLICE_S)
             try:
                 while time.perf_counter() < end:
                     next(self._showing)
