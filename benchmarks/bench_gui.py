@@ -336,6 +336,8 @@ def route_wide(tmp: Path) -> None:
     window = MainWindow()
     window.show()
     window.open_path(str(path))
+    app.sendPostedEvents()  # the open itself, as open_and_move takes it: the page's layout and its first paint
+    window.view.viewport().repaint()
     scene = window.scene
     provisional, blocks, t_open = len(scene.router.provisional), [], time.perf_counter()
     while scene.router.provisional:
