@@ -33,8 +33,9 @@ def breathe() -> None:
 @contextmanager
 def breathing() -> Iterator[None]:
     """Within it, this thread's :func:`breathe` calls let go of Python every ``EVERY_S``."""
+    outer = getattr(_here, "due", None)
     _here.due = time.perf_counter() + EVERY_S
     try:
         yield
     finally:
-        del _here.due
+        _here.due = outer  # (None outside any: breathe() then does nothing)

@@ -57,10 +57,12 @@ class Outbox:
         self.last = False  # the stream is closed once everything is written
 
     def send(self, message: tuple, last: bool = False) -> None:
+        """``message`` framed as ``next_message`` reads it (``framed``); ``last``: the stream ends after it."""
         self.write(framed(message), last)
 
     def write(self, data: bytes, last: bool = False) -> None:
-        """``data`` already framed (``framed``), and as much of it as the pipe takes now."""
+        """``data`` as the child reads it: framed by ``framed`` (a message framed ahead), or a pickle alone for a
+        child that reads one (``progress.in_child_process``). As much as the pipe takes is written now."""
         self.pending += data
         self.last = last
         self.flush()

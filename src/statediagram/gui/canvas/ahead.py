@@ -240,10 +240,7 @@ class Swap:
             scene.addItem(item)
         for item in self.selected:
             item.setSelected(True)
-        self._thaw()
-
-    def _thaw(self) -> None:
-        _let_paint(self.frozen)
+        _let_paint(self.frozen)  # at once: the old picture is what they show again
         self.frozen = []
 
 
